@@ -1,0 +1,5 @@
+"""``python -m shopxero``."""
+
+from shopxero.cli import main
+
+main()

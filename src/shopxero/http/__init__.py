@@ -1,0 +1,1 @@
+"""Shared HTTP plumbing: pacing, retries, and the API-call log with redaction."""

@@ -1,0 +1,1 @@
+"""Stateful Shopify and Xero simulators (ASGI), seeds and fault injection."""

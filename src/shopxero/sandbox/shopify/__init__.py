@@ -1,0 +1,1 @@
+"""The Shopify simulator: REST Admin API, pagination, leaky bucket and auth."""

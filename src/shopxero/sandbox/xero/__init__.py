@@ -1,0 +1,1 @@
+"""The Xero simulator: Accounting API, identity, limits and idempotency."""

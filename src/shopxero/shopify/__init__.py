@@ -1,0 +1,1 @@
+"""Shopify Admin REST client, its auth and its models."""

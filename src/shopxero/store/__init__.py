@@ -1,0 +1,1 @@
+"""SQLite state: schema, migrations and every SQL statement of shopxero."""

@@ -1,0 +1,1 @@
+"""Mapping, checksums, planning, the sync engine and rebuild."""

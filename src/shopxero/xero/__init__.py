@@ -1,0 +1,1 @@
+"""Xero Accounting client, OAuth2 and models."""
