@@ -22,7 +22,12 @@ EXIT_FAILED_RECORDS = 1
 EXIT_UNABLE = 2
 
 # Command modules, imported for their side effect of registering commands on ``app``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "shopxero.cli.sandbox_cmd",
+    "shopxero.cli.auth_cmd",
+    "shopxero.cli.sync_cmd",
+    "shopxero.cli.demo_cmd",
+)
 
 app = typer.Typer(
     name="shopxero",

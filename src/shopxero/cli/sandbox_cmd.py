@@ -1,0 +1,1 @@
+"""shopxero CLI: sandbox commands."""

@@ -1,0 +1,1 @@
+"""shopxero CLI: sync commands."""
