@@ -9,10 +9,10 @@ no mapping settings at all.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from shopxero.errors import ConfigError
 
@@ -69,7 +69,10 @@ class Settings(BaseSettings):
     invoice_prefix: str = Field("SHOP-", description="InvoiceNumber = prefix + order number.")
     invoice_status: Literal["AUTHORISED", "DRAFT"] = Field("AUTHORISED")
     guest_contact_name: str = Field("Shopify Guest", description="Contact for guest orders.")
-    synced_financial_statuses: tuple[str, ...] = Field(DEFAULT_SYNCED_FINANCIAL_STATUSES)
+    # NoDecode: a comma list in the environment, not JSON.
+    synced_financial_statuses: Annotated[tuple[str, ...], NoDecode] = Field(
+        DEFAULT_SYNCED_FINANCIAL_STATUSES
+    )
     sync_start_date: str | None = Field(
         None, description="ISO date: orders processed before it are not synced."
     )
@@ -134,3 +137,6 @@ def load_settings(env_file: Path | None = None, **overrides: Any) -> Settings:
             for err in exc.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from exc
+    except SettingsError as exc:
+        # pydantic-settings names the field in its message, e.g. a dict setting that is not JSON.
+        raise ConfigError(f"invalid settings: {exc}") from exc
