@@ -1,0 +1,234 @@
+"""The single send path both API clients use: pace, send, map errors, record, retry.
+
+``Sender.send`` is the only place a client touches the network. Around every HTTP exchange it
+takes a slot from the ``Pacer``, adds the auth headers, maps httpx exceptions and error statuses to
+``shopxero.errors`` (httpx exceptions never get past it), writes one ``CallRecord`` per exchange
+(secrets masked), tells the pacer about rate-limit headers and 429s, re-sends once after a 401 if
+the auth can re-acquire a token, and retries transient failures with ``call_with_retries``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import httpx
+
+from shopxero.errors import ApiAuthError, ApiError, RateLimitedError
+from shopxero.http.calllog import CallRecord, CallSink, redact_query, redact_text, truncate
+from shopxero.http.clock import Clock, SystemClock
+from shopxero.http.error_mapping import error_from_exception, error_from_response, request_id_of
+from shopxero.http.retry import RetryHook, RetryPolicy, call_with_retries
+from shopxero.http.throttle import NoPacing, Pacer
+
+__all__ = ["RATE_LIMIT_HEADERS", "ErrorRefiner", "RequestAuth", "Sender"]
+
+log = logging.getLogger(__name__)
+
+# Headers copied into CallRecord.rate_limit (shopify-api-facts §3, xero-api-facts §2).
+RATE_LIMIT_HEADERS = (
+    "x-shopify-shop-api-call-limit",
+    "retry-after",
+    "x-rate-limit-problem",
+    "x-daylimit-remaining",
+    "x-minlimit-remaining",
+    "x-appminlimit-remaining",
+)
+
+
+class RequestAuth(Protocol):
+    """Credentials for one service: headers to add, and one chance to recover from a 401."""
+
+    async def headers(self) -> dict[str, str]: ...
+
+    async def on_unauthorized(self) -> bool:
+        """Re-acquire the token after a 401; False when that is impossible (a static token)."""
+        ...
+
+
+# Lets a client turn a generic mapped error into a more specific one (e.g. Xero's day-limit 429
+# into QuotaExhaustedError); returns the error to raise.
+ErrorRefiner = Callable[[ApiError, httpx.Response], ApiError]
+
+
+class Sender:
+    """One service's send path. The ``httpx.AsyncClient`` is the caller's to open and close."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        client: httpx.AsyncClient,
+        clock: Clock | None = None,
+        pacer: Pacer | None = None,
+        policy: RetryPolicy | None = None,
+        call_sink: CallSink | None = None,
+        auth: RequestAuth | None = None,
+        secrets: Callable[[], Iterable[str]] | None = None,
+        refine_error: ErrorRefiner | None = None,
+        on_retry: RetryHook | None = None,
+    ) -> None:
+        self.service = service
+        self.client = client
+        self.clock: Clock = clock or SystemClock()
+        self.pacer: Pacer = pacer or NoPacing()
+        self.policy = policy or RetryPolicy()
+        self.call_sink = call_sink
+        self.auth = auth
+        self._secrets = secrets
+        self._refine_error = refine_error
+        self._on_retry = on_retry
+        self.last_response_headers: httpx.Headers | None = None
+
+    def known_secrets(self) -> tuple[str, ...]:
+        """Credential values to mask wherever they appear (beyond the key-based masking)."""
+        return tuple(self._secrets()) if self._secrets else ()
+
+    async def send(
+        self,
+        method: str,
+        url: str | httpx.URL,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry: bool = True,
+    ) -> httpx.Response:
+        """Send one logical request; return the 2xx/3xx answer or raise an ``ApiError``.
+
+        ``url`` is relative to the client's base URL, or absolute (a pagination link followed
+        verbatim). ``retry=False`` makes a single attempt (a write with no idempotency key).
+        """
+        refreshed = False
+        exchanges = 0
+
+        async def attempt(_: int) -> httpx.Response:
+            nonlocal refreshed, exchanges
+            while True:
+                exchanges += 1
+                try:
+                    return await self._exchange(
+                        method, url, params, json, data, headers, number=exchanges
+                    )
+                except ApiAuthError as exc:
+                    # One re-acquire per logical call (design.md: 401 -> refresh once, retry).
+                    if exc.status == 401 and self.auth is not None and not refreshed:
+                        refreshed = True
+                        if await self.auth.on_unauthorized():
+                            continue
+                    raise
+
+        policy = self.policy if retry else _single_attempt(self.policy)
+        return await call_with_retries(
+            attempt, policy=policy, clock=self.clock, on_retry=self._on_retry
+        )
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str | httpx.URL,
+        params: Mapping[str, str] | None,
+        json: Any,
+        data: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+        *,
+        number: int,
+    ) -> httpx.Response:
+        all_headers = dict(headers or {})
+        if self.auth is not None:
+            all_headers.update(await self.auth.headers())
+        request = self.client.build_request(
+            method, url, params=params, json=json, data=data, headers=all_headers
+        )
+        path = request.url.path
+        secrets = self.known_secrets()
+        response: httpx.Response | None = None
+        error: ApiError | None = None
+        cause: Exception | None = None
+        when = datetime.fromtimestamp(self.clock.time(), UTC)
+        started = time.perf_counter()
+        async with self.pacer.slot():
+            try:
+                response = await self.client.send(request)
+            except httpx.HTTPError as exc:
+                cause = exc
+                error = error_from_exception(self.service, method, path, exc, secrets=secrets)
+        duration_ms = (time.perf_counter() - started) * 1000.0
+        if response is not None:
+            self.last_response_headers = response.headers
+            self.pacer.observe(response.headers)
+            if response.status_code >= 400:
+                error = error_from_response(
+                    self.service, method, path, response, now=self.clock.time(), secrets=secrets
+                )
+                if self._refine_error is not None:
+                    error = self._refine_error(error, response)
+                if isinstance(error, RateLimitedError):
+                    self.pacer.pause(error.retry_after, error.problem)
+        self._record(request, response, error, number, when, duration_ms, secrets)
+        if error is not None:
+            raise error from cause
+        assert response is not None
+        return response
+
+    def _record(
+        self,
+        request: httpx.Request,
+        response: httpx.Response | None,
+        error: ApiError | None,
+        number: int,
+        when: datetime,
+        duration_ms: float,
+        secrets: tuple[str, ...],
+    ) -> None:
+        if self.call_sink is None:
+            return
+        request_body = _body_text(request.content)
+        response_body: str | None = None
+        rate_limit: dict[str, str] = {}
+        if response is not None:
+            response_body = _body_text(response.content)
+            rate_limit = {
+                name: response.headers[name]
+                for name in RATE_LIMIT_HEADERS
+                if name in response.headers
+            }
+        record = CallRecord(
+            time=when,
+            service=self.service,
+            method=request.method,
+            path=request.url.path,
+            query=redact_query(request.url.query.decode("ascii", errors="replace"), secrets),
+            status=response.status_code if response is not None else None,
+            duration_ms=round(duration_ms, 3),
+            attempt=number,
+            request_id=request_id_of(response.headers) if response is not None else None,
+            rate_limit=rate_limit,
+            request_body=truncate(redact_text(request_body, secrets)) if request_body else None,
+            response_body=truncate(redact_text(response_body, secrets)) if response_body else None,
+            error=f"{type(error).__name__}: {error.message}" if error is not None else None,
+        )
+        try:
+            self.call_sink(record)
+        except Exception:  # a broken log must not break the sync
+            log.exception("call sink failed for %s %s", record.method, record.path)
+
+
+def _body_text(content: bytes) -> str | None:
+    if not content:
+        return None
+    return content.decode("utf-8", errors="replace")
+
+
+def _single_attempt(policy: RetryPolicy) -> RetryPolicy:
+    return RetryPolicy(
+        attempts=1,
+        timeout=policy.timeout,
+        wait_initial=policy.wait_initial,
+        wait_max=policy.wait_max,
+        wait_jitter=policy.wait_jitter,
+    )
