@@ -1,0 +1,43 @@
+"""Validate seed records against the schemas of Xero's OpenAPI spec (openapi-schema-validator).
+
+The spec lives beside the repo (``../shared/specs``), as CI clones it next to ``shared/``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_schema_validator import OAS30Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+SPEC = Path(__file__).resolve().parents[2] / ".." / "shared" / "specs" / "xero_accounting.yaml"
+_URI = "urn:xero-accounting"
+
+
+@cache
+def _spec() -> dict[str, Any]:
+    with SPEC.open(encoding="utf-8") as handle:
+        spec: dict[str, Any] = yaml.safe_load(handle)
+    return spec
+
+
+@cache
+def _validator(schema_name: str) -> OAS30Validator:
+    spec = _spec()
+    registry: Registry[Any] = Registry().with_resource(
+        _URI, Resource.from_contents(spec, default_specification=DRAFT4)
+    )
+    schema = {"$ref": f"{_URI}#/components/schemas/{schema_name}"}
+    return OAS30Validator(schema, registry=registry)
+
+
+def schema_errors(schema_name: str, record: dict[str, Any]) -> list[str]:
+    """Every violation of ``components/schemas/<schema_name>`` by ``record``, as text."""
+    return [
+        f"{'/'.join(str(p) for p in err.absolute_path)}: {err.message}"
+        for err in _validator(schema_name).iter_errors(record)
+    ]
