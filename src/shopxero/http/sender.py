@@ -97,11 +97,13 @@ class Sender:
         data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         retry: bool = True,
+        content: bytes | None = None,
     ) -> httpx.Response:
         """Send one logical request; return the 2xx/3xx answer or raise an ``ApiError``.
 
         ``url`` is relative to the client's base URL, or absolute (a pagination link followed
         verbatim). ``retry=False`` makes a single attempt (a write with no idempotency key).
+        ``content`` is a body already encoded by the caller (Xero's exact-Decimal JSON).
         """
         refreshed = False
         exchanges = 0
@@ -112,7 +114,7 @@ class Sender:
                 exchanges += 1
                 try:
                     return await self._exchange(
-                        method, url, params, json, data, headers, number=exchanges
+                        method, url, params, json, data, headers, number=exchanges, content=content
                     )
                 except ApiAuthError as exc:
                     # One re-acquire per logical call (design.md: 401 -> refresh once, retry).
@@ -137,12 +139,13 @@ class Sender:
         headers: Mapping[str, str] | None,
         *,
         number: int,
+        content: bytes | None = None,
     ) -> httpx.Response:
         all_headers = dict(headers or {})
         if self.auth is not None:
             all_headers.update(await self.auth.headers())
         request = self.client.build_request(
-            method, url, params=params, json=json, data=data, headers=all_headers
+            method, url, params=params, json=json, data=data, content=content, headers=all_headers
         )
         path = request.url.path
         secrets = self.known_secrets()
