@@ -1,0 +1,340 @@
+"""The REST Admin API routes of the Shopify simulator and the checks every call goes through.
+
+Every ``/admin/api/{version}/...`` request passes, in order: the version (unknown -> 404), the
+access token (401), the app's leaky bucket (429), the resource's scope (403), then the handler.
+Responses carry ``X-Shopify-API-Version``, ``X-Shopify-Shop-Api-Call-Limit`` and
+``X-Request-Id`` like Shopify's. Error bodies are Shopify's texts (shopify-api-facts §2-§4).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from shopxero.sandbox.clock import SandboxClock
+from shopxero.sandbox.shopify.auth import Grant, TokenRegistry, has_scope
+from shopxero.sandbox.shopify.bucket import LeakyBuckets
+from shopxero.sandbox.shopify.filters import (
+    QueryError,
+    matches,
+    parse_fields,
+    parse_limit,
+    parse_order,
+    project,
+    record_time,
+    sort_value,
+    validate_filters,
+)
+from shopxero.sandbox.shopify.pagination import (
+    Cursor,
+    decode_cursor,
+    encode_cursor,
+    link_header,
+    paginate,
+)
+from shopxero.sandbox.shopify.store import ShopStore
+from shopxero.sandbox.shopify.views import view
+
+__all__ = ["SUPPORTED_VERSIONS", "ShopifyAPI", "json_response", "resolve_version"]
+
+Record = dict[str, Any]
+Handler = Callable[[Request, Grant], Awaitable[tuple[Any, dict[str, str]]]]
+
+# Stable versions served (facts §1: 2025-10 is supported until at least 2026-10; 2026-10 is the
+# release candidate in the corpus). Older quarterly versions "fall forward" to the oldest one.
+SUPPORTED_VERSIONS = ("2025-10", "2026-01", "2026-04", "2026-07", "2026-10")
+_VERSION = re.compile(r"^(\d{4})-(01|04|07|10)$")
+
+INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+NOT_FOUND = "Not Found"
+ORDER_WINDOW = timedelta(days=60)  # facts §4: older orders need read_all_orders
+SINGULAR = {"customers": "customer", "products": "product", "orders": "order"}
+SCOPE = {"customers": "read_customers", "products": "read_products", "orders": "read_orders"}
+PAGE_INFO_COMPANIONS = frozenset({"page_info", "limit", "fields"})
+
+
+class NotFoundError(Exception):
+    """The record does not exist, or this token may not see it (the 60-day window)."""
+
+
+def resolve_version(requested: str) -> str | None:
+    """The version that answers ``requested``, or None (404) for malformed or future ones."""
+    if not _VERSION.match(requested):
+        return None
+    if requested in SUPPORTED_VERSIONS:
+        return requested
+    if requested < SUPPORTED_VERSIONS[0]:
+        return SUPPORTED_VERSIONS[0]  # facts §1: "Shopify falls forward"
+    return None
+
+
+def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json.dumps(payload, ensure_ascii=False),
+        status_code=status,
+        media_type="application/json; charset=utf-8",
+        headers=headers,
+    )
+
+
+class ShopifyAPI:
+    """Routes and handlers over one shop's store, token registry and buckets."""
+
+    def __init__(
+        self, store: ShopStore, tokens: TokenRegistry, buckets: LeakyBuckets, clock: SandboxClock
+    ) -> None:
+        self.store = store
+        self.tokens = tokens
+        self.buckets = buckets
+        self.clock = clock
+
+    def routes(self) -> list[Route]:
+        base = "/admin/api/{version}"
+        api: list[tuple[str, str | None, Handler]] = [
+            ("/shop.json", None, self._shop),
+        ]
+        for kind in ("customers", "products", "orders"):
+            api += [
+                (f"/{kind}.json", SCOPE[kind], self._lister(kind)),
+                (f"/{kind}/count.json", SCOPE[kind], self._counter(kind)),
+                (f"/{kind}/{{record_id:int}}.json", SCOPE[kind], self._getter(kind)),
+            ]
+        api += [
+            ("/orders/{record_id:int}/refunds.json", SCOPE["orders"], self._refunds),
+            ("/orders/{record_id:int}/transactions.json", SCOPE["orders"], self._transactions),
+        ]
+        routes = [
+            Route(base + path, self._guarded(handler, scope, versioned=True), methods=["GET"])
+            for path, scope, handler in api
+        ]
+        routes += [
+            Route(
+                "/admin/oauth/access_scopes.json",
+                self._guarded(self._access_scopes, None, versioned=False),
+                methods=["GET"],
+            ),
+            Route("/admin/oauth/access_token", self._access_token, methods=["POST"]),
+            Route("/{path:path}", _not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        ]
+        return routes
+
+    # -- the common pipeline -----------------------------------------------------------------
+
+    def _guarded(
+        self, handler: Handler, scope: str | None, *, versioned: bool
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            headers = {"X-Request-Id": str(uuid.uuid4())}
+            if versioned:
+                version = resolve_version(request.path_params["version"])
+                if version is None:
+                    return json_response(404, {"errors": NOT_FOUND}, headers)
+                headers["X-Shopify-API-Version"] = version
+            grant = self.tokens.authenticate(request.headers.get("x-shopify-access-token"))
+            if grant is None:
+                return json_response(401, {"errors": INVALID_TOKEN}, headers)
+            taken = self.buckets.take(grant.app)
+            headers["X-Shopify-Shop-Api-Call-Limit"] = taken.call_limit_header
+            if not taken.admitted:
+                headers["Retry-After"] = f"{math.ceil(taken.retry_after * 10) / 10:.1f}"
+                rate = f"{self.buckets.leak_per_second:g}"
+                message = (
+                    f"Exceeded {rate} calls per second for api client. "
+                    "Reduce request rates to resume uninterrupted service."
+                )
+                return json_response(429, {"errors": message}, headers)
+            if scope is not None and not has_scope(grant, scope):
+                message = f"[API] This action requires merchant approval for {scope} scope."
+                return json_response(403, {"errors": message}, headers)
+            try:
+                payload, extra = await handler(request, grant)
+            except QueryError as exc:
+                return json_response(400, exc.body(), headers)
+            except NotFoundError:
+                return json_response(404, {"errors": NOT_FOUND}, headers)
+            return json_response(200, payload, {**headers, **extra})
+
+        return endpoint
+
+    # -- orders visibility ---------------------------------------------------------------------
+
+    def _visible(self, kind: str, record: Record, grant: Grant) -> bool:
+        if kind != "orders" or has_scope(grant, "read_all_orders"):
+            return True
+        created = record_time(record, "created_at")
+        return created is None or created >= self.clock.now() - ORDER_WINDOW
+
+    def _find(self, kind: str, request: Request, grant: Grant) -> Record:
+        record = self.store.get(kind, int(request.path_params["record_id"]))
+        if record is None or not self._visible(kind, record, grant):
+            raise NotFoundError
+        return record
+
+    # -- handlers ------------------------------------------------------------------------------
+
+    async def _shop(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        return {"shop": project(self.store.shop, parse_fields(request.query_params))}, {}
+
+    async def _access_scopes(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        handles = [s for s in self.tokens.credentials.scopes if s in grant.scopes]
+        return {"access_scopes": [{"handle": h} for h in handles]}, {}
+
+    def _lister(self, kind: str) -> Handler:
+        async def handler(request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+            return self._list(kind, request, grant)
+
+        return handler
+
+    def _counter(self, kind: str) -> Handler:
+        async def handler(request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+            zone = self.store.shop_zone()
+            filters = validate_filters(kind, request.query_params, zone)
+            count = sum(
+                1
+                for r in self.store.all(kind)
+                if self._visible(kind, r, grant) and matches(kind, r, filters, zone)
+            )
+            return {"count": count}, {}
+
+        return handler
+
+    def _getter(self, kind: str) -> Handler:
+        async def handler(request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+            record = self._find(kind, request, grant)
+            fields = parse_fields(request.query_params)
+            return {SINGULAR[kind]: project(view(kind, record), fields)}, {}
+
+        return handler
+
+    def _list(self, kind: str, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        params = request.query_params
+        zone = self.store.shop_zone()
+        limit = parse_limit(params)
+        fields = parse_fields(params)
+        cursor: Cursor | None = None
+        if params.get("page_info"):
+            extra = [name for name in params if name not in PAGE_INFO_COMPANIONS]
+            if extra:
+                # facts §4: "created_at_min cannot be passed when page_info is present"
+                raise QueryError(
+                    "page_info", f"{extra[0]} cannot be passed when page_info is present"
+                )
+            cursor = decode_cursor(params["page_info"], kind)
+            filters, order = cursor.filters, cursor.order
+        else:
+            filters = validate_filters(kind, params, zone)
+            order = parse_order(kind, params)
+        field, direction = order.split()
+        descending = direction == "desc"
+
+        def key_of(record: Record) -> tuple[float, int]:
+            return (sort_value(record, field), int(record["id"]))
+
+        chosen = [
+            r
+            for r in self.store.all(kind)
+            if self._visible(kind, r, grant) and matches(kind, r, filters, zone)
+        ]
+        chosen.sort(key=key_of, reverse=descending)
+        page = paginate(chosen, key_of, descending=descending, limit=limit, cursor=cursor)
+
+        def info(key: tuple[float, int] | None, rel: str) -> str | None:
+            if key is None:
+                return None
+            return encode_cursor(Cursor(kind, filters, order, rel, key))  # type: ignore[arg-type]
+
+        headers: dict[str, str] = {}
+        link = link_header(
+            f"{request.url.scheme}://{request.url.netloc}{request.url.path}",
+            limit=limit,
+            fields=params.get("fields"),
+            previous_info=info(page.previous_key, "previous"),
+            next_info=info(page.next_key, "next"),
+        )
+        if link:
+            headers["Link"] = link
+        body = {kind: [project(view(kind, r), fields) for r in page.records]}
+        return body, headers
+
+    async def _refunds(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        order = self._find("orders", request, grant)
+        limit = parse_limit(request.query_params)
+        fields = parse_fields(request.query_params)
+        refunds = [r for r in order.get("refunds") or [] if isinstance(r, dict)]
+        return {"refunds": [project(r, fields) for r in refunds[:limit]]}, {}
+
+    async def _transactions(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        order = self._find("orders", request, grant)
+        fields = parse_fields(request.query_params)
+        since_raw = request.query_params.get("since_id")
+        since = 0
+        if since_raw:
+            try:
+                since = int(since_raw)
+            except ValueError:
+                raise QueryError("since_id", "must be an integer id") from None
+        rows = [
+            t
+            for t in order.get("transactions") or []
+            if isinstance(t, dict) and int(t.get("id", 0)) > since
+        ]
+        return {"transactions": [project(t, fields) for t in rows]}, {}
+
+    # -- the client credentials grant (facts §2b) ------------------------------------------------
+
+    async def _access_token(self, request: Request) -> Response:
+        form = await _grant_form(request)
+        if form is None:
+            return json_response(
+                400, {"error": "invalid_request", "error_description": "Malformed request body"}
+            )
+        if form.get("grant_type") != "client_credentials":
+            return json_response(
+                400,
+                {
+                    "error": "unsupported_grant_type",
+                    "error_description": "Only client_credentials is supported here",
+                },
+            )
+        token = self.tokens.client_credentials(form.get("client_id"), form.get("client_secret"))
+        if token is None:
+            return json_response(
+                400,
+                {"error": "invalid_client", "error_description": "Client authentication failed"},
+            )
+        return json_response(
+            200,
+            {
+                "access_token": token,
+                "scope": ",".join(self.tokens.credentials.scopes),
+                "expires_in": self.tokens.token_ttl_seconds,
+            },
+        )
+
+
+async def _grant_form(request: Request) -> dict[str, str] | None:
+    """The grant's fields from a form body or a JSON body (the Node library sends JSON)."""
+    content_type = request.headers.get("content-type", "")
+    if "json" in content_type:
+        try:
+            data = json.loads(await request.body() or b"{}")
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        return {str(k): str(v) for k, v in data.items() if v is not None}
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+async def _not_found(request: Request) -> Response:
+    return json_response(404, {"errors": NOT_FOUND})

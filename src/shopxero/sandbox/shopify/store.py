@@ -1,0 +1,192 @@
+"""The simulated shop's records, held in memory in Shopify's REST shapes.
+
+The seed is ``{"shop": {...}, "customers": [...], "products": [...], "orders": [...]}``; an
+order carries its ``refunds`` and ``transactions`` inside it (REST serves transactions from their
+own endpoint; ``views.py`` strips them from the order JSON). Records are replaced, never mutated
+in place, so a reader holding a snapshot list is never surprised by a concurrent upsert.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from shopxero.sandbox.clock import SandboxClock
+
+__all__ = ["GRAPHQL_TYPES", "RESOURCES", "ShopStore"]
+
+Record = dict[str, Any]
+
+RESOURCES: tuple[str, ...] = ("customers", "products", "orders")
+GRAPHQL_TYPES = {"customers": "Customer", "products": "Product", "orders": "Order"}
+
+
+def _index(kind: str, records: Any) -> dict[int, Record]:
+    if records is None:
+        return {}
+    if not isinstance(records, list):
+        raise ValueError(f"{kind}: expected a list of records, got {type(records).__name__}")
+    out: dict[int, Record] = {}
+    for position, record in enumerate(records):
+        record_id = _record_id(kind, position, record)
+        out[record_id] = copy.deepcopy(record)
+    return out
+
+
+def _record_id(kind: str, position: int, record: Any) -> int:
+    if not isinstance(record, dict):
+        raise ValueError(f"{kind}[{position}]: expected an object, got {type(record).__name__}")
+    record_id = record.get("id")
+    if isinstance(record_id, bool) or not isinstance(record_id, int) or record_id <= 0:
+        raise ValueError(f"{kind}[{position}].id: expected a positive integer, got {record_id!r}")
+    return record_id
+
+
+class ShopStore:
+    """Customers, products and orders by id, plus the shop; ``reset`` returns to the seed."""
+
+    def __init__(self, seed: dict[str, Any], clock: SandboxClock) -> None:
+        if not isinstance(seed, dict):
+            raise ValueError("the Shopify seed must be an object")
+        self._seed = copy.deepcopy(seed)
+        self.clock = clock
+        self._lock = threading.Lock()
+        self.shop: Record = {}
+        self._records: dict[str, dict[int, Record]] = {}
+        self.reset()
+
+    def reset(self) -> None:
+        seed = self._seed
+        records = {kind: _index(kind, seed.get(kind)) for kind in RESOURCES}
+        with self._lock:
+            self.shop = copy.deepcopy(seed.get("shop") or {})
+            self._records = records
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def all(self, kind: str) -> list[Record]:
+        """A snapshot of one resource's records, by id ascending."""
+        with self._lock:
+            table = self._records[kind]
+            return [table[k] for k in sorted(table)]
+
+    def get(self, kind: str, record_id: int) -> Record | None:
+        with self._lock:
+            return self._records[kind].get(record_id)
+
+    def state(self) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy(
+                {
+                    "shop": self.shop,
+                    **{kind: [t[k] for k in sorted(t)] for kind, t in self._records.items()},
+                }
+            )
+
+    # -- time in the shop's own offset --------------------------------------------------------
+
+    def shop_zone(self) -> ZoneInfo:
+        name = self.shop.get("iana_timezone")
+        if isinstance(name, str) and name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                pass
+        return ZoneInfo("UTC")
+
+    def now_text(self) -> str:
+        """Now on the sandbox clock, as Shopify writes it: ``2026-11-26T10:40:00-05:00``."""
+        now = self.clock.now().astimezone(self.shop_zone()).replace(microsecond=0)
+        return now.isoformat()
+
+    def local_time(self, moment: datetime) -> str:
+        return moment.astimezone(self.shop_zone()).replace(microsecond=0).isoformat()
+
+    # -- writing (the /_sandbox/records control endpoint) --------------------------------------
+
+    def upsert_records(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Merge records onto existing ones by id (new ids are created) and delete on request.
+
+        Every touched record gets ``updated_at`` = now, so incremental syncs see it. The merge
+        is shallow: a key given replaces that key's whole value (e.g. all ``line_items``).
+        Validation happens before any change, so a bad payload changes nothing.
+        """
+        if not isinstance(payload, dict):
+            raise ValueError("records payload must be an object")
+        unknown = set(payload) - {*RESOURCES, "delete"}
+        if unknown:
+            raise ValueError(f"unknown record kinds {sorted(unknown)}; use {list(RESOURCES)}")
+        upserts: dict[str, list[tuple[int, Record]]] = {}
+        for kind in RESOURCES:
+            records = payload.get(kind) or []
+            if not isinstance(records, list):
+                raise ValueError(f"{kind}: expected a list of records")
+            upserts[kind] = [
+                (_record_id(kind, i, r), copy.deepcopy(r)) for i, r in enumerate(records)
+            ]
+        deletes = _parse_deletes(payload.get("delete"))
+        now = self.now_text()
+        result: dict[str, Any] = {"created": {}, "updated": {}, "deleted": {}}
+        with self._lock:
+            for kind, items in upserts.items():
+                created = updated = 0
+                table = self._records[kind]
+                for record_id, incoming in items:
+                    existing = table.get(record_id)
+                    merged = {**existing, **incoming} if existing else incoming
+                    if existing is None:
+                        created += 1
+                        merged.setdefault("created_at", now)
+                        merged.setdefault(
+                            "admin_graphql_api_id",
+                            f"gid://shopify/{GRAPHQL_TYPES[kind]}/{record_id}",
+                        )
+                    else:
+                        updated += 1
+                    merged["updated_at"] = now
+                    table[record_id] = merged
+                result["created"][kind] = created
+                result["updated"][kind] = updated
+            for kind, ids in deletes.items():
+                table = self._records[kind]
+                gone = [i for i in ids if table.pop(i, None) is not None]
+                result["deleted"][kind] = len(gone)
+                if kind == "products" and gone:
+                    self._orphan_line_items(set(gone))
+        return result
+
+    def _orphan_line_items(self, product_ids: set[int]) -> None:
+        """Orders keep lines of deleted products, without the links (facts §8 pitfall 4)."""
+        orders = self._records["orders"]
+        for order_id, order in list(orders.items()):
+            lines = order.get("line_items") or []
+            if not any(
+                isinstance(li, dict) and li.get("product_id") in product_ids for li in lines
+            ):
+                continue
+            new_lines = []
+            for line in lines:
+                if isinstance(line, dict) and line.get("product_id") in product_ids:
+                    line = {**line, "product_id": None, "variant_id": None, "product_exists": False}
+                new_lines.append(line)
+            orders[order_id] = {**order, "line_items": new_lines}
+
+
+def _parse_deletes(spec: Any) -> dict[str, list[int]]:
+    if spec is None:
+        return {}
+    if not isinstance(spec, dict):
+        raise ValueError('delete: expected {"products": [ids], ...}')
+    out: dict[str, list[int]] = {}
+    for kind, ids in spec.items():
+        if kind not in RESOURCES:
+            raise ValueError(f"delete: unknown record kind {kind!r}; use {list(RESOURCES)}")
+        if not isinstance(ids, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in ids
+        ):
+            raise ValueError(f"delete.{kind}: expected a list of integer ids")
+        out[kind] = list(ids)
+    return out
