@@ -1,0 +1,502 @@
+"""Tolerant pydantic models of the Shopify REST bodies shopxero reads (API 2026-07).
+
+Shopify sends far more than we use and may send ``null`` for nearly anything, or leave keys out
+when a request names ``fields=``; so every model ignores unknown keys, only ``id`` is required,
+``null`` lists become ``[]`` and ``null`` flags take their documented default.
+
+Money is ``Decimal`` parsed through ``str()``: Shopify sends strings almost everywhere, but
+``refund_line_items[].subtotal``/``total_tax`` and tax ``rate`` arrive as JSON numbers
+(shopify-api-facts §5, §8 #7), and ``Decimal(str(0.06))`` is exactly ``0.06`` where
+``Decimal(0.06)`` is not. Datetimes must carry an offset (Shopify renders shop-local offsets,
+facts §8 #18); a naive one is an error rather than a guess.
+
+``parse_customer`` / ``parse_product`` / ``parse_order`` (and friends) turn a raw dict into a
+model or raise :class:`~shopxero.errors.MappingError` naming the record id and the dotted path of
+the bad field (``line_items.2.price``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from shopxero.errors import MappingError
+
+__all__ = [
+    "Address",
+    "Customer",
+    "DiscountAllocation",
+    "DiscountApplication",
+    "LineItem",
+    "Money",
+    "MoneyBag",
+    "MoneySet",
+    "Order",
+    "OrderAdjustment",
+    "Product",
+    "Refund",
+    "RefundLineItem",
+    "RefundShippingLine",
+    "ShippingLine",
+    "ShopifyShop",
+    "TaxLine",
+    "Transaction",
+    "Variant",
+    "parse_customer",
+    "parse_order",
+    "parse_product",
+    "parse_refund",
+    "parse_shop",
+    "parse_transaction",
+    "parse_variant",
+    "to_decimal",
+]
+
+
+def to_decimal(value: object) -> Decimal:
+    """Exact ``Decimal`` from a Shopify money value (str, int or float), never via float math.
+
+    Raises ``ValueError`` (which pydantic reports with the field's path) for anything else:
+    booleans, empty strings, ``NaN``/``Infinity`` and text that is not a number.
+    """
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise ValueError("expected a money amount, got a boolean")
+    elif isinstance(value, int | float | str):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"expected a finite money amount, got {value!r}")
+        text = str(value).strip()
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"expected a money amount, got {value!r}") from None
+    else:
+        raise ValueError(f"expected a money amount, got {type(value).__name__}")
+    if not result.is_finite():
+        raise ValueError(f"expected a finite money amount, got {value!r}")
+    return result
+
+
+def _none_to_empty_list(value: object) -> object:
+    return [] if value is None else value
+
+
+def _none_to_false(value: object) -> object:
+    return False if value is None else value
+
+
+def _none_to_true(value: object) -> object:
+    return True if value is None else value
+
+
+Money = Annotated[Decimal, BeforeValidator(to_decimal)]
+"""A money amount (or rate) as an exact Decimal."""
+
+T = TypeVar("T")
+# A list Shopify may send as null; we always hold a list.
+_List = Annotated[list[T], BeforeValidator(_none_to_empty_list)]
+_FalseIfNull = Annotated[bool, BeforeValidator(_none_to_false)]
+_TrueIfNull = Annotated[bool, BeforeValidator(_none_to_true)]
+
+
+class _ShopifyModel(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class MoneyBag(_ShopifyModel):
+    """One side of a ``*_set``: an amount and its currency (``currency`` on transactions)."""
+
+    amount: Money
+    currency_code: str | None = Field(default=None)
+    currency: str | None = None
+
+    @property
+    def code(self) -> str | None:
+        """The currency code under either key (facts §5: transactions use ``currency``)."""
+        return self.currency_code or self.currency
+
+
+class MoneySet(_ShopifyModel):
+    """Shopify's ``*_set``: the amount in shop currency and in the buyer's currency."""
+
+    shop_money: MoneyBag | None = None
+    presentment_money: MoneyBag | None = None
+
+
+class ShopifyShop(_ShopifyModel):
+    """``GET shop.json``: what mapping needs to know about the shop."""
+
+    id: int | None = None
+    name: str | None = None
+    email: str | None = None
+    currency: str | None = None
+    iana_timezone: str | None = None
+    country_code: str | None = None
+    # null in Shopify's own fixture; None means "unknown", mapping treats it as False.
+    taxes_included: bool | None = None
+    tax_shipping: bool | None = None
+    myshopify_domain: str | None = None
+
+
+class Address(_ShopifyModel):
+    """A customer address, an order's billing/shipping address."""
+
+    id: int | None = None
+    customer_id: int | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    name: str | None = None
+    company: str | None = None
+    address1: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    province: str | None = None
+    province_code: str | None = None
+    country: str | None = None
+    country_code: str | None = None
+    country_name: str | None = None
+    zip: str | None = None
+    phone: str | None = None
+    default: _FalseIfNull = False
+
+
+class Customer(_ShopifyModel):
+    """A Shopify customer; also the (shorter) customer object embedded in an order."""
+
+    id: int
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    state: str | None = None
+    note: str | None = None
+    tags: str | None = None
+    currency: str | None = None
+    tax_exempt: _FalseIfNull = False
+    verified_email: bool | None = None
+    created_at: AwareDatetime | None = None
+    updated_at: AwareDatetime | None = None
+    default_address: Address | None = None
+    addresses: _List[Address] = []
+
+
+class Variant(_ShopifyModel):
+    """A product variant: what becomes one Xero Item."""
+
+    id: int
+    product_id: int | None = None
+    title: str | None = None
+    price: Money | None = None
+    compare_at_price: Money | None = None
+    sku: str | None = None
+    barcode: str | None = None
+    position: int | None = None
+    taxable: _TrueIfNull = True
+    tax_code: str | None = None
+    inventory_item_id: int | None = None
+    inventory_management: str | None = None
+    requires_shipping: bool | None = None
+    created_at: AwareDatetime | None = None
+    updated_at: AwareDatetime | None = None
+
+
+class Product(_ShopifyModel):
+    """A product and its variants (REST returns at most 100 variants, facts §1)."""
+
+    id: int
+    title: str | None = None
+    body_html: str | None = None
+    vendor: str | None = None
+    product_type: str | None = None
+    handle: str | None = None
+    status: str | None = None
+    tags: str | None = None
+    created_at: AwareDatetime | None = None
+    updated_at: AwareDatetime | None = None
+    published_at: AwareDatetime | None = None
+    variants: _List[Variant] = []
+
+
+class TaxLine(_ShopifyModel):
+    """One tax charged on a line, a shipping line or the order. ``rate`` is a fraction (0.2)."""
+
+    title: str | None = None
+    rate: Money = Decimal(0)
+    price: Money = Decimal(0)
+    price_set: MoneySet | None = None
+    channel_liable: bool | None = None
+
+
+class DiscountAllocation(_ShopifyModel):
+    """The part of one discount application that landed on a line (penny-split, facts §8 #10)."""
+
+    amount: Money
+    amount_set: MoneySet | None = None
+    discount_application_index: int | None = None
+
+
+class DiscountApplication(_ShopifyModel):
+    """An order-level discount description; the amounts live in the allocations."""
+
+    target_type: str | None = None
+    type: str | None = None
+    value: Money | None = None
+    value_type: str | None = None
+    allocation_method: str | None = None
+    target_selection: str | None = None
+    code: str | None = None
+    title: str | None = None
+    description: str | None = None
+
+
+class LineItem(_ShopifyModel):
+    """An order line; ``variant_id``/``product_id`` are null for deleted products, custom items."""
+
+    id: int | None = None
+    variant_id: int | None = None
+    product_id: int | None = None
+    product_exists: bool | None = None
+    sku: str | None = None
+    title: str | None = None
+    variant_title: str | None = None
+    name: str | None = None
+    vendor: str | None = None
+    quantity: int = 0
+    current_quantity: int | None = None
+    price: Money = Decimal(0)
+    price_set: MoneySet | None = None
+    total_discount: Money | None = None
+    discount_allocations: _List[DiscountAllocation] = []
+    tax_lines: _List[TaxLine] = []
+    taxable: _TrueIfNull = True
+    gift_card: _FalseIfNull = False
+    requires_shipping: bool | None = None
+
+    @property
+    def discount_total(self) -> Decimal:
+        """Sum of the line's discount allocations (``total_discount`` may read 0.00, facts §5)."""
+        return sum((a.amount for a in self.discount_allocations), Decimal(0))
+
+
+class ShippingLine(_ShopifyModel):
+    """A shipping charge; ``discounted_price`` is what the buyer paid after shipping discounts."""
+
+    id: int | None = None
+    title: str | None = None
+    code: str | None = None
+    source: str | None = None
+    price: Money = Decimal(0)
+    price_set: MoneySet | None = None
+    discounted_price: Money | None = None
+    discounted_price_set: MoneySet | None = None
+    tax_lines: _List[TaxLine] = []
+    discount_allocations: _List[DiscountAllocation] = []
+    is_removed: _FalseIfNull = False
+
+    @property
+    def amount_charged(self) -> Decimal:
+        """``discounted_price`` when Shopify sent it, else ``price`` less the allocations."""
+        if self.discounted_price is not None:
+            return self.discounted_price
+        return self.price - sum((a.amount for a in self.discount_allocations), Decimal(0))
+
+
+class RefundLineItem(_ShopifyModel):
+    """A refunded quantity of one line. ``subtotal``/``total_tax`` are JSON numbers (facts §5)."""
+
+    id: int | None = None
+    line_item_id: int | None = None
+    quantity: int = 0
+    restock_type: str | None = None
+    location_id: int | None = None
+    subtotal: Money = Decimal(0)
+    total_tax: Money = Decimal(0)
+    subtotal_set: MoneySet | None = None
+    total_tax_set: MoneySet | None = None
+    line_item: LineItem | None = None
+
+
+class OrderAdjustment(_ShopifyModel):
+    """A refund adjustment: shipping refunds and refund discrepancies (facts §5)."""
+
+    id: int | None = None
+    order_id: int | None = None
+    refund_id: int | None = None
+    kind: str | None = None
+    reason: str | None = None
+    amount: Money = Decimal(0)
+    tax_amount: Money = Decimal(0)
+    amount_set: MoneySet | None = None
+    tax_amount_set: MoneySet | None = None
+
+
+class RefundShippingLine(_ShopifyModel):
+    """A refunded shipping line (exact REST shape partly UNCONFIRMED in facts §5; kept loose)."""
+
+    id: int | None = None
+    shipping_line_id: int | None = None
+    shipping_line: ShippingLine | None = None
+    subtotal_amount_set: MoneySet | None = None
+
+
+class Transaction(_ShopifyModel):
+    """A payment transaction: authorization, capture, sale, void or refund."""
+
+    id: int
+    order_id: int | None = None
+    kind: str | None = None
+    status: str | None = None
+    gateway: str | None = None
+    amount: Money = Decimal(0)
+    currency: str | None = None
+    parent_id: int | None = None
+    payment_id: str | None = None
+    processed_at: AwareDatetime | None = None
+    created_at: AwareDatetime | None = None
+    test: _FalseIfNull = False
+    error_code: str | None = None
+    message: str | None = None
+    source_name: str | None = None
+    manual_payment_gateway: bool | None = None
+
+
+class Refund(_ShopifyModel):
+    """A refund with its lines, money movements and adjustments."""
+
+    id: int
+    order_id: int | None = None
+    note: str | None = None
+    restock: bool | None = None
+    created_at: AwareDatetime | None = None
+    processed_at: AwareDatetime | None = None
+    refund_line_items: _List[RefundLineItem] = []
+    transactions: _List[Transaction] = []
+    order_adjustments: _List[OrderAdjustment] = []
+    refund_shipping_lines: _List[RefundShippingLine] = []
+
+
+class Order(_ShopifyModel):
+    """An order as REST returns it; ``customer`` is null for guest and POS orders (facts §8 #6)."""
+
+    id: int
+    name: str | None = None
+    order_number: int | None = None
+    number: int | None = None
+    email: str | None = None
+    contact_email: str | None = None
+    phone: str | None = None
+    customer: Customer | None = None
+    billing_address: Address | None = None
+    shipping_address: Address | None = None
+    created_at: AwareDatetime | None = None
+    updated_at: AwareDatetime | None = None
+    processed_at: AwareDatetime | None = None
+    cancelled_at: AwareDatetime | None = None
+    closed_at: AwareDatetime | None = None
+    cancel_reason: str | None = None
+    financial_status: str | None = None
+    fulfillment_status: str | None = None
+    currency: str | None = None
+    presentment_currency: str | None = None
+    taxes_included: _FalseIfNull = False
+    tax_exempt: _FalseIfNull = False
+    test: _FalseIfNull = False
+    source_name: str | None = None
+    tags: str | None = None
+    note: str | None = None
+    total_price: Money | None = None
+    subtotal_price: Money | None = None
+    total_tax: Money | None = None
+    total_discounts: Money | None = None
+    total_line_items_price: Money | None = None
+    total_tip_received: Money | None = None
+    total_outstanding: Money | None = None
+    current_total_price: Money | None = None
+    current_subtotal_price: Money | None = None
+    current_total_tax: Money | None = None
+    current_total_discounts: Money | None = None
+    total_shipping_price_set: MoneySet | None = None
+    tax_lines: _List[TaxLine] = []
+    discount_applications: _List[DiscountApplication] = []
+    line_items: _List[LineItem] = []
+    shipping_lines: _List[ShippingLine] = []
+    refunds: _List[Refund] = []
+    # Not in Shopify's order body (transactions have their own endpoint), but the sandbox state
+    # and callers that merge the two keep them here.
+    transactions: _List[Transaction] = []
+    payment_gateway_names: _List[str] = []
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _excerpt(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _parse(model: type[M], raw: object, entity: str) -> M:
+    """Validate ``raw`` as ``model``; any failure becomes a MappingError naming the first field."""
+    source_id = str(raw.get("id")) if isinstance(raw, Mapping) else "?"
+    if not isinstance(raw, Mapping):
+        raise MappingError(
+            f"expected a JSON object, got {type(raw).__name__}", entity=entity, source_id=source_id
+        )
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        first = errors[0]
+        field = _path(first["loc"]) or None
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        message = first["msg"].removeprefix("Value error, ")
+        # Our own validators already quote the bad value; pydantic's messages do not.
+        quoted = first["type"] in ("missing", "value_error")
+        got = "" if quoted else f"; got {_excerpt(first.get('input'))}"
+        raise MappingError(
+            f"{message}{got}{more}", entity=entity, source_id=source_id, field=field
+        ) from None
+
+
+def parse_shop(raw: Mapping[str, Any]) -> ShopifyShop:
+    """Parse ``GET shop.json``'s ``shop`` object."""
+    return _parse(ShopifyShop, raw, "shop")
+
+
+def parse_customer(raw: Mapping[str, Any]) -> Customer:
+    """Parse a customer dict or raise MappingError(entity="customer", source_id, field)."""
+    return _parse(Customer, raw, "customer")
+
+
+def parse_product(raw: Mapping[str, Any]) -> Product:
+    """Parse a product dict (with its variants) or raise MappingError(entity="product", ...)."""
+    return _parse(Product, raw, "product")
+
+
+def parse_variant(raw: Mapping[str, Any]) -> Variant:
+    """Parse a variant dict or raise MappingError(entity="variant", ...)."""
+    return _parse(Variant, raw, "variant")
+
+
+def parse_order(raw: Mapping[str, Any]) -> Order:
+    """Parse an order dict or raise MappingError(entity="order", field="line_items.2.price")."""
+    return _parse(Order, raw, "order")
+
+
+def parse_refund(raw: Mapping[str, Any]) -> Refund:
+    """Parse a refund dict or raise MappingError(entity="refund", ...)."""
+    return _parse(Refund, raw, "refund")
+
+
+def parse_transaction(raw: Mapping[str, Any]) -> Transaction:
+    """Parse a transaction dict or raise MappingError(entity="transaction", ...)."""
+    return _parse(Transaction, raw, "transaction")

@@ -1,0 +1,590 @@
+"""Pydantic models of what shopxero sends to Xero, and of what it reads back.
+
+Two families with opposite tolerance:
+
+* **Payload models** (``XeroContact``, ``XeroItem``, ``XeroInvoice``, ...) are strict: unknown
+  fields are refused (``extra="forbid"``) and the spec's limits are enforced here (Contact Name 255,
+  ContactNumber 50, Item Code 30, Item Name 50, Description 4000, InvoiceNumber 255 printable
+  ASCII, Reference 255; xero-api-facts §6), so a bad record fails in mapping with a clear message
+  instead of costing a Xero call. Python names are snake_case; ``to_payload()`` renders Xero's
+  PascalCase keys (``ContactID``, ``UpdatedDateUTC``, ``COGSAccountCode`` spelled as Xero does).
+* **Record models** (``XeroContactRecord``, ``XeroItemRecord``, ``XeroInvoiceRecord``, ...) are
+  tolerant (``extra="ignore"``) and parse Xero's ``/Date(ms+0000)/`` dates with the one codec in
+  :mod:`shopxero.xero.dates`.
+
+``to_payload()`` returns a plain dict: PascalCase keys, ``None`` and empty lists left out, dates as
+``YYYY-MM-DD`` strings, enums as their string values, and **money kept as ``Decimal``**. Decimals
+are deliberately not turned into floats: the Xero client's JSON encoder writes them as exact JSON
+numbers (``Decimal("10.10")`` -> ``10.10``), and :func:`shopxero.sync.checksums.payload_checksum`
+normalises them, so ``10.0`` and ``10.00`` checksum alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from shopxero.xero.dates import parse_xero_date
+
+__all__ = [
+    "AddressType",
+    "ContactStatus",
+    "InvoiceStatus",
+    "InvoiceType",
+    "LineAmountTypes",
+    "PhoneType",
+    "SalesDetails",
+    "XeroAccountRef",
+    "XeroAddress",
+    "XeroAllocation",
+    "XeroContact",
+    "XeroContactRecord",
+    "XeroContactRef",
+    "XeroCreditNote",
+    "XeroCreditNoteRecord",
+    "XeroDocumentRef",
+    "XeroInvoice",
+    "XeroInvoiceRecord",
+    "XeroItem",
+    "XeroItemRecord",
+    "XeroLineItem",
+    "XeroLineItemRecord",
+    "XeroPayment",
+    "XeroPaymentRecord",
+    "XeroPhone",
+    "XeroTaxRateRecord",
+    "is_acceptable_email",
+    "xero_field_name",
+]
+
+# Words Xero spells in capitals inside a PascalCase key.
+_UPPER_WORDS = {"id": "ID", "utc": "UTC", "cogs": "COGS", "url": "Url"}
+
+
+def xero_field_name(name: str) -> str:
+    """``contact_id`` -> ``ContactID``, ``updated_date_utc`` -> ``UpdatedDateUTC``."""
+    return "".join(_UPPER_WORDS.get(part, part.capitalize()) for part in name.split("_"))
+
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def is_acceptable_email(value: str | None) -> bool:
+    """Whether Xero would take this as a Contact EmailAddress.
+
+    Xero rejects malformed addresses and "umlauts" (non-ASCII, xero-api-facts §6.1), and caps the
+    field at 255 characters. Mapping leaves such an address out rather than fail the contact.
+    """
+    if not value or len(value) > 255:
+        return False
+    return _EMAIL.match(value) is not None
+
+
+_PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]+$")
+
+
+class InvoiceType(StrEnum):
+    """The invoice/credit-note types shopxero writes."""
+
+    ACCREC = "ACCREC"
+    ACCRECCREDIT = "ACCRECCREDIT"
+
+
+class InvoiceStatus(StrEnum):
+    """Invoice and credit-note statuses (xero-api-facts §6.3)."""
+
+    DRAFT = "DRAFT"
+    SUBMITTED = "SUBMITTED"
+    AUTHORISED = "AUTHORISED"
+    PAID = "PAID"
+    VOIDED = "VOIDED"
+    DELETED = "DELETED"
+
+
+class LineAmountTypes(StrEnum):
+    """Whether line amounts exclude tax, include it, or carry none."""
+
+    EXCLUSIVE = "Exclusive"
+    INCLUSIVE = "Inclusive"
+    NO_TAX = "NoTax"
+
+
+class ContactStatus(StrEnum):
+    """Contact statuses (spec Contact.ContactStatus)."""
+
+    ACTIVE = "ACTIVE"
+    ARCHIVED = "ARCHIVED"
+    GDPRREQUEST = "GDPRREQUEST"
+
+
+class AddressType(StrEnum):
+    """POBOX is the postal/billing address Xero prints on invoices; STREET the physical one."""
+
+    POBOX = "POBOX"
+    STREET = "STREET"
+
+
+class PhoneType(StrEnum):
+    """Spec Phone.PhoneType."""
+
+    DEFAULT = "DEFAULT"
+    DDI = "DDI"
+    MOBILE = "MOBILE"
+    FAX = "FAX"
+    OFFICE = "OFFICE"
+
+
+def _plain(value: Any) -> Any:
+    """Make a dumped value payload-ready: drop None/empty, dates as ISO, enums as strings."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            rendered = _plain(item)
+            if rendered is None or rendered == [] or rendered == {}:
+                continue
+            out[key] = rendered
+        return out
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class _Payload(BaseModel):
+    """Base of everything we send: strict, with Xero's key spelling on output."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=xero_field_name,
+        validate_by_name=True,
+        validate_by_alias=True,
+        str_strip_whitespace=True,
+        frozen=True,
+    )
+
+    def to_payload(self) -> dict[str, Any]:
+        """The JSON-ready body element (Decimals kept as Decimal; see the module docstring)."""
+        dumped = self.model_dump(by_alias=True, exclude_none=True, mode="python")
+        result: dict[str, Any] = _plain(dumped)
+        return result
+
+
+_Code = Annotated[str, Field(min_length=1, max_length=50)]
+
+
+class XeroAddress(_Payload):
+    """Spec Address (lines 500, city/region 255, postal code and country 50)."""
+
+    address_type: AddressType
+    address_line1: str | None = Field(default=None, max_length=500)
+    address_line2: str | None = Field(default=None, max_length=500)
+    address_line3: str | None = Field(default=None, max_length=500)
+    address_line4: str | None = Field(default=None, max_length=500)
+    city: str | None = Field(default=None, max_length=255)
+    region: str | None = Field(default=None, max_length=255)
+    postal_code: str | None = Field(default=None, max_length=50)
+    country: str | None = Field(default=None, max_length=50)
+    attention_to: str | None = Field(default=None, max_length=255)
+
+
+class XeroPhone(_Payload):
+    """Spec Phone (number 50, area code 10, country code 20)."""
+
+    phone_type: PhoneType
+    phone_number: str | None = Field(default=None, max_length=50)
+    phone_area_code: str | None = Field(default=None, max_length=10)
+    phone_country_code: str | None = Field(default=None, max_length=20)
+
+
+class XeroContact(_Payload):
+    """A Contact to create (PUT) or update (POST, with ``contact_id``)."""
+
+    contact_id: str | None = None
+    contact_number: str | None = Field(default=None, min_length=1, max_length=50)
+    account_number: str | None = Field(default=None, max_length=50)
+    contact_status: ContactStatus | None = None
+    name: str = Field(min_length=1, max_length=255)
+    first_name: str | None = Field(default=None, max_length=255)
+    last_name: str | None = Field(default=None, max_length=255)
+    email_address: str | None = Field(default=None, max_length=255)
+    tax_number: str | None = Field(default=None, max_length=50)
+    default_currency: str | None = Field(default=None, min_length=3, max_length=3)
+    addresses: list[XeroAddress] = []
+    phones: list[XeroPhone] = []
+
+    @field_validator("email_address")
+    @classmethod
+    def _email_xero_accepts(cls, value: str | None) -> str | None:
+        if value is not None and not is_acceptable_email(value):
+            raise ValueError("not an email address Xero accepts (ASCII user@domain.tld)")
+        return value
+
+
+class SalesDetails(_Payload):
+    """Spec ``Purchase``: an item's default price, account and tax type on one side."""
+
+    unit_price: Decimal | None = None
+    account_code: str | None = Field(default=None, min_length=1, max_length=10)
+    cogs_account_code: str | None = Field(default=None, min_length=1, max_length=10)
+    tax_type: str | None = Field(default=None, min_length=1, max_length=50)
+
+
+class XeroItem(_Payload):
+    """An Item (untracked: no inventory asset account, facts §6.2)."""
+
+    item_id: str | None = None
+    code: str = Field(min_length=1, max_length=30)
+    name: str | None = Field(default=None, max_length=50)
+    description: str | None = Field(default=None, max_length=4000)
+    purchase_description: str | None = Field(default=None, max_length=4000)
+    is_sold: bool | None = None
+    is_purchased: bool | None = None
+    sales_details: SalesDetails | None = None
+    purchase_details: SalesDetails | None = None
+
+
+class XeroLineItem(_Payload):
+    """An invoice or credit-note line. DiscountAmount is the line's total discount."""
+
+    line_item_id: str | None = None
+    description: str | None = Field(default=None, min_length=1, max_length=4000)
+    quantity: Decimal | None = None
+    unit_amount: Decimal | None = None
+    item_code: str | None = Field(default=None, min_length=1, max_length=30)
+    account_code: str | None = Field(default=None, min_length=1, max_length=10)
+    tax_type: str | None = Field(default=None, min_length=1, max_length=50)
+    tax_amount: Decimal | None = None
+    line_amount: Decimal | None = None
+    discount_rate: Decimal | None = None
+    discount_amount: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _has_description_or_item(self) -> XeroLineItem:
+        # Xero needs a Description unless the item supplies one.
+        if self.description is None and self.item_code is None:
+            raise ValueError("a line needs a Description or an ItemCode")
+        return self
+
+
+class XeroContactRef(_Payload):
+    """The contact of a document, by ID only (sending more fields would edit the contact)."""
+
+    contact_id: str = Field(min_length=1)
+
+
+class XeroDocumentRef(_Payload):
+    """An invoice or credit note referred to by ID or number (payments, allocations)."""
+
+    invoice_id: str | None = None
+    invoice_number: str | None = None
+    credit_note_id: str | None = None
+    credit_note_number: str | None = None
+
+    @model_validator(mode="after")
+    def _one_identifier(self) -> XeroDocumentRef:
+        ids = (self.invoice_id, self.invoice_number, self.credit_note_id, self.credit_note_number)
+        if not any(ids):
+            raise ValueError("a document reference needs an ID or a number")
+        return self
+
+
+class XeroAccountRef(_Payload):
+    """An account by ``AccountID`` or ``Code``."""
+
+    account_id: str | None = None
+    code: str | None = Field(default=None, min_length=1, max_length=10)
+
+    @model_validator(mode="after")
+    def _one_identifier(self) -> XeroAccountRef:
+        if not (self.account_id or self.code):
+            raise ValueError("an account reference needs an AccountID or a Code")
+        return self
+
+
+def _printable_ascii(value: str | None) -> str | None:
+    if value is not None and not _PRINTABLE_ASCII.match(value):
+        raise ValueError("must be printable ASCII (Xero rejects other characters here)")
+    return value
+
+
+class XeroInvoice(_Payload):
+    """A sales invoice (ACCREC)."""
+
+    invoice_id: str | None = None
+    type: InvoiceType = InvoiceType.ACCREC
+    contact: XeroContactRef
+    line_items: list[XeroLineItem] = Field(min_length=1)
+    date: dt.date
+    due_date: dt.date | None = None
+    line_amount_types: LineAmountTypes = LineAmountTypes.EXCLUSIVE
+    invoice_number: str | None = Field(default=None, min_length=1, max_length=255)
+    reference: str | None = Field(default=None, max_length=255)
+    currency_code: str | None = Field(default=None, min_length=3, max_length=3)
+    currency_rate: Decimal | None = None
+    status: InvoiceStatus = InvoiceStatus.DRAFT
+    url: str | None = None
+
+    @field_validator("invoice_number")
+    @classmethod
+    def _ascii_number(cls, value: str | None) -> str | None:
+        return _printable_ascii(value)
+
+    @model_validator(mode="after")
+    def _accrec_only(self) -> XeroInvoice:
+        if self.type is not InvoiceType.ACCREC:
+            raise ValueError("XeroInvoice is for ACCREC invoices; use XeroCreditNote for credits")
+        return self
+
+
+class XeroCreditNote(_Payload):
+    """A sales credit note (ACCRECCREDIT); Xero allows no discounts on credit notes (§6.5)."""
+
+    credit_note_id: str | None = None
+    type: InvoiceType = InvoiceType.ACCRECCREDIT
+    contact: XeroContactRef
+    line_items: list[XeroLineItem] = Field(min_length=1)
+    date: dt.date
+    line_amount_types: LineAmountTypes = LineAmountTypes.EXCLUSIVE
+    credit_note_number: str | None = Field(default=None, min_length=1, max_length=255)
+    reference: str | None = Field(default=None, max_length=255)
+    currency_code: str | None = Field(default=None, min_length=3, max_length=3)
+    currency_rate: Decimal | None = None
+    status: InvoiceStatus = InvoiceStatus.DRAFT
+
+    @field_validator("credit_note_number")
+    @classmethod
+    def _ascii_number(cls, value: str | None) -> str | None:
+        return _printable_ascii(value)
+
+    @model_validator(mode="after")
+    def _no_discounts(self) -> XeroCreditNote:
+        if self.type is not InvoiceType.ACCRECCREDIT:
+            raise ValueError("XeroCreditNote is for ACCRECCREDIT credit notes")
+        for index, line in enumerate(self.line_items):
+            if line.discount_amount is not None or line.discount_rate is not None:
+                raise ValueError(
+                    f"line {index}: Xero allows no discount on credit notes; net it into UnitAmount"
+                )
+        return self
+
+
+class XeroPayment(_Payload):
+    """A payment against an invoice, or a cash refund of a credit note (facts §6.4)."""
+
+    invoice: XeroDocumentRef | None = None
+    credit_note: XeroDocumentRef | None = None
+    account: XeroAccountRef
+    date: dt.date
+    amount: Decimal = Field(gt=0)
+    reference: str | None = Field(default=None, max_length=255)
+    currency_rate: Decimal | None = None
+    is_reconciled: bool | None = None
+
+    @model_validator(mode="after")
+    def _one_document(self) -> XeroPayment:
+        if (self.invoice is None) == (self.credit_note is None):
+            raise ValueError("a payment applies to exactly one Invoice or CreditNote")
+        return self
+
+
+class XeroAllocation(_Payload):
+    """Part of a credit note applied to an invoice. The spec marks Date required (facts §6.5)."""
+
+    invoice: XeroDocumentRef
+    amount: Decimal = Field(gt=0)
+    date: dt.date
+
+
+# ---------------------------------------------------------------------------- records (read back)
+
+
+def _xero_datetime(value: object) -> datetime | None:
+    if value is None or isinstance(value, str | datetime | date):
+        return parse_xero_date(value)
+    raise ValueError(f"expected a Xero date, got {type(value).__name__}")
+
+
+def _xero_day(value: object) -> date | None:
+    parsed = _xero_datetime(value)
+    return parsed.date() if parsed is not None else None
+
+
+def _xero_decimal(value: object) -> object:
+    # JSON numbers arrive as float unless the client parsed them as Decimal: go through str().
+    if isinstance(value, float):
+        return Decimal(str(value))
+    return value
+
+
+XeroDateTime = Annotated[datetime | None, BeforeValidator(_xero_datetime)]
+"""A ``/Date(ms+0000)/`` (or ISO) timestamp as an aware UTC datetime."""
+XeroDay = Annotated[date | None, BeforeValidator(_xero_day)]
+"""A ``/Date(ms+0000)/`` document date as a plain date."""
+XeroMoney = Annotated[Decimal | None, BeforeValidator(_xero_decimal)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore", alias_generator=xero_field_name, validate_by_name=True, frozen=True
+    )
+
+
+class _Messages(_Record):
+    message: str | None = None
+
+
+class _Validated(_Record):
+    """Per-element outcome fields of a ``summarizeErrors=false`` response."""
+
+    status_attribute_string: str | None = None
+    validation_errors: list[_Messages] = []
+    warnings: list[_Messages] = []
+
+    @property
+    def error_messages(self) -> list[str]:
+        """Xero's validation messages for this element, in order."""
+        return [m.message for m in self.validation_errors if m.message]
+
+
+class XeroContactRecord(_Validated):
+    """A Contact as Xero returns it."""
+
+    contact_id: str | None = None
+    contact_number: str | None = None
+    account_number: str | None = None
+    contact_status: str | None = None
+    name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email_address: str | None = None
+    is_customer: bool | None = None
+    updated_date_utc: XeroDateTime = None
+    has_validation_errors: bool | None = None
+
+
+class XeroSalesDetailsRecord(_Record):
+    """An item's SalesDetails as returned."""
+
+    unit_price: XeroMoney = None
+    account_code: str | None = None
+    tax_type: str | None = None
+
+
+class XeroItemRecord(_Validated):
+    """An Item as Xero returns it."""
+
+    item_id: str | None = None
+    code: str | None = None
+    name: str | None = None
+    description: str | None = None
+    is_sold: bool | None = None
+    is_purchased: bool | None = None
+    is_tracked_as_inventory: bool | None = None
+    sales_details: XeroSalesDetailsRecord | None = None
+    updated_date_utc: XeroDateTime = None
+
+
+class XeroLineItemRecord(_Record):
+    """An invoice line as returned (with Xero's computed amounts)."""
+
+    line_item_id: str | None = None
+    description: str | None = None
+    quantity: XeroMoney = None
+    unit_amount: XeroMoney = None
+    item_code: str | None = None
+    account_code: str | None = None
+    tax_type: str | None = None
+    tax_amount: XeroMoney = None
+    line_amount: XeroMoney = None
+    discount_amount: XeroMoney = None
+    discount_rate: XeroMoney = None
+
+
+class XeroPaymentRecord(_Validated):
+    """A payment as returned (also the summaries inside an invoice's ``Payments``)."""
+
+    payment_id: str | None = None
+    date: XeroDay = None
+    amount: XeroMoney = None
+    reference: str | None = None
+    status: str | None = None
+    updated_date_utc: XeroDateTime = None
+
+
+class _ContactSummary(_Record):
+    contact_id: str | None = None
+    name: str | None = None
+    contact_number: str | None = None
+
+
+class XeroInvoiceRecord(_Validated):
+    """An invoice as Xero returns it."""
+
+    invoice_id: str | None = None
+    invoice_number: str | None = None
+    type: str | None = None
+    status: str | None = None
+    reference: str | None = None
+    contact: _ContactSummary | None = None
+    date: XeroDay = None
+    due_date: XeroDay = None
+    line_amount_types: str | None = None
+    currency_code: str | None = None
+    sub_total: XeroMoney = None
+    total_tax: XeroMoney = None
+    total: XeroMoney = None
+    amount_due: XeroMoney = None
+    amount_paid: XeroMoney = None
+    amount_credited: XeroMoney = None
+    line_items: list[XeroLineItemRecord] = []
+    payments: list[XeroPaymentRecord] = []
+    has_errors: bool | None = None
+    updated_date_utc: XeroDateTime = None
+
+
+class XeroCreditNoteRecord(_Validated):
+    """A credit note as Xero returns it."""
+
+    credit_note_id: str | None = None
+    credit_note_number: str | None = None
+    type: str | None = None
+    status: str | None = None
+    reference: str | None = None
+    date: XeroDay = None
+    total: XeroMoney = None
+    remaining_credit: XeroMoney = None
+    has_errors: bool | None = None
+    updated_date_utc: XeroDateTime = None
+
+
+class XeroTaxRateRecord(_Record):
+    """A row of ``GET /TaxRates``. ``effective_rate`` is a percentage (20.0 for 20 %)."""
+
+    name: str | None = None
+    tax_type: str
+    status: str | None = None
+    report_tax_type: str | None = None
+    can_apply_to_revenue: bool | None = None
+    effective_rate: XeroMoney = Field(
+        default=None, validation_alias=AliasChoices("EffectiveRate", "effective_rate")
+    )
+    display_tax_rate: XeroMoney = None
