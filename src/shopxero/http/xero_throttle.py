@@ -86,9 +86,10 @@ class XeroThrottle:
         """Learn from ``X-MinLimit-Remaining`` / ``X-DayLimit-Remaining`` of an answer."""
         day = _int_header(headers, "x-daylimit-remaining")
         if day is not None:
-            # Calls still in flight were sent after this one was counted by Xero.
+            # Calls still in flight (this one's slot is already released when the send path
+            # reports its headers) were sent after this answer was counted by Xero.
             in_flight = sum(1 for s in self._slots if s == math.inf)
-            self._day_remaining = max(0, day - max(0, in_flight - 1))
+            self._day_remaining = max(0, day - in_flight)
             if day > self.day_reserve:
                 self._day_resume_at = None
         minute = _int_header(headers, "x-minlimit-remaining")

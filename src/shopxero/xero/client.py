@@ -1,0 +1,538 @@
+"""The Xero Accounting API client: reads, batched writes with per-element results, one send path.
+
+Everything goes through ``shopxero.http.sender.Sender`` (pacing by ``XeroThrottle``, error
+mapping, call records, retries of transient errors only, one token refresh after a 401
+TokenExpired). Rules from xero-api-facts: ``Accept: application/json`` (§5.1, §12 #1);
+``xero-tenant-id`` on every call except Custom Connections (§1.5, §1.7); writes carry at most 50
+elements, ALWAYS ``summarizeErrors=false`` (§4, §12 #5) and the caller's ``Idempotency-Key``
+(<= 128 chars, §3); PUT creates and POST updates (§4); invoices and credit notes use ``unitdp=4``
+(§6.6). Bodies are encoded by ``xero.batching.encode_json`` so Decimals are exact JSON numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import httpx
+
+from shopxero.errors import (
+    ApiAuthError,
+    ApiError,
+    NotFoundError,
+    PermanentApiError,
+    QuotaExhaustedError,
+)
+from shopxero.http.calllog import CallSink
+from shopxero.http.clock import Clock, SystemClock
+from shopxero.http.retry import RetryPolicy
+from shopxero.http.sender import Sender
+from shopxero.http.xero_throttle import XeroThrottle
+from shopxero.xero.batching import MAX_BATCH_BYTES, MAX_BATCH_ELEMENTS, encode_json
+from shopxero.xero.elements import (
+    ElementResult,
+    XeroValidationError,
+    element_results,
+    where_equals,
+)
+
+__all__ = ["ElementResult", "XeroClient", "XeroTokenProvider", "XeroValidationError"]
+
+MAX_IDEMPOTENCY_KEY = 128  # facts §3: "128 character max."
+LOOKUP_CHUNK = 40  # facts §5.1: URL length bounds list params; Xero suggests batches of 40.
+MAX_PAGE_SIZE = 1000  # facts §5.1
+HISTORY_ENDPOINTS = frozenset({"Invoices", "Contacts", "Items", "Payments", "CreditNotes"})
+
+
+class XeroTokenProvider(Protocol):
+    """The bearer-token source: ``OAuthTokenManager`` or ``ClientCredentialsTokens``."""
+
+    async def access_token(self) -> str: ...
+
+    async def refresh_after_401(self, rejected: str) -> str: ...
+
+
+class _BearerAuth:
+    """Adapts a token provider to the sender: headers, and one refresh after TokenExpired."""
+
+    def __init__(self, tokens: XeroTokenProvider, tenant_id: str | None) -> None:
+        self.tokens = tokens
+        self.tenant_id = tenant_id
+        self.last_token: str | None = None
+        self.expired: set[str] = set()  # tokens Xero answered "TokenExpired" for
+
+    async def headers(self) -> dict[str, str]:
+        self.last_token = await self.tokens.access_token()
+        headers = {"Authorization": f"Bearer {self.last_token}"}
+        if self.tenant_id is not None:
+            headers["xero-tenant-id"] = self.tenant_id
+        return headers
+
+    async def on_unauthorized(self) -> bool:
+        # facts §7: only "TokenExpired" is cured by a refresh; "AuthenticationUnsuccessful"
+        # (revoked, wrong client) is not, and refreshing then would only hide the real problem.
+        rejected = next(iter(self.expired), None)
+        if rejected is None:
+            return False
+        self.last_token = await self.tokens.refresh_after_401(rejected)
+        return True
+
+    def secrets(self) -> tuple[str, ...]:
+        return (self.last_token,) if self.last_token else ()
+
+
+def _iso_seconds(value: datetime) -> str:
+    # facts §5.1: If-Modified-Since is a UTC timestamp accurate to the second.
+    if value.tzinfo is None:
+        raise ValueError("modified_since must be timezone-aware")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _chunks(values: Sequence[str], size: int) -> list[list[str]]:
+    return [list(values[i : i + size]) for i in range(0, len(values), size)]
+
+
+class XeroClient:
+    """Async Xero Accounting client returning plain JSON dicts; never raises httpx errors."""
+
+    def __init__(
+        self,
+        *,
+        api_base_url: str,
+        tokens: XeroTokenProvider,
+        tenant_id: str | None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+        call_sink: CallSink | None = None,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        throttle: XeroThrottle | None = None,
+    ) -> None:
+        self.clock: Clock = clock or SystemClock()
+        self.throttle = throttle or XeroThrottle(clock=self.clock)
+        self._auth = _BearerAuth(tokens, tenant_id)
+        self._http = httpx.AsyncClient(
+            base_url=api_base_url.rstrip("/") + "/",
+            transport=transport,
+            timeout=timeout,
+            headers={"Accept": "application/json"},
+        )
+        self._sender = Sender(
+            service="xero",
+            client=self._http,
+            clock=self.clock,
+            pacer=self.throttle,
+            policy=retry or RetryPolicy(),
+            call_sink=call_sink,
+            auth=self._auth,
+            secrets=self._auth.secrets,
+            refine_error=self._refine_error,
+        )
+
+    async def __aenter__(self) -> XeroClient:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # --- the send path -------------------------------------------------------------------------
+
+    def _refine_error(self, error: ApiError, response: httpx.Response) -> ApiError:
+        body = _json_or_none(response)
+        if response.status_code == 401 and isinstance(error, ApiAuthError):
+            detail = str(body.get("Detail") or "") if isinstance(body, dict) else ""
+            if detail.startswith("TokenExpired"):
+                sent = response.request.headers.get("authorization", "")
+                self._auth.expired.add(sent.removeprefix("Bearer "))
+        if response.status_code == 429 and (error.status == 429):
+            problem = (response.headers.get("x-rate-limit-problem") or "").lower()
+            if problem.startswith("day"):
+                # A day-limit Retry-After can be many hours (facts §9): stop, do not wait.
+                self.throttle.pause(_float_or_none(response.headers.get("retry-after")), problem)
+                try:
+                    self.throttle.check_day_budget()
+                except QuotaExhaustedError as exc:
+                    exc.method, exc.path, exc.status = error.method, error.path, 429
+                    return exc
+        if (
+            response.status_code == 400
+            and isinstance(body, dict)
+            and isinstance(body.get("Elements"), list)
+        ):
+            messages = getattr(error, "messages", [])
+            return XeroValidationError(
+                error.message,
+                elements=[e for e in body["Elements"] if isinstance(e, dict)],
+                messages=messages,
+                service=error.service,
+                method=error.method,
+                path=error.path,
+                status=error.status,
+                request_id=error.request_id,
+                body_excerpt=error.body_excerpt,
+            )
+        return error
+
+    async def _get(
+        self,
+        path: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        modified_since: datetime | None = None,
+    ) -> dict[str, Any]:
+        headers = {"If-Modified-Since": _iso_seconds(modified_since)} if modified_since else None
+        response = await self._sender.send("GET", path, params=params, headers=headers)
+        if response.status_code == 304:  # nothing changed since If-Modified-Since
+            return {}
+        return _json_object(response, "GET", path)
+
+    async def _get_or_none(self, path: str, params: Mapping[str, str]) -> dict[str, Any] | None:
+        try:
+            return await self._get(path, params)
+        except NotFoundError:
+            return None
+
+    async def _iter_pages(
+        self,
+        path: str,
+        key: str,
+        params: Mapping[str, str],
+        *,
+        page_size: int,
+        modified_since: datetime | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}, got {page_size}")
+        page = 1
+        while True:
+            query = {**params, "page": str(page), "pageSize": str(page_size)}
+            body = await self._get(path, query, modified_since=modified_since)
+            items = [i for i in body.get(key) or [] if isinstance(i, dict)]
+            for item in items:
+                yield item
+            pagination = body.get("pagination")
+            page_count = pagination.get("pageCount") if isinstance(pagination, dict) else None
+            if len(items) < page_size or (isinstance(page_count, int) and page >= page_count):
+                return
+            page += 1
+
+    async def _write(
+        self,
+        method: str,
+        path: str,
+        key: str,
+        payloads: Sequence[Mapping[str, Any]],
+        *,
+        idempotency_key: str,
+        unitdp: bool = False,
+    ) -> list[ElementResult]:
+        if not payloads:
+            return []
+        if len(payloads) > MAX_BATCH_ELEMENTS:
+            raise ValueError(
+                f"{len(payloads)} {key} in one request; Xero takes at most {MAX_BATCH_ELEMENTS} "
+                "(split them with xero.batching.split_batches)"
+            )
+        _check_idempotency_key(idempotency_key)
+        body = encode_json({key: list(payloads)})
+        if len(body) > MAX_BATCH_BYTES:
+            raise ValueError(f"{key} batch is {len(body)} bytes; Xero takes at most 3.5 MB")
+        params = {"summarizeErrors": "false"}
+        if unitdp:
+            params["unitdp"] = "4"
+        headers = {"Idempotency-Key": idempotency_key, "Content-Type": "application/json"}
+        try:
+            response = await self._sender.send(
+                method, path, params=params, headers=headers, content=body
+            )
+        except XeroValidationError as exc:
+            if len(exc.elements) != len(payloads):
+                raise
+            return element_results(exc.elements, len(payloads), method=method, path=path)
+        answer = _json_object(response, method, path)
+        return element_results(answer.get(key) or [], len(payloads), method=method, path=path)
+
+    # --- reads ---------------------------------------------------------------------------------
+
+    async def get_organisation(self) -> dict[str, Any]:
+        orgs = (await self._get("Organisation")).get("Organisations") or []
+        if not orgs or not isinstance(orgs[0], dict):
+            raise PermanentApiError(
+                "Xero returned no organisation", service="xero", method="GET", path="Organisation"
+            )
+        return dict(orgs[0])
+
+    async def list_accounts(self) -> list[dict[str, Any]]:
+        return list((await self._get("Accounts")).get("Accounts") or [])
+
+    async def list_tax_rates(self) -> list[dict[str, Any]]:
+        return list((await self._get("TaxRates")).get("TaxRates") or [])
+
+    def iter_contacts(
+        self,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        modified_since: datetime | None = None,
+        include_archived: bool = True,
+    ) -> AsyncIterator[dict[str, Any]]:
+        params = {"includeArchived": "true"} if include_archived else {}
+        return self._iter_pages(
+            "Contacts", "Contacts", params, page_size=page_size, modified_since=modified_since
+        )
+
+    async def get_contact_by_number(self, number: str) -> dict[str, Any] | None:
+        """``GET /Contacts/{ContactNumber}`` (facts §5.2); None when there is no such contact."""
+        if not number:
+            raise ValueError("contact number must not be empty")
+        body = await self._get_or_none(f"Contacts/{quote(number, safe='')}", {})
+        contacts = (body or {}).get("Contacts") or []
+        return dict(contacts[0]) if contacts else None
+
+    async def find_contacts(
+        self,
+        *,
+        email: str | None = None,
+        name: str | None = None,
+        include_archived: bool = True,
+    ) -> list[dict[str, Any]]:
+        """Contacts whose EmailAddress and/or Name equal the values (optimised fields, §5.2)."""
+        clauses = []
+        if email is not None:
+            clauses.append(where_equals("EmailAddress", email))
+        if name is not None:
+            clauses.append(where_equals("Name", name))
+        if not clauses:
+            raise ValueError("find_contacts needs an email or a name")
+        params = {"where": " AND ".join(clauses)}
+        if include_archived:
+            params["includeArchived"] = "true"
+        return [c async for c in self._iter_pages("Contacts", "Contacts", params, page_size=100)]
+
+    async def list_items(
+        self, *, code: str | None = None, modified_since: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """GET Items (unpaged, facts §5.3), optionally one ``Code`` only."""
+        params = {"unitdp": "4"}
+        if code is not None:
+            params["where"] = where_equals("Code", code)
+        body = await self._get("Items", params, modified_since=modified_since)
+        return list(body.get("Items") or [])
+
+    async def get_invoices_by_number(self, numbers: Sequence[str]) -> list[dict[str, Any]]:
+        """Invoices by ``InvoiceNumbers=`` in chunks of 40 (facts §5.1, §5.4)."""
+        found: list[dict[str, Any]] = []
+        for chunk in _chunks(_list_values(numbers, "invoice number"), LOOKUP_CHUNK):
+            params = {"InvoiceNumbers": ",".join(chunk), "unitdp": "4"}
+            found.extend(
+                [i async for i in self._iter_pages("Invoices", "Invoices", params, page_size=100)]
+            )
+        return found
+
+    def iter_invoices(
+        self,
+        *,
+        modified_since: datetime | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+        statuses: Sequence[str] | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        params = {"unitdp": "4"}
+        if statuses:
+            params["Statuses"] = ",".join(statuses)
+        return self._iter_pages(
+            "Invoices", "Invoices", params, page_size=page_size, modified_since=modified_since
+        )
+
+    async def get_invoice(self, invoice_id_or_number: str) -> dict[str, Any] | None:
+        """``GET /Invoices/{InvoiceID or InvoiceNumber}`` (facts §5.4); None when not found."""
+        if not invoice_id_or_number:
+            raise ValueError("invoice id or number must not be empty")
+        body = await self._get_or_none(
+            f"Invoices/{quote(invoice_id_or_number, safe='')}", {"unitdp": "4"}
+        )
+        invoices = (body or {}).get("Invoices") or []
+        return dict(invoices[0]) if invoices else None
+
+    async def get_credit_notes_by_number(self, numbers: Sequence[str]) -> list[dict[str, Any]]:
+        """Credit notes by number; GET CreditNotes has no list parameter, so ``where`` ORs."""
+        found: list[dict[str, Any]] = []
+        for chunk in _chunks(_list_values(numbers, "credit note number"), LOOKUP_CHUNK):
+            where = " OR ".join(where_equals("CreditNoteNumber", n) for n in chunk)
+            params = {"where": where, "unitdp": "4"}
+            found.extend(
+                [
+                    c
+                    async for c in self._iter_pages(
+                        "CreditNotes", "CreditNotes", params, page_size=100
+                    )
+                ]
+            )
+        return found
+
+    # --- writes --------------------------------------------------------------------------------
+
+    async def create_contacts(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return await self._write(
+            "PUT", "Contacts", "Contacts", payloads, idempotency_key=idempotency_key
+        )
+
+    async def update_contacts(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return await self._write(
+            "POST", "Contacts", "Contacts", payloads, idempotency_key=idempotency_key
+        )
+
+    async def create_items(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return await self._write(
+            "PUT", "Items", "Items", payloads, idempotency_key=idempotency_key, unitdp=True
+        )
+
+    async def update_items(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return await self._write(
+            "POST", "Items", "Items", payloads, idempotency_key=idempotency_key, unitdp=True
+        )
+
+    async def create_invoices(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return await self._write(
+            "PUT", "Invoices", "Invoices", payloads, idempotency_key=idempotency_key, unitdp=True
+        )
+
+    async def update_invoices(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return await self._write(
+            "POST", "Invoices", "Invoices", payloads, idempotency_key=idempotency_key, unitdp=True
+        )
+
+    async def create_credit_notes(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return await self._write(
+            "PUT",
+            "CreditNotes",
+            "CreditNotes",
+            payloads,
+            idempotency_key=idempotency_key,
+            unitdp=True,
+        )
+
+    async def update_credit_notes(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return await self._write(
+            "POST",
+            "CreditNotes",
+            "CreditNotes",
+            payloads,
+            idempotency_key=idempotency_key,
+            unitdp=True,
+        )
+
+    async def create_payments(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return await self._write(
+            "PUT", "Payments", "Payments", payloads, idempotency_key=idempotency_key
+        )
+
+    async def allocate_credit_note(
+        self,
+        credit_note_id: str,
+        *,
+        invoice_id: str,
+        amount: Decimal,
+        idempotency_key: str,
+        on: date | None = None,
+    ) -> ElementResult:
+        """Allocate an AUTHORISED credit note to an invoice (facts §6.5; a separate call).
+
+        The spec requires ``Date`` though Xero's docs call it read-only (the later of the two
+        documents' dates); ``on`` defaults to today on the client's clock.
+        """
+        if not isinstance(amount, Decimal):
+            raise ValueError("allocation amount must be a Decimal")
+        when = on or datetime.fromtimestamp(self.clock.time(), UTC).date()
+        payload = {"Amount": amount, "Invoice": {"InvoiceID": invoice_id}, "Date": when.isoformat()}
+        path = f"CreditNotes/{quote(credit_note_id, safe='')}/Allocations"
+        results = await self._write(
+            "PUT", path, "Allocations", [payload], idempotency_key=idempotency_key
+        )
+        return results[0]
+
+    async def add_history_note(
+        self, endpoint: str, record_id: str, details: str, *, idempotency_key: str
+    ) -> None:
+        """Add a note to a record's history (facts §6.8), e.g. "Synced from Shopify order #1001"."""
+        if endpoint not in HISTORY_ENDPOINTS:
+            raise ValueError(
+                f"no history notes on {endpoint!r}; one of {sorted(HISTORY_ENDPOINTS)}"
+            )
+        if not details:
+            raise ValueError("a history note needs details")
+        _check_idempotency_key(idempotency_key)
+        path = f"{endpoint}/{quote(record_id, safe='')}/History"
+        body = encode_json({"HistoryRecords": [{"Details": details}]})
+        headers = {"Idempotency-Key": idempotency_key, "Content-Type": "application/json"}
+        await self._sender.send("PUT", path, headers=headers, content=body)
+
+
+def _check_idempotency_key(key: str) -> None:
+    if not key or not key.strip():
+        raise ValueError("every Xero write needs an Idempotency-Key")
+    if len(key) > MAX_IDEMPOTENCY_KEY:
+        raise ValueError(
+            f"Idempotency-Key is {len(key)} characters; Xero takes at most {MAX_IDEMPOTENCY_KEY}"
+        )
+
+
+def _list_values(values: Sequence[str], what: str) -> list[str]:
+    if isinstance(values, str):
+        raise ValueError(f"pass a list of {what}s, not one string")
+    out: list[str] = []
+    for value in values:
+        if not value or "," in value:
+            raise ValueError(f"{what} {value!r} cannot be looked up (empty or contains a comma)")
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _json_object(response: httpx.Response, method: str, path: str) -> dict[str, Any]:
+    body = _json_or_none(response)
+    if not isinstance(body, dict):
+        raise PermanentApiError(
+            "Xero's answer is not a JSON object (was Accept: application/json ignored?)",
+            service="xero",
+            method=method,
+            path=path,
+            status=response.status_code,
+        )
+    return body
+
+
+def _float_or_none(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
