@@ -1,0 +1,251 @@
+"""Shopify order -> Xero sales invoice (ACCREC), pure.
+
+``InvoiceNumber`` = prefix + ``order_number`` is the natural key (design invariant 1); the
+order name (``#1001``) is the Reference. Lines carry Shopify's unit price and, as DiscountAmount,
+the sum of the line's ``discount_allocations`` (not ``total_discount``, facts §5, §8 #10).
+Amounts are tax-inclusive when the shop's prices are (``taxes_included``, facts §8 #9), and that
+covers shipping too. The invoice reflects the order as placed; refunds become credit notes.
+
+Xero rounds tax per line (facts §6.6), Shopify may round differently: the predicted Xero Total is
+compared with ``total_price`` and a cent-level difference goes to a rounding line (invariant 6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from shopxero.errors import MappingError
+from shopxero.shopify.models import LineItem, Order, ShippingLine
+from shopxero.sync.invoice_totals import predict_totals
+from shopxero.sync.mapping_common import MappingOptions, build, clean_text, fit
+from shopxero.sync.mapping_items import account_for
+from shopxero.sync.tax import TaxResolver
+from shopxero.xero.models import (
+    InvoiceStatus,
+    LineAmountTypes,
+    XeroContactRef,
+    XeroInvoice,
+    XeroLineItem,
+)
+
+__all__ = [
+    "ROUNDING_DESCRIPTION",
+    "invoice_from_order",
+    "invoice_number_for",
+    "order_skip_reason",
+]
+
+ROUNDING_DESCRIPTION = "Rounding (to match the Shopify order total)"
+# Rounding may move each taxed line by under a cent; anything bigger is a mapping gap (duties,
+# fees...), which must be queued for a person rather than hidden in a rounding line.
+_CENT = Decimal("0.01")
+_MAX_ROUNDING = Decimal("1.00")
+
+
+def order_skip_reason(o: Order, options: MappingOptions) -> str | None:
+    """Why the order is not invoiced (``None``: invoice it)."""
+    if o.test:
+        return "test order"
+    status = o.financial_status
+    if status is None:
+        return "financial status unknown"
+    if status not in options.synced_financial_statuses:
+        synced = ", ".join(sorted(options.synced_financial_statuses))
+        return f"financial status {status!r} is not synced (synced: {synced})"
+    if not any(li.quantity > 0 for li in o.line_items):
+        return "order has no line items"
+    return None
+
+
+def invoice_number_for(o: Order, options: MappingOptions) -> str:
+    """``options.invoice_prefix + order_number`` (``SHOP-1001``)."""
+    if o.order_number is None:
+        raise MappingError(
+            "the order has no order_number",
+            entity="order",
+            source_id=str(o.id),
+            field="order_number",
+        )
+    return f"{options.invoice_prefix}{o.order_number}"
+
+
+def _tax_type(
+    tax: TaxResolver, o: Order, line: LineItem | ShippingLine, *, taxable: bool, field: str
+) -> str:
+    try:
+        return tax.for_lines(line.tax_lines, taxable=taxable)
+    except MappingError as exc:
+        raise MappingError(
+            exc.message, entity="order", source_id=str(o.id), field=f"{field}.tax_lines"
+        ) from None
+
+
+def _line_account(li: LineItem, options: MappingOptions, product_types: Mapping[int, str]) -> str:
+    if li.gift_card:
+        return options.gift_card_account or options.sales_account
+    product_type = product_types.get(li.product_id) if li.product_id is not None else None
+    return account_for(options, sku=li.sku, product_type=product_type)
+
+
+def _product_lines(
+    o: Order,
+    *,
+    item_codes: Mapping[int, str],
+    options: MappingOptions,
+    tax: TaxResolver,
+    product_types: Mapping[int, str],
+) -> list[XeroLineItem]:
+    lines: list[XeroLineItem] = []
+    for index, li in enumerate(o.line_items):
+        if li.quantity <= 0:
+            continue
+        field = f"line_items.{index}"
+        code = item_codes.get(li.variant_id) if li.variant_id is not None else None
+        description = clean_text(li.name) or clean_text(li.title) or clean_text(li.sku)
+        discount = li.discount_total
+        lines.append(
+            build(
+                XeroLineItem,
+                entity="order",
+                source_id=o.id,
+                description=fit(description or f"Order line {index + 1}", 4000),
+                quantity=Decimal(li.quantity),
+                unit_amount=li.price,
+                item_code=code,
+                account_code=_line_account(li, options, product_types),
+                tax_type=_tax_type(tax, o, li, taxable=li.taxable, field=field),
+                discount_amount=discount if discount else None,
+            )
+        )
+    return lines
+
+
+def _shipping_lines(o: Order, *, options: MappingOptions, tax: TaxResolver) -> list[XeroLineItem]:
+    lines: list[XeroLineItem] = []
+    for index, s in enumerate(o.shipping_lines):
+        charged = s.amount_charged
+        if s.is_removed or charged.is_zero():
+            continue  # free shipping costs nothing and needs no line
+        title = clean_text(s.title) or clean_text(s.code) or "Shipping"
+        lines.append(
+            build(
+                XeroLineItem,
+                entity="order",
+                source_id=o.id,
+                description=fit(f"Shipping: {title}", 4000),
+                quantity=Decimal(1),
+                unit_amount=charged,
+                account_code=options.shipping_account,
+                tax_type=_tax_type(tax, o, s, taxable=True, field=f"shipping_lines.{index}"),
+            )
+        )
+    return lines
+
+
+def _charges_tax(o: Order) -> bool:
+    taxes = [t for li in o.line_items for t in li.tax_lines]
+    taxes += [t for s in o.shipping_lines for t in s.tax_lines]
+    return any(not t.rate.is_zero() and not t.price.is_zero() for t in taxes)
+
+
+def _rounding_line(
+    o: Order,
+    lines: Sequence[XeroLineItem],
+    kind: LineAmountTypes,
+    *,
+    options: MappingOptions,
+    tax: TaxResolver,
+) -> XeroLineItem | None:
+    if o.total_price is None:
+        return None
+    predicted = predict_totals(lines, kind, tax.rate_for).total
+    difference = o.total_price - predicted
+    if difference.is_zero():
+        return None
+    taxed_lines = max(
+        1, sum(1 for line in lines if not tax.rate_for(line.tax_type or "").is_zero())
+    )
+    limit = min(_MAX_ROUNDING, _CENT * taxed_lines)
+    if abs(difference) > limit:
+        raise MappingError(
+            f"Xero would total {predicted} but Shopify's total_price is {o.total_price} "
+            f"(difference {difference}); the order has charges shopxero does not map "
+            f"(duties, fees, tips?)",
+            entity="order",
+            source_id=str(o.id),
+            field="total_price",
+        )
+    if options.rounding_account is None:
+        raise MappingError(
+            f"Xero's per-line tax rounding gives {predicted}, Shopify's total_price is "
+            f"{o.total_price}; configure a rounding account to absorb the {difference}",
+            entity="order",
+            source_id=str(o.id),
+            field="total_price",
+        )
+    return build(
+        XeroLineItem,
+        entity="order",
+        source_id=o.id,
+        description=ROUNDING_DESCRIPTION,
+        quantity=Decimal(1),
+        unit_amount=difference,
+        account_code=options.rounding_account,
+        tax_type=tax.zero_type(taxable=False),
+    )
+
+
+def invoice_from_order(
+    o: Order,
+    *,
+    contact_id: str,
+    item_codes: Mapping[int, str],
+    options: MappingOptions,
+    tax: TaxResolver,
+    product_types: Mapping[int, str] | None = None,
+) -> XeroInvoice:
+    """The ACCREC invoice for an order.
+
+    ``item_codes`` maps variant id -> Item Code of the variants synced as Items (other lines,
+    e.g. deleted products with ``variant_id`` null, become plain description lines);
+    ``product_types`` (product id -> product type, optional) lets ``account_by_product_type``
+    apply to order lines too. Raises MappingError naming the order and the field.
+    """
+    number = invoice_number_for(o, options)
+    when = o.processed_at or o.created_at
+    if when is None:
+        raise MappingError(
+            "the order has neither processed_at nor created_at",
+            entity="order",
+            source_id=str(o.id),
+            field="processed_at",
+        )
+    day = when.astimezone(options.zone).date()
+    lines = _product_lines(
+        o, item_codes=item_codes, options=options, tax=tax, product_types=product_types or {}
+    )
+    lines += _shipping_lines(o, options=options, tax=tax)
+    if not _charges_tax(o):
+        kind = LineAmountTypes.NO_TAX
+    elif o.taxes_included:
+        kind = LineAmountTypes.INCLUSIVE
+    else:
+        kind = LineAmountTypes.EXCLUSIVE
+    rounding = _rounding_line(o, lines, kind, options=options, tax=tax)
+    if rounding is not None:
+        lines.append(rounding)
+    return build(
+        XeroInvoice,
+        entity="order",
+        source_id=o.id,
+        contact=XeroContactRef(contact_id=contact_id),
+        line_items=lines,
+        date=day,
+        due_date=day,
+        line_amount_types=kind,
+        invoice_number=number,
+        reference=fit(clean_text(o.name), 255) or None,
+        currency_code=o.currency,
+        status=InvoiceStatus(options.invoice_status),
+    )
