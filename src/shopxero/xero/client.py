@@ -63,9 +63,11 @@ class _BearerAuth:
         self.tenant_id = tenant_id
         self.last_token: str | None = None
         self.expired: set[str] = set()  # tokens Xero answered "TokenExpired" for
+        self.used: list[str] = []
 
     async def headers(self) -> dict[str, str]:
         self.last_token = await self.tokens.access_token()
+        self._remember(self.last_token)
         headers = {"Authorization": f"Bearer {self.last_token}"}
         if self.tenant_id is not None:
             headers["xero-tenant-id"] = self.tenant_id
@@ -78,10 +80,17 @@ class _BearerAuth:
         if rejected is None:
             return False
         self.last_token = await self.tokens.refresh_after_401(rejected)
+        self._remember(self.last_token)
         return True
 
+    def _remember(self, token: str) -> None:
+        # Earlier tokens too: an answer about an old token may quote it back.
+        if token not in self.used:
+            self.used.append(token)
+            del self.used[:-8]
+
     def secrets(self) -> tuple[str, ...]:
-        return (self.last_token,) if self.last_token else ()
+        return tuple(self.used)
 
 
 def _iso_seconds(value: datetime) -> str:
