@@ -53,6 +53,9 @@ class Desired:
     label: str
     base_name: str | None = None
     chosen_name: str | None = None
+    # The error-queue key when it differs from ``shopify_id`` (items: "product_id/variant_id",
+    # so a retry knows which product to fetch again).
+    queue_key: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,35 @@
+"""What every step of one sync run shares: the state DB, both clients, settings, the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from shopxero.config import Settings
+from shopxero.store import StateStore
+from shopxero.sync.orgdata import OrgDataLoader
+from shopxero.sync.report import NullProgress, ProgressSink, RunReport
+
+__all__ = ["RunContext"]
+
+
+@dataclass
+class RunContext:
+    """One run's shared state. ``started_at`` caps every cursor (design invariant 3)."""
+
+    store: StateStore
+    shopify: Any  # shopify.client.ShopifyClient (typed loosely: tests pass fakes)
+    xero: Any  # xero.client.XeroClient
+    settings: Settings
+    org: OrgDataLoader
+    report: RunReport
+    started_at: datetime
+    now: Callable[[], datetime]
+    dry_run: bool = False
+    progress: ProgressSink = field(default_factory=NullProgress)
+
+    @property
+    def run_id(self) -> int | None:
+        return self.report.run_id

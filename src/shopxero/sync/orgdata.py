@@ -1,0 +1,102 @@
+"""Organisation data a run needs for mapping, read lazily and cached in the state DB.
+
+The Xero organisation, its chart of accounts and tax rates, and the Shopify shop (timezone,
+country) change rarely. A run reads them only when a record has to be mapped, and only once per
+state DB, so a run with no Shopify change makes no Xero call (brief H) and one Shopify call per
+entity. ``refresh()`` drops the cache (``shopxero sync --refresh-org``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from shopxero.config import Settings
+from shopxero.store import StateStore
+from shopxero.sync.accounts import ResolvedAccounts, resolve_accounts
+from shopxero.sync.tax import TaxResolver
+
+__all__ = ["OrgData", "OrgDataLoader"]
+
+Fetch = Callable[[], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class OrgData:
+    organisation: dict[str, Any]
+    accounts: list[dict[str, Any]]
+    tax_rates: list[dict[str, Any]]
+    shop: dict[str, Any]
+    resolved: ResolvedAccounts
+    tax: TaxResolver
+
+    @property
+    def country(self) -> str:
+        return str(self.organisation.get("CountryCode") or self.shop.get("country_code") or "GB")
+
+    @property
+    def shop_timezone(self) -> str:
+        return str(self.shop.get("iana_timezone") or self.organisation.get("Timezone") or "UTC")
+
+    def account_tax_type(self, code: str) -> str | None:
+        for account in self.accounts:
+            if account.get("Code") == code and account.get("TaxType"):
+                return str(account["TaxType"])
+        return None
+
+
+class OrgDataLoader:
+    """Reads each piece from the state DB's cache, else from the API (and caches it)."""
+
+    def __init__(
+        self,
+        store: StateStore,
+        settings: Settings,
+        *,
+        organisation: Fetch,
+        accounts: Fetch,
+        tax_rates: Fetch,
+        shop: Fetch,
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._fetch = {
+            "xero:organisation": organisation,
+            "xero:accounts": accounts,
+            "xero:tax_rates": tax_rates,
+            "shopify:shop": shop,
+        }
+        self._loaded: OrgData | None = None
+
+    async def _get(self, key: str) -> Any:
+        cached = self._store.cache.get(key)
+        if cached is not None:
+            return cached[0]
+        value = await self._fetch[key]()
+        self._store.cache.put(key, value)
+        return value
+
+    async def get(self) -> OrgData:
+        if self._loaded is not None:
+            return self._loaded
+        organisation = await self._get("xero:organisation")
+        accounts = await self._get("xero:accounts")
+        tax_rates = await self._get("xero:tax_rates")
+        shop = await self._get("shopify:shop")
+        s = self._settings
+        resolved = resolve_accounts(
+            accounts,
+            sales=s.sales_account,
+            shipping=s.shipping_account,
+            rounding=s.rounding_account,
+            payment=s.payment_account,
+        )
+        country = str(organisation.get("CountryCode") or shop.get("country_code") or "GB")
+        tax = TaxResolver.from_xero(tax_rates, s.tax_type_map, country=country)
+        self._loaded = OrgData(organisation, accounts, tax_rates, shop, resolved, tax)
+        return self._loaded
+
+    def refresh(self) -> None:
+        self._store.cache.clear()
+        self._loaded = None

@@ -1,0 +1,245 @@
+"""Send planned creates and updates to Xero: intents first, batches of <= 50, per-element results.
+
+For every batch (design invariant 2): the intents (natural key, checksum) are committed, the
+Idempotency-Key is derived from them, and only then the request goes out. Each element's outcome
+is recorded: OK -> mapping (Xero id, checksum, UpdatedDateUTC) and intent settled; ERROR -> intent
+settled and the record queued with Xero's own messages. A batch that fails as a whole with a
+transient error leaves its create intents open (the write may have happened: the next run looks
+the natural keys up) and queues the records as retryable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from shopxero.errors import (
+    ApiAuthError,
+    PermanentApiError,
+    QuotaExhaustedError,
+    TransientApiError,
+    ValidationError,
+)
+from shopxero.store.mappings import MappingRecord
+from shopxero.sync.context import RunContext
+from shopxero.sync.plan import Action, Desired, PlannedChange
+from shopxero.xero.dates import parse_xero_date
+
+__all__ = [
+    "BATCH_SIZE",
+    "ID_FIELDS",
+    "RESOURCE_OF",
+    "BatchResult",
+    "is_duplicate_key_error",
+    "is_name_clash",
+    "send_changes",
+]
+
+BATCH_SIZE = 50  # xero-api-facts §4: "batch elements in bundles of up to 50"
+ID_FIELDS = {"contact": "ContactID", "item": "ItemID", "invoice": "InvoiceID"}
+RESOURCE_OF = {"contact": "customers", "item": "products", "invoice": "orders"}
+_METHODS = {
+    ("contact", "create"): "create_contacts",
+    ("contact", "update"): "update_contacts",
+    ("item", "create"): "create_items",
+    ("item", "update"): "update_items",
+    ("invoice", "create"): "create_invoices",
+    ("invoice", "update"): "update_invoices",
+}
+
+
+def is_duplicate_key_error(entity: str, messages: Sequence[str]) -> bool:
+    """Xero refused a create because the natural key exists (so the record exists)."""
+    text = " ".join(messages).lower()
+    if entity == "contact":
+        return "contact number" in text and "already" in text
+    if entity == "item":
+        return "with code" in text and "already exists" in text
+    if entity == "invoice":
+        return "must be unique" in text
+    return False
+
+
+def is_name_clash(entity: str, messages: Sequence[str]) -> bool:
+    """A contact create refused because an unrelated active contact has the name."""
+    text = " ".join(messages).lower()
+    return entity == "contact" and "contact name" in text and "already assigned" in text
+
+
+@dataclass
+class BatchResult:
+    """What the caller still has to handle after ``send_changes``."""
+
+    ok: list[tuple[PlannedChange, dict[str, Any]]] = field(default_factory=list)
+    duplicates: list[PlannedChange] = field(default_factory=list)  # look up and link
+    name_clashes: list[PlannedChange] = field(default_factory=list)  # retry with another name
+    failed: list[PlannedChange] = field(default_factory=list)  # queued
+
+
+def _idempotency_key(
+    entity: str, operation: str, intent_ids: list[int], changes: Sequence[PlannedChange]
+) -> str:
+    """Deterministic from the batch's intents: a retry of the same intents replays Xero's answer,
+    a later run (new intents) never collides with a cached error (facts §3)."""
+    digest = hashlib.sha256(
+        "|".join(f"{c.desired.natural_key}:{c.desired.checksum}" for c in changes).encode()
+    ).hexdigest()[:32]
+    return f"shopxero:{entity}:{operation}:{intent_ids[0]}-{intent_ids[-1]}:{digest}"
+
+
+def _payload(change: PlannedChange) -> dict[str, Any]:
+    payload = dict(change.desired.payload)
+    if change.action is Action.UPDATE and change.xero_id:
+        payload[ID_FIELDS[change.desired.entity]] = change.xero_id
+    return payload
+
+
+def record_mapping(
+    ctx: RunContext, desired: Desired, record: dict[str, Any], *, checksum: str | None
+) -> None:
+    """Store the mapping of ``desired`` to the Xero ``record`` (inside the caller's transaction)."""
+    ctx.store.mappings.upsert(
+        MappingRecord(
+            entity=desired.entity,
+            shopify_id=desired.shopify_id,
+            xero_id=str(record[ID_FIELDS[desired.entity]]),
+            natural_key=desired.natural_key,
+            checksum=checksum,
+            payload=desired.payload if checksum is not None else None,
+            xero_updated_utc=parse_xero_date(record.get("UpdatedDateUTC")),
+            base_name=desired.base_name,
+            chosen_name=desired.chosen_name,
+            last_synced=ctx.now(),
+        )
+    )
+    ctx.store.errors.resolve_for(
+        RESOURCE_OF[desired.entity], _queue_id(desired), resolution="synced", now=ctx.now()
+    )
+
+
+def _queue_id(desired: Desired) -> str:
+    return desired.queue_key or desired.shopify_id
+
+
+def queue_failure(
+    ctx: RunContext,
+    desired: Desired,
+    *,
+    operation: str,
+    error_class: str,
+    message: str,
+    retryable: bool,
+    messages: Sequence[str] = (),
+    xero_id: str | None = None,
+) -> None:
+    ctx.store.errors.record(
+        operation=operation,
+        entity=RESOURCE_OF[desired.entity],
+        shopify_id=_queue_id(desired),
+        xero_id=xero_id,
+        label=desired.label,
+        error_class=error_class,
+        message=message,
+        validation_messages=list(messages),
+        retryable=retryable,
+        run_id=ctx.run_id,
+        now=ctx.now(),
+    )
+
+
+async def send_changes(ctx: RunContext, changes: Sequence[PlannedChange]) -> BatchResult:
+    """Send creates (PUT) or updates (POST) of one entity, <= 50 per request."""
+    result = BatchResult()
+    if not changes:
+        return result
+    entity = changes[0].desired.entity
+    operation = "create" if changes[0].action is Action.CREATE else "update"
+    method = getattr(ctx.xero, _METHODS[(entity, operation)])
+    for start in range(0, len(changes), BATCH_SIZE):
+        batch = list(changes[start : start + BATCH_SIZE])
+        with ctx.store.atomic():
+            intent_ids = [
+                ctx.store.intents.add(
+                    entity=entity,
+                    operation=operation,
+                    shopify_id=c.desired.shopify_id,
+                    natural_key=c.desired.natural_key,
+                    checksum=c.desired.checksum,
+                    now=ctx.now(),
+                )
+                for c in batch
+            ]
+            key = _idempotency_key(entity, operation, intent_ids, batch)
+            ctx.store.intents.set_idempotency_key(intent_ids, key)
+        try:
+            results = await method([_payload(c) for c in batch], idempotency_key=key)
+        except (QuotaExhaustedError, ApiAuthError):
+            # Refused before anything was written: nothing to settle later.
+            with ctx.store.atomic():
+                for intent_id in intent_ids:
+                    ctx.store.intents.close(intent_id, state="dropped", now=ctx.now())
+            raise
+        except TransientApiError as exc:
+            with ctx.store.atomic():
+                for intent_id, change in zip(intent_ids, batch, strict=True):
+                    if operation == "update":
+                        ctx.store.intents.close(intent_id, state="dropped", now=ctx.now())
+                    # Create intents stay open: the next run looks the natural key up first.
+                    queue_failure(
+                        ctx,
+                        change.desired,
+                        operation=operation,
+                        error_class=type(exc).__name__,
+                        message=f"{change.desired.label}: {exc}",
+                        retryable=True,
+                        xero_id=change.xero_id,
+                    )
+            result.failed.extend(batch)
+            continue
+        except PermanentApiError as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else []
+            with ctx.store.atomic():
+                for intent_id, change in zip(intent_ids, batch, strict=True):
+                    ctx.store.intents.close(intent_id, state="dropped", now=ctx.now())
+                    queue_failure(
+                        ctx,
+                        change.desired,
+                        operation=operation,
+                        error_class=type(exc).__name__,
+                        message=f"{change.desired.label}: {exc}",
+                        retryable=False,
+                        messages=messages,
+                        xero_id=change.xero_id,
+                    )
+            result.failed.extend(batch)
+            continue
+        with ctx.store.atomic():
+            for intent_id, change, element in zip(intent_ids, batch, results, strict=True):
+                ctx.store.intents.close(intent_id, now=ctx.now())
+                if element.ok:
+                    record_mapping(
+                        ctx, change.desired, element.record, checksum=change.desired.checksum
+                    )
+                    result.ok.append((change, element.record))
+                    continue
+                errors = list(element.errors)
+                if operation == "create" and is_duplicate_key_error(entity, errors):
+                    result.duplicates.append(change)
+                elif operation == "create" and is_name_clash(entity, errors):
+                    result.name_clashes.append(change)
+                else:
+                    queue_failure(
+                        ctx,
+                        change.desired,
+                        operation=operation,
+                        error_class="ValidationError",
+                        message=f"{change.desired.label}: Xero refused the {operation}: "
+                        + "; ".join(errors or ["no message"]),
+                        retryable=False,
+                        messages=errors,
+                        xero_id=change.xero_id,
+                    )
+                    result.failed.append(change)
+    return result
