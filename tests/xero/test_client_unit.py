@@ -450,7 +450,7 @@ async def test_call_records_and_errors_hold_no_secret(fake_clock, static_tokens)
         for call in (client.list_accounts, client.list_tax_rates):
             try:
                 await call()
-            except Exception as exc:  # noqa: BLE001 - collecting texts for the grep
+            except Exception as exc:
                 errors.append(f"{exc!s} {exc!r} {getattr(exc, 'body_excerpt', '')}")
     dump = repr(sink.records) + " ".join(errors)
     assert sink.records
