@@ -2,7 +2,8 @@
 
 Shopify sends far more than we use and may send ``null`` for nearly anything, or leave keys out
 when a request names ``fields=``; so every model ignores unknown keys, only ``id`` is required,
-``null`` lists become ``[]`` and ``null`` flags take their documented default.
+``null`` lists become ``[]`` and ``null`` flags take their documented default. A missing amount
+stays ``None`` (never a silent 0): mapping refuses a record that lacks an amount it needs.
 
 Money is ``Decimal`` parsed through ``str()``: Shopify sends strings almost everywhere, but
 ``refund_line_items[].subtotal``/``total_tax`` and tax ``rate`` arrive as JSON numbers
@@ -111,7 +112,7 @@ class _ShopifyModel(BaseModel):
 class MoneyBag(_ShopifyModel):
     """One side of a ``*_set``: an amount and its currency (``currency`` on transactions)."""
 
-    amount: Money
+    amount: Money | None = None
     currency_code: str | None = Field(default=None)
     currency: str | None = None
 
@@ -226,8 +227,8 @@ class TaxLine(_ShopifyModel):
     """One tax charged on a line, a shipping line or the order. ``rate`` is a fraction (0.2)."""
 
     title: str | None = None
-    rate: Money = Decimal(0)
-    price: Money = Decimal(0)
+    rate: Money | None = None
+    price: Money | None = None
     price_set: MoneySet | None = None
     channel_liable: bool | None = None
 
@@ -235,7 +236,7 @@ class TaxLine(_ShopifyModel):
 class DiscountAllocation(_ShopifyModel):
     """The part of one discount application that landed on a line (penny-split, facts §8 #10)."""
 
-    amount: Money
+    amount: Money | None = None
     amount_set: MoneySet | None = None
     discount_application_index: int | None = None
 
@@ -266,9 +267,9 @@ class LineItem(_ShopifyModel):
     variant_title: str | None = None
     name: str | None = None
     vendor: str | None = None
-    quantity: int = 0
+    quantity: int | None = None
     current_quantity: int | None = None
-    price: Money = Decimal(0)
+    price: Money | None = None
     price_set: MoneySet | None = None
     total_discount: Money | None = None
     discount_allocations: _List[DiscountAllocation] = []
@@ -279,8 +280,11 @@ class LineItem(_ShopifyModel):
 
     @property
     def discount_total(self) -> Decimal:
-        """Sum of the line's discount allocations (``total_discount`` may read 0.00, facts §5)."""
-        return sum((a.amount for a in self.discount_allocations), Decimal(0))
+        """Sum of the line's discount allocations (``total_discount`` may read 0.00, facts §5).
+
+        An allocation without an amount counts as nothing here; mapping refuses such a line.
+        """
+        return sum((a.amount or Decimal(0) for a in self.discount_allocations), Decimal(0))
 
 
 class ShippingLine(_ShopifyModel):
@@ -290,7 +294,7 @@ class ShippingLine(_ShopifyModel):
     title: str | None = None
     code: str | None = None
     source: str | None = None
-    price: Money = Decimal(0)
+    price: Money | None = None
     price_set: MoneySet | None = None
     discounted_price: Money | None = None
     discounted_price_set: MoneySet | None = None
@@ -299,11 +303,16 @@ class ShippingLine(_ShopifyModel):
     is_removed: _FalseIfNull = False
 
     @property
-    def amount_charged(self) -> Decimal:
-        """``discounted_price`` when Shopify sent it, else ``price`` less the allocations."""
+    def amount_charged(self) -> Decimal | None:
+        """``discounted_price`` when Shopify sent it, else ``price`` less the allocations;
+        ``None`` when neither price is known."""
         if self.discounted_price is not None:
             return self.discounted_price
-        return self.price - sum((a.amount for a in self.discount_allocations), Decimal(0))
+        if self.price is None or any(a.amount is None for a in self.discount_allocations):
+            return None
+        return self.price - sum(
+            (a.amount or Decimal(0) for a in self.discount_allocations), Decimal(0)
+        )
 
 
 class RefundLineItem(_ShopifyModel):
@@ -311,11 +320,11 @@ class RefundLineItem(_ShopifyModel):
 
     id: int | None = None
     line_item_id: int | None = None
-    quantity: int = 0
+    quantity: int | None = None
     restock_type: str | None = None
     location_id: int | None = None
-    subtotal: Money = Decimal(0)
-    total_tax: Money = Decimal(0)
+    subtotal: Money | None = None
+    total_tax: Money | None = None
     subtotal_set: MoneySet | None = None
     total_tax_set: MoneySet | None = None
     line_item: LineItem | None = None
@@ -329,8 +338,8 @@ class OrderAdjustment(_ShopifyModel):
     refund_id: int | None = None
     kind: str | None = None
     reason: str | None = None
-    amount: Money = Decimal(0)
-    tax_amount: Money = Decimal(0)
+    amount: Money | None = None
+    tax_amount: Money | None = None
     amount_set: MoneySet | None = None
     tax_amount_set: MoneySet | None = None
 
@@ -352,7 +361,7 @@ class Transaction(_ShopifyModel):
     kind: str | None = None
     status: str | None = None
     gateway: str | None = None
-    amount: Money = Decimal(0)
+    amount: Money | None = None
     currency: str | None = None
     parent_id: int | None = None
     payment_id: str | None = None

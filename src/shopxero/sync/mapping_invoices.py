@@ -20,7 +20,7 @@ from shopxero.shopify.models import LineItem, Order, ShippingLine
 from shopxero.sync.invoice_totals import predict_totals
 from shopxero.sync.mapping_common import MappingOptions, build, clean_text, fit
 from shopxero.sync.mapping_items import account_for
-from shopxero.sync.tax import TaxResolver
+from shopxero.sync.tax import TaxResolver, is_charged
 from shopxero.xero.models import (
     InvoiceStatus,
     LineAmountTypes,
@@ -53,7 +53,7 @@ def order_skip_reason(o: Order, options: MappingOptions) -> str | None:
     if status not in options.synced_financial_statuses:
         synced = ", ".join(sorted(options.synced_financial_statuses))
         return f"financial status {status!r} is not synced (synced: {synced})"
-    if not any(li.quantity > 0 for li in o.line_items):
+    if not any((li.quantity or 0) > 0 for li in o.line_items):
         return "order has no line items"
     return None
 
@@ -68,6 +68,23 @@ def invoice_number_for(o: Order, options: MappingOptions) -> str:
             field="order_number",
         )
     return f"{options.invoice_prefix}{o.order_number}"
+
+
+def _missing(o: Order, field: str, what: str) -> MappingError:
+    return MappingError(f"{what} is missing", entity="order", source_id=str(o.id), field=field)
+
+
+def _checked_amounts(o: Order, li: LineItem, field: str) -> tuple[int, Decimal, Decimal]:
+    """Quantity, unit price and discount of a line; a null among them is a MappingError."""
+    if li.quantity is None:
+        raise _missing(o, f"{field}.quantity", "the line's quantity")
+    if li.price is None:
+        raise _missing(o, f"{field}.price", "the line's price")
+    for index, allocation in enumerate(li.discount_allocations):
+        if allocation.amount is None:
+            where = f"{field}.discount_allocations.{index}.amount"
+            raise _missing(o, where, "a discount allocation's amount")
+    return li.quantity, li.price, li.discount_total
 
 
 def _tax_type(
@@ -98,20 +115,20 @@ def _product_lines(
 ) -> list[XeroLineItem]:
     lines: list[XeroLineItem] = []
     for index, li in enumerate(o.line_items):
-        if li.quantity <= 0:
-            continue
         field = f"line_items.{index}"
+        quantity, price, discount = _checked_amounts(o, li, field)
+        if quantity <= 0:
+            continue
         code = item_codes.get(li.variant_id) if li.variant_id is not None else None
         description = clean_text(li.name) or clean_text(li.title) or clean_text(li.sku)
-        discount = li.discount_total
         lines.append(
             build(
                 XeroLineItem,
                 entity="order",
                 source_id=o.id,
                 description=fit(description or f"Order line {index + 1}", 4000),
-                quantity=Decimal(li.quantity),
-                unit_amount=li.price,
+                quantity=Decimal(quantity),
+                unit_amount=price,
                 item_code=code,
                 account_code=_line_account(li, options, product_types),
                 tax_type=_tax_type(tax, o, li, taxable=li.taxable, field=field),
@@ -125,7 +142,11 @@ def _shipping_lines(o: Order, *, options: MappingOptions, tax: TaxResolver) -> l
     lines: list[XeroLineItem] = []
     for index, s in enumerate(o.shipping_lines):
         charged = s.amount_charged
-        if s.is_removed or charged.is_zero():
+        if s.is_removed:
+            continue
+        if charged is None:
+            raise _missing(o, f"shipping_lines.{index}.discounted_price", "the shipping price")
+        if charged.is_zero():
             continue  # free shipping costs nothing and needs no line
         title = clean_text(s.title) or clean_text(s.code) or "Shipping"
         lines.append(
@@ -146,7 +167,7 @@ def _shipping_lines(o: Order, *, options: MappingOptions, tax: TaxResolver) -> l
 def _charges_tax(o: Order) -> bool:
     taxes = [t for li in o.line_items for t in li.tax_lines]
     taxes += [t for s in o.shipping_lines for t in s.tax_lines]
-    return any(not t.rate.is_zero() and not t.price.is_zero() for t in taxes)
+    return any(is_charged(t) for t in taxes)
 
 
 def _rounding_line(

@@ -25,7 +25,7 @@ from shopxero.errors import MappingError
 from shopxero.shopify.models import TaxLine
 from shopxero.xero.models import XeroTaxRateRecord
 
-__all__ = ["TaxResolver", "normalise_country"]
+__all__ = ["TaxResolver", "is_charged", "normalise_country"]
 
 _HUNDRED = Decimal(100)
 
@@ -55,11 +55,21 @@ def _rate_text(rate: Decimal) -> str:
     return "0" if rate.is_zero() else format(rate.normalize(), "f")
 
 
+def _rate(t: TaxLine) -> Decimal:
+    return t.rate if t.rate is not None else Decimal(0)
+
+
+def is_charged(t: TaxLine) -> bool:
+    """Whether a Shopify tax line charged something: a rate, and a price that is not 0 (a
+    tax-exempt customer gets 0.00 lines). An unknown price with a rate counts as charged."""
+    return not _rate(t).is_zero() and (t.price is None or not t.price.is_zero())
+
+
 def _describe(tax_lines: Sequence[TaxLine]) -> str:
     if not tax_lines:
         return "no tax"
     return " + ".join(
-        f"{t.title or '(untitled)'} {_rate_text(t.rate * _HUNDRED)}%" for t in tax_lines
+        f"{t.title or '(untitled)'} {_rate_text(_rate(t) * _HUNDRED)}%" for t in tax_lines
     )
 
 
@@ -117,7 +127,7 @@ class TaxResolver:
         titles = [(t.title or "").strip().casefold() for t in charged]
         keys: list[str] = []
         if len(charged) == 1:
-            rate = charged[0].rate
+            rate = _rate(charged[0])
             keys += [
                 f"{titles[0]}@{_rate_text(rate)}",
                 f"{titles[0]}@{_rate_text(rate * _HUNDRED)}",
@@ -160,13 +170,13 @@ class TaxResolver:
         A tax line that charged nothing (rate 0 or price 0, e.g. a tax-exempt customer) does not
         count: such a line gets the zero type.
         """
-        charged = [t for t in tax_lines if not t.rate.is_zero() and not t.price.is_zero()]
+        charged = [t for t in tax_lines if is_charged(t)]
         override = self._override(charged)
         if override is not None:
             return override
         if not charged:
             return self.zero_type(taxable=taxable)
-        percent = sum((t.rate for t in charged), Decimal(0)) * _HUNDRED
+        percent = sum((_rate(t) for t in charged), Decimal(0)) * _HUNDRED
         matches = [
             r for r in self._revenue if r.effective_rate is not None and r.effective_rate == percent
         ]
