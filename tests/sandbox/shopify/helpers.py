@@ -28,6 +28,11 @@ CREDENTIALS = ShopifyCredentials(
     client_id="test-client-id",
     client_secret="test-client-secret",
 )
+GRANT_FORM = {
+    "grant_type": "client_credentials",
+    "client_id": CREDENTIALS.client_id,
+    "client_secret": CREDENTIALS.client_secret,
+}
 
 
 @cache

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from tests.sandbox.shopify.helpers import (
     CREDENTIALS,
+    GRANT_FORM,
     api,
     auth_headers,
     build_sandbox,
@@ -19,11 +20,7 @@ from shopxero.sandbox.shopify.app import ShopifyCredentials
 pytestmark = pytest.mark.anyio
 
 INVALID = {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
-GRANT = {
-    "grant_type": "client_credentials",
-    "client_id": CREDENTIALS.client_id,
-    "client_secret": CREDENTIALS.client_secret,
-}
+GRANT = GRANT_FORM
 
 
 @pytest.mark.parametrize(
