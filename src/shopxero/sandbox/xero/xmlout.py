@@ -51,6 +51,8 @@ def singular(name: str) -> str:
     """``Contacts`` -> ``Contact``, ``Addresses`` -> ``Address``, ``HistoryRecords`` -> ..."""
     if name in _SINGULAR:
         return _SINGULAR[name]
+    if name.endswith(("ches", "shes", "xes", "sses")):
+        return name[:-2]
     if name.endswith("ies"):
         return name[:-3] + "y"
     if name.endswith("s") and not name.endswith("ss"):
