@@ -89,6 +89,17 @@ async def apply_desired(
         plan.append(PlannedChange(Action.CONFLICT, change.desired, change.xero_id, reason=reason))
 
     skips = sum(1 for c in plan if c.action is Action.SKIP)
+    if not ctx.dry_run:
+        # A queued record that turns out to be in step with Xero needs nothing more.
+        with ctx.store.atomic():
+            for c in plan:
+                if c.action is Action.SKIP:
+                    ctx.store.errors.resolve_for(
+                        resource,
+                        c.desired.queue_key or c.desired.shopify_id,
+                        resolution="in step with Xero",
+                        now=ctx.now(),
+                    )
     report.count(resource, "unchanged", skips)
     ctx.progress.advance(resource, skips)
 
@@ -208,3 +219,33 @@ def with_name(desired: Desired, name: str) -> Desired:
         chosen_name=name,
         queue_key=desired.queue_key,
     )
+
+
+def queue_record_error(
+    ctx: RunContext,
+    resource: str,
+    shopify_id: str,
+    message: str,
+    *,
+    error_class: str = "MappingError",
+    retryable: bool = False,
+    operation: str = "map",
+) -> None:
+    """Queue a record that could not even be planned (parse/mapping error, missing dependency)."""
+    if ctx.dry_run:
+        ctx.report.note(f"would queue {resource} {shopify_id}: {message}")
+    else:
+        with ctx.store.atomic():
+            ctx.store.errors.record(
+                operation=operation,
+                entity=resource,
+                shopify_id=shopify_id,
+                label=f"{resource[:-1]} {shopify_id}",
+                error_class=error_class,
+                message=message,
+                retryable=retryable,
+                run_id=ctx.run_id,
+                now=ctx.now(),
+            )
+    ctx.report.count(resource, "failed")
+    ctx.progress.advance(resource)

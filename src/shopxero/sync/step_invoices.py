@@ -1,0 +1,134 @@
+"""Orders -> Xero sales invoices (ACCREC), after their contact and items.
+
+An order is invoiced only when its contact and the items of its lines are in Xero: an order whose
+customer or variant failed (or was never synced) is queued with that reason and retried later
+(retryable), never sent without them. Guest orders go to the one guest contact. Test orders and
+financial statuses not synced are skipped (``order_skip_reason``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from shopxero.errors import MappingError
+from shopxero.shopify.models import Order, parse_order
+from shopxero.sync.apply import apply_desired, queue_record_error
+from shopxero.sync.checksums import payload_checksum
+from shopxero.sync.conflicts import check_invoice_updates
+from shopxero.sync.context import RunContext
+from shopxero.sync.linking import load_invoices
+from shopxero.sync.mapping import invoice_from_order, invoice_number_for, order_skip_reason
+from shopxero.sync.plan import Desired
+from shopxero.sync.step_contacts import ensure_guest_contact
+from shopxero.sync.step_items import mapping_options
+
+__all__ = ["sync_orders"]
+
+
+async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
+    resource = "orders"
+    orders: list[Order] = []
+    for raw in raws:
+        try:
+            orders.append(parse_order(raw))
+        except MappingError as exc:
+            queue_record_error(ctx, resource, str(raw.get("id")), str(exc))
+    if not orders:
+        return
+    org = await ctx.org.get()
+    options = mapping_options(ctx, org)
+    item_codes = {int(m.shopify_id): m.natural_key for m in ctx.store.mappings.all("item")}
+    guest_id: str | None = None
+    desireds: list[Desired] = []
+    for order in sorted(orders, key=lambda o: o.id):
+        oid = str(order.id)
+        label = f"order {order.name or oid}"
+        reason = order_skip_reason(order, options)
+        if reason is not None:
+            if not ctx.dry_run:
+                ctx.store.errors.resolve_for(
+                    resource, oid, resolution=f"skipped: {reason}", now=ctx.now()
+                )
+            ctx.report.count(resource, "skipped")
+            ctx.progress.advance(resource)
+            continue
+        if order.customer is None:
+            if guest_id is None and not ctx.dry_run:
+                guest_id = await ensure_guest_contact(ctx)
+            contact_id = guest_id or ("(guest contact)" if ctx.dry_run else None)
+            missing = None if contact_id else "the guest contact could not be created"
+        else:
+            mapping = ctx.store.mappings.get("contact", str(order.customer.id))
+            contact_id = mapping.xero_id if mapping else None
+            missing = None if mapping else _why_missing(ctx, "customers", order.customer.id)
+        if missing is None:
+            unsynced = [
+                li.variant_id
+                for li in order.line_items
+                if li.variant_id is not None and li.variant_id not in item_codes
+            ]
+            if unsynced:
+                missing = _why_missing(ctx, "products", unsynced[0], variant=True)
+        if missing is not None or contact_id is None:
+            queue_record_error(
+                ctx,
+                resource,
+                oid,
+                f"{label}: not sent because {missing}",
+                error_class="DependencyError",
+                retryable=True,
+                operation="create",
+            )
+            continue
+        try:
+            invoice = invoice_from_order(
+                order, contact_id=contact_id, item_codes=item_codes, options=options, tax=org.tax
+            )
+            number = invoice_number_for(order, options)
+        except MappingError as exc:
+            queue_record_error(ctx, resource, oid, str(exc))
+            continue
+        payload = invoice.to_payload()
+        desireds.append(
+            Desired(
+                entity="invoice",
+                shopify_id=oid,
+                natural_key=number,
+                payload=payload,
+                checksum=payload_checksum(payload),
+                label=f"{label} (invoice {number})",
+            )
+        )
+    mapped = ctx.store.mappings.many("invoice", [d.shopify_id for d in desireds])
+    unmapped = [d.natural_key for d in desireds if d.shopify_id not in mapped]
+    index = await load_invoices(ctx.xero, unmapped) if unmapped else None
+    links: dict[str, dict[str, Any]] = {}
+    for d in desireds:
+        if index is None or d.shopify_id in mapped:
+            continue
+        record = index.get(d.natural_key)
+        if record is not None and record.get("Type", "ACCREC") == "ACCREC":
+            links[d.shopify_id] = record
+
+    async def lookup_one(number: str) -> dict[str, Any] | None:
+        found = await ctx.xero.get_invoices_by_number([number])
+        return dict(found[0]) if found else None
+
+    await apply_desired(
+        ctx,
+        desireds,
+        links,
+        lookup_one=lookup_one,
+        check_conflicts=lambda updates: check_invoice_updates(ctx, updates),
+        link_how=dict.fromkeys(links, "InvoiceNumber"),
+    )
+
+
+def _why_missing(ctx: RunContext, resource: str, shopify_id: int, *, variant: bool = False) -> str:
+    what = f"variant {shopify_id}" if variant else f"customer {shopify_id}"
+    for entry in ctx.store.errors.list_open(resource):
+        key = entry.shopify_id.split("/")[-1] if variant else entry.shopify_id
+        if key == str(shopify_id):
+            return f"{what} failed to sync (error #{entry.id}: {entry.message})"
+    return f"{what} is not in Xero yet (sync {resource} first)"
