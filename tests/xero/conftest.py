@@ -107,3 +107,70 @@ class SpecValidator:
 @pytest.fixture(scope="session")
 def spec_validator() -> SpecValidator:
     return SpecValidator()
+
+
+# --- the Xero simulator's platform (identity, token checks, limits) ---------------------------
+
+WEB_CLIENT_ID = "TESTWEBCLIENTF"
+WEB_CLIENT_SECRET = "test-web-secret-F-0123456789"
+CC_CLIENT_ID = "TESTCCCLIENTF"
+CC_CLIENT_SECRET = "test-cc-secret-F-0123456789"
+
+
+def test_credentials() -> Any:
+    from shopxero.sandbox.xero.credentials import XeroClientCredentials
+
+    return XeroClientCredentials(
+        client_id=WEB_CLIENT_ID,
+        client_secret=WEB_CLIENT_SECRET,
+        cc_client_id=CC_CLIENT_ID,
+        cc_client_secret=CC_CLIENT_SECRET,
+    )
+
+
+class _Org:
+    """The least an organisation must offer the platform: a tenant id, state and reset."""
+
+    def __init__(self) -> None:
+        import uuid
+
+        self.tenant_id = str(uuid.uuid4())
+
+    def state(self) -> dict[str, Any]:
+        return {"organisation": {"Name": "Platform Test Ltd", "OrganisationID": self.tenant_id}}
+
+    def reset(self) -> None:
+        return None
+
+
+def platform_sandbox(clock: Any, **limits: Any) -> Any:
+    """The real Xero platform (identity, bearer/tenant checks, rate limits) around one route,
+    ``GET /Organisation``: enough for token and pacing tests, independent of the resources."""
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route, Router
+
+    from shopxero.sandbox.xero.app import XeroSandbox
+
+    org = _Org()
+
+    async def organisation(request: Any) -> Any:
+        return JSONResponse({"Organisations": [{"Name": "Platform Test Ltd"}]})
+
+    router = Router(routes=[Route("/Organisation", organisation, methods=["GET"])])
+    return XeroSandbox(org, router, clock=clock, credentials=test_credentials(), **limits)
+
+
+def token_file_from(body: dict[str, Any], path: Path, clock: Any, **changes: Any) -> Any:
+    """Save a token set the sandbox issued (``issue_tokens_for_tests``) as our token file."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from shopxero.xero.tokens import XeroTokenSet, save_token_file
+
+    now = datetime.fromtimestamp(clock.time(), UTC)
+    tokens = XeroTokenSet.from_token_response(body, now=now).with_tenant(
+        body.get("tenant_id"), "Platform Test Ltd"
+    )
+    tokens = replace(tokens, **changes)
+    save_token_file(path, tokens)
+    return tokens
