@@ -1,1 +1,318 @@
-"""shopxero CLI: sync commands."""
+"""``shopxero sync``, ``shopxero status`` and ``shopxero errors list|retry|resolve``.
+
+Exit codes (design.md): 0 all synced; 1 some records failed and are queued (also: a run stopped
+cleanly by the Xero day budget, with a message saying when it can resume); 2 could not run
+(config, auth, connectivity) with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from shopxero.cli.app import EXIT_FAILED_RECORDS, EXIT_OK, EXIT_UNABLE, AppContext, app
+from shopxero.config import Settings
+from shopxero.errors import (
+    ApiAuthError,
+    ApiError,
+    AuthError,
+    ConfigError,
+    StoreError,
+    TransientApiError,
+)
+from shopxero.store import StateStore
+from shopxero.sync.engine import SyncEngine
+from shopxero.sync.report import ENTITIES, OUTCOMES, RunReport
+
+__all__ = ["errors_app", "print_report", "run_sync"]
+
+console = Console()
+err_console = Console(stderr=True)
+errors_app = typer.Typer(help="The error queue: list, retry or resolve records that failed.")
+app.add_typer(errors_app, name="errors")
+
+
+class RichProgress:
+    """The engine's ProgressSink drawn as rich progress bars."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._tasks: dict[str, TaskID] = {}
+
+    def start(self, entity: str, total: int) -> None:
+        self._tasks[entity] = self._progress.add_task(entity, total=total)
+
+    def advance(self, entity: str, count: int = 1) -> None:
+        if entity in self._tasks and count:
+            self._progress.advance(self._tasks[entity], count)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[RichProgress | None]:
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as progress:
+        yield RichProgress(progress)
+
+
+def run_sync(
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    only: list[str] | None = None,
+    retry_ids: list[int] | None = None,
+    retry_all: bool = False,
+    show_progress: bool = True,
+) -> RunReport:
+    """Open the state DB, build the clients and run one sync (or a retry of queued records)."""
+    # Imported here: building clients pulls in both API packages, which `status` does not need.
+    from shopxero.sync.factory import build_clients, store_call_sink
+
+    with StateStore.open(settings.state_db_path) as store:
+        retry = None
+        if retry_ids is not None or retry_all:
+            open_entries = store.errors.list_open()
+            if retry_ids:
+                retry = [e for e in open_entries if e.id in set(retry_ids)]
+                missing = set(retry_ids) - {e.id for e in retry}
+                if missing:
+                    raise ConfigError(f"no open error with id {sorted(missing)}")
+            else:
+                retry = [e for e in open_entries if e.retryable]
+        engines: list[SyncEngine] = []
+        sink = store_call_sink(store, lambda: engines[0].current_run_id if engines else None)
+
+        async def go() -> RunReport:
+            async with build_clients(settings, call_sink=sink) as clients:
+                with _progress(show_progress) as progress:
+                    engine = SyncEngine(
+                        store=store,
+                        shopify=clients.shopify,
+                        xero=clients.xero,
+                        settings=settings,
+                        progress=progress,
+                    )
+                    engines.append(engine)
+                    return await engine.run(dry_run=dry_run, only=only, retry=retry)
+
+        return asyncio.run(go())
+
+
+def print_report(report: RunReport, *, title: str = "shopxero sync") -> None:
+    table = Table(title=f"{title}{' (dry run: nothing written)' if report.dry_run else ''}")
+    table.add_column("entity")
+    for outcome in OUTCOMES:
+        table.add_column(outcome, justify="right")
+    for entity in ENTITIES:
+        counts = report.counts.get(entity, {})
+        table.add_row(entity, *(str(counts.get(o, 0)) for o in OUTCOMES))
+    console.print(table)
+    if report.dry_run:
+        for entity, changes in report.plan.items():
+            for change in changes:
+                line = f"  {entity}: {change.action} {change.desired.label} — {change.reason}"
+                console.print(line, markup=False, highlight=False)
+                for field_name, (old, new) in change.diff.items():
+                    console.print(f"      {field_name}: {old!r} -> {new!r}", markup=False)
+    for note in report.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
+    if report.message:
+        console.print(report.message, markup=False)
+
+
+def exit_code_for(report: RunReport) -> int:
+    return EXIT_OK if report.status == "ok" else EXIT_FAILED_RECORDS
+
+
+def _guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Turn 'could not run' failures into a one-line reason and exit 2."""
+    try:
+        return fn(*args, **kwargs)
+    except (ConfigError, AuthError, ApiAuthError, StoreError) as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_UNABLE) from None
+    except (TransientApiError, ApiError) as exc:
+        err_console.print(f"error: could not reach the API: {exc}", markup=False)
+        raise typer.Exit(EXIT_UNABLE) from None
+
+
+def _only(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    if value not in ENTITIES:
+        err_console.print(f"error: --only must be one of {', '.join(ENTITIES)}", markup=False)
+        raise typer.Exit(EXIT_UNABLE)
+    return [value]
+
+
+@app.command("sync")
+def sync_command(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan; write nothing to Xero.")
+    ] = False,
+    only: Annotated[
+        str | None, typer.Option("--only", help="customers, products or orders only.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run report as JSON.")] = False,
+) -> None:
+    """Bring Xero in step with Shopify (exit 0 synced, 1 records queued, 2 could not run)."""
+    app_ctx: AppContext = ctx.obj
+    settings = _guarded(app_ctx.settings)
+    report: RunReport = _guarded(
+        run_sync, settings, dry_run=dry_run, only=_only(only), show_progress=not as_json
+    )
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2, default=str))
+    else:
+        print_report(report)
+    raise typer.Exit(exit_code_for(report))
+
+
+@app.command("status")
+def status_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Last runs, their counts, the cursors and the error-queue size."""
+    app_ctx: AppContext = ctx.obj
+    settings = _guarded(app_ctx.settings)
+    store = _guarded(StateStore.open, settings.state_db_path)
+    with store:
+        runs = store.runs.recent(5)
+        data = {
+            "runs": [
+                {
+                    "id": r.id,
+                    "started_at": r.started_at.isoformat(),
+                    "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+                    "status": r.status,
+                    "dry_run": r.dry_run,
+                    "counts": r.counts,
+                    "message": r.message,
+                }
+                for r in runs
+            ],
+            "cursors": {k: v.isoformat() for k, v in store.cursors.all().items()},
+            "mappings": {e: store.mappings.count(e) for e in ("contact", "item", "invoice")},
+            "queue_size": store.errors.count_open(),
+        }
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    table = Table(title="recent runs")
+    for col in ("id", "started", "status", "created", "updated", "linked", "failed"):
+        table.add_column(col)
+    for r in data["runs"]:
+        totals = {o: sum(c.get(o, 0) for c in r["counts"].values()) for o in OUTCOMES}
+        table.add_row(
+            str(r["id"]),
+            str(r["started_at"]),
+            str(r["status"]) + (" (dry run)" if r["dry_run"] else ""),
+            *(str(totals[o]) for o in ("created", "updated", "linked", "failed")),
+        )
+    console.print(table)
+    for name, value in data["cursors"].items():
+        console.print(f"cursor {name}: {value}", markup=False)
+    console.print(f"records in Xero: {data['mappings']}", markup=False)
+    console.print(f"error queue: {data['queue_size']} open", markup=False)
+
+
+def _entry_json(e: Any) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "entity": e.entity,
+        "shopify_id": e.shopify_id,
+        "xero_id": e.xero_id,
+        "operation": e.operation,
+        "label": e.label,
+        "error_class": e.error_class,
+        "message": e.message,
+        "validation_messages": e.validation_messages,
+        "retryable": e.retryable,
+        "attempts": e.attempts,
+        "next_retry_at": e.next_retry_at.isoformat() if e.next_retry_at else None,
+    }
+
+
+@errors_app.command("list")
+def errors_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    error_id: Annotated[int | None, typer.Option("--id", help="Only this entry.")] = None,
+) -> None:
+    """Open entries of the error queue."""
+    settings = _guarded(ctx.obj.settings)
+    with _guarded(StateStore.open, settings.state_db_path) as store:
+        entries = [e for e in store.errors.list_open() if error_id in (None, e.id)]
+    if as_json:
+        typer.echo(json.dumps([_entry_json(e) for e in entries], indent=2))
+        return
+    if not entries:
+        console.print("the error queue is empty")
+        return
+    table = Table(title="error queue")
+    for col in ("id", "entity", "shopify id", "retry", "attempts", "message"):
+        table.add_column(col, overflow="fold")
+    for e in entries:
+        table.add_row(
+            str(e.id),
+            e.entity,
+            e.shopify_id,
+            "yes" if e.retryable else "no (fix, then retry --id)",
+            str(e.attempts),
+            e.message,
+        )
+    console.print(table)
+
+
+@errors_app.command("retry")
+def errors_retry(
+    ctx: typer.Context,
+    error_id: Annotated[
+        list[int] | None, typer.Option("--id", help="Retry this entry (even a permanent one).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run report as JSON.")] = False,
+) -> None:
+    """Sync the queued records again (all retryable ones, or the given --id)."""
+    settings = _guarded(ctx.obj.settings)
+    report: RunReport = _guarded(
+        run_sync,
+        settings,
+        retry_ids=list(error_id) if error_id else None,
+        retry_all=not error_id,
+        show_progress=not as_json,
+    )
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2, default=str))
+    else:
+        print_report(report, title="shopxero errors retry")
+    raise typer.Exit(exit_code_for(report))
+
+
+@errors_app.command("resolve")
+def errors_resolve(
+    ctx: typer.Context,
+    error_id: Annotated[int, typer.Option("--id", help="The entry to close.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Close an entry by hand (you fixed or accepted it yourself)."""
+    settings = _guarded(ctx.obj.settings)
+    with _guarded(StateStore.open, settings.state_db_path) as store:
+        done = store.errors.resolve(error_id)
+    if as_json:
+        typer.echo(json.dumps({"id": error_id, "resolved": done}))
+    else:
+        console.print(f"error {error_id} resolved" if done else f"no open error {error_id}")
+    raise typer.Exit(EXIT_OK if done else EXIT_UNABLE)

@@ -68,6 +68,7 @@ class SyncEngine:
         self.settings = settings
         self.progress = progress or NullProgress()
         self.now = now or (lambda: datetime.now(UTC))
+        self.current_run_id: int | None = None  # for the API-call log
         self.org = OrgDataLoader(
             store,
             settings,
@@ -89,6 +90,7 @@ class SyncEngine:
         started = self.now()
         report = RunReport(started_at=started, dry_run=dry_run)
         report.run_id = self.store.runs.start(started_at=started, dry_run=dry_run)
+        self.current_run_id = report.run_id
         ctx = RunContext(
             store=self.store,
             shopify=self.shopify,
