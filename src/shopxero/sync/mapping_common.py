@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ValidationError
 
 from shopxero.errors import MappingError
+from shopxero.xero.models import xero_field_name
 
 __all__ = [
     "DEFAULT_SYNCED_FINANCIAL_STATUSES",
@@ -95,7 +96,10 @@ def build(model: type[M], *, entity: str, source_id: object, **fields: Any) -> M
         return model(**fields)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"])
+        # Name the field as Xero spells it: the user reads Xero's docs, not our model.
+        where = ".".join(
+            xero_field_name(part) if isinstance(part, str) else str(part) for part in first["loc"]
+        )
         message = first["msg"].removeprefix("Value error, ")
         raise MappingError(
             f"the Xero {model.__name__.removeprefix('Xero')} would be invalid: {message}",
