@@ -16,3 +16,83 @@ auth_app = typer.Typer(
     help="Check and set up the Shopify and Xero credentials.", no_args_is_help=True
 )
 app.add_typer(auth_app, name="auth")
+
+
+# --- auth xero / auth status (brief F); the work is in cli/auth_xero.py ---------------------
+
+
+@auth_app.command("xero")
+def auth_xero(
+    ctx: typer.Context,
+    no_browser: bool = typer.Option(
+        False, "--no-browser", help="Print the consent address instead of opening a browser."
+    ),
+    tenant: str | None = typer.Option(
+        None, "--tenant", help="Xero tenant (organisation) id to use when several are connected."
+    ),
+    revoke: bool = typer.Option(
+        False, "--revoke", help="Revoke shopxero's Xero access and delete the token file."
+    ),
+) -> None:
+    """Connect shopxero to a Xero organisation (OAuth2 consent, or check a Custom Connection)."""
+    from typing import Any
+
+    import click
+
+    from shopxero.cli.auth_xero import connect_xero, revoke_xero
+
+    settings = ctx.obj.settings()
+    if revoke:
+        if revoke_xero(settings):
+            typer.echo("Xero access revoked; the token file is deleted.")
+        else:
+            typer.echo(f"No Xero token file at {settings.token_file_path}: nothing to revoke.")
+        return
+
+    def prompt_tenant(orgs: list[dict[str, Any]]) -> dict[str, Any]:
+        for number, org in enumerate(orgs, start=1):
+            typer.echo(f"  {number}. {org.get('tenantName')} ({org.get('tenantId')})")
+        choice = int(typer.prompt("Which organisation", type=click.IntRange(1, len(orgs))))
+        return orgs[choice - 1]
+
+    result = connect_xero(
+        settings, no_browser=no_browser, tenant=tenant, echo=typer.echo, prompt_tenant=prompt_tenant
+    )
+    if result["mode"] == "custom_connection":
+        typer.echo(f"Xero Custom Connection works: organisation {result['tenant_name']}.")
+    else:
+        typer.echo(
+            f"Connected to Xero organisation {result['tenant_name']} ({result['tenant_id']}); "
+            f"tokens saved to {result['token_file']}."
+        )
+    typer.echo(f"Scopes: {' '.join(result['scopes']) or '(none reported)'}")
+
+
+@auth_app.command("status")
+def auth_status_cmd(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+) -> None:
+    """Show the Xero token state (expiry, refresh-token age, tenant) and the Shopify auth mode."""
+    import json
+
+    from shopxero.cli.auth_xero import auth_status
+
+    report = auth_status(ctx.obj.settings())
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+        return
+    xero, shopify = report["xero"], report["shopify"]
+    typer.echo(f"Xero: {xero['mode']}")
+    if xero["mode"] == "web" and xero.get("connected"):
+        state = "expired" if xero["access_token_expired"] else "valid"
+        typer.echo(f"  organisation: {xero.get('tenant_name')} ({xero.get('tenant_id')})")
+        typer.echo(f"  access token: {state}, expires {xero['access_token_expires_at']}")
+        typer.echo(f"  refresh token: last used {xero['refresh_token_age_days']} days ago")
+        typer.echo(f"  scopes: {' '.join(xero['scopes'])}")
+        typer.echo(f"  token file: {xero['token_file']}")
+    elif xero["mode"] == "custom_connection":
+        typer.echo(f"  {xero['detail']}")
+    for warning in xero["warnings"]:
+        typer.echo(f"  warning: {warning}")
+    typer.echo(f"Shopify: {shopify['mode']} ({shopify['shop'] or 'no shop set'})")
