@@ -1,0 +1,67 @@
+"""Fixtures for the Accounting API simulator: a UK organisation and an in-process client."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+from shopxero.sandbox.clock import SandboxClock
+from shopxero.sandbox.seeds.xero_defaults import (
+    default_accounts,
+    default_organisation,
+    default_tax_rates,
+)
+from shopxero.sandbox.xero.accounting import XeroOrg, accounting_router
+
+BASE = "http://xero.test/api.xro/2.0"
+
+
+def _load_spec_module() -> ModuleType:
+    # Tests run with --import-mode=importlib, so the shared helper is loaded by path.
+    path = Path(__file__).resolve().parents[1] / "spec.py"
+    spec = importlib.util.spec_from_file_location("xero_accounting_spec", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SPEC = _load_spec_module()
+
+
+def uk_seed(**extra: Any) -> dict[str, Any]:
+    return {
+        "organisation": default_organisation("UK"),
+        "accounts": default_accounts("UK"),
+        "tax_rates": default_tax_rates("UK"),
+        **extra,
+    }
+
+
+@pytest.fixture
+def clock() -> SandboxClock:
+    return SandboxClock(start=datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def org(clock: SandboxClock) -> XeroOrg:
+    return XeroOrg(uk_seed(), clock=clock)
+
+
+@pytest.fixture
+async def client(org: XeroOrg) -> AsyncIterator[httpx.AsyncClient]:
+    app = Starlette(routes=[Mount("/api.xro/2.0", app=accounting_router(lambda _r: org))])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url=BASE, event_hooks={"response": [SPEC.check_response]}
+    ) as http:
+        yield http
