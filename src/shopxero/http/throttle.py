@@ -51,6 +51,8 @@ class NoPacing:
 
 
 CALL_LIMIT_HEADER = "X-Shopify-Shop-Api-Call-Limit"
+_EPSILON = 1e-6
+_MIN_WAIT = 0.001
 _CALL_LIMIT_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
@@ -133,10 +135,14 @@ class ShopifyBucket:
                     await self._clock.sleep(self._paused_until - now)
                     continue
                 self._leak()
-                if self._level + 1 <= self._capacity():
+                # The tolerance absorbs float error: after sleeping exactly the computed wait,
+                # the level can sit a hair above the mark, and a clock at epoch scale cannot
+                # advance by the nanoseconds that would fix it.
+                if self._level + 1 <= self._capacity() + _EPSILON:
                     self._level += 1
                     return
-                await self._clock.sleep((self._level + 1 - self._capacity()) / self.leak_rate)
+                wait = (self._level + 1 - self._capacity()) / self.leak_rate
+                await self._clock.sleep(max(wait, _MIN_WAIT))
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
