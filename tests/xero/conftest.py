@@ -174,3 +174,22 @@ def token_file_from(body: dict[str, Any], path: Path, clock: Any, **changes: Any
     tokens = replace(tokens, **changes)
     save_token_file(path, tokens)
     return tokens
+
+
+def consent_in_browser(url: str, decision: str = "allow") -> httpx.Response:
+    """What a person does in the browser, scripted: open the consent page, press a button,
+    follow the redirect to shopxero's localhost callback."""
+    import re
+
+    with httpx.Client(follow_redirects=False, timeout=10) as http:
+        page = http.get(url)
+        assert page.status_code == 200, page.text
+        action = re.search(r'<form id="consent" method="post" action="([^"]+)"', page.text)
+        request_id = re.search(r'name="request_id" value="([^"]+)"', page.text)
+        assert action and request_id, page.text
+        answer = http.post(
+            httpx.URL(url).join(action.group(1)),
+            data={"request_id": request_id.group(1), "decision": decision},
+        )
+        assert answer.status_code in (302, 303), answer.text
+        return http.get(answer.headers["location"])
