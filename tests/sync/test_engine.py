@@ -1,0 +1,418 @@
+"""The sync engine over the demo seed, against in-memory fakes of both APIs.
+
+The fakes keep Xero's uniqueness rules (ContactNumber, active contact Name, Item Code,
+InvoiceNumber: xero-api-facts §6) and per-element results, and count every call, so the
+invariants can be checked without the simulators: first import, no-op second run, updates of
+exactly the changed records, linking of existing records, a deleted state DB. Sandbox-backed
+tests over real HTTP are in test_engine_sandbox.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shopxero.config import Settings
+from shopxero.sandbox.seeds import load_seed
+from shopxero.store import StateStore
+from shopxero.sync.engine import SyncEngine
+from shopxero.xero.dates import format_xero_date, parse_xero_date
+from shopxero.xero.elements import ElementResult
+
+pytestmark = pytest.mark.anyio
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+class FakeShopify:
+    def __init__(self, seed: dict[str, Any]) -> None:
+        self.data = copy.deepcopy(seed)
+        self.calls: Counter[str] = Counter()
+
+    def _iter(self, key: str, updated_at_min: datetime | None) -> AsyncIterator[dict[str, Any]]:
+        self.calls[key] += 1
+        rows = [
+            copy.deepcopy(r)
+            for r in self.data[key]
+            if updated_at_min is None or datetime.fromisoformat(r["updated_at"]) >= updated_at_min
+        ]
+
+        async def gen() -> AsyncIterator[dict[str, Any]]:
+            for row in rows:
+                yield row
+
+        return gen()
+
+    def iter_customers(self, *, updated_at_min: datetime | None = None) -> Any:
+        return self._iter("customers", updated_at_min)
+
+    def iter_products(self, *, updated_at_min: datetime | None = None) -> Any:
+        return self._iter("products", updated_at_min)
+
+    def iter_orders(self, *, updated_at_min: datetime | None = None) -> Any:
+        return self._iter("orders", updated_at_min)
+
+    async def _get(self, key: str, rid: int) -> dict[str, Any] | None:
+        self.calls[f"get_{key}"] += 1
+        return next((copy.deepcopy(r) for r in self.data[key] if r["id"] == rid), None)
+
+    async def get_customer(self, rid: int) -> dict[str, Any] | None:
+        return await self._get("customers", rid)
+
+    async def get_product(self, rid: int) -> dict[str, Any] | None:
+        return await self._get("products", rid)
+
+    async def get_order(self, rid: int) -> dict[str, Any] | None:
+        return await self._get("orders", rid)
+
+    async def get_shop(self) -> dict[str, Any]:
+        self.calls["shop"] += 1
+        return dict(self.data["shop"])
+
+    def touch(self, key: str, rid: int, when: datetime, **changes: Any) -> None:
+        for record in self.data[key]:
+            if record["id"] == rid:
+                record.update(changes)
+                record["updated_at"] = when.isoformat()
+
+
+class FakeXero:
+    """Xero's uniqueness rules and per-element answers, in memory."""
+
+    def __init__(self, seed: dict[str, Any]) -> None:
+        self.seed = seed
+        self.contacts: dict[str, dict[str, Any]] = {
+            c["ContactID"]: dict(c) for c in seed["contacts"]
+        }
+        self.items: dict[str, dict[str, Any]] = {i["ItemID"]: dict(i) for i in seed["items"]}
+        self.invoices: dict[str, dict[str, Any]] = {}
+        self.calls: Counter[str] = Counter()
+        self.clock = itertools.count(1)
+
+    def _stamp(self) -> str:
+        return format_xero_date(NOW + timedelta(seconds=next(self.clock)))
+
+    # reads
+    async def get_organisation(self) -> dict[str, Any]:
+        self.calls["GET Organisation"] += 1
+        return dict(self.seed["organisation"])
+
+    async def list_accounts(self) -> list[dict[str, Any]]:
+        self.calls["GET Accounts"] += 1
+        return list(self.seed["accounts"])
+
+    async def list_tax_rates(self) -> list[dict[str, Any]]:
+        self.calls["GET TaxRates"] += 1
+        return list(self.seed["tax_rates"])
+
+    def iter_contacts(
+        self, *, page_size: int = 1000, modified_since: datetime | None = None
+    ) -> Any:
+        rows = [
+            c
+            for c in self.contacts.values()
+            if modified_since is None or parse_xero_date(c["UpdatedDateUTC"]) >= modified_since
+        ]
+        pages = max(1, -(-len(rows) // page_size))
+        self.calls["GET Contacts"] += pages
+
+        async def gen() -> AsyncIterator[dict[str, Any]]:
+            for row in rows:
+                yield dict(row)
+
+        return gen()
+
+    async def get_contact_by_number(self, number: str) -> dict[str, Any] | None:
+        self.calls["GET Contacts/{number}"] += 1
+        return next(
+            (dict(c) for c in self.contacts.values() if c.get("ContactNumber") == number), None
+        )
+
+    async def find_contacts(
+        self, *, email: str | None = None, name: str | None = None
+    ) -> list[dict[str, Any]]:
+        self.calls["GET Contacts where"] += 1
+        return [
+            dict(c)
+            for c in self.contacts.values()
+            if (email is None or (c.get("EmailAddress") or "").lower() == email.lower())
+            and (name is None or (c.get("Name") or "").lower() == name.lower())
+        ]
+
+    async def list_items(
+        self, *, code: str | None = None, modified_since: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        self.calls["GET Items"] += 1
+        return [
+            dict(i)
+            for i in self.items.values()
+            if (code is None or i["Code"].lower() == code.lower())
+            and (modified_since is None or parse_xero_date(i["UpdatedDateUTC"]) >= modified_since)
+        ]
+
+    async def get_invoices_by_number(self, numbers: Sequence[str]) -> list[dict[str, Any]]:
+        self.calls["GET Invoices"] += max(1, -(-len(numbers) // 40))
+        wanted = set(numbers)
+        return [dict(i) for i in self.invoices.values() if i["InvoiceNumber"] in wanted]
+
+    # writes
+    def _write(
+        self, kind: str, payloads: Sequence[dict[str, Any]], key: str, create: bool
+    ) -> list[ElementResult]:
+        assert len(payloads) <= 50, "batches of at most 50"
+        assert len(key) <= 128
+        self.calls[f"{'PUT' if create else 'POST'} {kind}"] += 1
+        table, id_field = {
+            "Contacts": (self.contacts, "ContactID"),
+            "Items": (self.items, "ItemID"),
+            "Invoices": (self.invoices, "InvoiceID"),
+        }[kind]
+        results = []
+        for payload in payloads:
+            record = dict(payload)
+            errors = self._errors(kind, record, table, id_field, create)
+            if errors:
+                results.append(ElementResult(ok=False, record=record, errors=errors))
+                continue
+            rid = record.get(id_field) or str(uuid.uuid4())
+            merged = {
+                **table.get(rid, {}),
+                **record,
+                id_field: rid,
+                "UpdatedDateUTC": self._stamp(),
+            }
+            merged.setdefault("Status", "AUTHORISED") if kind == "Invoices" else None
+            table[rid] = merged
+            results.append(ElementResult(ok=True, record=dict(merged)))
+        return results
+
+    def _errors(
+        self,
+        kind: str,
+        record: dict[str, Any],
+        table: dict[str, dict[str, Any]],
+        id_field: str,
+        create: bool,
+    ) -> list[str]:
+        rid = record.get(id_field)
+        others = [r for k, r in table.items() if k != rid]
+        if kind == "Contacts":
+            number = record.get("ContactNumber")
+            if number and any(r.get("ContactNumber") == number for r in others):
+                return [
+                    f"The contact number {number} is already assigned to another contact. "
+                    "The contact number must be unique."
+                ]
+            name = (record.get("Name") or "").lower()
+            if any(
+                (r.get("Name") or "").lower() == name
+                and r.get("ContactStatus", "ACTIVE") == "ACTIVE"
+                for r in others
+            ):
+                return [
+                    f"The contact name {record.get('Name')} is already assigned to another "
+                    "contact. The contact name must be unique across all active contacts."
+                ]
+        if kind == "Items" and any(r["Code"].lower() == record["Code"].lower() for r in others):
+            return [f"Price List Item with Code '{record['Code']}' already exists"]
+        if kind == "Invoices" and any(
+            r["InvoiceNumber"] == record.get("InvoiceNumber") for r in others
+        ):
+            return ["Invoice # must be unique."]
+        return []
+
+    async def create_contacts(
+        self, payloads: Sequence[dict[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return self._write("Contacts", payloads, idempotency_key, True)
+
+    async def update_contacts(
+        self, payloads: Sequence[dict[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return self._write("Contacts", payloads, idempotency_key, False)
+
+    async def create_items(
+        self, payloads: Sequence[dict[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return self._write("Items", payloads, idempotency_key, True)
+
+    async def update_items(
+        self, payloads: Sequence[dict[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return self._write("Items", payloads, idempotency_key, False)
+
+    async def create_invoices(
+        self, payloads: Sequence[dict[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return self._write("Invoices", payloads, idempotency_key, True)
+
+    async def update_invoices(
+        self, payloads: Sequence[dict[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        return self._write("Invoices", payloads, idempotency_key, False)
+
+    def writes(self) -> int:
+        return sum(n for k, n in self.calls.items() if k.startswith(("PUT", "POST")))
+
+
+@pytest.fixture
+def seed() -> dict[str, Any]:
+    return load_seed("demo", now=NOW)
+
+
+@pytest.fixture
+def world(seed: dict[str, Any], tmp_path: Path) -> Iterator[tuple[FakeShopify, FakeXero, Settings]]:
+    settings = Settings.model_validate({"data_dir": str(tmp_path)})
+    yield FakeShopify(seed["shopify"]), FakeXero(seed["xero"]), settings
+
+
+async def _run(
+    shop: FakeShopify, xero: FakeXero, settings: Settings, now: datetime = NOW, **kw: Any
+) -> Any:
+    with StateStore.open(settings.state_db_path) as store:
+        engine = SyncEngine(
+            store=store, shopify=shop, xero=xero, settings=settings, now=lambda: now
+        )
+        report = await engine.run(**kw)
+        return report, store.errors.list_open()
+
+
+async def test_first_import_syncs_every_record_or_queues_it(
+    world: Any, seed: dict[str, Any]
+) -> None:
+    shop, xero, settings = world
+    report, queued = await _run(shop, xero, settings)
+    assert report.status == "failed_records"
+    # Every customer is a contact (or queued); no ContactNumber twice.
+    numbers = [c.get("ContactNumber") for c in xero.contacts.values() if c.get("ContactNumber")]
+    assert len(numbers) == len(set(numbers))
+    queued_customers = {q.shopify_id for q in queued if q.entity == "customers"}
+    for customer in seed["shopify"]["customers"]:
+        assert str(customer["id"]) in numbers or str(customer["id"]) in queued_customers
+    # Names are unique among active contacts (two same-name customers both arrive).
+    names = Counter(c["Name"].lower() for c in xero.contacts.values())
+    assert max(names.values()) == 1
+    # The hand-made contact with Sophie Martin's email was linked, not duplicated.
+    sophie = [
+        c for c in xero.contacts.values() if c.get("EmailAddress") == "sophie.martin@example.com"
+    ]
+    assert len(sophie) == 1 and sophie[0]["ContactID"].endswith("7a01")
+    # The pre-existing item TEA-EARL-100 is linked, not duplicated.
+    assert sum(i["Code"] == "TEA-EARL-100" for i in xero.items.values()) == 1
+    # Every queued record names the record; the broken tax-rate order is among them.
+    for entry in queued:
+        assert entry.shopify_id in entry.message or entry.label, entry
+    broken = [
+        o for o in seed["shopify"]["orders"] if "broken:unknown-tax-rate" in (o.get("tags") or "")
+    ]
+    assert broken and str(broken[0]["id"]) in {q.shopify_id for q in queued if q.entity == "orders"}
+
+
+async def test_second_run_without_changes_makes_no_xero_call(world: Any) -> None:
+    shop, xero, settings = world
+    await _run(shop, xero, settings)
+    xero.calls.clear()
+    shop.calls.clear()
+    report, _ = await _run(shop, xero, settings, now=NOW + timedelta(minutes=1))
+    assert sum(xero.calls.values()) == 0, xero.calls
+    assert all(n <= 1 for n in shop.calls.values()), shop.calls
+    assert report.total("created") == report.total("updated") == 0
+
+
+async def test_changed_records_and_only_those_are_updated(world: Any, seed: dict[str, Any]) -> None:
+    shop, xero, settings = world
+    await _run(shop, xero, settings)
+    customer = seed["shopify"]["customers"][3]
+    later = NOW + timedelta(hours=1)
+    shop.touch("customers", customer["id"], later, phone="+442070000999", first_name="Renamed")
+    xero.calls.clear()
+    report, _ = await _run(shop, xero, settings, now=later + timedelta(minutes=1))
+    assert report.counts["customers"]["updated"] == 1
+    assert xero.calls["POST Contacts"] == 1 and xero.writes() == 1, xero.calls
+    contact = next(
+        c for c in xero.contacts.values() if c.get("ContactNumber") == str(customer["id"])
+    )
+    assert contact["FirstName"] == "Renamed"
+
+
+async def test_dry_run_writes_nothing(world: Any) -> None:
+    shop, xero, settings = world
+    report, _ = await _run(shop, xero, settings, dry_run=True)
+    assert xero.writes() == 0
+    assert report.plan["customers"] and report.counts["customers"]["created"] > 0
+    with StateStore.open(settings.state_db_path) as store:
+        assert store.mappings.count() == 0 and store.cursors.all() == {}
+
+
+async def test_deleting_the_state_db_creates_no_duplicate(world: Any) -> None:
+    shop, xero, settings = world
+    await _run(shop, xero, settings)
+    before = (len(xero.contacts), len(xero.items), len(xero.invoices))
+    settings.state_db_path.unlink()
+    for extra in ("-wal", "-shm"):
+        Path(str(settings.state_db_path) + extra).unlink(missing_ok=True)
+    xero.calls.clear()
+    report, _ = await _run(shop, xero, settings, now=NOW + timedelta(minutes=5))
+    assert (len(xero.contacts), len(xero.items), len(xero.invoices)) == before
+    assert report.total("created") == 0
+    assert xero.calls["PUT Contacts"] == xero.calls["PUT Items"] == xero.calls["PUT Invoices"] == 0
+
+
+async def test_xero_calls_grow_with_batches_not_records(
+    seed: dict[str, Any], tmp_path: Path
+) -> None:
+    base = seed["shopify"]["customers"][0]
+    customers = [
+        {
+            **copy.deepcopy(base),
+            "id": 9_000_000 + n,
+            "first_name": f"Bulk{n}",
+            "last_name": "Buyer",
+            "email": f"bulk{n}@example.com",
+        }
+        for n in range(300)
+    ]
+    shop = FakeShopify({**seed["shopify"], "customers": customers, "products": [], "orders": []})
+    xero = FakeXero(seed["xero"])
+    settings = Settings.model_validate({"data_dir": str(tmp_path)})
+    report, _ = await _run(shop, xero, settings)
+    assert report.counts["customers"]["created"] == 300
+    assert xero.calls["PUT Contacts"] == 6  # 300 / 50
+    assert sum(xero.calls.values()) <= 8, xero.calls  # + one paged read of all contacts
+
+
+async def test_interrupted_create_is_settled_not_repeated(world: Any) -> None:
+    shop, xero, settings = world
+    original = xero.create_contacts
+    state = {"n": 0}
+
+    async def lose_answer(
+        payloads: Sequence[dict[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        await original(payloads, idempotency_key=idempotency_key)  # written in Xero...
+        state["n"] += 1
+        from shopxero.errors import UnavailableError
+
+        raise UnavailableError("connection dropped", service="xero", method="PUT", path="Contacts")
+
+    xero.create_contacts = lose_answer  # type: ignore[method-assign]
+    await _run(shop, xero, settings, only=["customers"])
+    with StateStore.open(settings.state_db_path) as store:
+        assert store.intents.open(), "create intents stay open after a lost answer"
+    xero.create_contacts = original  # type: ignore[method-assign]
+    count = len(xero.contacts)
+    _report, _ = await _run(
+        shop, xero, settings, now=NOW + timedelta(minutes=10), only=["customers"]
+    )
+    assert len(xero.contacts) == count  # nothing created twice
+    with StateStore.open(settings.state_db_path) as store:
+        assert store.intents.open() == []
+        assert store.errors.list_open("customers") == []
