@@ -12,7 +12,6 @@ Layers, outermost first:
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from collections.abc import Iterable
 from typing import Any, Protocol, cast
@@ -24,6 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shopxero.sandbox import control
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.control import ControlMiddleware, FaultInjector, RequestLog
+from shopxero.sandbox.xero.accounting.routes import accounting_router
+from shopxero.sandbox.xero.accounting.state import XeroOrg
 from shopxero.sandbox.xero.consent import consent_routes
 from shopxero.sandbox.xero.credentials import DEFAULT_CREDENTIALS, XeroClientCredentials
 from shopxero.sandbox.xero.gateway import API_PREFIX, ApiGateway
@@ -197,15 +198,11 @@ def create_xero_app(
     credentials: XeroClientCredentials | None = None,
 ) -> XeroSandbox:
     """The Xero simulator for one organisation seeded from ``seed_xero`` (the seed's "xero")."""
-    # Imported here until brief A's routes module lands (then: a plain top-level import).
-    routes = importlib.import_module("shopxero.sandbox.xero.accounting.routes")
-    from shopxero.sandbox.xero.accounting.state import XeroOrg
-
     clock = clock or SandboxClock()
     org = XeroOrg(seed_xero, clock=clock)
     return XeroSandbox(
         org,
-        routes.accounting_router(lambda _request: org),
+        accounting_router(lambda _request: org),
         clock=clock,
         day_limit=day_limit,
         minute_limit=minute_limit,
