@@ -1,0 +1,331 @@
+"""Async client for the Shopify REST Admin API: the reads a Shopify -> Xero sync needs.
+
+Every request goes through one ``Sender`` (``http/sender.py``): the leaky bucket paces it, httpx
+errors and error statuses become ``shopxero.errors``, transient failures are retried, a 401
+re-acquires a client-credentials token once, and every exchange is written to the call log with
+secrets masked. Answers are plain JSON dicts; ``shopify.models`` parses them.
+
+Shopify specifics (shopify-api-facts): lists ask for ``limit=250`` and follow ``Link: rel="next"``
+verbatim (§4); orders are listed with ``status=any`` because the default hides closed and
+cancelled ones (§8 #1); orders older than 60 days need ``read_all_orders`` (§4); a product with
+exactly 100 variants may have been cut short by REST (§1). Those last two are warned about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from shopxero.errors import ApiAuthError, NotFoundError, PermanentApiError
+from shopxero.http.calllog import CallSink
+from shopxero.http.clock import Clock, SystemClock
+from shopxero.http.retry import RetryPolicy
+from shopxero.http.sender import Sender
+from shopxero.http.throttle import ShopifyBucket
+from shopxero.shopify.auth import ShopifyAuth
+from shopxero.shopify.pagination import CursorGuard, PaginationLoopError, next_link
+
+__all__ = ["DEFAULT_API_VERSION", "ShopifyClient"]
+
+DEFAULT_API_VERSION = "2026-10"
+PAGE_LIMIT = 250  # the REST maximum (facts §4)
+REST_VARIANT_CAP = 100  # REST returns at most 100 variants per product (facts §1)
+ORDER_WINDOW = timedelta(days=60)  # visible without read_all_orders (facts §4)
+ALL_ORDERS_SCOPE = "read_all_orders"
+
+Warn = Callable[[str], None]
+
+
+def _iso(name: str, value: datetime) -> str:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got {value!r}")
+    return value.astimezone(UTC).isoformat()
+
+
+def _ignore(message: str) -> None:
+    return None
+
+
+class ShopifyClient:
+    """One shop's REST Admin API. Use ``async with`` or call ``aclose()`` when done."""
+
+    def __init__(
+        self,
+        *,
+        shop_url: str,
+        api_version: str = DEFAULT_API_VERSION,
+        auth: ShopifyAuth,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+        call_sink: CallSink | None = None,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        warn: Warn | None = None,
+        bucket: ShopifyBucket | None = None,
+    ) -> None:
+        self.shop_url = shop_url.rstrip("/")
+        self.api_version = api_version
+        self.auth = auth
+        self.clock: Clock = clock or SystemClock()
+        self.bucket = bucket or ShopifyBucket(clock=self.clock)
+        self._warn: Warn = warn or _ignore
+        self._http = httpx.AsyncClient(
+            base_url=self.shop_url,
+            transport=transport,
+            timeout=timeout,
+            headers={"Accept": "application/json", "User-Agent": "shopxero"},
+        )
+        self._sender = Sender(
+            service="shopify",
+            client=self._http,
+            clock=self.clock,
+            pacer=self.bucket,
+            policy=retry,
+            call_sink=call_sink,
+            auth=auth,
+            secrets=auth.secret_values,
+        )
+        # Token requests of a client-credentials auth land in the same call log.
+        use_sink = getattr(auth, "use_call_sink", None)
+        if callable(use_sink):
+            use_sink(call_sink)
+        self._scopes: list[str] | None = None
+        self._order_window_warned = False
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    async def __aenter__(self) -> ShopifyClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+        close_auth = getattr(self.auth, "aclose", None)
+        if callable(close_auth):
+            await close_auth()
+
+    @property
+    def served_api_version(self) -> str | None:
+        """``X-Shopify-API-Version`` of the last answer (Shopify falls forward, facts §1)."""
+        headers = self._sender.last_response_headers
+        return headers.get("x-shopify-api-version") if headers is not None else None
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    def _api(self, path: str) -> str:
+        return f"/admin/api/{self.api_version}/{path}"
+
+    async def _get_json(
+        self, url: str, params: Mapping[str, str] | None = None
+    ) -> tuple[dict[str, Any], httpx.Response]:
+        response = await self._sender.send("GET", url, params=params)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise PermanentApiError(
+                "the answer is not a JSON object",
+                service="shopify",
+                method="GET",
+                path=response.request.url.path,
+                status=response.status_code,
+            )
+        return body, response
+
+    async def _get_one(self, path: str, key: str) -> dict[str, Any] | None:
+        try:
+            body, _ = await self._get_json(self._api(path))
+        except NotFoundError:
+            return None
+        record = body.get(key)
+        return record if isinstance(record, dict) else None
+
+    def _check_same_origin(self, url: str) -> None:
+        # The Link URL carries our token along; never follow one to another host.
+        ours, theirs = urlsplit(self.shop_url), urlsplit(url)
+        if (theirs.scheme, theirs.netloc) != (ours.scheme, ours.netloc):
+            raise PermanentApiError(
+                f"the next-page link points to another host ({theirs.netloc}); not followed",
+                service="shopify",
+                method="GET",
+                path=theirs.path,
+            )
+
+    # -- single records --------------------------------------------------------------------------
+
+    async def get_shop(self) -> dict[str, Any]:
+        body, _ = await self._get_json(self._api("shop.json"))
+        shop = body.get("shop")
+        return shop if isinstance(shop, dict) else {}
+
+    async def get_access_scopes(self) -> list[str]:
+        """The scopes granted to our token (``GET /admin/oauth/access_scopes.json``)."""
+        body, _ = await self._get_json("/admin/oauth/access_scopes.json")
+        scopes = [
+            str(s["handle"])
+            for s in body.get("access_scopes") or []
+            if isinstance(s, dict) and s.get("handle")
+        ]
+        self._scopes = scopes
+        return scopes
+
+    async def get_customer(self, id: int) -> dict[str, Any] | None:
+        return await self._get_one(f"customers/{int(id)}.json", "customer")
+
+    async def get_product(self, id: int) -> dict[str, Any] | None:
+        product = await self._get_one(f"products/{int(id)}.json", "product")
+        if product is not None:
+            self._check_variant_cap(product)
+        return product
+
+    async def get_order(self, id: int) -> dict[str, Any] | None:
+        return await self._get_one(f"orders/{int(id)}.json", "order")
+
+    async def list_refunds(self, order_id: int) -> list[dict[str, Any]]:
+        refunds: list[dict[str, Any]] = []
+        async for page in self.iter_pages(f"orders/{int(order_id)}/refunds", {}):
+            refunds.extend(page)
+        return refunds
+
+    async def list_transactions(self, order_id: int) -> list[dict[str, Any]]:
+        # transactions.json takes no limit and is not paginated (facts §4).
+        body, _ = await self._get_json(self._api(f"orders/{int(order_id)}/transactions.json"))
+        return [t for t in body.get("transactions") or [] if isinstance(t, dict)]
+
+    async def count(self, resource: str, **filters: Any) -> int:
+        """``GET {resource}/count.json`` with the list filters (datetimes as aware values)."""
+        params = self._filters(resource, filters)
+        body, _ = await self._get_json(self._api(f"{resource}/count.json"), params)
+        return int(body.get("count") or 0)
+
+    # -- lists -----------------------------------------------------------------------------------
+
+    async def iter_pages(
+        self, resource: str, params: Mapping[str, str]
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Every page of ``{resource}.json``: filters on the first request, then Link verbatim."""
+        key = resource.rsplit("/", 1)[-1]
+        guard = CursorGuard()
+        url = self._api(f"{resource}.json")
+        query: dict[str, str] | None = {"limit": str(PAGE_LIMIT), **params}
+        while True:
+            body, response = await self._get_json(url, query)
+            records = body.get(key)
+            if not isinstance(records, list):
+                raise PermanentApiError(
+                    f"the answer has no {key!r} list",
+                    service="shopify",
+                    method="GET",
+                    path=response.request.url.path,
+                    status=response.status_code,
+                )
+            yield [r for r in records if isinstance(r, dict)]
+            link = next_link(response.headers.get("link"))
+            if link is None:
+                return
+            self._check_same_origin(link)
+            try:
+                guard.check(link)
+            except PaginationLoopError as exc:
+                raise PermanentApiError(
+                    str(exc), service="shopify", method="GET", path=urlsplit(link).path
+                ) from None
+            url, query = link, None
+
+    async def _iter_records(
+        self, resource: str, params: dict[str, str]
+    ) -> AsyncIterator[dict[str, Any]]:
+        async for page in self.iter_pages(resource, params):
+            for record in page:
+                yield record
+
+    def _filters(self, resource: str, filters: Mapping[str, Any]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, value in filters.items():
+            if value is None:
+                continue
+            if isinstance(value, datetime):
+                out[name] = _iso(f"{resource} filter {name}", value)
+            elif isinstance(value, (list, tuple)):
+                out[name] = ",".join(str(v) for v in value)
+            else:
+                out[name] = str(value)
+        return out
+
+    async def iter_customers(
+        self, *, updated_at_min: datetime | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
+        params = self._filters("customers", {"updated_at_min": updated_at_min})
+        async for record in self._iter_records("customers", params):
+            yield record
+
+    async def iter_products(
+        self, *, updated_at_min: datetime | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
+        params = self._filters("products", {"updated_at_min": updated_at_min})
+        async for record in self._iter_records("products", params):
+            self._check_variant_cap(record)
+            yield record
+
+    async def iter_orders(
+        self,
+        *,
+        updated_at_min: datetime | None = None,
+        status: str = "any",
+        created_at_min: datetime | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        params = self._filters(
+            "orders",
+            {
+                "status": status,
+                "updated_at_min": updated_at_min,
+                "created_at_min": created_at_min,
+            },
+        )
+        await self._check_order_window(created_at_min or updated_at_min)
+        async for record in self._iter_records("orders", params):
+            yield record
+
+    # -- warnings --------------------------------------------------------------------------------
+
+    def _check_variant_cap(self, product: Mapping[str, Any]) -> None:
+        variants = product.get("variants")
+        if isinstance(variants, list) and len(variants) == REST_VARIANT_CAP:
+            self._warn(
+                f"product {product.get('id')} has exactly {REST_VARIANT_CAP} variants: the REST "
+                "API returns at most 100, so some variants may be missing"
+            )
+
+    async def _check_order_window(self, since: datetime | None) -> None:
+        """Warn once when older orders are asked for without ``read_all_orders``."""
+        if self._order_window_warned:
+            return
+        now = datetime.fromtimestamp(self.clock.time(), UTC)
+        if since is not None and since >= now - ORDER_WINDOW:
+            return
+        granted = tuple(getattr(self.auth, "granted_scopes", ()) or ())
+        if not granted:
+            try:
+                granted = tuple(self._scopes or await self.get_access_scopes())
+            except (ApiAuthError, NotFoundError):
+                granted = ()
+        if ALL_ORDERS_SCOPE in granted:
+            return
+        self._order_window_warned = True
+        self._warn(
+            "the app lacks the read_all_orders scope: Shopify only shows orders from the last "
+            "60 days, so older orders will be missing; grant read_all_orders to sync them"
+        )
