@@ -21,7 +21,9 @@ _URI = "urn:xero-accounting"
 @cache
 def _spec() -> dict[str, Any]:
     with SPEC.open(encoding="utf-8") as handle:
-        spec: dict[str, Any] = yaml.safe_load(handle)
+        # The C loader parses the 1 MB spec several times faster than the pure-Python one.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        spec: dict[str, Any] = yaml.load(handle, Loader=loader)
     return spec
 
 

@@ -368,13 +368,14 @@ class OrderBuilder:
                     raise ValueError(
                         f"order {spec.number}: refunding more of line {index} than sold"
                     )
-                sub_s = prorate(shop.net, done, qty, of)
-                sub_p = prorate(pres.net, done, qty, of)
+                # Refunded subtotal = the units' price minus their share of the discount.
+                disc_s = prorate(shop.discount, done, qty, of)
+                disc_p = prorate(pres.discount, done, qty, of)
+                sub_s = shop.unit * qty - disc_s
+                sub_p = pres.unit * qty - disc_p
                 tax_s = prorate(shop.tax, done, qty, of)
                 tax_p = prorate(pres.tax, done, qty, of)
-                refunded.discounts.add(
-                    prorate(shop.discount, done, qty, of), prorate(pres.discount, done, qty, of)
-                )
+                refunded.discounts.add(disc_s, disc_p)
                 refunded.line_items.add(sub_s, sub_p)
                 refunded.tax.add(tax_s, tax_p)
                 this.add(sub_s + (ZERO if incl else tax_s), sub_p + (ZERO if incl else tax_p))

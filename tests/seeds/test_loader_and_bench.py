@@ -1,0 +1,133 @@
+"""load_seed: names, bench sizes, JSON files with defaults filled in, and clear errors."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.seeds.conftest import BENCH_SPEC, NOW
+
+from shopxero.errors import ConfigError
+from shopxero.sandbox.seeds import load_seed
+from shopxero.sandbox.seeds.bench import parse_bench_spec
+from shopxero.sandbox.seeds.xero_defaults import default_accounts, default_organisation
+
+
+def test_bench_sizes_are_parsed_with_defaults() -> None:
+    assert parse_bench_spec("bench") == {"customers": 2000, "products": 300, "orders": 5000}
+    assert parse_bench_spec("bench:orders=10, customers=3") == {
+        "customers": 3, "products": 300, "orders": 10,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("spec", ["bench:orders=0", "bench:widgets=3", "bench:orders", "bench:x=y"])
+def test_bad_bench_sizes_are_config_errors(spec: str) -> None:
+    with pytest.raises(ConfigError, match="bench"):
+        load_seed(spec)
+
+
+def test_bench_has_the_requested_sizes_and_is_deterministic(bench: dict[str, Any]) -> None:
+    shopify = bench["shopify"]
+    assert (len(shopify["customers"]), len(shopify["products"]), len(shopify["orders"])) == (
+        300, 60, 1200,
+    )  # fmt: skip
+    assert all(len(p["variants"]) == 3 for p in shopify["products"])
+    assert load_seed(BENCH_SPEC, now=NOW) == bench
+
+
+def test_bench_has_the_same_kinds_of_records_as_the_demo(bench: dict[str, Any]) -> None:
+    orders = bench["shopify"]["orders"]
+    statuses = Counter(o["financial_status"] for o in orders)
+    assert {"paid", "partially_refunded", "refunded", "pending"} <= set(statuses)
+    assert any(o["test"] for o in orders)
+    assert any(o["cancelled_at"] for o in orders)
+    assert any(o["customer"] is None for o in orders)
+    assert any(not o["taxes_included"] for o in orders)
+    assert any(o["presentment_currency"] == "EUR" for o in orders)
+    lines = [li for o in orders for li in o["line_items"]]
+    assert any(li["gift_card"] for li in lines) and any(not li["product_exists"] for li in lines)
+    skus = [v["sku"] for p in bench["shopify"]["products"] for v in p["variants"]]
+    assert "" in skus and None in skus and any(s and len(s) > 30 for s in skus)
+    assert any(n > 1 for s, n in Counter(skus).items() if s)
+    people = bench["shopify"]["customers"]
+    assert any(c["email"] is None for c in people)
+    names = Counter((c["first_name"], c["last_name"]) for c in people if c["first_name"])
+    assert max(names.values()) > 1
+
+
+def test_default_bench_size_generates_in_under_ten_seconds() -> None:
+    started = time.perf_counter()
+    seed = load_seed("bench", now=NOW)
+    elapsed = time.perf_counter() - started
+    assert len(seed["shopify"]["orders"]) == 5000
+    assert elapsed < 10, f"default bench took {elapsed:.1f}s"
+
+
+def test_json_file_is_completed_from_the_shops_country(tmp_path: Path) -> None:
+    customer = {"id": 1, "email": "a@example.com", "first_name": "A", "last_name": "B"}
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps({
+        "shopify": {"shop": {"id": 9, "country_code": "AU", "currency": "AUD"},
+                    "customers": [customer]},
+        "xero": {"items": [{"Code": "X", "SalesDetails": {"UnitPrice": 1.10}}]},
+    }), encoding="utf-8")  # fmt: skip
+    seed = load_seed(str(path))
+    assert seed["shopify"]["customers"] == [customer]
+    assert seed["shopify"]["products"] == [] and seed["shopify"]["orders"] == []
+    assert seed["xero"]["organisation"] == default_organisation("AU")
+    assert seed["xero"]["accounts"] == default_accounts("AU")
+    assert {r["TaxType"] for r in seed["xero"]["tax_rates"]} >= {"OUTPUT", "EXEMPTOUTPUT"}
+    assert seed["xero"]["contacts"] == []
+    # Numbers in the file become Decimal, never float.
+    assert seed["xero"]["items"][0]["SalesDetails"]["UnitPrice"] == Decimal("1.10")
+
+
+def test_json_file_without_a_shop_gets_a_uk_shop(tmp_path: Path) -> None:
+    path = tmp_path / "empty.json"
+    path.write_text("{}", encoding="utf-8")
+    seed = load_seed(str(path))
+    assert seed["shopify"]["shop"]["country_code"] == "GB"
+    assert seed["xero"]["organisation"]["BaseCurrency"] == "GBP"
+
+
+def test_json_file_keeps_what_it_gives(tmp_path: Path) -> None:
+    org = {"OrganisationID": "00000000-0000-0000-0000-000000000001", "Name": "Mine",
+           "CountryCode": "NZ", "BaseCurrency": "NZD"}  # fmt: skip
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps({"xero": {"organisation": org}}), encoding="utf-8")
+    assert load_seed(str(path))["xero"]["organisation"] == org
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "not a readable JSON file"),
+        ("[1, 2]", "top level must be an object"),
+        ('{"shopfy": {}}', "unknown top-level keys"),
+        ('{"shopify": {"orders": {}}}', "shopify.orders must be a list"),
+        ('{"shopify": {"shop": {"country_code": "DE"}}}', "shopify.shop.country_code"),
+    ],
+)
+def test_bad_json_files_are_config_errors_naming_the_problem(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_seed(str(path))
+    assert str(path) in str(caught.value)
+
+
+def test_unknown_name_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="neither a seed name"):
+        load_seed("demos")
+
+
+def test_dict_seeds_are_completed_too() -> None:
+    seed = load_seed({"shopify": {"shop": {"country_code": "US"}}})
+    assert seed["xero"]["organisation"]["BaseCurrency"] == "USD"
