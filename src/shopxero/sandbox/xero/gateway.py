@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -199,7 +198,3 @@ class ApiGateway:
             if name.lower().encode() not in present:
                 headers.append((name.lower().encode(), value.encode()))
         await send_response(send, answer.status, body, headers)
-
-
-def header_list(headers: dict[str, Any]) -> list[tuple[bytes, bytes]]:
-    return [(str(k).lower().encode(), str(v).encode()) for k, v in headers.items()]
