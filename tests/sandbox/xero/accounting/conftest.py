@@ -65,3 +65,70 @@ async def client(org: XeroOrg) -> AsyncIterator[httpx.AsyncClient]:
         transport=transport, base_url=BASE, event_hooks={"response": [SPEC.check_response]}
     ) as http:
         yield http
+
+
+class Api:
+    """Small helpers over the client for building documents in tests."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def contact(self, name: str = "Ada Lovelace", **fields: Any) -> str:
+        response = await self.client.put("/Contacts", json={"Contacts": [{"Name": name, **fields}]})
+        assert response.status_code == 200, response.text
+        return str(response.json()["Contacts"][0]["ContactID"])
+
+    async def put(
+        self, path: str, key: str, *elements: dict[str, Any], **params: str
+    ) -> httpx.Response:
+        return await self.client.put(path, json={key: list(elements)}, params=params)
+
+    async def post(
+        self, path: str, key: str, *elements: dict[str, Any], **params: str
+    ) -> httpx.Response:
+        return await self.client.post(path, json={key: list(elements)}, params=params)
+
+    async def invoice(
+        self, contact_id: str, lines: list[dict[str, Any]], **fields: Any
+    ) -> dict[str, Any]:
+        element = {
+            "Type": "ACCREC",
+            "Contact": {"ContactID": contact_id},
+            "LineItems": lines,
+            **fields,
+        }
+        response = await self.put("/Invoices", "Invoices", element)
+        assert response.status_code == 200, response.text
+        invoice: dict[str, Any] = response.json()["Invoices"][0]
+        return invoice
+
+    async def pay(self, invoice_id: str, amount: str, account: str = "090") -> httpx.Response:
+        return await self.put(
+            "/Payments",
+            "Payments",
+            {
+                "Invoice": {"InvoiceID": invoice_id},
+                "Account": {"Code": account},
+                "Amount": amount,
+                "Date": "2026-11-26",
+            },
+        )
+
+    @staticmethod
+    def errors(response: httpx.Response) -> list[str]:
+        """Every validation message of a 400 ValidationException."""
+        assert response.status_code == 400, response.text
+        body = response.json()
+        assert body["Type"] == "ValidationException", body
+        return [e["Message"] for element in body["Elements"] for e in element["ValidationErrors"]]
+
+    async def get_invoice(self, invoice_id: str) -> dict[str, Any]:
+        response = await self.client.get(f"/Invoices/{invoice_id}")
+        assert response.status_code == 200, response.text
+        invoice: dict[str, Any] = response.json()["Invoices"][0]
+        return invoice
+
+
+@pytest.fixture
+def api(client: httpx.AsyncClient) -> Api:
+    return Api(client)

@@ -92,6 +92,39 @@ _ELEMENT_LISTS = frozenset(
 )
 
 
+_NUMBER_KEYS = frozenset(
+    {
+        "Quantity",
+        "UnitAmount",
+        "LineAmount",
+        "TaxAmount",
+        "DiscountRate",
+        "DiscountAmount",
+        "Amount",
+        "UnitPrice",
+        "CurrencyRate",
+        "Total",
+        "SubTotal",
+        "TotalTax",
+    }
+)
+
+
+def _as_parsed(value: Any, key: str = "") -> Any:
+    """A refused element as Xero echoes it: after its own parsing, so ``"10.00"`` is a number."""
+    if isinstance(value, dict):
+        return {k: _as_parsed(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_parsed(v, key) for v in value]
+    if key in _NUMBER_KEYS and isinstance(value, str):
+        try:
+            number = Decimal(value)
+        except ArithmeticError:
+            return value
+        return number if number.is_finite() else value
+    return value
+
+
 def write_batch(
     request: Request,
     *,
@@ -108,7 +141,7 @@ def write_batch(
         try:
             record = save(element)
         except ElementInvalid as exc:
-            echo = dict(element)
+            echo = _as_parsed(element)
             echo["ValidationErrors"] = [{"Message": message} for message in exc.messages]
             echo["StatusAttributeString"] = "ERROR"
             if error_flag:
