@@ -416,3 +416,127 @@ async def test_interrupted_create_is_settled_not_repeated(world: Any) -> None:
     with StateStore.open(settings.state_db_path) as store:
         assert store.intents.open() == []
         assert store.errors.list_open("customers") == []
+
+
+async def test_paid_invoice_is_not_rewritten_but_queued_for_review(
+    world: Any, seed: dict[str, Any]
+) -> None:
+    shop, xero, settings = world
+    await _run(shop, xero, settings)
+    invoice = next(iter(xero.invoices.values()))
+    invoice["Status"] = "PAID"
+    invoice["AmountPaid"] = 10
+    order_id = next(
+        o["id"]
+        for o in seed["shopify"]["orders"]
+        if f"SHOP-{o['order_number']}" == invoice["InvoiceNumber"]
+    )
+    later = NOW + timedelta(hours=2)
+    shop.touch("orders", order_id, later, order_number=99999)
+    xero.calls.clear()
+    report, queued = await _run(shop, xero, settings, now=later + timedelta(minutes=1))
+    assert xero.calls["POST Invoices"] == 0
+    entry = next(q for q in queued if q.shopify_id == str(order_id))
+    assert entry.error_class == "Conflict" and "PAID" in entry.message
+    assert "review" in entry.message and not entry.retryable
+    assert report.counts["orders"]["failed"] == 1
+
+
+async def test_contact_edited_in_xero_is_overwritten_with_a_note(
+    world: Any, seed: dict[str, Any]
+) -> None:
+    shop, xero, settings = world
+    await _run(shop, xero, settings)
+    customer = seed["shopify"]["customers"][5]
+    contact = next(
+        c for c in xero.contacts.values() if c.get("ContactNumber") == str(customer["id"])
+    )
+    contact["FirstName"] = "EditedInXero"
+    contact["UpdatedDateUTC"] = format_xero_date(NOW + timedelta(hours=1))
+    later = NOW + timedelta(hours=2)
+    shop.touch("customers", customer["id"], later, last_name="NewSurname")
+    report, _ = await _run(shop, xero, settings, now=later + timedelta(minutes=1))
+    stored = next(
+        c for c in xero.contacts.values() if c.get("ContactNumber") == str(customer["id"])
+    )
+    assert stored["LastName"] == "NewSurname"
+    assert stored["FirstName"] == customer["first_name"]  # Shopify wins over the Xero edit
+    assert any("edited in Xero" in n and "Shopify wins" in n for n in report.notes)
+
+
+async def test_transient_failure_is_queued_then_retried_by_a_later_run(world: Any) -> None:
+    from shopxero.errors import UnavailableError
+
+    shop, xero, settings = world
+    original = xero.create_items
+
+    async def down(payloads: Sequence[dict[str, Any]], *, idempotency_key: str) -> Any:
+        raise UnavailableError("503 offline", service="xero", method="PUT", path="Items")
+
+    xero.create_items = down  # type: ignore[method-assign]
+    report, queued = await _run(shop, xero, settings, only=["customers", "products"])
+    assert report.counts["products"]["failed"] > 0
+    assert queued and all(q.retryable and q.entity == "products" for q in queued)
+    xero.create_items = original  # type: ignore[method-assign]
+    report, queued = await _run(
+        shop, xero, settings, now=NOW + timedelta(hours=1), only=["products"]
+    )
+    assert queued == []
+    codes = [i["Code"].lower() for i in xero.items.values()]
+    assert len(codes) == len(set(codes))
+    assert report.counts["products"]["created"] > 0
+
+
+async def test_day_budget_stops_the_run_cleanly(world: Any) -> None:
+    from shopxero.errors import QuotaExhaustedError
+
+    shop, xero, settings = world
+    resume = NOW + timedelta(hours=9)
+
+    async def spent(payloads: Sequence[dict[str, Any]], *, idempotency_key: str) -> Any:
+        raise QuotaExhaustedError(
+            "day budget", resume_at=resume, service="xero", method="PUT", path="Items"
+        )
+
+    xero.create_items = spent  # type: ignore[method-assign]
+    report, _ = await _run(shop, xero, settings)
+    assert report.status == "stopped"
+    assert resume.isoformat() in (report.message or "")
+    with StateStore.open(settings.state_db_path) as store:
+        cursors = store.cursors.all()
+        assert "customers" in cursors  # committed work is checkpointed
+        assert "products" not in cursors and "orders" not in cursors
+        assert store.intents.open() == []  # nothing was sent
+
+
+async def test_name_taken_by_an_unrelated_xero_contact_is_disambiguated(
+    world: Any, seed: dict[str, Any]
+) -> None:
+    shop, xero, settings = world
+    customer = seed["shopify"]["customers"][7]
+    name = f"{customer['first_name']} {customer['last_name']}".strip()
+    xero.contacts["unrelated"] = {
+        "ContactID": "unrelated",
+        "Name": name,
+        "EmailAddress": "someone.else@example.org",
+        "ContactStatus": "ACTIVE",
+        "UpdatedDateUTC": format_xero_date(NOW),
+    }
+    await _run(shop, xero, settings, only=["customers"])
+    ours = next(c for c in xero.contacts.values() if c.get("ContactNumber") == str(customer["id"]))
+    assert ours["Name"] == f"{name} ({customer['id']})"
+    assert xero.contacts["unrelated"]["EmailAddress"] == "someone.else@example.org"
+
+
+async def test_dry_run_shows_the_diff_of_an_update(world: Any, seed: dict[str, Any]) -> None:
+    shop, xero, settings = world
+    await _run(shop, xero, settings)
+    customer = seed["shopify"]["customers"][4]
+    later = NOW + timedelta(hours=1)
+    shop.touch("customers", customer["id"], later, last_name="Diffed")
+    xero.calls.clear()
+    report, _ = await _run(shop, xero, settings, now=later, dry_run=True)
+    assert xero.writes() == 0
+    (change,) = report.plan["customers"]
+    assert change.action == "update"
+    assert any("Diffed" in str(new) for _old, new in change.diff.values())

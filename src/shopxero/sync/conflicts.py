@@ -78,7 +78,12 @@ async def check_item_edits(
 async def check_invoice_updates(
     ctx: RunContext, updates: list[PlannedChange]
 ) -> tuple[list[PlannedChange], list[tuple[PlannedChange, str]]]:
-    records = await ctx.xero.get_invoices_by_number([u.desired.natural_key for u in updates])
+    # Look up by the number Xero holds now (the mapped one), not the one we are about to send.
+    maps = ctx.store.mappings.many("invoice", [u.desired.shopify_id for u in updates])
+    numbers = sorted(
+        {maps[u.desired.shopify_id].natural_key for u in updates if u.desired.shopify_id in maps}
+    )
+    records = await ctx.xero.get_invoices_by_number(numbers) if numbers else []
     by_id = {str(r.get("InvoiceID")): r for r in records}
     allowed: list[PlannedChange] = []
     conflicts: list[tuple[PlannedChange, str]] = []
