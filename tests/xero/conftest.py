@@ -193,3 +193,44 @@ def consent_in_browser(url: str, decision: str = "allow") -> httpx.Response:
         )
         assert answer.status_code in (302, 303), answer.text
         return http.get(answer.headers["location"])
+
+
+# --- the whole simulator (platform + accounting resources) ------------------------------------
+
+
+def full_sandbox(clock: Any, **limits: Any) -> Any:
+    """``create_xero_app`` on the UK defaults of a new organisation."""
+    from shopxero.sandbox.seeds.xero_defaults import (
+        default_accounts,
+        default_organisation,
+        default_tax_rates,
+    )
+    from shopxero.sandbox.xero.app import create_xero_app
+
+    seed = {
+        "organisation": default_organisation("GB"),
+        "accounts": default_accounts("GB"),
+        "tax_rates": default_tax_rates("GB"),
+        "contacts": [],
+        "items": [],
+    }
+    return create_xero_app(seed, clock=clock, credentials=test_credentials(), **limits)
+
+
+class SpecCheckingTransport(httpx.AsyncBaseTransport):
+    """Validates every request against Xero's spec before the simulator sees it."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, validator: SpecValidator) -> None:
+        self.inner = inner
+        self.validator = validator
+        self.checked: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/api.xro/2.0/"):
+            await request.aread()
+            self.validator.validate(request)
+            self.checked.append(f"{request.method} {request.url.path}")
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

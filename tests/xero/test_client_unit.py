@@ -275,7 +275,7 @@ async def test_not_found_lookups_are_none(fake_clock, static_tokens) -> None:
 
     async with make_client(handler, fake_clock, static_tokens) as client:
         assert await client.get_contact_by_number("shopify-1/2") is None
-        assert await client.get_invoice("SHOP-1") is None
+        assert await client.get_invoice("0f2b3c4d-0000-4000-8000-000000000001") is None
 
 
 def _status(status: int, **kwargs: Any) -> Callable[[httpx.Request], httpx.Response]:

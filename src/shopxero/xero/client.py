@@ -11,6 +11,7 @@ elements, ALWAYS ``summarizeErrors=false`` (§4, §12 #5) and the caller's ``Ide
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -358,12 +359,17 @@ class XeroClient:
         )
 
     async def get_invoice(self, invoice_id_or_number: str) -> dict[str, Any] | None:
-        """``GET /Invoices/{InvoiceID or InvoiceNumber}`` (facts §5.4); None when not found."""
+        """One invoice by InvoiceID, or by InvoiceNumber; None when there is none.
+
+        Xero's docs allow ``/Invoices/{InvoiceNumber}`` (facts §5.4) but the spec types that path
+        parameter as a uuid, so numbers go through the ``InvoiceNumbers=`` list parameter.
+        """
         if not invoice_id_or_number:
             raise ValueError("invoice id or number must not be empty")
-        body = await self._get_or_none(
-            f"Invoices/{quote(invoice_id_or_number, safe='')}", {"unitdp": "4"}
-        )
+        if not _is_uuid(invoice_id_or_number):
+            found = await self.get_invoices_by_number([invoice_id_or_number])
+            return found[0] if found else None
+        body = await self._get_or_none(f"Invoices/{invoice_id_or_number}", {"unitdp": "4"})
         invoices = (body or {}).get("Invoices") or []
         return dict(invoices[0]) if invoices else None
 
@@ -518,6 +524,14 @@ def _list_values(values: Sequence[str], what: str) -> list[str]:
         if value not in out:
             out.append(value)
     return out
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _json_or_none(response: httpx.Response) -> Any:
