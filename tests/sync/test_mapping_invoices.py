@@ -298,6 +298,8 @@ def test_prefix_status_and_accounts_come_from_the_options() -> None:
     invoice = _map(order, options, product_types={77: "ceramics"})
     assert (invoice.invoice_number, invoice.status.value) == ("WEB1001", "DRAFT")
     assert [line.account_code for line in invoice.line_items] == ["201", "820"]
+    # A gift-card sale is outside VAT, on a liability account: No VAT, not zero-rated income.
+    assert [line.tax_type for line in invoice.line_items] == ["ZERORATEDOUTPUT", "NONE"]
 
 
 @pytest.mark.parametrize(

@@ -121,3 +121,23 @@ def test_bad_tax_rate_rows_are_refused() -> None:
     """A row without TaxType is not a Xero tax rate."""
     with pytest.raises(ValueError, match=r"TaxRates\[0\]"):
         TaxResolver.from_xero([{"Name": "x"}], {}, country="GB")
+
+
+@pytest.mark.parametrize(
+    ("country", "expected"), [("GB", "NONE"), ("AU", "BASEXCLUDED"), ("NZ", "NONE"), ("US", "NONE")]
+)
+def test_out_of_scope_type_can_sit_on_a_liability_account(country: str, expected: str) -> None:
+    """Gift-card sales and rounding lines: a 0% type that liability accounts accept."""
+    assert _resolver(country).out_of_scope_type() == expected
+
+
+def test_out_of_scope_falls_back_to_a_zero_rate_for_liabilities() -> None:
+    """An org without NONE: any active 0% rate allowed on liabilities, else the zero type."""
+    rates: list[dict[str, Any]] = [
+        {"TaxType": "ZEROREV", "Status": "ACTIVE", "EffectiveRate": 0, "CanApplyToRevenue": True,
+         "CanApplyToLiabilities": False},
+        {"TaxType": "TAX005", "Status": "ACTIVE", "EffectiveRate": 0,
+         "CanApplyToLiabilities": True},
+    ]  # fmt: skip
+    assert TaxResolver.from_xero(rates, {}, country="FR").out_of_scope_type() == "TAX005"
+    assert TaxResolver.from_xero(rates[:1], {}, country="FR").out_of_scope_type() == "ZEROREV"

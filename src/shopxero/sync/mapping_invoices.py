@@ -131,7 +131,12 @@ def _product_lines(
                 unit_amount=price,
                 item_code=code,
                 account_code=_line_account(li, options, product_types),
-                tax_type=_tax_type(tax, o, li, taxable=li.taxable, field=field),
+                tax_type=(
+                    # A gift-card sale is a liability, outside VAT/GST (facts §8 #13).
+                    tax.out_of_scope_type()
+                    if li.gift_card
+                    else _tax_type(tax, o, li, taxable=li.taxable, field=field)
+                ),
                 discount_amount=discount if discount else None,
             )
         )
@@ -213,7 +218,7 @@ def _rounding_line(
         quantity=Decimal(1),
         unit_amount=difference,
         account_code=options.rounding_account,
-        tax_type=tax.zero_type(taxable=False),
+        tax_type=tax.out_of_scope_type(),
     )
 
 

@@ -36,6 +36,14 @@ _ZERO_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "NZ": (("ZERORATED", "NONE"), ("NONE", "ZERORATED")),
     "US": (("NONE",), ("NONE",)),
 }
+# Types for amounts outside the scope of sales tax (gift-card sales, rounding), which may sit on
+# liability accounts: only rates that can apply to liabilities qualify.
+_OUT_OF_SCOPE_TYPES: dict[str, tuple[str, ...]] = {
+    "GB": ("NONE",),
+    "AU": ("BASEXCLUDED",),
+    "NZ": ("NONE",),
+    "US": ("NONE",),
+}
 # Revenue types that share a rate with the ordinary sales rate but mean something else
 # (capital sales, EC supplies, reverse charge...): only chosen when nothing else matches.
 _SPECIAL_PREFIXES = ("CAPEX", "EC", "REVERSE", "DRCHARGE", "IMPORT", "GSTON")
@@ -84,11 +92,8 @@ class TaxResolver:
         country: str,
     ) -> None:
         self.country = normalise_country(country)
-        self._revenue = [
-            r
-            for r in rates
-            if (r.status or "ACTIVE").upper() == "ACTIVE" and r.can_apply_to_revenue is not False
-        ]
+        self._active = [r for r in rates if (r.status or "ACTIVE").upper() == "ACTIVE"]
+        self._revenue = [r for r in self._active if r.can_apply_to_revenue is not False]
         self._by_type = {r.tax_type: r for r in rates}
         # Titles compare case-insensitively; an empty override value is a settings mistake.
         self._overrides = {k.strip().casefold(): v.strip() for k, v in overrides.items()}
@@ -163,6 +168,25 @@ class TaxResolver:
             entity="tax_line",
             source_id="no tax",
         )
+
+    def out_of_scope_type(self) -> str:
+        """The no-tax type for amounts outside sales tax (a gift-card sale is a liability, not a
+        supply; a rounding line is no sale at all): UK/NZ/US NONE, AU BASEXCLUDED, else any
+        ACTIVE 0 % rate usable on liability accounts, else the zero type."""
+        usable = [
+            r
+            for r in self._active
+            if r.effective_rate is not None
+            and r.effective_rate.is_zero()
+            and r.can_apply_to_liabilities is not False
+        ]
+        for tax_type in _OUT_OF_SCOPE_TYPES.get(self.country, ()):
+            if any(r.tax_type == tax_type for r in usable):
+                return tax_type
+        usable.sort(key=lambda r: (r.tax_type != "NONE", _special(r.tax_type), r.tax_type))
+        if usable:
+            return usable[0].tax_type
+        return self.zero_type(taxable=False)
 
     def for_lines(self, tax_lines: Sequence[TaxLine], *, taxable: bool) -> str:
         """The TaxType for a line with these Shopify tax lines.

@@ -584,6 +584,7 @@ class XeroTaxRateRecord(_Record):
     status: str | None = None
     report_tax_type: str | None = None
     can_apply_to_revenue: bool | None = None
+    can_apply_to_liabilities: bool | None = None
     effective_rate: XeroMoney = Field(
         default=None, validation_alias=AliasChoices("EffectiveRate", "effective_rate")
     )
