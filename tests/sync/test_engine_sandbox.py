@@ -1,15 +1,12 @@
-"""The engine against the Xero simulator over real HTTP (uvicorn), with the real Xero client.
+"""The engine against both simulators over real HTTP (uvicorn), with the real clients.
 
-The Shopify side is read from the Shopify simulator over real HTTP too. Until brief E's
-``ShopifyClient`` lands, ``_ShopifyReader`` below is a minimal stand-in (Link-header pagination,
-``status=any``); the engine only needs ``iter_*``, ``get_*`` and ``get_shop``.
+Clients are built from Settings by ``sync.factory.build_clients``, exactly as ``shopxero sync``
+does; assertions read the simulators' ``/_sandbox/state`` and ``/_sandbox/requests``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,65 +27,9 @@ from shopxero.sandbox.shopify.app import create_shopify_app
 from shopxero.sandbox.xero.app import create_xero_app
 from shopxero.store import StateStore
 from shopxero.sync.engine import SyncEngine
-from shopxero.xero.auth import ClientCredentialsTokens
-from shopxero.xero.client import XeroClient
+from shopxero.sync.factory import build_clients, store_call_sink
 
 pytestmark = pytest.mark.anyio
-
-API = "/admin/api/2026-10"
-
-
-class _ShopifyReader:
-    def __init__(self, base_url: str) -> None:
-        self._http = httpx.AsyncClient(
-            base_url=base_url, headers={"X-Shopify-Access-Token": SHOPIFY_ACCESS_TOKEN}
-        )
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def _pages(self, resource: str, params: dict[str, str]) -> AsyncIterator[dict[str, Any]]:
-        url: str | None = f"{API}/{resource}.json"
-        query: dict[str, str] | None = {"limit": "250", **params}
-        while url:
-            response = await self._http.get(url, params=query)
-            response.raise_for_status()
-            for row in response.json()[resource]:
-                yield row
-            match = re.search(r'<([^>]+)>;\s*rel="next"', response.headers.get("link", ""))
-            url, query = (match.group(1), None) if match else (None, None)
-
-    def _iter(self, resource: str, since: datetime | None, **extra: str) -> Any:
-        params = dict(extra)
-        if since is not None:
-            params["updated_at_min"] = since.isoformat()
-        return self._pages(resource, params)
-
-    def iter_customers(self, *, updated_at_min: datetime | None = None) -> Any:
-        return self._iter("customers", updated_at_min)
-
-    def iter_products(self, *, updated_at_min: datetime | None = None) -> Any:
-        return self._iter("products", updated_at_min)
-
-    def iter_orders(self, *, updated_at_min: datetime | None = None) -> Any:
-        return self._iter("orders", updated_at_min, status="any")
-
-    async def _get(self, resource: str, rid: int) -> dict[str, Any] | None:
-        response = await self._http.get(f"{API}/{resource}s/{rid}.json")
-        return None if response.status_code == 404 else response.json()[resource]
-
-    async def get_customer(self, rid: int) -> dict[str, Any] | None:
-        return await self._get("customer", rid)
-
-    async def get_product(self, rid: int) -> dict[str, Any] | None:
-        return await self._get("product", rid)
-
-    async def get_order(self, rid: int) -> dict[str, Any] | None:
-        return await self._get("order", rid)
-
-    async def get_shop(self) -> dict[str, Any]:
-        response = await self._http.get(f"{API}/shop.json")
-        return dict(response.json()["shop"])
 
 
 @pytest.fixture
@@ -100,20 +41,30 @@ def sandboxes() -> Iterator[tuple[str, str, Any]]:
         yield s.url, x.url, seed
 
 
+def _settings(shop_url: str, xero_url: str, data_dir: Path) -> Settings:
+    return Settings.model_validate(
+        {
+            "data_dir": str(data_dir),
+            "shopify_base_url": shop_url,
+            "shopify_access_token": SHOPIFY_ACCESS_TOKEN,
+            "xero_mode": "custom_connection",
+            "xero_client_id": XERO_CC_CLIENT_ID,
+            "xero_client_secret": XERO_CC_CLIENT_SECRET,
+            "xero_api_base_url": f"{xero_url}/api.xro/2.0",
+            "xero_identity_base_url": xero_url,
+        }
+    )
+
+
 async def _sync(shop_url: str, xero_url: str, data_dir: Path) -> Any:
-    settings = Settings.model_validate({"data_dir": str(data_dir)})
-    tokens = ClientCredentialsTokens(XERO_CC_CLIENT_ID, XERO_CC_CLIENT_SECRET, xero_url)
-    xero = XeroClient(api_base_url=f"{xero_url}/api.xro/2.0", tokens=tokens, tenant_id=None)
-    shop = _ShopifyReader(shop_url)
-    try:
-        with StateStore.open(settings.state_db_path) as store:
-            engine = SyncEngine(store=store, shopify=shop, xero=xero, settings=settings)
+    settings = _settings(shop_url, xero_url, data_dir)
+    with StateStore.open(settings.state_db_path) as store:
+        async with build_clients(settings, call_sink=store_call_sink(store)) as clients:
+            engine = SyncEngine(
+                store=store, shopify=clients.shopify, xero=clients.xero, settings=settings
+            )
             report = await engine.run()
             return report, store.errors.list_open()
-    finally:
-        await xero.aclose()
-        await tokens.identity.aclose() if hasattr(tokens.identity, "aclose") else None
-        await shop.aclose()
 
 
 def _state(url: str) -> dict[str, Any]:
