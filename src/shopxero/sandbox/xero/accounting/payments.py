@@ -119,6 +119,7 @@ def create_payment(org: XeroOrg, element: Mapping[str, Any]) -> dict[str, Any]:
     paid_on: date = optional_date(element, "Date", errors) or org.now().date()
     reference = optional_text(element, "Reference", errors)
     reconciled = optional_bool(element, "IsReconciled", errors)
+    rate = optional_decimal(element, "CurrencyRate", errors)
 
     if doc is not None:
         if doc["Status"] != "AUTHORISED":
@@ -139,7 +140,7 @@ def create_payment(org: XeroOrg, element: Mapping[str, Any]) -> dict[str, Any]:
         "Amount": money(amount),
         "BankAmount": money(amount),
         "Reference": reference or "",
-        "CurrencyRate": element.get("CurrencyRate") or doc.get("CurrencyRate") or Decimal(1),
+        "CurrencyRate": rate or doc.get("CurrencyRate") or Decimal(1),
         "PaymentType": _PAYMENT_TYPES[doc["Type"]],
         "Status": "AUTHORISED",
         "IsReconciled": bool(reconciled),
@@ -174,6 +175,8 @@ def delete_payment(org: XeroOrg, payment: dict[str, Any], element: Mapping[str, 
     payment["UpdatedDateUTC"] = org.now()
     kind = INVOICE if payment["_kind"] == "Invoices" else CREDIT_NOTE
     doc = kind.table(org)[payment["_document_id"]]
+    # A deleted payment no longer counts as money applied (the document may be voided again).
+    doc["_payment_ids"] = [p for p in doc.get("_payment_ids", []) if p != payment["PaymentID"]]
     doc["UpdatedDateUTC"] = org.now()
     refresh_balance(org, kind, doc)
     org.record_history(payment["PaymentID"], "Deleted", "Payment deleted.")
