@@ -16,15 +16,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from shopxero.sandbox.xero.accounting.arithmetic import totals
 from shopxero.sandbox.xero.accounting.contacts import find_contact
+from shopxero.sandbox.xero.accounting.doc_kinds import (
+    CREDIT_NOTE,
+    INVOICE,
+    DocumentKind,
+    has_money_applied,
+    refresh_balance,
+)
 from shopxero.sandbox.xero.accounting.lines import build_lines
 from shopxero.sandbox.xero.accounting.problems import ElementInvalid
-from shopxero.sandbox.xero.accounting.serialize import money
 from shopxero.sandbox.xero.accounting.state import XeroOrg
 from shopxero.sandbox.xero.accounting.validation import (
     Errors,
@@ -41,42 +46,6 @@ __all__ = ["CREDIT_NOTE", "INVOICE", "DocumentKind", "refresh_balance", "save_do
 
 ZERO = Decimal(0)
 
-
-@dataclass(frozen=True)
-class DocumentKind:
-    label: str  # "Invoice" / "Credit Note", for messages
-    collection: str  # JSON key: "Invoices" / "CreditNotes"
-    id_field: str
-    number_field: str
-    types: tuple[str, ...]
-    unique_type: str  # the type whose number Xero keeps unique
-    prefix: str
-    duplicate_message: str
-
-    def table(self, org: XeroOrg) -> dict[str, dict[str, Any]]:
-        return org.invoices if self.collection == "Invoices" else org.credit_notes
-
-
-INVOICE = DocumentKind(
-    "Invoice",
-    "Invoices",
-    "InvoiceID",
-    "InvoiceNumber",
-    ("ACCREC", "ACCPAY"),
-    "ACCREC",
-    "INV-",
-    "Invoice # must be unique.",
-)
-CREDIT_NOTE = DocumentKind(
-    "Credit Note",
-    "CreditNotes",
-    "CreditNoteID",
-    "CreditNoteNumber",
-    ("ACCRECCREDIT", "ACCPAYCREDIT"),
-    "ACCRECCREDIT",
-    "CN-",
-    "Credit Note # must be unique.",
-)
 
 _CREATE_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")
 _TRANSITIONS = {
@@ -141,42 +110,6 @@ def _find_by_number(kind: DocumentKind, org: XeroOrg, number: str) -> dict[str, 
         ):
             return doc
     return None
-
-
-def has_money_applied(doc: Mapping[str, Any]) -> bool:
-    return bool(doc.get("_payment_ids")) or bool(doc.get("_allocation_ids"))
-
-
-def refresh_balance(org: XeroOrg, kind: DocumentKind, doc: dict[str, Any]) -> None:
-    """Recompute AmountPaid/AmountCredited/AmountDue (or RemainingCredit) and PAID status."""
-    paid = sum(
-        (
-            org.payments[p]["Amount"]
-            for p in doc.get("_payment_ids", [])
-            if org.payments[p]["Status"] == "AUTHORISED"
-        ),
-        ZERO,
-    )
-    credited = sum((org.allocations[a]["Amount"] for a in doc.get("_allocation_ids", [])), ZERO)
-    total = doc["Total"]
-    if kind is INVOICE:
-        doc["AmountPaid"] = money(paid)
-        doc["AmountCredited"] = money(credited)
-        outstanding = money(total - paid - credited)
-        doc["AmountDue"] = (
-            outstanding if doc["Status"] not in ("VOIDED", "DELETED") else money(ZERO)
-        )
-    else:
-        outstanding = money(total - paid - credited)
-        doc["RemainingCredit"] = (
-            outstanding if doc["Status"] not in ("VOIDED", "DELETED") else (money(ZERO))
-        )
-    if doc["Status"] == "AUTHORISED" and outstanding == ZERO:
-        doc["Status"] = "PAID"
-        doc["FullyPaidOnDate"] = org.now().date()
-    elif doc["Status"] == "PAID" and outstanding != ZERO:
-        doc["Status"] = "AUTHORISED"
-        doc.pop("FullyPaidOnDate", None)
 
 
 def _same(key: str, sent: Any, stored: Any) -> bool:

@@ -169,11 +169,17 @@ def _one_line(
         line["Tracking"] = tracking if isinstance(tracking, list) else []
 
     item = None
+    if not line.get("ItemCode"):
+        line.pop("Item", None)
     if line.get("ItemCode"):
         item = org.item_by_code(line["ItemCode"])
         if item is None:
             errors.append(f"Item code '{line['ItemCode']}' is not valid.")
         else:
+            # Xero echoes the item on the line (LineItemItem in the spec).
+            line["Item"] = {"ItemID": item["ItemID"], "Code": item["Code"]}
+            if item.get("Name"):
+                line["Item"]["Name"] = item["Name"]
             details = item.get("SalesDetails" if doc_type in _SALES_TYPES else "PurchaseDetails")
             details = details or {}
             if line.get("UnitAmount") is None and details.get("UnitPrice") is not None:
