@@ -43,7 +43,8 @@ from shopxero.sync.mapping import (
     order_skip_reason,
 )
 from shopxero.xero.batching import encode_json
-from shopxero.xero.models import XeroContact, XeroContactRecord, XeroInvoiceRecord
+from shopxero.xero.models import XeroContact
+from shopxero.xero.records import XeroContactRecord, XeroInvoiceRecord
 
 pytestmark = pytest.mark.anyio
 BASE = "http://xero.test/api.xro/2.0"

@@ -17,19 +17,17 @@ from shopxero.xero.models import (
     XeroAddress,
     XeroAllocation,
     XeroContact,
-    XeroContactRecord,
     XeroContactRef,
     XeroCreditNote,
     XeroDocumentRef,
     XeroInvoice,
-    XeroInvoiceRecord,
     XeroItem,
-    XeroItemRecord,
     XeroLineItem,
     XeroPayment,
     is_acceptable_email,
     xero_field_name,
 )
+from shopxero.xero.records import XeroContactRecord, XeroInvoiceRecord, XeroItemRecord
 
 CONTACT_ID = "3ff6d40c-af9a-40a3-89ce-3c1556a25591"
 

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from shopxero.errors import MappingError
 from shopxero.shopify.models import TaxLine
-from shopxero.xero.models import XeroTaxRateRecord
+from shopxero.xero.records import XeroTaxRateRecord
 
 __all__ = ["TaxResolver", "is_charged", "normalise_country"]
 
