@@ -5,7 +5,7 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 import pytest
-from tests.sandbox.xero.platform_helpers import api_headers, client_for, fake_sandbox
+from tests.sandbox.xero.platform_helpers import api_headers, client_for, fake_sandbox, full_sandbox
 
 from shopxero.sandbox.xero.xmlout import json_to_xml, singular, wants_json
 
@@ -117,3 +117,27 @@ def test_empty_collections_render_as_empty_elements() -> None:
 )
 def test_singular_names(plural, one) -> None:
     assert singular(plural) == one
+
+
+async def test_real_accounting_answers_render_as_xero_xml() -> None:
+    app = full_sandbox()
+    tokens = app.issue_tokens_for_tests()
+    headers = api_headers(tokens)
+    del headers["Accept"]
+    async with client_for(app) as client:
+        created = await client.put(
+            CONTACTS, headers=headers, json={"Contacts": [{"Name": "Ada", "ContactNumber": "c1"}]}
+        )
+        duplicate = await client.put(
+            CONTACTS, headers=headers, json={"Contacts": [{"Name": "Ada", "ContactNumber": "c2"}]}
+        )
+        organisation = await client.get("/api.xro/2.0/Organisation", headers=headers)
+    ok = ET.fromstring(created.content)
+    assert ok.findtext("./Contacts/Contact/Name") == "Ada"
+    assert ok.findtext("./Contacts/Contact/ContactStatus") == "ACTIVE"
+    error = ET.fromstring(duplicate.content)
+    assert duplicate.status_code == 400
+    assert error.tag == "ApiException"
+    messages = [m.text or "" for m in error.iter("Message")]
+    assert any("already assigned to another contact" in m for m in messages)
+    assert ET.fromstring(organisation.content).findtext("./Organisations/Organisation/Name")
