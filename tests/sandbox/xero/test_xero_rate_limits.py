@@ -43,7 +43,7 @@ async def test_the_61st_call_in_a_minute_is_429_minute_with_retry_after() -> Non
         assert limited.status_code == 429
         assert limited.headers["x-rate-limit-problem"] == "minute"
         retry_after = int(limited.headers["retry-after"])
-        assert 38 <= retry_after <= 41
+        assert 30 <= retry_after <= 40  # 60 - 20 advanced - the real time the 60 calls took
         assert limited.headers["x-minlimit-remaining"] == "0"
         # The 429 cost nothing: after the window the full budget is back.
         clock.advance(retry_after)
