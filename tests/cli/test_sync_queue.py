@@ -77,3 +77,16 @@ def test_sync_without_credentials_exits_2_with_one_line(tmp_path: Path) -> None:
     assert code == 2
     assert "SHOPXERO_SHOPIFY" in out
     assert len(out.strip().splitlines()) == 1
+
+
+def test_a_second_concurrent_sync_is_refused(tmp_path: Path) -> None:
+    from filelock import FileLock
+
+    env_file = tmp_path / "x.env"
+    env_file.write_text(
+        "SHOPXERO_SHOPIFY_BASE_URL=http://127.0.0.1:9\nSHOPXERO_SHOPIFY_ACCESS_TOKEN=t\n"
+    )
+    with FileLock(str(tmp_path / "sync.lock")):
+        code, out = _invoke(["--env-file", str(env_file), "--data-dir", str(tmp_path), "sync"])
+    assert code == 2
+    assert "another shopxero sync is running" in out

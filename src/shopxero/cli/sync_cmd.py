@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
+from filelock import FileLock, Timeout
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
@@ -74,12 +75,49 @@ def run_sync(
     retry_ids: list[int] | None = None,
     retry_all: bool = False,
     show_progress: bool = True,
+    refresh_org: bool = False,
 ) -> RunReport:
-    """Open the state DB, build the clients and run one sync (or a retry of queued records)."""
-    # Imported here: building clients pulls in both API packages, which `status` does not need.
+    """Open the state DB, build the clients and run one sync (or a retry of queued records).
+
+    One sync at a time per data dir (a file lock); a second one exits 2 with the reason.
+    """
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.data_dir / "sync.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise ConfigError(
+            f"another shopxero sync is running on {settings.data_dir} (lock file sync.lock)"
+        ) from None
+    try:
+        return _run_sync_locked(
+            settings,
+            dry_run=dry_run,
+            only=only,
+            retry_ids=retry_ids,
+            retry_all=retry_all,
+            show_progress=show_progress,
+            refresh_org=refresh_org,
+        )
+    finally:
+        lock.release()
+
+
+def _run_sync_locked(
+    settings: Settings,
+    *,
+    dry_run: bool,
+    only: list[str] | None,
+    retry_ids: list[int] | None,
+    retry_all: bool,
+    show_progress: bool,
+    refresh_org: bool,
+) -> RunReport:
     from shopxero.sync.factory import build_clients, store_call_sink
 
     with StateStore.open(settings.state_db_path) as store:
+        if refresh_org:
+            store.cache.clear()
         retry = None
         if retry_ids is not None or retry_all:
             open_entries = store.errors.list_open()
@@ -94,7 +132,7 @@ def run_sync(
         sink = store_call_sink(store, lambda: engines[0].current_run_id if engines else None)
 
         async def go() -> RunReport:
-            async with build_clients(settings, call_sink=sink) as clients:
+            async with build_clients(settings, call_sink=sink, warn=_warn) as clients:
                 with _progress(show_progress) as progress:
                     engine = SyncEngine(
                         store=store,
@@ -107,6 +145,10 @@ def run_sync(
                     return await engine.run(dry_run=dry_run, only=only, retry=retry)
 
         return asyncio.run(go())
+
+
+def _warn(message: str) -> None:
+    err_console.print(f"warning: {message}", markup=False, highlight=False)
 
 
 def print_report(report: RunReport, *, title: str = "shopxero sync") -> None:
@@ -166,12 +208,23 @@ def sync_command(
         str | None, typer.Option("--only", help="customers, products or orders only.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run report as JSON.")] = False,
+    refresh_org: Annotated[
+        bool,
+        typer.Option(
+            "--refresh-org", help="Re-read the Xero chart of accounts, tax rates and shop settings."
+        ),
+    ] = False,
 ) -> None:
     """Bring Xero in step with Shopify (exit 0 synced, 1 records queued, 2 could not run)."""
     app_ctx: AppContext = ctx.obj
     settings = _guarded(app_ctx.settings)
     report: RunReport = _guarded(
-        run_sync, settings, dry_run=dry_run, only=_only(only), show_progress=not as_json
+        run_sync,
+        settings,
+        dry_run=dry_run,
+        only=_only(only),
+        show_progress=not as_json,
+        refresh_org=refresh_org,
     )
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, default=str))

@@ -104,6 +104,7 @@ async def build_clients(
     shopify_transport: Any = None,
     xero_transport: Any = None,
     clock: Clock | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> AsyncIterator[Clients]:
     """Both clients for ``settings``, closed on exit. Transports are for in-process tests."""
     clock = clock or SystemClock()
@@ -115,6 +116,7 @@ async def build_clients(
         clock=clock,
         call_sink=call_sink,
         timeout=settings.http_timeout_seconds,
+        warn=warn,
     )
     tokens = _xero_tokens(settings, xero_transport, clock)
     tenant_id = settings.xero_tenant_id if settings.xero_mode == "web" else None
