@@ -106,7 +106,7 @@ async def test_required_fields(api: Any) -> None:
     response = await api.put(
         "/Invoices", "Invoices", {"Type": "ACCREC", "Contact": {"ContactID": contact}}
     )
-    assert api.errors(response) == ["A invoice must have at least one line item."]
+    assert api.errors(response) == ["The invoice must have at least one line item."]
 
 
 async def test_a_contact_named_on_an_invoice_is_found_or_created(api: Any, org: XeroOrg) -> None:

@@ -288,7 +288,7 @@ def save_document(
     discounts_allowed = doc_type == "ACCREC"
     if "LineItems" in element or existing is None:
         if existing is None and not element.get("LineItems"):
-            errors.append(f"A {kind.label.lower()} must have at least one line item.")
+            errors.append(f"The {kind.label.lower()} must have at least one line item.")
         lines, results = build_lines(
             org,
             element.get("LineItems") or [],
@@ -316,7 +316,7 @@ def save_document(
         for line in lines:
             if line["LineAmount"] != 0 and not line.get("AccountCode"):
                 errors.append(
-                    "Account code must be specified for each line item before a "
+                    "Account code must be specified for each line item before the "
                     f"{kind.label.lower()} can be approved."
                 )
                 break

@@ -1,0 +1,144 @@
+"""Rules beyond the sales invoice happy path: credit-note numbers, tax fit without an account,
+archived accounts, contact persons and address lengths, bills (ACCPAY)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from shopxero.sandbox.xero.accounting import XeroOrg
+
+pytestmark = pytest.mark.anyio
+
+LINE = {"Description": "Tee", "Quantity": "1", "UnitAmount": "10.00", "AccountCode": "200"}
+
+
+async def test_credit_note_numbers_are_unique_and_found_by_number(api: Any) -> None:
+    contact = await api.contact()
+    note = {
+        "Type": "ACCRECCREDIT",
+        "Contact": {"ContactID": contact},
+        "LineItems": [LINE],
+        "CreditNoteNumber": "CN-SHOP-1",
+    }
+    assert (await api.put("/CreditNotes", "CreditNotes", note)).status_code == 200
+    again = await api.put("/CreditNotes", "CreditNotes", note)
+    assert api.errors(again) == ["Credit Note # must be unique."]
+    found = (await api.client.get("/CreditNotes/CN-SHOP-1")).json()["CreditNotes"][0]
+    assert found["Total"] == 12.0 and found["RemainingCredit"] == 12.0
+
+
+async def test_tax_type_must_fit_the_transaction_when_the_line_has_no_account(api: Any) -> None:
+    contact = await api.contact()
+    response = await api.put(
+        "/Invoices",
+        "Invoices",
+        {
+            "Type": "ACCREC",
+            "Contact": {"ContactID": contact},
+            "LineItems": [{**LINE, "AccountCode": None, "TaxType": "INPUT2"}],
+        },
+    )
+    assert api.errors(response) == [
+        "The TaxType code INPUT2 does not exist or cannot be used for this type of transaction."
+    ]
+
+
+async def test_archived_account_cannot_take_lines(api: Any, org: XeroOrg) -> None:
+    account = org.account_by_code("260")
+    assert account is not None
+    account["Status"] = "ARCHIVED"
+    contact = await api.contact()
+    response = await api.put(
+        "/Invoices",
+        "Invoices",
+        {
+            "Type": "ACCREC",
+            "Contact": {"ContactID": contact},
+            "LineItems": [{**LINE, "AccountCode": "260"}],
+        },
+    )
+    assert api.errors(response) == ["Account code '260' is not a valid code for this document."]
+
+
+async def test_approving_needs_account_codes(api: Any) -> None:
+    contact = await api.contact()
+    response = await api.put(
+        "/Invoices",
+        "Invoices",
+        {
+            "Type": "ACCREC",
+            "Contact": {"ContactID": contact},
+            "Status": "AUTHORISED",
+            "LineItems": [{**LINE, "AccountCode": None}],
+        },
+    )
+    assert api.errors(response) == [
+        "Account code must be specified for each line item before the invoice can be approved."
+    ]
+
+
+async def test_contact_nested_limits(api: Any) -> None:
+    response = await api.put(
+        "/Contacts",
+        "Contacts",
+        {
+            "Name": "Nested",
+            "Addresses": [{"AddressType": "STREET", "City": "C" * 256}],
+            "ContactPersons": [{"FirstName": str(n)} for n in range(6)],
+        },
+    )
+    assert api.errors(response) == [
+        "City must not be more than 255 characters long.",
+        "A contact can have a maximum of 5 contact persons.",
+    ]
+
+
+async def test_bills_are_not_numbered_uniquely_and_take_no_discount(api: Any) -> None:
+    supplier = await api.contact("Supplier")
+    bill = {
+        "Type": "ACCPAY",
+        "Contact": {"ContactID": supplier},
+        "InvoiceNumber": "SUP-1",
+        "LineItems": [
+            {
+                "Description": "Ads",
+                "Quantity": "1",
+                "UnitAmount": "50",
+                "AccountCode": "400",
+                "TaxType": "INPUT2",
+            }
+        ],
+    }
+    first = await api.put("/Invoices", "Invoices", bill)
+    second = await api.put("/Invoices", "Invoices", bill)
+    assert first.status_code == second.status_code == 200  # ACCPAY numbers may repeat
+    assert first.json()["Invoices"][0]["Total"] == 60.0
+    discounted = {**bill, "LineItems": [{**bill["LineItems"][0], "DiscountRate": "10"}]}
+    response = await api.put("/Invoices", "Invoices", discounted)
+    assert api.errors(response) == ["Discounts are not supported on this type of document."]
+    supplier_shown = (await api.client.get(f"/Contacts/{supplier}")).json()["Contacts"][0]
+    assert supplier_shown["IsSupplier"] is True and supplier_shown["IsCustomer"] is False
+
+
+async def test_invoice_contact_by_contact_number(api: Any) -> None:
+    contact = await api.contact("Numbered", ContactNumber="shopify-77")
+    response = await api.put(
+        "/Invoices",
+        "Invoices",
+        {"Type": "ACCREC", "Contact": {"ContactNumber": "shopify-77"}, "LineItems": [LINE]},
+    )
+    assert response.json()["Invoices"][0]["Contact"]["ContactID"] == contact
+    unknown = await api.put(
+        "/Invoices",
+        "Invoices",
+        {
+            "Type": "ACCREC",
+            "Contact": {"ContactID": "00000000-0000-0000-0000-000000000005"},
+            "LineItems": [LINE],
+        },
+    )
+    assert api.errors(unknown) == [
+        "The contact with ID 00000000-0000-0000-0000-000000000005 could not be found."
+    ]
