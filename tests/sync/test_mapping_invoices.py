@@ -355,3 +355,19 @@ def test_long_order_name_is_cut_to_the_reference_limit() -> None:
     """Reference holds 255 characters."""
     invoice = _map(_order([_line("1.00")], "1.00", name="#" + "9" * 300))
     assert invoice.reference is not None and len(invoice.reference) == 255
+
+
+def test_tax_rate_that_differs_from_shopify_is_refused_even_when_totals_agree() -> None:
+    """An override to the 5% type for 20% VAT: inclusive totals still agree (24.00), but Xero
+    would book 24 x 5/105 = 1.14 VAT where Shopify charged 4.00. That is queued, not sent."""
+    tax = TaxResolver.from_xero(default_tax_rates("GB"), {"GB VAT": "RROUTPUT"}, country="GB")
+    order = _order(
+        [_line("12.00", 2, taxes=[_tax("GB VAT", "0.2", "4.00")])],
+        "24.00",
+        taxes_included=True,
+        total_tax="4.00",
+    )
+    with pytest.raises(MappingError) as caught:
+        invoice_from_order(order, contact_id=CONTACT, item_codes={}, options=UK, tax=tax)
+    assert caught.value.field == "total_tax"
+    assert "1.14" in caught.value.message and "4.00" in caught.value.message

@@ -69,17 +69,20 @@ def _order(specs: list[tuple[Decimal, int, str, int]], *, inclusive: bool, per_l
                 "discount_allocations": [{"amount": str(discount)}] if discount else [],
             }
         )
+
+    def tax_on(amount: Decimal, r: Decimal) -> Decimal:
+        return _cents(amount * r / (1 + r)) if inclusive else _cents(amount * r)
+
     if per_line:
-        tax_total = sum(
-            ((_cents(a * r) if not inclusive else Decimal(0)) for r, a in taxes), Decimal(0)
-        )
+        tax_total = sum((tax_on(a, r) for r, a in taxes), Decimal(0))
     else:
         # Tax once per rate over the order, as some tax engines do.
         by_rate: dict[Decimal, Decimal] = {}
         for r, a in taxes:
             by_rate[r] = by_rate.get(r, Decimal(0)) + a
-        tax_total = Decimal(0) if inclusive else sum(_cents(a * r) for r, a in by_rate.items())
-    total = sum(net_amounts, Decimal(0)) + tax_total
+        tax_total = sum((tax_on(a, r) for r, a in by_rate.items()), Decimal(0))
+    # Inclusive prices already hold the tax; exclusive ones have it added on top.
+    total = sum(net_amounts, Decimal(0)) + (Decimal(0) if inclusive else tax_total)
     return parse_order(
         {
             "id": 1,
@@ -90,6 +93,7 @@ def _order(specs: list[tuple[Decimal, int, str, int]], *, inclusive: bool, per_l
             "financial_status": "paid",
             "taxes_included": inclusive,
             "total_price": str(total),
+            "total_tax": str(tax_total),
             "line_items": lines,
         }
     )

@@ -175,6 +175,11 @@ def _charges_tax(o: Order) -> bool:
     return any(is_charged(t) for t in taxes)
 
 
+def _rounding_limit(lines: Sequence[XeroLineItem], tax: TaxResolver) -> Decimal:
+    taxed = sum(1 for line in lines if not tax.rate_for(line.tax_type or "").is_zero())
+    return min(_MAX_ROUNDING, _CENT * max(1, taxed))
+
+
 def _rounding_line(
     o: Order,
     lines: Sequence[XeroLineItem],
@@ -183,19 +188,30 @@ def _rounding_line(
     options: MappingOptions,
     tax: TaxResolver,
 ) -> XeroLineItem | None:
+    """A line for the cents Xero's per-line rounding differs from Shopify's total, or None.
+
+    Differences beyond rounding are refused, never absorbed: a tax rate that does not match what
+    Shopify charged (checked even when the totals agree, as tax-inclusive totals always do, so
+    the VAT return is not silently wrong), or money shopxero does not map (duties, fees).
+    """
+    predicted = predict_totals(lines, kind, tax.rate_for)
+    limit = _rounding_limit(lines, tax)
+    if o.total_tax is not None and abs(o.total_tax - predicted.total_tax) > limit:
+        raise MappingError(
+            f"Xero's tax rates give {predicted.total_tax} tax where Shopify charged "
+            f"{o.total_tax}; check the tax rates in Xero and the tax overrides",
+            entity="order",
+            source_id=str(o.id),
+            field="total_tax",
+        )
     if o.total_price is None:
         return None
-    predicted = predict_totals(lines, kind, tax.rate_for).total
-    difference = o.total_price - predicted
+    difference = o.total_price - predicted.total
     if difference.is_zero():
         return None
-    taxed_lines = max(
-        1, sum(1 for line in lines if not tax.rate_for(line.tax_type or "").is_zero())
-    )
-    limit = min(_MAX_ROUNDING, _CENT * taxed_lines)
     if abs(difference) > limit:
         raise MappingError(
-            f"Xero would total {predicted} but Shopify's total_price is {o.total_price} "
+            f"Xero would total {predicted.total} but Shopify's total_price is {o.total_price} "
             f"(difference {difference}); the order has charges shopxero does not map "
             f"(duties, fees, tips?)",
             entity="order",
@@ -204,7 +220,7 @@ def _rounding_line(
         )
     if options.rounding_account is None:
         raise MappingError(
-            f"Xero's per-line tax rounding gives {predicted}, Shopify's total_price is "
+            f"Xero's per-line tax rounding gives {predicted.total}, Shopify's total_price is "
             f"{o.total_price}; configure a rounding account to absorb the {difference}",
             entity="order",
             source_id=str(o.id),
