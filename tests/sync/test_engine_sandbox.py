@@ -135,3 +135,46 @@ async def test_deleting_state_db_creates_no_duplicate(
     for key in ("contacts", "items", "invoices"):
         assert len(after[key]) == len(before[key]), key
     assert report.total("created") == 0
+
+
+async def test_existing_xero_records_are_linked_and_same_names_stay_distinct(
+    sandboxes: tuple[str, str, Any], tmp_path: Path
+) -> None:
+    shop_url, xero_url, seed = sandboxes
+    await _sync(shop_url, xero_url, tmp_path)
+    xero = _state(xero_url)
+    # The contact the merchant made by hand (same email as a Shopify customer) is linked.
+    sophie = [c for c in xero["contacts"] if c.get("EmailAddress") == "sophie.martin@example.com"]
+    assert len(sophie) == 1
+    assert sophie[0]["ContactID"] == seed["xero"]["contacts"][0]["ContactID"]
+    assert sophie[0].get("ContactNumber")  # now carries the Shopify customer id
+    # The item whose Code equals a Shopify SKU is linked, not created again.
+    earl = [i for i in xero["items"] if i["Code"] == "TEA-EARL-100"]
+    assert len(earl) == 1 and earl[0]["ItemID"] == seed["xero"]["items"][0]["ItemID"]
+    # Customers sharing a name both arrive, under distinct names.
+    by_name: dict[str, list[int]] = {}
+    for c in seed["shopify"]["customers"]:
+        name = f"{c.get('first_name') or ''} {c.get('last_name') or ''}".strip()
+        if name:
+            by_name.setdefault(name, []).append(c["id"])
+    twins = next(ids for ids in by_name.values() if len(ids) > 1)
+    names = {
+        c["Name"] for c in xero["contacts"] if c.get("ContactNumber") in {str(i) for i in twins}
+    }
+    assert len(names) == len(twins)
+
+
+async def test_xero_calls_grow_with_batches_of_50(tmp_path: Path) -> None:
+    seed = load_seed("bench:customers=300,products=5,orders=1")
+    with (
+        serve_in_thread(
+            create_shopify_app(seed["shopify"], credentials=shopify_credentials())
+        ) as s,
+        serve_in_thread(create_xero_app(seed["xero"], credentials=xero_credentials())) as x,
+    ):
+        report, _ = await _sync(s.url, x.url, tmp_path)
+        calls = [r for r in _requests(x.url) if r["path"].startswith("/api.xro")]
+    puts = [r for r in calls if r["method"] == "PUT" and r["path"].endswith("/Contacts")]
+    assert report.counts["customers"]["created"] == 300
+    assert len(puts) == 6  # 300 contacts / 50 per request
+    assert len(calls) <= 20, [(r["method"], r["path"]) for r in calls]
