@@ -15,17 +15,15 @@ import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from shopxero.errors import (
-    ApiAuthError,
     ApiError,
     NotFoundError,
     PermanentApiError,
-    QuotaExhaustedError,
 )
 from shopxero.http.calllog import CallSink
 from shopxero.http.clock import Clock, SystemClock
@@ -33,6 +31,7 @@ from shopxero.http.retry import RetryPolicy
 from shopxero.http.sender import Sender
 from shopxero.http.xero_throttle import XeroThrottle
 from shopxero.xero.batching import MAX_BATCH_BYTES, MAX_BATCH_ELEMENTS, encode_json
+from shopxero.xero.bearer import BearerAuth, XeroTokenProvider, json_or_none, refine_xero_error
 from shopxero.xero.elements import (
     ElementResult,
     XeroValidationError,
@@ -46,52 +45,6 @@ MAX_IDEMPOTENCY_KEY = 128  # facts §3: "128 character max."
 LOOKUP_CHUNK = 40  # facts §5.1: URL length bounds list params; Xero suggests batches of 40.
 MAX_PAGE_SIZE = 1000  # facts §5.1
 HISTORY_ENDPOINTS = frozenset({"Invoices", "Contacts", "Items", "Payments", "CreditNotes"})
-
-
-class XeroTokenProvider(Protocol):
-    """The bearer-token source: ``OAuthTokenManager`` or ``ClientCredentialsTokens``."""
-
-    async def access_token(self) -> str: ...
-
-    async def refresh_after_401(self, rejected: str) -> str: ...
-
-
-class _BearerAuth:
-    """Adapts a token provider to the sender: headers, and one refresh after TokenExpired."""
-
-    def __init__(self, tokens: XeroTokenProvider, tenant_id: str | None) -> None:
-        self.tokens = tokens
-        self.tenant_id = tenant_id
-        self.last_token: str | None = None
-        self.expired: set[str] = set()  # tokens Xero answered "TokenExpired" for
-        self.used: list[str] = []
-
-    async def headers(self) -> dict[str, str]:
-        self.last_token = await self.tokens.access_token()
-        self._remember(self.last_token)
-        headers = {"Authorization": f"Bearer {self.last_token}"}
-        if self.tenant_id is not None:
-            headers["xero-tenant-id"] = self.tenant_id
-        return headers
-
-    async def on_unauthorized(self) -> bool:
-        # facts §7: only "TokenExpired" is cured by a refresh; "AuthenticationUnsuccessful"
-        # (revoked, wrong client) is not, and refreshing then would only hide the real problem.
-        rejected = next(iter(self.expired), None)
-        if rejected is None:
-            return False
-        self.last_token = await self.tokens.refresh_after_401(rejected)
-        self._remember(self.last_token)
-        return True
-
-    def _remember(self, token: str) -> None:
-        # Earlier tokens too: an answer about an old token may quote it back.
-        if token not in self.used:
-            self.used.append(token)
-            del self.used[:-8]
-
-    def secrets(self) -> tuple[str, ...]:
-        return tuple(self.used)
 
 
 def _iso_seconds(value: datetime) -> str:
@@ -123,7 +76,7 @@ class XeroClient:
     ) -> None:
         self.clock: Clock = clock or SystemClock()
         self.throttle = throttle or XeroThrottle(clock=self.clock)
-        self._auth = _BearerAuth(tokens, tenant_id)
+        self._auth = BearerAuth(tokens, tenant_id)
         self._http = httpx.AsyncClient(
             base_url=api_base_url.rstrip("/") + "/",
             transport=transport,
@@ -154,40 +107,7 @@ class XeroClient:
     # --- the send path -------------------------------------------------------------------------
 
     def _refine_error(self, error: ApiError, response: httpx.Response) -> ApiError:
-        body = _json_or_none(response)
-        if response.status_code == 401 and isinstance(error, ApiAuthError):
-            detail = str(body.get("Detail") or "") if isinstance(body, dict) else ""
-            if detail.startswith("TokenExpired"):
-                sent = response.request.headers.get("authorization", "")
-                self._auth.expired.add(sent.removeprefix("Bearer "))
-        if response.status_code == 429 and (error.status == 429):
-            problem = (response.headers.get("x-rate-limit-problem") or "").lower()
-            if problem.startswith("day"):
-                # A day-limit Retry-After can be many hours (facts §9): stop, do not wait.
-                self.throttle.pause(_float_or_none(response.headers.get("retry-after")), problem)
-                try:
-                    self.throttle.check_day_budget()
-                except QuotaExhaustedError as exc:
-                    exc.method, exc.path, exc.status = error.method, error.path, 429
-                    return exc
-        if (
-            response.status_code == 400
-            and isinstance(body, dict)
-            and isinstance(body.get("Elements"), list)
-        ):
-            messages = getattr(error, "messages", [])
-            return XeroValidationError(
-                error.message,
-                elements=[e for e in body["Elements"] if isinstance(e, dict)],
-                messages=messages,
-                service=error.service,
-                method=error.method,
-                path=error.path,
-                status=error.status,
-                request_id=error.request_id,
-                body_excerpt=error.body_excerpt,
-            )
-        return error
+        return refine_xero_error(error, response, auth=self._auth, throttle=self.throttle)
 
     async def _get(
         self,
@@ -534,15 +454,8 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
 def _json_object(response: httpx.Response, method: str, path: str) -> dict[str, Any]:
-    body = _json_or_none(response)
+    body = json_or_none(response)
     if not isinstance(body, dict):
         raise PermanentApiError(
             "Xero's answer is not a JSON object (was Accept: application/json ignored?)",
@@ -552,10 +465,3 @@ def _json_object(response: httpx.Response, method: str, path: str) -> dict[str, 
             status=response.status_code,
         )
     return body
-
-
-def _float_or_none(value: str | None) -> float | None:
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None
