@@ -146,6 +146,28 @@ async def test_missing_scope_is_403_with_shopifys_text(
         assert r.json() == {"errors": message}
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status", "scope"),
+    [
+        ("POST", "orders.json", 403, "write_orders"),
+        ("PUT", "orders/1001.json", 403, "write_orders"),
+        ("DELETE", "customers/1.json", 403, "write_customers"),
+        ("POST", "products.json", 405, None),  # NO_ORDERS holds write_products
+    ],
+)
+async def test_writes_need_write_scopes(method: str, path: str, status: int, scope: Any) -> None:
+    app = build_sandbox(credentials=NO_ORDERS)
+    async with client_for(app) as c:
+        r = await c.request(method, api(path), headers=auth_headers(NO_ORDERS.access_token))
+        assert r.status_code == status
+        if scope:
+            message = f"[API] This action requires merchant approval for {scope} scope."
+            assert r.json() == {"errors": message}
+        r = await c.request(method, api(path))
+        assert r.status_code == 401
+    assert app.state() == build_sandbox(credentials=NO_ORDERS).state()
+
+
 async def test_access_scopes_lists_the_tokens_scopes() -> None:
     app = build_sandbox(credentials=NO_ORDERS)
     async with client_for(app) as c:

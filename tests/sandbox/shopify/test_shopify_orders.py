@@ -11,6 +11,7 @@ from tests.sandbox.shopify.helpers import (
     auth_headers,
     build_sandbox,
     client_for,
+    make_customer,
     make_order,
     make_seed,
 )
@@ -197,3 +198,29 @@ async def test_limit_default_is_50_and_max_250_is_accepted() -> None:
         assert len(r.json()["orders"]) == 50
         r = await c.get(api("orders.json?fields=id&limit=250"), headers=auth_headers())
         assert len(r.json()["orders"]) == 250
+
+
+async def test_customer_orders_lists_only_that_customers_orders() -> None:
+    """``customers/{id}/orders.json`` (facts §4) with the orders' status default and filters."""
+    other = make_order(1010)
+    other["customer"] = {**other["customer"], "id": 555}
+    orders = [*ORDERS, other, make_order(1011, customer=False)]
+    app = build_sandbox(make_seed(orders=orders, customers=[make_customer(207119551)]))
+    async with client_for(app) as c:
+        path = api("customers/207119551/orders.json")
+        r = await c.get(path, headers=auth_headers())
+        assert [o["id"] for o in r.json()["orders"]] == [1001, 1002, 1003, 1004]
+        r = await c.get(f"{path}?status=any&limit=3&fields=id", headers=auth_headers())
+        ids = [o["id"] for o in r.json()["orders"]]
+        next_url = r.headers["link"].split(">;")[0].lstrip("<")
+        assert "/customers/207119551/orders.json?" in next_url
+        while next_url:
+            r = await c.get(next_url, headers=auth_headers())
+            ids += [o["id"] for o in r.json()["orders"]]
+            link = r.headers.get("link", "")
+            next_url = (
+                link.split(", ")[-1].split(">;")[0].lstrip("<") if 'rel="next"' in link else ""
+            )
+        assert ids == list(range(1001, 1009))
+        r = await c.get(api("customers/999/orders.json"), headers=auth_headers())
+        assert r.status_code == 404

@@ -61,6 +61,12 @@ CASES: dict[str, Callable[[], Seed]] = {
     "customer_test_5.json": lambda: _seed(customers=_records("customer_test_4.json")),
     "customer_test_12.json": lambda: _seed(customers=_records("customer_test_12.json")),
     "customer_test_25.json": lambda: _seed(customers=_records("customer_test_12.json")),
+    "customer_test_28.json": lambda: _seed(
+        customers=_records("customer_test_12.json"), orders=_records("customer_test_28.json")
+    ),
+    "customer_test_29.json": lambda: _seed(
+        customers=_records("customer_test_12.json"), orders=_records("customer_test_29.json")
+    ),
     "product_test_1.json": lambda: _seed(products=_records("product_test_1.json")),
     "product_test_3.json": lambda: _seed(
         products=_records("product_test_9.json") + _records("product_test_3.json")

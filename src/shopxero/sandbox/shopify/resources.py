@@ -66,6 +66,10 @@ class NotFoundError(Exception):
     """The record does not exist, or this token may not see it (the 60-day window)."""
 
 
+class NotSimulatedError(Exception):
+    """A write the simulator does not model (it serves a read-only sync tool)."""
+
+
 def resolve_version(requested: str) -> str | None:
     """The version that answers ``requested``, or None (404) for malformed or future ones."""
     if not _VERSION.match(requested):
@@ -110,12 +114,20 @@ class ShopifyAPI:
             ]
         api += [
             ("/orders/{record_id:int}/refunds.json", SCOPE["orders"], self._refunds),
+            ("/customers/{record_id:int}/orders.json", SCOPE["orders"], self._customer_orders),
             ("/orders/{record_id:int}/transactions.json", SCOPE["orders"], self._transactions),
         ]
         routes = [
             Route(base + path, self._guarded(handler, scope, versioned=True), methods=["GET"])
             for path, scope, handler in api
         ]
+        # Writes: the sync tool only reads, and its tokens carry read scopes only, so a write
+        # answers what Shopify answers such a token (403 naming the write scope). A token that
+        # does hold the write scope gets 405: the simulator does not model writes.
+        for kind in ("customers", "products", "orders"):
+            write = self._guarded(self._read_only, f"write_{kind}", versioned=True)
+            for path in (f"/{kind}.json", f"/{kind}/{{record_id:int}}.json"):
+                routes.append(Route(base + path, write, methods=["POST", "PUT", "DELETE"]))
         routes += [
             Route(
                 "/admin/oauth/access_scopes.json",
@@ -161,6 +173,9 @@ class ShopifyAPI:
                 return json_response(400, exc.body(), headers)
             except NotFoundError:
                 return json_response(404, {"errors": NOT_FOUND}, headers)
+            except NotSimulatedError:
+                body = {"errors": "Writes are not simulated by the Shopify sandbox"}
+                return json_response(405, body, headers)
             return json_response(200, payload, {**headers, **extra})
 
         return endpoint
@@ -180,6 +195,9 @@ class ShopifyAPI:
         return record
 
     # -- handlers ------------------------------------------------------------------------------
+
+    async def _read_only(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        raise NotSimulatedError
 
     async def _shop(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
         return {"shop": project(self.store.shop, parse_fields(request.query_params))}, {}
@@ -215,7 +233,28 @@ class ShopifyAPI:
 
         return handler
 
-    def _list(self, kind: str, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+    async def _customer_orders(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        """``customers/{id}/orders.json``: that customer's orders, with the orders filters."""
+        customer_id = self._find("customers", request, grant)["id"]
+
+        def owned(order: Record) -> bool:
+            customer = order.get("customer")
+            return isinstance(customer, dict) and customer.get("id") == customer_id
+
+        return self._list(
+            "orders", request, grant, resource=f"customers/{customer_id}/orders", only=owned
+        )
+
+    def _list(
+        self,
+        kind: str,
+        request: Request,
+        grant: Grant,
+        *,
+        resource: str | None = None,
+        only: Callable[[Record], bool] | None = None,
+    ) -> tuple[Any, dict[str, str]]:
+        resource = resource or kind
         params = request.query_params
         zone = self.store.shop_zone()
         limit = parse_limit(params)
@@ -228,7 +267,7 @@ class ShopifyAPI:
                 raise QueryError(
                     "page_info", f"{extra[0]} cannot be passed when page_info is present"
                 )
-            cursor = decode_cursor(params["page_info"], kind)
+            cursor = decode_cursor(params["page_info"], resource)
             filters, order = cursor.filters, cursor.order
         else:
             filters = validate_filters(kind, params, zone)
@@ -242,7 +281,9 @@ class ShopifyAPI:
         chosen = [
             r
             for r in self.store.all(kind)
-            if self._visible(kind, r, grant) and matches(kind, r, filters, zone)
+            if self._visible(kind, r, grant)
+            and matches(kind, r, filters, zone)
+            and (only is None or only(r))
         ]
         chosen.sort(key=key_of, reverse=descending)
         page = paginate(chosen, key_of, descending=descending, limit=limit, cursor=cursor)
@@ -250,7 +291,7 @@ class ShopifyAPI:
         def info(key: tuple[float, int] | None, rel: str) -> str | None:
             if key is None:
                 return None
-            return encode_cursor(Cursor(kind, filters, order, rel, key))  # type: ignore[arg-type]
+            return encode_cursor(Cursor(resource, filters, order, rel, key))  # type: ignore[arg-type]
 
         headers: dict[str, str] = {}
         link = link_header(
