@@ -8,7 +8,6 @@ Responses carry ``X-Shopify-API-Version``, ``X-Shopify-Shop-Api-Call-Limit`` and
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import uuid
@@ -34,6 +33,7 @@ from shopxero.sandbox.shopify.filters import (
     sort_value,
     validate_filters,
 )
+from shopxero.sandbox.shopify.oauth import access_token_endpoint, json_response
 from shopxero.sandbox.shopify.pagination import (
     Cursor,
     decode_cursor,
@@ -44,7 +44,7 @@ from shopxero.sandbox.shopify.pagination import (
 from shopxero.sandbox.shopify.store import ShopStore
 from shopxero.sandbox.shopify.views import view
 
-__all__ = ["SUPPORTED_VERSIONS", "ShopifyAPI", "json_response", "resolve_version"]
+__all__ = ["SUPPORTED_VERSIONS", "ShopifyAPI", "resolve_version"]
 
 Record = dict[str, Any]
 Handler = Callable[[Request, Grant], Awaitable[tuple[Any, dict[str, str]]]]
@@ -79,15 +79,6 @@ def resolve_version(requested: str) -> str | None:
     if requested < SUPPORTED_VERSIONS[0]:
         return SUPPORTED_VERSIONS[0]  # facts §1: "Shopify falls forward"
     return None
-
-
-def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        json.dumps(payload, ensure_ascii=False),
-        status_code=status,
-        media_type="application/json; charset=utf-8",
-        headers=headers,
-    )
 
 
 class ShopifyAPI:
@@ -134,7 +125,9 @@ class ShopifyAPI:
                 self._guarded(self._access_scopes, None, versioned=False),
                 methods=["GET"],
             ),
-            Route("/admin/oauth/access_token", self._access_token, methods=["POST"]),
+            Route(
+                "/admin/oauth/access_token", access_token_endpoint(self.tokens), methods=["POST"]
+            ),
             Route("/{path:path}", _not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         ]
         return routes
@@ -329,52 +322,6 @@ class ShopifyAPI:
             if isinstance(t, dict) and int(t.get("id", 0)) > since
         ]
         return {"transactions": [project(t, fields) for t in rows]}, {}
-
-    # -- the client credentials grant (facts §2b) ------------------------------------------------
-
-    async def _access_token(self, request: Request) -> Response:
-        form = await _grant_form(request)
-        if form is None:
-            return json_response(
-                400, {"error": "invalid_request", "error_description": "Malformed request body"}
-            )
-        if form.get("grant_type") != "client_credentials":
-            return json_response(
-                400,
-                {
-                    "error": "unsupported_grant_type",
-                    "error_description": "Only client_credentials is supported here",
-                },
-            )
-        token = self.tokens.client_credentials(form.get("client_id"), form.get("client_secret"))
-        if token is None:
-            return json_response(
-                400,
-                {"error": "invalid_client", "error_description": "Client authentication failed"},
-            )
-        return json_response(
-            200,
-            {
-                "access_token": token,
-                "scope": ",".join(self.tokens.credentials.scopes),
-                "expires_in": self.tokens.token_ttl_seconds,
-            },
-        )
-
-
-async def _grant_form(request: Request) -> dict[str, str] | None:
-    """The grant's fields from a form body or a JSON body (the Node library sends JSON)."""
-    content_type = request.headers.get("content-type", "")
-    if "json" in content_type:
-        try:
-            data = json.loads(await request.body() or b"{}")
-        except ValueError:
-            return None
-        if not isinstance(data, dict):
-            return None
-        return {str(k): str(v) for k, v in data.items() if v is not None}
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
 async def _not_found(request: Request) -> Response:
