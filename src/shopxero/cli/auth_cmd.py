@@ -18,6 +18,35 @@ auth_app = typer.Typer(
 app.add_typer(auth_app, name="auth")
 
 
+# --- auth shopify (brief E); the work is in cli/auth_shopify.py ------------------------------
+
+
+@auth_app.command("shopify")
+def auth_shopify(ctx: typer.Context) -> None:
+    """Check the Shopify credentials: shop name, API version and granted scopes."""
+    from rich.markup import escape
+
+    from shopxero.cli.app import EXIT_UNABLE, err_console
+    from shopxero.cli.auth_shopify import check_shopify
+    from shopxero.errors import ShopxeroError
+
+    try:
+        report = check_shopify(ctx.obj.settings())
+    except ShopxeroError as exc:
+        # One line, and exit 2 (design.md: could not run); the error text is already redacted.
+        # escape(): "[request <id>]" in the text is not rich markup.
+        message = escape(f"Shopify check failed: {exc}")
+        err_console.print(f"[red]error:[/red] {message}", soft_wrap=True)
+        raise typer.Exit(EXIT_UNABLE) from None
+    domain = f" ({report['domain']})" if report["domain"] else ""
+    typer.echo(f"Shopify shop: {report['shop_name']}{domain}")
+    typer.echo(f"Auth: {report['mode']}")
+    typer.echo(f"API version: {report['api_version']}")
+    typer.echo(f"Scopes: {' '.join(report['scopes']) or '(none reported)'}")
+    for warning in report["warnings"]:
+        typer.echo(f"warning: {warning}")
+
+
 # --- auth xero / auth status (brief F); the work is in cli/auth_xero.py ---------------------
 
 

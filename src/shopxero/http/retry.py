@@ -64,8 +64,9 @@ RetryHook = Callable[[int, TransientApiError, float], None]
 
 def _log_retry(attempt: int, exc: TransientApiError, wait: float) -> None:
     # Only method, path and status: never arguments or bodies (style-anchors §2, stamina's
-    # default hook reprs arguments, which could hold secrets).
-    log.warning(
+    # default hook reprs arguments, which could hold secrets). INFO, not WARNING: a retry is
+    # routine, every attempt is in the call log, and a final failure is raised to the caller.
+    log.info(
         "%s %s %s failed (attempt %d, %s); retrying in %.1fs",
         exc.service,
         exc.method,

@@ -1,0 +1,136 @@
+"""``shopxero auth shopify`` over real HTTP against the Shopify simulator (typer's CliRunner)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from shopxero.cli.app import _register_commands, app
+from shopxero.sandbox.clock import SandboxClock
+from shopxero.sandbox.seeds import load_seed
+from shopxero.sandbox.seeds.credentials import (
+    SHOPIFY_ACCESS_TOKEN,
+    SHOPIFY_CLIENT_ID,
+    SHOPIFY_CLIENT_SECRET,
+    shopify_credentials,
+)
+from shopxero.sandbox.server import RunningServer, free_port, serve_in_thread
+from shopxero.sandbox.shopify.app import create_shopify_app
+from shopxero.sandbox.shopify.auth import ShopifyCredentials
+
+_register_commands()
+
+
+@pytest.fixture(scope="module")
+def shop_server() -> Iterator[RunningServer]:
+    sandbox = create_shopify_app(
+        load_seed("demo")["shopify"], clock=SandboxClock(), credentials=shopify_credentials()
+    )
+    with serve_in_thread(sandbox) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def limited_server() -> Iterator[RunningServer]:
+    """An app installed without read_all_orders."""
+    base = shopify_credentials()
+    limited = ShopifyCredentials(
+        base.access_token,
+        base.client_id,
+        base.client_secret,
+        ("read_customers", "read_products", "read_orders"),
+    )
+    sandbox = create_shopify_app(
+        load_seed("demo")["shopify"], clock=SandboxClock(), credentials=limited
+    )
+    with serve_in_thread(sandbox) as server:
+        yield server
+
+
+def _run(env: dict[str, str]):
+    return CliRunner().invoke(app, ["auth", "shopify"], env=env)
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def test_static_token_prints_shop_version_and_scopes(shop_server) -> None:
+    result = _run(
+        {
+            "SHOPXERO_SHOPIFY_BASE_URL": shop_server.url,
+            "SHOPXERO_SHOPIFY_ACCESS_TOKEN": SHOPIFY_ACCESS_TOKEN,
+        }
+    )
+    assert result.exit_code == 0, result.output
+    assert "Shopify shop: Demo Tea Shop" in result.output
+    assert "API version: 2026-10" in result.output
+    assert "Scopes: read_customers read_products read_orders read_all_orders" in result.output
+    assert "static admin token" in result.output
+    assert "warning" not in result.output
+    assert SHOPIFY_ACCESS_TOKEN not in result.output
+
+
+def test_client_credentials_work_too(shop_server) -> None:
+    result = _run(
+        {
+            "SHOPXERO_SHOPIFY_BASE_URL": shop_server.url,
+            "SHOPXERO_SHOPIFY_CLIENT_ID": SHOPIFY_CLIENT_ID,
+            "SHOPXERO_SHOPIFY_CLIENT_SECRET": SHOPIFY_CLIENT_SECRET,
+        }
+    )
+    assert result.exit_code == 0, result.output
+    assert "client credentials" in result.output
+    assert "read_all_orders" in result.output
+    assert SHOPIFY_CLIENT_SECRET not in result.output
+
+
+def test_missing_read_all_orders_is_warned_about(limited_server) -> None:
+    result = _run(
+        {
+            "SHOPXERO_SHOPIFY_BASE_URL": limited_server.url,
+            "SHOPXERO_SHOPIFY_ACCESS_TOKEN": SHOPIFY_ACCESS_TOKEN,
+        }
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning: read_all_orders is not granted" in result.output
+    assert "60 days" in result.output
+
+
+@pytest.mark.parametrize(
+    ("env", "reason"),
+    [
+        ({"SHOPXERO_SHOPIFY_ACCESS_TOKEN": "shpat_wrong_token_00000000000000000"}, "401"),
+        (
+            {
+                "SHOPXERO_SHOPIFY_CLIENT_ID": SHOPIFY_CLIENT_ID,
+                "SHOPXERO_SHOPIFY_CLIENT_SECRET": "not-the-secret-123",
+            },
+            "Client authentication failed",
+        ),
+        ({}, "no Shopify credentials"),
+    ],
+    ids=["bad-token", "bad-client-secret", "no-credentials"],
+)
+def test_bad_credentials_exit_2_with_one_line(shop_server, env, reason) -> None:
+    result = _run({"SHOPXERO_SHOPIFY_BASE_URL": shop_server.url, **env})
+    assert result.exit_code == 2, result.output
+    lines = _lines(result.output)
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("error: ") and reason in lines[0]
+    for value in env.values():
+        if value != SHOPIFY_CLIENT_ID:
+            assert value not in result.output
+
+
+def test_an_unreachable_shop_exits_2() -> None:
+    result = _run(
+        {
+            "SHOPXERO_SHOPIFY_BASE_URL": f"http://127.0.0.1:{free_port()}",
+            "SHOPXERO_SHOPIFY_ACCESS_TOKEN": SHOPIFY_ACCESS_TOKEN,
+        }
+    )
+    assert result.exit_code == 2
+    assert len(_lines(result.output)) == 1 and "connection failed" in result.output
