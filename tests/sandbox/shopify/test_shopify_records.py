@@ -87,6 +87,19 @@ async def test_deleted_products_vanish_and_orders_keep_their_lines() -> None:
         assert line["sku"] and line["title"] and line["price"]
 
 
+async def test_shop_fields_can_be_changed() -> None:
+    app = build_sandbox()
+    result = app.upsert_records({"shop": {"taxes_included": True, "currency": "EUR"}})
+    assert result["updated"]["shop"] == 1
+    async with client_for(app) as c:
+        r = await c.get(
+            api("shop.json?fields=taxes_included,currency,name"), headers=auth_headers()
+        )
+    assert r.json() == {
+        "shop": {"name": "John Smith Test Store", "currency": "EUR", "taxes_included": True}
+    }
+
+
 @pytest.mark.parametrize(
     ("payload", "fragment"),
     [
@@ -94,6 +107,7 @@ async def test_deleted_products_vanish_and_orders_keep_their_lines() -> None:
         ({"orders": [{"id": "12"}]}, "orders[0].id"),
         ({"orders": {"id": 1}}, "orders: expected a list"),
         ({"widgets": []}, "unknown record kinds"),
+        ({"shop": ["x"]}, "shop: expected an object"),
         ({"delete": {"products": ["x"]}}, "delete.products"),
         ({"delete": {"variants": [1]}}, "delete: unknown record kind"),
     ],

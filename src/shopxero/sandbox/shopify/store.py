@@ -110,13 +110,14 @@ class ShopStore:
     def upsert_records(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Merge records onto existing ones by id (new ids are created) and delete on request.
 
+        ``"shop": {...}`` merges onto the shop (e.g. to switch ``taxes_included``).
         Every touched record gets ``updated_at`` = now, so incremental syncs see it. The merge
         is shallow: a key given replaces that key's whole value (e.g. all ``line_items``).
         Validation happens before any change, so a bad payload changes nothing.
         """
         if not isinstance(payload, dict):
             raise ValueError("records payload must be an object")
-        unknown = set(payload) - {*RESOURCES, "delete"}
+        unknown = set(payload) - {*RESOURCES, "delete", "shop"}
         if unknown:
             raise ValueError(f"unknown record kinds {sorted(unknown)}; use {list(RESOURCES)}")
         upserts: dict[str, list[tuple[int, Record]]] = {}
@@ -128,9 +129,15 @@ class ShopStore:
                 (_record_id(kind, i, r), copy.deepcopy(r)) for i, r in enumerate(records)
             ]
         deletes = _parse_deletes(payload.get("delete"))
+        shop = payload.get("shop")
+        if shop is not None and not isinstance(shop, dict):
+            raise ValueError("shop: expected an object of shop.json fields")
         now = self.now_text()
         result: dict[str, Any] = {"created": {}, "updated": {}, "deleted": {}}
         with self._lock:
+            if shop:
+                self.shop = {**self.shop, **copy.deepcopy(shop), "updated_at": now}
+                result["updated"]["shop"] = 1
             for kind, items in upserts.items():
                 created = updated = 0
                 table = self._records[kind]
