@@ -18,7 +18,10 @@ from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.shopify.app import ShopifyCredentials, ShopifySandbox, create_shopify_app
 from shopxero.sandbox.transport import SandboxASGITransport
 
-FIXTURES = Path("/work/shared/fixtures/shopify/2026-07")
+# Shopify's own 2026-07 REST bodies, beside the repository (as tests/shopify and tests/seeds use).
+FIXTURES = (
+    Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures" / "shopify" / "2026-07"
+)
 # A fixed "now" so the 60-day window and the shop's -05:00 offset are deterministic.
 NOW = datetime(2026, 11, 26, 15, 0, 0, tzinfo=UTC)
 VERSION = "2026-07"
