@@ -83,8 +83,20 @@ def test_json_file_is_completed_from_the_shops_country(tmp_path: Path) -> None:
     assert seed["xero"]["accounts"] == default_accounts("AU")
     assert {r["TaxType"] for r in seed["xero"]["tax_rates"]} >= {"OUTPUT", "EXEMPTOUTPUT"}
     assert seed["xero"]["contacts"] == []
-    # Numbers in the file become Decimal, never float.
+    # Xero numbers become Decimal, never float; the Shopify part stays plain JSON.
     assert seed["xero"]["items"][0]["SalesDetails"]["UnitPrice"] == Decimal("1.10")
+    assert isinstance(seed["xero"]["items"][0]["SalesDetails"]["UnitPrice"], Decimal)
+
+
+def test_json_file_shopify_numbers_stay_plain_json(tmp_path: Path) -> None:
+    # The Shopify sandbox serves the seed as JSON; refund subtotals and tax rates are JSON
+    # numbers on Shopify's wire (facts §5), so they stay JSON-serialisable numbers here.
+    order = {"id": 5, "tax_lines": [{"rate": 0.2, "price": "1.00", "title": "VAT"}]}
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps({"shopify": {"orders": [order]}}), encoding="utf-8")
+    seed = load_seed(str(path))
+    assert seed["shopify"]["orders"] == [order]
+    json.dumps(seed["shopify"])
 
 
 def test_json_file_without_a_shop_gets_a_uk_shop(tmp_path: Path) -> None:

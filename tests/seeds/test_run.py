@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import httpx
 from tests.seeds.conftest import NOW
 
@@ -9,6 +12,10 @@ from shopxero.config import Settings
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.run import start_sandboxes
 from shopxero.sandbox.seeds import credentials
+
+FIXTURES = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "shopify" / "2026-07"
+)
 
 SMALL_SEED = {"shopify": {"shop": {"country_code": "NZ", "myshopify_domain": "kiwi.myshopify.com"}}}
 
@@ -69,3 +76,19 @@ def test_the_demo_seed_round_trips_through_the_shopify_sandbox() -> None:
         state = httpx.get(f"{running.shopify_url}/_sandbox/state").json()
         assert len(state["orders"]) == 60
         assert any(o["refunds"] for o in state["orders"])
+
+
+def test_a_json_file_seed_is_served(tmp_path: Path) -> None:
+    fixture = FIXTURES / "customer_test_1.json"
+    customers = json.loads(fixture.read_text(encoding="utf-8"))["response"]["customers"]
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps({"shopify": {"customers": customers}}), encoding="utf-8")
+    with start_sandboxes(str(path), now=NOW) as running:
+        answer = httpx.get(
+            f"{running.shopify_url}/admin/api/2026-10/customers.json",
+            headers={"X-Shopify-Access-Token": credentials.SHOPIFY_ACCESS_TOKEN},
+        )
+        assert answer.status_code == 200
+        assert {c["id"] for c in answer.json()["customers"]} == {c["id"] for c in customers}
+        state = httpx.get(f"{running.xero_url}/_sandbox/state").json()
+        assert state["organisation"]["CountryCode"] == "GB"  # no shop given: a UK shop

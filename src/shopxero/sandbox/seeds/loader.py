@@ -3,7 +3,7 @@
 A JSON file holds ``{"shopify": {...}, "xero": {...}}`` in the vendors' own shapes; whatever it
 leaves out is filled in: the Shopify lists default to empty, a missing ``shop`` to a minimal UK
 shop, and the Xero organisation, accounts and tax rates to the standard ones of the shop's country
-(``shop.country_code``, see ``xero_defaults``). Numbers in the file are read as ``Decimal``.
+(``shop.country_code``, see ``xero_defaults``). Numbers in the Xero part are read as ``Decimal``.
 """
 
 from __future__ import annotations
@@ -56,11 +56,17 @@ def load_seed(spec: str | dict[str, Any], *, now: datetime | None = None) -> dic
             "bench:customers=N,products=N,orders=N) nor an existing JSON file"
         )
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        text = path.read_text(encoding="utf-8")
+        raw = json.loads(text)
+        exact = json.loads(text, parse_float=Decimal)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"--seed {path}: not a readable JSON file ({exc})") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"--seed {path}: the top level must be an object with shopify/xero")
+    # Xero numbers become Decimal (amounts, rates); the Shopify part stays as on the wire
+    # (money is strings there; the few JSON numbers are what Shopify sends, facts §5).
+    if "xero" in exact:
+        raw["xero"] = exact["xero"]
     try:
         return complete_seed(raw, now=now)
     except ValueError as exc:

@@ -173,7 +173,7 @@ _NZ = [
     ("478", "KiwiSaver Employer Contributions", "OVERHEADS", "NONE", "", False),
 ]
 
-# US: best effort (see the module docstring); sales tax is a liability the rates post to.
+# US: best effort (see xero_defaults' docstring); sales tax is a liability the rates post to.
 _US: list[AccountRow] = [
     ("090", "Checking Account", "BANK", "NONE", "", False),
     ("091", "Savings Account", "BANK", "NONE", "", False),
