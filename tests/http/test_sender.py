@@ -10,6 +10,7 @@ import pytest
 from shopxero.errors import (
     ApiAuthError,
     ApiError,
+    PermanentApiError,
     QuotaExhaustedError,
     RateLimitedError,
     UnavailableError,
@@ -203,3 +204,18 @@ async def test_a_broken_sink_does_not_break_the_call(fake_clock) -> None:
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url="https://s.test")
     sender = Sender(service="xero", client=client, clock=fake_clock, call_sink=sink)
     assert (await sender.send("GET", "/x")).status_code == 200
+
+
+async def test_redirects_are_not_followed(fake_clock) -> None:
+    """Shopify's token header would go along to the Location; refuse, and say why."""
+    hosts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        hosts.append(request.url.host)
+        return httpx.Response(301, headers={"Location": "https://elsewhere.test/x"})
+
+    sender, sink = _sender(handler, fake_clock, auth=FlakyAuth([TOKEN]))
+    with pytest.raises(PermanentApiError, match=r"redirected to https://elsewhere\.test/x"):
+        await sender.send("GET", "/x")
+    assert hosts == ["s.test"]
+    assert [r.status for r in sink.records] == [301]

@@ -131,3 +131,21 @@ async def test_the_served_api_version_is_exposed(make_client):
     await client.get_shop()
     assert client.served_api_version == "2026-10"
     await client.aclose()
+
+
+async def test_order_counts_default_to_status_any(make_client, shop_sandbox):
+    client, _, _ = make_client()
+    assert await client.count("orders") == len(shop_sandbox.state()["orders"])
+    assert await client.count("orders", status="open") < len(shop_sandbox.state()["orders"])
+    await client.aclose()
+
+
+async def test_unreadable_scopes_give_a_hedged_warning(make_client, shop_sandbox):
+    shop_sandbox.faults.add(
+        {"path": "access_scopes", "kind": "status", "status": 403, "body": {"errors": "no"}}
+    )
+    client, _, warnings = make_client()
+    orders = [o async for o in client.iter_orders()]
+    await client.aclose()
+    assert orders
+    assert len(warnings) == 1 and warnings[0].startswith("could not read the granted scopes")

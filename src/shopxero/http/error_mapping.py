@@ -2,8 +2,9 @@
 
 The one place that decides what a status means: 429 is rate limited (with ``Retry-After``), 5xx
 and Xero's plain-text 503 "Organisation is offline" are transient, 401/403 auth, 404 not found,
-400/422 validation (with the vendor's own messages), any other 4xx permanent. Bodies may be JSON,
-plain text or XML (xero-api-facts §7: "check status before parsing"), so parsing never raises.
+400/422 validation (with the vendor's own messages), a redirect or any other 4xx permanent.
+Bodies may be JSON, plain text or XML (xero-api-facts §7: "check status before parsing"), so
+parsing never raises.
 """
 
 from __future__ import annotations
@@ -170,6 +171,13 @@ def error_from_response(
             message if messages else "rate limited",
             retry_after=parse_retry_after(response.headers.get("retry-after"), now=now),
             problem=response.headers.get("x-rate-limit-problem"),
+            **common,
+        )
+    if 300 <= status < 400:
+        location = redact_text(response.headers.get("location") or "(no Location)", secrets)
+        return PermanentApiError(
+            f"redirected to {truncate(location, 200)}; not followed (credentials would go "
+            "along): check the configured base URL or shop domain",
             **common,
         )
     if status >= 500 or status == 408:

@@ -99,7 +99,7 @@ class Sender:
         retry: bool = True,
         content: bytes | None = None,
     ) -> httpx.Response:
-        """Send one logical request; return the 2xx/3xx answer or raise an ``ApiError``.
+        """Send one logical request; return the 2xx answer or raise an ``ApiError``.
 
         ``url`` is relative to the client's base URL, or absolute (a pagination link followed
         verbatim). ``retry=False`` makes a single attempt (a write with no idempotency key).
@@ -164,7 +164,9 @@ class Sender:
         if response is not None:
             self.last_response_headers = response.headers
             self.pacer.observe(response.headers)
-            if response.status_code >= 400:
+            # 3xx too: redirects are not followed, because Shopify's token header would travel
+            # to wherever the Location points (httpx strips only Authorization cross-origin).
+            if response.status_code >= 300:
                 error = error_from_response(
                     self.service, method, path, response, now=self.clock.time(), secrets=secrets
                 )

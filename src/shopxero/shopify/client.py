@@ -206,7 +206,12 @@ class ShopifyClient:
         return [t for t in body.get("transactions") or [] if isinstance(t, dict)]
 
     async def count(self, resource: str, **filters: Any) -> int:
-        """``GET {resource}/count.json`` with the list filters (datetimes as aware values)."""
+        """``GET {resource}/count.json`` with the list filters (datetimes as aware values).
+
+        Orders are counted with ``status=any`` unless a status is given, like ``iter_orders``.
+        """
+        if resource == "orders":
+            filters.setdefault("status", "any")
         params = self._filters(resource, filters)
         body, _ = await self._get_json(self._api(f"{resource}/count.json"), params)
         return int(body.get("count") or 0)
@@ -321,7 +326,12 @@ class ShopifyClient:
             try:
                 granted = tuple(self._scopes or await self.get_access_scopes())
             except (ApiAuthError, NotFoundError):
-                granted = ()
+                self._order_window_warned = True
+                self._warn(
+                    "could not read the granted scopes: if read_all_orders is missing, orders "
+                    "older than 60 days will be missing"
+                )
+                return
         if ALL_ORDERS_SCOPE in granted:
             return
         self._order_window_warned = True
