@@ -121,12 +121,20 @@ def test_guest_order_and_deleted_product_line_parse() -> None:
             "id": 3,
             "customer": None,
             "line_items": [
-                {"id": 9, "variant_id": None, "product_id": None, "sku": None, "price": "5.00",
-                 "quantity": 1, "product_exists": False, "tax_lines": None,
-                 "discount_allocations": None},
+                {
+                    "id": 9,
+                    "variant_id": None,
+                    "product_id": None,
+                    "sku": None,
+                    "price": "5.00",
+                    "quantity": 1,
+                    "product_exists": False,
+                    "tax_lines": None,
+                    "discount_allocations": None,
+                },
             ],
         }
-    )  # fmt: skip
+    )
     assert order.customer is None
     assert order.line_items[0].variant_id is None and order.line_items[0].tax_lines == []
 
@@ -138,12 +146,16 @@ def test_guest_order_and_deleted_product_line_parse() -> None:
         ({"id": 7, "total_price": "abc"}, "total_price"),
         ({"id": 7, "total_price": True}, "total_price"),
         ({"id": 7, "total_price": "NaN"}, "total_price"),
-        ({"id": 7, "refunds": [{"id": 1, "refund_line_items": [{"subtotal": "x"}]}]},
-         "refunds.0.refund_line_items.0.subtotal"),
-        ({"id": 7, "shipping_lines": [{"tax_lines": [{"rate": "twenty"}]}]},
-         "shipping_lines.0.tax_lines.0.rate"),
+        (
+            {"id": 7, "refunds": [{"id": 1, "refund_line_items": [{"subtotal": "x"}]}]},
+            "refunds.0.refund_line_items.0.subtotal",
+        ),
+        (
+            {"id": 7, "shipping_lines": [{"tax_lines": [{"rate": "twenty"}]}]},
+            "shipping_lines.0.tax_lines.0.rate",
+        ),
     ],
-)  # fmt: skip
+)
 def test_malformed_money_names_the_record_and_field(raw: dict[str, Any], field: str) -> None:
     """A bad amount is a MappingError with the Shopify id and the dotted path of the field."""
     with pytest.raises(MappingError) as caught:

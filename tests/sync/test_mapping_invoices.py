@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,13 +23,17 @@ from shopxero.xero.models import LineAmountTypes, XeroInvoice
 
 CONTACT = "3ff6d40c-af9a-40a3-89ce-3c1556a25591"
 UK = MappingOptions(
-    sales_account="200", shipping_account="210", rounding_account="860",
+    sales_account="200",
+    shipping_account="210",
+    rounding_account="860",
     shop_timezone="Europe/London",
-)  # fmt: skip
+)
 US = MappingOptions(
-    sales_account="400", shipping_account="410", rounding_account="860",
+    sales_account="400",
+    shipping_account="410",
+    rounding_account="860",
     shop_timezone="America/Chicago",
-)  # fmt: skip
+)
 TAX = {c: TaxResolver.from_xero(default_tax_rates(c), {}, country=c) for c in ("GB", "US")}
 
 
@@ -37,12 +42,12 @@ def _tax(title: str, rate: str, price: str) -> dict[str, Any]:
 
 
 def _line(
-    price: str,
+    price: str | None,
     qty: int = 1,
     *,
     variant_id: int | None = 501,
     taxes: list[dict[str, Any]] | None = None,
-    discounts: list[str] = (),  # type: ignore[assignment]
+    discounts: Sequence[str | None] = (),
     **extra: Any,
 ) -> dict[str, Any]:
     return {
@@ -132,10 +137,14 @@ def test_uk_inclusive_with_paid_shipping() -> None:
         "34.99",
         taxes_included=True,
         shipping_lines=[
-            {"title": "Royal Mail", "price": "4.99", "discounted_price": "4.99",
-             "tax_lines": [_tax("GB VAT", "0.2", "0.83")]},
+            {
+                "title": "Royal Mail",
+                "price": "4.99",
+                "discounted_price": "4.99",
+                "tax_lines": [_tax("GB VAT", "0.2", "0.83")],
+            },
         ],
-    )  # fmt: skip
+    )
     invoice = _map(order)
     shipping = invoice.to_payload()["LineItems"][1]
     assert shipping == {
@@ -221,8 +230,9 @@ def test_rounding_difference_without_a_rounding_account_is_a_mapping_error() -> 
 
 def test_large_difference_is_not_hidden_in_a_rounding_line() -> None:
     """$10 of something unmapped (duties, fees) is queued for a person, not rounded away."""
-    order = _order([_line("12.00", 2, taxes=[_tax("VAT", "0.2", "4.00")])], "34.00",
-                   taxes_included=True)  # fmt: skip
+    order = _order(
+        [_line("12.00", 2, taxes=[_tax("VAT", "0.2", "4.00")])], "34.00", taxes_included=True
+    )
     with pytest.raises(MappingError) as caught:
         _map(order)
     assert caught.value.field == "total_price" and "does not map" in caught.value.message
@@ -236,21 +246,32 @@ def test_free_and_fully_discounted_shipping_add_no_line() -> None:
         taxes_included=True,
         shipping_lines=[
             {"title": "Free Shipping", "price": "0.00", "discounted_price": "0.00"},
-            {"title": "Express", "price": "5.00", "discounted_price": "0.00",
-             "discount_allocations": [{"amount": "5.00"}]},
+            {
+                "title": "Express",
+                "price": "5.00",
+                "discounted_price": "0.00",
+                "discount_allocations": [{"amount": "5.00"}],
+            },
         ],
-    )  # fmt: skip
+    )
     assert len(_map(order).line_items) == 1
 
 
 def test_deleted_product_line_is_a_plain_description_line() -> None:
     """``variant_id`` null (product deleted, facts §8 #4): no ItemCode, sales account."""
     order = _order(
-        [_line("8.00", variant_id=None, name="Old mug (discontinued)", sku=None,
-               taxes=[_tax("VAT", "0.2", "1.33")])],
+        [
+            _line(
+                "8.00",
+                variant_id=None,
+                name="Old mug (discontinued)",
+                sku=None,
+                taxes=[_tax("VAT", "0.2", "1.33")],
+            )
+        ],
         "8.00",
         taxes_included=True,
-    )  # fmt: skip
+    )
     line = _map(order).to_payload()["LineItems"][0]
     assert line == {
         "Description": "Old mug (discontinued)",
@@ -273,9 +294,11 @@ def test_guest_order_maps_to_the_contact_given() -> None:
 def test_date_is_the_shop_local_date_of_processed_at() -> None:
     """23:30 in Chicago on 1 March is 2 March in London (facts §8 #18: use processed_at)."""
     order = _order(
-        [_line("5.00")], "5.00", processed_at="2026-03-01T23:30:00-06:00",
+        [_line("5.00")],
+        "5.00",
+        processed_at="2026-03-01T23:30:00-06:00",
         created_at="2026-02-01T00:00:00-06:00",
-    )  # fmt: skip
+    )
     assert _map(order, US).date.isoformat() == "2026-03-01"
     assert _map(order, UK).date.isoformat() == "2026-03-02"
     assert _map(order, UK).due_date == _map(order, UK).date
@@ -326,15 +349,19 @@ def test_skip_reasons(fields: dict[str, Any], reason: str | None) -> None:
     [
         ({"order_number": None}, "order_number"),
         ({"processed_at": None, "created_at": None}, "processed_at"),
-        ({"line_items": [_line(None)]}, "line_items.0.price"),  # type: ignore[arg-type]
+        ({"line_items": [_line(None)]}, "line_items.0.price"),
         ({"line_items": [_line("1.00", quantity=None)]}, "line_items.0.quantity"),
-        ({"line_items": [_line("1.00", discounts=[None])]},  # type: ignore[list-item]
-         "line_items.0.discount_allocations.0.amount"),
-        ({"line_items": [_line("1.00", taxes=[_tax("Odd", "0.12", "0.12")])]},
-         "line_items.0.tax_lines"),
+        (
+            {"line_items": [_line("1.00", discounts=[None])]},
+            "line_items.0.discount_allocations.0.amount",
+        ),
+        (
+            {"line_items": [_line("1.00", taxes=[_tax("Odd", "0.12", "0.12")])]},
+            "line_items.0.tax_lines",
+        ),
         ({"shipping_lines": [{"title": "x", "price": None}]}, "shipping_lines.0.discounted_price"),
     ],
-)  # fmt: skip
+)
 def test_bad_orders_name_the_field(fields: dict[str, Any], field: str) -> None:
     """Every refusal is a MappingError with the order id and the field to fix."""
     with pytest.raises(MappingError) as caught:

@@ -123,6 +123,7 @@ def test_variant_without_price_names_the_field() -> None:
     """A price we do not know is never sent as 0."""
     product = _product(_variant(1, "A"), _variant(2, "B", price=None))
     with pytest.raises(MappingError) as caught:
-        item_from_variant(product, product.variants[1], code="B", options=OPTIONS,
-                          sales_tax_type=None)  # fmt: skip
+        item_from_variant(
+            product, product.variants[1], code="B", options=OPTIONS, sales_tax_type=None
+        )
     assert caught.value.source_id == "10" and caught.value.field == "variants.1.price"

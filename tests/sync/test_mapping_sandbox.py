@@ -153,9 +153,13 @@ async def test_demo_seed_invoices_total_what_shopify_charged() -> None:
     assert len(synced) >= 50
     async for client in _client(_org_seed(xero)):
         results = await _sync_orders(
-            client, customers=shop["customers"], products=shop["products"], orders=synced,
-            options=options, tax=tax,
-        )  # fmt: skip
+            client,
+            customers=shop["customers"],
+            products=shop["products"],
+            orders=synced,
+            options=options,
+            tax=tax,
+        )
     mismatched = [(o.name, r.total, o.total_price) for o, r in results if r.total != o.total_price]
     assert mismatched == []
     assert {r.line_amount_types for _, r in results} >= {"Inclusive"}
@@ -166,16 +170,31 @@ US_ORDERS: list[tuple[str, list[tuple[str, int, str, str, list[str]]], str]] = [
     # Hand: 3 x 10.00 at 7.25% -> 2.175 -> 2.18; + 5.00 shipping = 37.18.
     ("37.18", [("10.00", 3, "0.0725", "2.18", [])], "5.00"),
     # Hand: 195.66, 195.67, 195.67 at 6.25% -> 12.23 x 3 = 36.69; 587.00 + 36.69 = 623.69.
-    ("623.69", [("199.00", 1, "0.0625", "12.23", ["3.34"]), ("199.00", 1, "0.0625", "12.23",
-               ["3.33"]), ("199.00", 1, "0.0625", "12.23", ["3.33"])], "0.00"),
+    (
+        "623.69",
+        [
+            ("199.00", 1, "0.0625", "12.23", ["3.34"]),
+            ("199.00", 1, "0.0625", "12.23", ["3.33"]),
+            ("199.00", 1, "0.0625", "12.23", ["3.33"]),
+        ],
+        "0.00",
+    ),
     # Hand: Shopify taxed 3.00 once (0.1875 -> 0.19): 3.19; Xero 0.06 x 3 = 0.18 -> +0.01 line.
-    ("3.19", [("1.00", 1, "0.0625", "0.06", []), ("1.00", 1, "0.0625", "0.06", []),
-              ("1.00", 1, "0.0625", "0.06", [])], "0.00"),
-]  # fmt: skip
+    (
+        "3.19",
+        [
+            ("1.00", 1, "0.0625", "0.06", []),
+            ("1.00", 1, "0.0625", "0.06", []),
+            ("1.00", 1, "0.0625", "0.06", []),
+        ],
+        "0.00",
+    ),
+]
 
 
-def _us_order(number: int, total: str, lines: list[tuple[str, int, str, str, list[str]]],
-              shipping: str) -> Order:  # fmt: skip
+def _us_order(
+    number: int, total: str, lines: list[tuple[str, int, str, str, list[str]]], shipping: str
+) -> Order:
     return parse_order(
         {
             "id": 9_000 + number,
@@ -188,14 +207,20 @@ def _us_order(number: int, total: str, lines: list[tuple[str, int, str, str, lis
             "customer": None,
             "total_price": total,
             "line_items": [
-                {"id": i, "variant_id": None, "name": f"Line {i}", "price": price,
-                 "quantity": qty, "tax_lines": [{"title": "State", "rate": rate, "price": t}],
-                 "discount_allocations": [{"amount": a} for a in discounts]}
+                {
+                    "id": i,
+                    "variant_id": None,
+                    "name": f"Line {i}",
+                    "price": price,
+                    "quantity": qty,
+                    "tax_lines": [{"title": "State", "rate": rate, "price": t}],
+                    "discount_allocations": [{"amount": a} for a in discounts],
+                }
                 for i, (price, qty, rate, t, discounts) in enumerate(lines)
             ],
             "shipping_lines": [{"title": "UPS", "price": shipping, "discounted_price": shipping}],
         }
-    )  # fmt: skip
+    )
 
 
 async def test_us_tax_exclusive_orders_total_what_shopify_charged() -> None:

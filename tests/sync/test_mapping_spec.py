@@ -129,8 +129,9 @@ def demo_items() -> tuple[list[dict[str, Any]], dict[int, str]]:
     for p in products:
         for v in p.variants:
             codes[v.id] = item_code_for(v, sku_counts=counts)
-            item = item_from_variant(p, v, code=codes[v.id], options=_options(),
-                                     sales_tax_type=None)  # fmt: skip
+            item = item_from_variant(
+                p, v, code=codes[v.id], options=_options(), sales_tax_type=None
+            )
             payloads.append(item.to_payload())
     return payloads, codes
 
@@ -187,14 +188,19 @@ def test_credit_note_payment_and_allocation_payloads_validate() -> None:
     note = XeroCreditNote(
         contact=XeroContactRef(contact_id=CONTACT_ID),
         line_items=[
-            XeroLineItem(description="Refund: Mug", quantity=Decimal(1),
-                         unit_amount=Decimal("12.00"), account_code="200", tax_type="OUTPUT2")
+            XeroLineItem(
+                description="Refund: Mug",
+                quantity=Decimal(1),
+                unit_amount=Decimal("12.00"),
+                account_code="200",
+                tax_type="OUTPUT2",
+            )
         ],
         date=date(2026, 3, 2),
         credit_note_number="SHOP-1001-R1",
         reference="#1001",
         currency_code="GBP",
-    )  # fmt: skip
+    )
     payment = XeroPayment(
         invoice=XeroDocumentRef(invoice_number="SHOP-1001"),
         account=XeroAccountRef(code="090"),

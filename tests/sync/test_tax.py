@@ -99,11 +99,14 @@ def test_inactive_and_expense_only_rates_are_ignored() -> None:
     """A DELETED 20% revenue rate and an expense-only one never match."""
     rates: list[dict[str, Any]] = [
         {"TaxType": "OLD", "Status": "DELETED", "CanApplyToRevenue": True, "EffectiveRate": 20},
-        {"TaxType": "INPUT2", "Status": "ACTIVE", "CanApplyToRevenue": False,
-         "EffectiveRate": 20.0},
-        {"TaxType": "TAX009", "Status": "ACTIVE", "CanApplyToRevenue": True,
-         "EffectiveRate": 20.0},
-    ]  # fmt: skip
+        {
+            "TaxType": "INPUT2",
+            "Status": "ACTIVE",
+            "CanApplyToRevenue": False,
+            "EffectiveRate": 20.0,
+        },
+        {"TaxType": "TAX009", "Status": "ACTIVE", "CanApplyToRevenue": True, "EffectiveRate": 20.0},
+    ]
     resolver = TaxResolver.from_xero(rates, {}, country="GB")
     assert resolver.for_lines([_line("VAT", "0.2")], taxable=True) == "TAX009"
     assert resolver.rate_for("TAX009") == Decimal("20.0")
@@ -134,10 +137,19 @@ def test_out_of_scope_type_can_sit_on_a_liability_account(country: str, expected
 def test_out_of_scope_falls_back_to_a_zero_rate_for_liabilities() -> None:
     """An org without NONE: any active 0% rate allowed on liabilities, else the zero type."""
     rates: list[dict[str, Any]] = [
-        {"TaxType": "ZEROREV", "Status": "ACTIVE", "EffectiveRate": 0, "CanApplyToRevenue": True,
-         "CanApplyToLiabilities": False},
-        {"TaxType": "TAX005", "Status": "ACTIVE", "EffectiveRate": 0,
-         "CanApplyToLiabilities": True},
-    ]  # fmt: skip
+        {
+            "TaxType": "ZEROREV",
+            "Status": "ACTIVE",
+            "EffectiveRate": 0,
+            "CanApplyToRevenue": True,
+            "CanApplyToLiabilities": False,
+        },
+        {
+            "TaxType": "TAX005",
+            "Status": "ACTIVE",
+            "EffectiveRate": 0,
+            "CanApplyToLiabilities": True,
+        },
+    ]
     assert TaxResolver.from_xero(rates, {}, country="FR").out_of_scope_type() == "TAX005"
     assert TaxResolver.from_xero(rates[:1], {}, country="FR").out_of_scope_type() == "ZEROREV"

@@ -250,9 +250,15 @@ def test_records_parse_xero_dates_and_numbers_and_ignore_extras() -> None:
 def test_contact_and_item_records() -> None:
     """The fields the engine reads back for linking and conflict checks."""
     contact = XeroContactRecord.model_validate(
-        {"ContactID": "c-1", "ContactNumber": "207119551", "Name": "Bob Norman",
-         "ContactStatus": "ACTIVE", "UpdatedDateUTC": "2026-03-01T10:00:00", "Addresses": []}
-    )  # fmt: skip
+        {
+            "ContactID": "c-1",
+            "ContactNumber": "207119551",
+            "Name": "Bob Norman",
+            "ContactStatus": "ACTIVE",
+            "UpdatedDateUTC": "2026-03-01T10:00:00",
+            "Addresses": [],
+        }
+    )
     assert contact.contact_number == "207119551"
     assert contact.updated_date_utc == datetime(2026, 3, 1, 10, tzinfo=UTC)
     item = XeroItemRecord.model_validate(
