@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from tests.seeds.conftest import NOW
 
 from shopxero.sandbox.seeds.demo import broken_records
@@ -170,11 +171,19 @@ def test_dates_spread_over_120_days_relative_to_now(demo: dict[str, Any]) -> Non
     assert numbers == sorted(numbers)
 
 
-def test_customers_exist_before_their_orders(demo: dict[str, Any]) -> None:
-    created = {c["id"]: datetime.fromisoformat(c["created_at"]) for c in _customers(demo)}
-    for order in _orders(demo):
+@pytest.mark.parametrize("seed_name", ["demo", "bench"])
+def test_customers_exist_before_their_orders(
+    seed_name: str, request: pytest.FixtureRequest
+) -> None:
+    seed = request.getfixturevalue(seed_name)
+    customers = {c["id"]: c for c in seed["shopify"]["customers"]}
+    for order in seed["shopify"]["orders"]:
+        processed = datetime.fromisoformat(order["processed_at"])
+        assert datetime.fromisoformat(order["updated_at"]) >= processed
         if order["customer"]:
-            assert created[order["customer"]["id"]] <= datetime.fromisoformat(order["processed_at"])
+            customer = customers[order["customer"]["id"]]
+            assert datetime.fromisoformat(customer["created_at"]) <= processed
+            assert datetime.fromisoformat(customer["updated_at"]) >= processed
 
 
 def test_broken_records_are_few_and_documented(demo: dict[str, Any]) -> None:

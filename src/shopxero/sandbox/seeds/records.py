@@ -288,15 +288,23 @@ def build_product(
 
 
 def link_orders(customers: list[dict[str, Any]], orders: list[dict[str, Any]]) -> None:
-    """Fill each customer's ``orders_count``, ``total_spent`` and last order from ``orders``."""
+    """Fill each customer's ``orders_count``, ``total_spent``, last order and ``updated_at``."""
     by_id = {c["id"]: c for c in customers}
-    for order in sorted(orders, key=lambda o: o["processed_at"]):
+    for order in sorted(orders, key=lambda o: _instant(o["processed_at"])):
         customer = order.get("customer")
-        if customer is None or customer["id"] not in by_id or order["test"]:
+        if customer is None or customer["id"] not in by_id:
             continue
         target = by_id[customer["id"]]
+        # Any order touches the customer (its updated_at moves on); test orders count no sale.
+        target["updated_at"] = max(target["updated_at"], order["processed_at"], key=_instant)
+        if order["test"]:
+            continue
         target["orders_count"] += 1
         spent = Decimal(target["total_spent"]) + Decimal(order["current_total_price"])
         target["total_spent"] = money(spent)
         target["last_order_id"] = order["id"]
         target["last_order_name"] = order["name"]
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value)
