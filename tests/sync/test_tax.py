@@ -153,3 +153,12 @@ def test_out_of_scope_falls_back_to_a_zero_rate_for_liabilities() -> None:
     ]
     assert TaxResolver.from_xero(rates, {}, country="FR").out_of_scope_type() == "TAX005"
     assert TaxResolver.from_xero(rates[:1], {}, country="FR").out_of_scope_type() == "ZEROREV"
+
+
+def test_float_noise_in_a_shopify_rate_still_matches() -> None:
+    """0.07250000000000001 (a float round trip) is 7.25%, Xero's 7.2500."""
+    line = _line("CA State Tax", "0.07250000000000001")
+    assert _resolver("US").for_lines([line], taxable=True) == "TAX001"
+    assert _resolver("US", {"CA State Tax@7.25": "TAX003"}).for_lines([line], taxable=True) == (
+        "TAX003"
+    )

@@ -63,8 +63,16 @@ def _rate_text(rate: Decimal) -> str:
     return "0" if rate.is_zero() else format(rate.normalize(), "f")
 
 
+# Xero keeps rates to 4 decimals of a percent (20.0000); a Shopify rate that went through a
+# float (0.07250000000000001) must still match 7.25.
+_PERCENT_PLACES = Decimal("0.0001")
+
+
 def _rate(t: TaxLine) -> Decimal:
-    return t.rate if t.rate is not None else Decimal(0)
+    """The line's rate as a fraction, tidied to what a percentage with 4 decimals can say."""
+    if t.rate is None:
+        return Decimal(0)
+    return (t.rate * _HUNDRED).quantize(_PERCENT_PLACES) / _HUNDRED
 
 
 def is_charged(t: TaxLine) -> bool:
