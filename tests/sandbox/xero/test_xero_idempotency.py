@@ -197,3 +197,18 @@ async def test_a_repeat_while_the_first_is_running_waits_for_its_answer() -> Non
     assert calls == 1
     assert a.body == b.body == b"first"
     assert (replayed_a, replayed_b) == (False, True)
+
+
+async def test_expired_answers_are_swept_so_memory_stays_bounded() -> None:
+    clock = SandboxClock()
+    store = IdempotencyStore(clock)
+
+    async def call() -> StoredResponse:
+        return StoredResponse(200, [], b"x" * 1000)
+
+    for n in range(50):
+        await store.run("app", f"key-{n}", "fp", call)
+    assert len(store) == 50
+    clock.advance(361)
+    await store.run("app", "one-more", "fp", call)
+    assert len(store) == 1

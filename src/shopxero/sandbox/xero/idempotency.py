@@ -76,6 +76,7 @@ class IdempotencyStore:
         self._ttl = ttl
         self._lock = threading.Lock()
         self._entries: dict[tuple[str, str], _Entry] = {}
+        self._last_sweep = clock.time()
 
     async def run(
         self,
@@ -97,6 +98,7 @@ class IdempotencyStore:
                     del self._entries[slot]
                     entry = None
                 if entry is None:
+                    self._sweep(now)
                     mine = _Entry(fingerprint, now)
                     self._entries[slot] = mine
                     break
@@ -121,6 +123,15 @@ class IdempotencyStore:
         mine.response = response
         mine.done.set()
         return response, False
+
+    def _sweep(self, now: float) -> None:
+        """Forget expired answers now and then, so a long bench run does not hoard them."""
+        if now - self._last_sweep < self._ttl / 4:
+            return
+        self._last_sweep = now
+        for slot, entry in list(self._entries.items()):
+            if entry.response is not None and now >= entry.created + self._ttl:
+                del self._entries[slot]
 
     def clear(self) -> None:
         with self._lock:
