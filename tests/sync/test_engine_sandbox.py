@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from shopxero.config import Settings
+from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.credentials import (
     SHOPIFY_ACCESS_TOKEN,
@@ -56,14 +57,27 @@ def _settings(shop_url: str, xero_url: str, data_dir: Path) -> Settings:
     )
 
 
-async def _sync(shop_url: str, xero_url: str, data_dir: Path) -> Any:
+async def _sync(
+    shop_url: str,
+    xero_url: str,
+    data_dir: Path,
+    *,
+    clock: SandboxClock | None = None,
+    only: list[str] | None = None,
+) -> Any:
     settings = _settings(shop_url, xero_url, data_dir)
     with StateStore.open(settings.state_db_path) as store:
-        async with build_clients(settings, call_sink=store_call_sink(store)) as clients:
+        async with build_clients(
+            settings, call_sink=store_call_sink(store), clock=clock
+        ) as clients:
             engine = SyncEngine(
-                store=store, shopify=clients.shopify, xero=clients.xero, settings=settings
+                store=store,
+                shopify=clients.shopify,
+                xero=clients.xero,
+                settings=settings,
+                now=clock.now if clock else None,
             )
-            report = await engine.run()
+            report = await engine.run(only=only)
             return report, store.errors.list_open()
 
 
@@ -178,3 +192,39 @@ async def test_xero_calls_grow_with_batches_of_50(tmp_path: Path) -> None:
     assert report.counts["customers"]["created"] == 300
     assert len(puts) == 6  # 300 contacts / 50 per request
     assert len(calls) <= 20, [(r["method"], r["path"]) for r in calls]
+
+
+async def test_lost_write_answers_never_duplicate(tmp_path: Path) -> None:
+    """Invariant 2 over real sockets: Xero commits the PUT, the answer is lost, every retry too.
+
+    The run queues the contacts as retryable with their intents open; the next run settles the
+    intents by ContactNumber and maps what was written, creating nothing twice.
+    """
+    clock = SandboxClock(speed=60)  # the client's retry backoff runs 60x faster
+    seed = load_seed("demo", now=clock.now())
+    shopify_app = create_shopify_app(
+        seed["shopify"], clock=clock, credentials=shopify_credentials()
+    )
+    xero_app = create_xero_app(seed["xero"], clock=clock, credentials=xero_credentials())
+    with serve_in_thread(shopify_app) as s, serve_in_thread(xero_app) as x:
+        fault = {"method": "PUT", "path": "/Contacts$", "kind": "drop_after_commit", "times": 100}
+        httpx.post(f"{x.url}/_sandbox/faults", json=fault).raise_for_status()
+        report, queued = await _sync(s.url, x.url, tmp_path, clock=clock, only=["customers"])
+        assert report.counts["customers"]["failed"] > 0
+        assert queued and all(q.entity == "customers" and q.retryable for q in queued)
+        with StateStore.open(tmp_path / "state.db") as store:
+            assert store.intents.open(), "the creates' intents stay open"
+        written = len(_state(x.url)["contacts"])
+        assert written > len(seed["xero"]["contacts"])  # the writes did happen
+
+        httpx.delete(f"{x.url}/_sandbox/faults").raise_for_status()
+        await _sync(s.url, x.url, tmp_path, clock=clock, only=["customers"])
+        contacts = _state(x.url)["contacts"]
+    assert len(contacts) == written  # nothing created twice
+    numbers = [c["ContactNumber"] for c in contacts if c.get("ContactNumber")]
+    assert len(numbers) == len(set(numbers))
+    for customer in seed["shopify"]["customers"]:
+        assert str(customer["id"]) in numbers
+    with StateStore.open(tmp_path / "state.db") as store:
+        assert store.intents.open() == []
+        assert store.errors.list_open("customers") == []

@@ -61,10 +61,11 @@ async def sync_products(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None
     options = mapping_options(ctx, org)
     mapped = {m.shopify_id: m for m in ctx.store.mappings.all("item")}
     counts = count_skus(products)
+    fetched = {str(v.id) for p in products for v in p.variants}
     for m in mapped.values():
-        key = sku_key(m.natural_key)
         # A code already held by a variant not in this fetch counts as one more holder.
-        if not any(str(v.id) == m.shopify_id for p in products for v in p.variants):
+        if m.shopify_id not in fetched:
+            key = sku_key(m.natural_key)
             counts[key] = counts.get(key, 0) + 1
     desireds: list[Desired] = []
     for product in sorted(products, key=lambda p: p.id):
