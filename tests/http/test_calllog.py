@@ -9,6 +9,7 @@ import pytest
 from shopxero.http.calllog import (
     MASK,
     ListSink,
+    redact_excerpt,
     redact_headers,
     redact_query,
     redact_text,
@@ -82,3 +83,18 @@ def test_list_sink_keeps_records_in_order() -> None:
     sink("a")  # type: ignore[arg-type]
     sink("b")  # type: ignore[arg-type]
     assert sink.records == ["a", "b"]
+
+
+def test_excerpts_of_huge_bodies_redact_what_they_keep() -> None:
+    jwt = "eyJ" + "a" * 1500 + ".eyJ" + "b" * 1500 + ".sig"
+    body = json.dumps(
+        {"orders": [{"note": "x" * 1900}, {"id_token": jwt}] + [{"n": i} for i in range(50000)]}
+    )
+    out = redact_excerpt(body, limit=2000)
+    assert len(out) < 2100
+    assert out.endswith(f"...[{len(body) - 2000} more chars]")
+    assert "eyJ" not in out and "aaaa" not in out  # the token straddling the cut is masked whole
+
+
+def test_excerpts_of_small_bodies_are_redacted_then_truncated() -> None:
+    assert redact_excerpt('{"access_token": "abc12345"}') == '{"access_token": "***"}'

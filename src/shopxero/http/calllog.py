@@ -23,6 +23,7 @@ __all__ = [
     "CallSink",
     "ListSink",
     "mask_values",
+    "redact_excerpt",
     "redact_headers",
     "redact_query",
     "redact_text",
@@ -183,6 +184,20 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     for pattern, replacement in _TEXT_PATTERNS:
         result = pattern.sub(replacement, result)
     return _mask_known(result, secrets)
+
+
+# Redacting a 1 MB page of orders to keep 2,000 characters of it would parse and re-dump the
+# whole body on every call. Past this margin beyond the limit only the head is redacted: long
+# enough that a secret starting inside the kept part (a JWT is ~1-2k chars) is masked whole.
+_EXCERPT_MARGIN = 8000
+
+
+def redact_excerpt(text: str, secrets: Iterable[str] = (), limit: int = BODY_LIMIT) -> str:
+    """``redact_text`` then ``truncate``, without redacting what the cut throws away."""
+    if len(text) <= limit + _EXCERPT_MARGIN:
+        return truncate(redact_text(text, secrets), limit)
+    head = redact_text(text[: limit + _EXCERPT_MARGIN], secrets)
+    return f"{head[:limit]}...[{len(text) - limit} more chars]"
 
 
 def redact_headers(

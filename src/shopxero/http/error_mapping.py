@@ -26,7 +26,7 @@ from shopxero.errors import (
     UnavailableError,
     ValidationError,
 )
-from shopxero.http.calllog import redact_text, truncate
+from shopxero.http.calllog import redact_excerpt, redact_text, truncate
 
 __all__ = [
     "EXCERPT_LIMIT",
@@ -154,7 +154,7 @@ def error_from_response(
         text = response.text
     except (httpx.HTTPError, UnicodeDecodeError, LookupError):
         text = ""
-    safe_text = redact_text(text, secrets)
+    safe_text = redact_excerpt(text, secrets, limit=EXCERPT_LIMIT)
     body = _parse_json(text)
     messages = [redact_text(m, secrets) for m in validation_messages(body)]
     common: dict[str, Any] = {
@@ -163,7 +163,7 @@ def error_from_response(
         "path": path,
         "status": status,
         "request_id": request_id_of(response.headers),
-        "body_excerpt": truncate(safe_text, EXCERPT_LIMIT),
+        "body_excerpt": safe_text,
     }
     message = _summary(status, messages, safe_text, response.reason_phrase)
     if status == 429:

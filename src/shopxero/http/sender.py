@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import httpx
 
 from shopxero.errors import ApiAuthError, ApiError, RateLimitedError
-from shopxero.http.calllog import CallRecord, CallSink, redact_query, redact_text, truncate
+from shopxero.http.calllog import CallRecord, CallSink, redact_excerpt, redact_query
 from shopxero.http.clock import Clock, SystemClock
 from shopxero.http.error_mapping import error_from_exception, error_from_response, request_id_of
 from shopxero.http.retry import RetryHook, RetryPolicy, call_with_retries
@@ -213,8 +213,8 @@ class Sender:
             attempt=number,
             request_id=request_id_of(response.headers) if response is not None else None,
             rate_limit=rate_limit,
-            request_body=truncate(redact_text(request_body, secrets)) if request_body else None,
-            response_body=truncate(redact_text(response_body, secrets)) if response_body else None,
+            request_body=redact_excerpt(request_body, secrets) if request_body else None,
+            response_body=redact_excerpt(response_body, secrets) if response_body else None,
             error=f"{type(error).__name__}: {error.message}" if error is not None else None,
         )
         try:
