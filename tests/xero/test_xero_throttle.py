@@ -139,3 +139,28 @@ async def test_concurrency_limit_respected_against_the_simulator() -> None:
             await asyncio.gather(*(client.get_organisation() for _ in range(15)))
     assert [r.status for r in sink.records].count(200) == 15
     assert all(r.status == 200 for r in sink.records)
+
+
+async def test_day_budget_read_from_xero_stops_the_run_with_calls_in_reserve() -> None:
+    """Starter tier (facts §2: 1,000 a day) shrunk: the header, not a constant, sets the budget."""
+    clock = SandboxClock(speed=60)
+    sandbox = platform_sandbox(clock, day_limit=30)
+    sink = ListSink()
+    with serve_in_thread(sandbox) as server:
+        tokens = ClientCredentialsTokens(CC_CLIENT_ID, CC_CLIENT_SECRET, server.url, clock)
+        async with XeroClient(
+            api_base_url=f"{server.url}/api.xro/2.0",
+            tokens=tokens,
+            tenant_id=None,
+            clock=clock,
+            call_sink=sink,
+            throttle=XeroThrottle(clock=clock, day_reserve=20),
+        ) as client:
+            done = 0
+            with pytest.raises(QuotaExhaustedError) as info:
+                for _ in range(30):
+                    await client.get_organisation()
+                    done += 1
+    assert done == 10  # 30 a day, 20 kept back
+    assert all(r.status == 200 for r in sink.records)
+    assert info.value.resume_at is not None and info.value.resume_at > clock.now()
