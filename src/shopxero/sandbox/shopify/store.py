@@ -9,6 +9,7 @@ in place, so a reader holding a snapshot list is never surprised by a concurrent
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from datetime import datetime
 from typing import Any
@@ -25,15 +26,12 @@ GRAPHQL_TYPES = {"customers": "Customer", "products": "Product", "orders": "Orde
 
 
 def _index(kind: str, records: Any) -> dict[int, Record]:
+    """Records by id; ``records`` is a private copy already (decoded from the seed's JSON)."""
     if records is None:
         return {}
     if not isinstance(records, list):
         raise ValueError(f"{kind}: expected a list of records, got {type(records).__name__}")
-    out: dict[int, Record] = {}
-    for position, record in enumerate(records):
-        record_id = _record_id(kind, position, record)
-        out[record_id] = copy.deepcopy(record)
-    return out
+    return {_record_id(kind, i, record): record for i, record in enumerate(records)}
 
 
 def _record_id(kind: str, position: int, record: Any) -> int:
@@ -51,7 +49,12 @@ class ShopStore:
     def __init__(self, seed: dict[str, Any], clock: SandboxClock) -> None:
         if not isinstance(seed, dict):
             raise ValueError("the Shopify seed must be an object")
-        self._seed = copy.deepcopy(seed)
+        # The seed is kept as JSON text: decoding it is a fast private copy for every reset (a
+        # bench seed's deepcopy takes seconds), and it proves the seed is plain REST JSON.
+        try:
+            self._seed_json = json.dumps(seed)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"the Shopify seed must be plain JSON (REST shapes): {exc}") from None
         self.clock = clock
         self._lock = threading.Lock()
         self.shop: Record = {}
@@ -59,10 +62,10 @@ class ShopStore:
         self.reset()
 
     def reset(self) -> None:
-        seed = self._seed
+        seed = json.loads(self._seed_json)
         records = {kind: _index(kind, seed.get(kind)) for kind in RESOURCES}
         with self._lock:
-            self.shop = copy.deepcopy(seed.get("shop") or {})
+            self.shop = seed.get("shop") or {}
             self._records = records
 
     # -- reading -----------------------------------------------------------------------------
@@ -79,12 +82,13 @@ class ShopStore:
 
     def state(self) -> dict[str, Any]:
         with self._lock:
-            return copy.deepcopy(
-                {
-                    "shop": self.shop,
-                    **{kind: [t[k] for k in sorted(t)] for kind, t in self._records.items()},
-                }
-            )
+            snapshot = {
+                "shop": self.shop,
+                **{kind: [t[k] for k in sorted(t)] for kind, t in self._records.items()},
+            }
+            text = json.dumps(snapshot)
+        state: dict[str, Any] = json.loads(text)  # a copy the caller may change freely
+        return state
 
     # -- time in the shop's own offset --------------------------------------------------------
 
