@@ -122,6 +122,7 @@ async def test_records_changed_in_shopify_are_updated_exactly(
     await _sync(shop_url, xero_url, tmp_path)
     customer = dict(seed["shopify"]["customers"][2])
     customer["last_name"] = "Changed-Surname"
+    customer["email"] = None  # removed in Shopify: blanked in Xero too
     httpx.post(f"{shop_url}/_sandbox/records", json={"customers": [customer]}).raise_for_status()
     before = len(_requests(xero_url))
     report, _ = await _sync(shop_url, xero_url, tmp_path)
@@ -136,6 +137,7 @@ async def test_records_changed_in_shopify_are_updated_exactly(
         c for c in _state(xero_url)["contacts"] if c.get("ContactNumber") == str(customer["id"])
     )
     assert contact["LastName"] == "Changed-Surname"
+    assert not contact.get("EmailAddress")
 
 
 async def test_deleting_state_db_creates_no_duplicate(

@@ -93,6 +93,11 @@ def _payload(change: PlannedChange) -> dict[str, Any]:
     payload = dict(change.desired.payload)
     if change.action is Action.UPDATE and change.xero_id:
         payload[ID_FIELDS[change.desired.entity]] = change.xero_id
+        # Xero keeps fields an update omits (facts §6.1 "omitted elements are preserved"), so a
+        # text field we sent before and no longer have (a surname removed in Shopify) is blanked.
+        for key, (old, new) in change.diff.items():
+            if new is None and isinstance(old, str) and old:
+                payload[key] = ""
     return payload
 
 
