@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from tests.sandbox.shopify.helpers import (
@@ -166,3 +168,16 @@ def test_seed_is_copied_not_shared() -> None:
     app.upsert_records({"customers": [{"id": 1, "note": "n"}]})
     assert app.state()["customers"][0]["email"] != "changed@x.com"
     assert seed["customers"][0].get("note") != "n"
+
+
+@pytest.mark.parametrize(
+    ("seed_change", "fragment"),
+    [
+        ({"customers": [{"id": 1, "total_spent": Decimal("1.00")}]}, "plain JSON"),
+        ({"products": [{"title": "no id"}]}, "products[0].id"),
+        ({"orders": {"1": {}}}, "orders: expected a list"),
+    ],
+)
+def test_a_bad_seed_is_refused_naming_the_record(seed_change: dict, fragment: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        build_sandbox({**make_seed(), **seed_change})
