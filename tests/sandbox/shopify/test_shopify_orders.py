@@ -174,6 +174,8 @@ async def test_sixty_day_window_moves_with_the_sandbox_clock() -> None:
         ("limit=0", "limit"),
         ("limit=ten", "limit"),
         ("status=archived", "status"),
+        ("status=open,closed", "status"),
+        ("financial_status=paid,refunded", "financial_status"),
         ("financial_status=owed", "financial_status"),
         ("fulfillment_status=lost", "fulfillment_status"),
         ("created_at_min=yesterday", "created_at_min"),

@@ -180,11 +180,12 @@ def _int_list(param: str, raw: str) -> list[int]:
         raise QueryError(param, "must be a comma-separated list of integer ids") from None
 
 
-def _choices(param: str, raw: str, allowed: tuple[str, ...]) -> list[str]:
-    values = [v.strip() for v in raw.split(",") if v.strip()]
-    bad = [v for v in values if v not in allowed]
-    if bad or not values:
-        raise QueryError(param, f"must be one of {', '.join(allowed)}")
+def _choices(param: str, raw: str, allowed: tuple[str, ...], *, many: bool = False) -> list[str]:
+    """Check an enumerated filter; only product ``status`` takes a comma-separated list."""
+    values = [v.strip() for v in raw.split(",")] if many else [raw]
+    if not values or any(v not in allowed for v in values):
+        listed = ", ".join(allowed)
+        raise QueryError(param, f"must be {'a list of ' if many else ''}one of {listed}")
     return values
 
 
@@ -199,7 +200,7 @@ def validate_filters(kind: str, params: Mapping[str, str], zone: ZoneInfo) -> di
         elif name == "status" and kind == "orders":
             _choices(name, raw, ORDER_STATUSES)
         elif name == "status":
-            _choices(name, raw, PRODUCT_STATUSES)
+            _choices(name, raw, PRODUCT_STATUSES, many=True)
         elif name == "financial_status":
             _choices(name, raw, FINANCIAL_STATUSES)
         elif name == "fulfillment_status":
@@ -240,34 +241,29 @@ def _order_status(order: Record, wanted: str) -> bool:
     return True  # any: "any status, including archived"
 
 
-def _financial(order: Record, wanted: list[str]) -> bool:
+def _financial(order: Record, wanted: str) -> bool:
     status = order.get("financial_status")
-    for value in wanted:
-        if value == "any" or value == status:
-            return True
+    if wanted == "unpaid":
         # Shopify's REST reference: "unpaid: Show authorized and partially paid orders."
         # (pending is its own value and is not included).
-        if value == "unpaid" and status in ("authorized", "partially_paid"):
-            return True
-    return False
+        return status in ("authorized", "partially_paid")
+    return wanted in ("any", status)
 
 
-def _fulfillment(order: Record, wanted: list[str]) -> bool:
-    status = order.get("fulfillment_status")
-    for value in wanted:
-        if value == "any":
-            return True
-        # Shopify's REST reference: shipped = fulfilled; partial; unshipped = null;
-        # unfulfilled = null or partial.
-        if value == "shipped" and status == "fulfilled":
-            return True
-        if value == "partial" and status == "partial":
-            return True
-        if value == "unshipped" and status is None:
-            return True
-        if value == "unfulfilled" and status in (None, "partial"):
-            return True
-    return False
+# Shopify's REST reference: shipped = fulfilled; partial; unshipped = null;
+# unfulfilled = null or partial.
+_FULFILLMENT_MEANS: dict[str, tuple[str | None, ...]] = {
+    "shipped": ("fulfilled",),
+    "partial": ("partial",),
+    "unshipped": (None,),
+    "unfulfilled": (None, "partial"),
+}
+
+
+def _fulfillment(order: Record, wanted: str) -> bool:
+    if wanted == "any":
+        return True
+    return order.get("fulfillment_status") in _FULFILLMENT_MEANS[wanted]
 
 
 def _text_eq(record: Record, field: str, raw: str) -> bool:
@@ -295,9 +291,9 @@ def _passes(kind: str, record: Record, name: str, raw: str, zone: ZoneInfo) -> b
     if name == "attribution_app_id":
         return record.get("app_id") in _int_list(name, raw)
     if kind == "orders" and name == "financial_status":
-        return _financial(record, raw.split(","))
+        return _financial(record, raw)
     if kind == "orders" and name == "fulfillment_status":
-        return _fulfillment(record, raw.split(","))
+        return _fulfillment(record, raw)
     if kind == "orders" and name == "name":
         return str(record.get("name", "")).lstrip("#") == raw.strip().lstrip("#")
     if kind == "products" and name == "status":
