@@ -87,9 +87,13 @@ def test_missing_file_is_none_and_damaged_file_is_a_clear_error(tmp_path: Path) 
     path = tmp_path / "xero-token.json"
     assert load_token_file(path) is None
     path.write_text('{"access_token": "AT-secret-1"}')
-    with pytest.raises(AuthError, match="damaged") as info:
+    with pytest.raises(AuthError, match="field expires_at") as info:
         load_token_file(path)
     assert "AT-secret-1" not in str(info.value)
+    path.write_text('{"access_token": "AT-secret-1", "expires_at": "AT-secret-2"}')
+    with pytest.raises(AuthError, match="field expires_at") as info:
+        load_token_file(path)
+    assert "AT-secret-2" not in f"{info.value} {info.value.__context__}"
 
 
 def test_repr_never_shows_tokens() -> None:

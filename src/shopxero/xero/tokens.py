@@ -96,23 +96,34 @@ class XeroTokenSet:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], *, source: Path) -> XeroTokenSet:
+        field_name = "access_token"
+        damaged = False
         try:
-            return cls(
-                access_token=str(data["access_token"]),
-                refresh_token=data.get("refresh_token"),
-                expires_at=_aware(data["expires_at"]),
-                scopes=tuple(data.get("scopes") or ()),
-                refreshed_at=_aware(data["refreshed_at"]),
-                tenant_id=data.get("tenant_id"),
-                tenant_name=data.get("tenant_name"),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            # Name the field, never the values: they are secrets.
+            access = str(data[field_name])
+            field_name = "expires_at"
+            expires_at = _aware(data[field_name])
+            field_name = "refreshed_at"
+            refreshed_at = _aware(data[field_name])
+            field_name = "scopes"
+            scopes = tuple(str(s) for s in data.get(field_name) or ())
+        except (KeyError, TypeError, ValueError):
+            damaged = True
+        if damaged:
+            # Raised outside the except block so no chained error can quote a value (they are
+            # secrets); only the field is named.
             raise AuthError(
-                f"the Xero token file {source} is damaged ({type(exc).__name__}: missing or bad "
-                f"field {exc.args[0] if isinstance(exc, KeyError) else ''}); "
-                "re-run `shopxero auth xero`"
-            ) from None
+                f"the Xero token file {source} is damaged (field {field_name} is missing or "
+                "invalid); re-run `shopxero auth xero`"
+            )
+        return cls(
+            access_token=access,
+            refresh_token=data.get("refresh_token"),
+            expires_at=expires_at,
+            scopes=scopes,
+            refreshed_at=refreshed_at,
+            tenant_id=data.get("tenant_id"),
+            tenant_name=data.get("tenant_name"),
+        )
 
 
 def _aware(text: str) -> datetime:
