@@ -181,6 +181,7 @@ async def test_sixty_day_window_moves_with_the_sandbox_clock() -> None:
         ("created_at_min=yesterday", "created_at_min"),
         ("ids=1,two", "ids"),
         ("since_id=x", "since_id"),
+        ("since_id=1,2", "since_id"),
         ("order=total_price%20asc", "order"),
     ],
 )

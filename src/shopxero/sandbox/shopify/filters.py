@@ -16,7 +16,6 @@ __all__ = [
     "DEFAULT_LIMIT",
     "MAX_LIMIT",
     "QueryError",
-    "filter_names",
     "matches",
     "parse_fields",
     "parse_limit",
@@ -106,10 +105,6 @@ class QueryError(ValueError):
         return {"errors": {self.param: [self.message]}}
 
 
-def filter_names(kind: str) -> tuple[str, ...]:
-    return _FILTERS[kind]
-
-
 def parse_limit(params: Mapping[str, str]) -> int:
     """``limit`` 1..250, default 50.
 
@@ -180,6 +175,13 @@ def _int_list(param: str, raw: str) -> list[int]:
         raise QueryError(param, "must be a comma-separated list of integer ids") from None
 
 
+def _single_int(param: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise QueryError(param, "must be an integer id") from None
+
+
 def _choices(param: str, raw: str, allowed: tuple[str, ...], *, many: bool = False) -> list[str]:
     """Check an enumerated filter; only product ``status`` takes a comma-separated list."""
     values = [v.strip() for v in raw.split(",")] if many else [raw]
@@ -195,8 +197,10 @@ def validate_filters(kind: str, params: Mapping[str, str], zone: ZoneInfo) -> di
     for name, raw in found.items():
         if name in _DATE_FILTERS:
             _parse_query_time(name, raw, zone)
-        elif name in ("ids", "since_id", "attribution_app_id"):
+        elif name in ("ids", "attribution_app_id"):
             _int_list(name, raw)
+        elif name == "since_id":
+            _single_int(name, raw)
         elif name == "status" and kind == "orders":
             _choices(name, raw, ORDER_STATUSES)
         elif name == "status":
@@ -287,7 +291,7 @@ def _passes(kind: str, record: Record, name: str, raw: str, zone: ZoneInfo) -> b
     if name == "ids":
         return record.get("id") in _int_list(name, raw)
     if name == "since_id":
-        return int(record.get("id", 0)) > _int_list(name, raw)[0]
+        return int(record.get("id", 0)) > _single_int(name, raw)
     if name == "attribution_app_id":
         return record.get("app_id") in _int_list(name, raw)
     if kind == "orders" and name == "financial_status":
