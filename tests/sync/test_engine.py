@@ -540,3 +540,25 @@ async def test_dry_run_shows_the_diff_of_an_update(world: Any, seed: dict[str, A
     (change,) = report.plan["customers"]
     assert change.action == "update"
     assert any("Diffed" in str(new) for _old, new in change.diff.values())
+
+
+async def test_cursor_is_capped_at_the_run_start_and_lookback_refetches(
+    world: Any, seed: dict[str, Any]
+) -> None:
+    shop, xero, settings = world
+    future = NOW + timedelta(days=1)
+    shop.touch("customers", seed["shopify"]["customers"][0]["id"], future)
+    await _run(shop, xero, settings, only=["customers"])
+    with StateStore.open(settings.state_db_path) as store:
+        assert store.cursors.get("customers") == NOW  # not the record's future updated_at
+    # The next run asks Shopify for records since cursor - lookback (10 minutes by default).
+    seen: list[datetime | None] = []
+    original = shop.iter_customers
+
+    def spy(*, updated_at_min: datetime | None = None) -> Any:
+        seen.append(updated_at_min)
+        return original(updated_at_min=updated_at_min)
+
+    shop.iter_customers = spy  # type: ignore[method-assign]
+    await _run(shop, xero, settings, now=NOW + timedelta(hours=1), only=["customers"])
+    assert seen == [NOW - timedelta(minutes=10)]
