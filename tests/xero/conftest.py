@@ -117,7 +117,7 @@ CC_CLIENT_ID = "TESTCCCLIENTF"
 CC_CLIENT_SECRET = "test-cc-secret-F-0123456789"
 
 
-def test_credentials() -> Any:
+def test_credentials(*, broad_scopes_allowed: bool = False) -> Any:
     from shopxero.sandbox.xero.credentials import XeroClientCredentials
 
     return XeroClientCredentials(
@@ -125,6 +125,7 @@ def test_credentials() -> Any:
         client_secret=WEB_CLIENT_SECRET,
         cc_client_id=CC_CLIENT_ID,
         cc_client_secret=CC_CLIENT_SECRET,
+        broad_scopes_allowed=broad_scopes_allowed,
     )
 
 
@@ -143,7 +144,7 @@ class _Org:
         return None
 
 
-def platform_sandbox(clock: Any, **limits: Any) -> Any:
+def platform_sandbox(clock: Any, *, old_app: bool = False, **limits: Any) -> Any:
     """The real Xero platform (identity, bearer/tenant checks, rate limits) around one route,
     ``GET /Organisation``: enough for token and pacing tests, independent of the resources."""
     from starlette.responses import JSONResponse
@@ -157,7 +158,8 @@ def platform_sandbox(clock: Any, **limits: Any) -> Any:
         return JSONResponse({"Organisations": [{"Name": "Platform Test Ltd"}]})
 
     router = Router(routes=[Route("/Organisation", organisation, methods=["GET"])])
-    return XeroSandbox(org, router, clock=clock, credentials=test_credentials(), **limits)
+    credentials = test_credentials(broad_scopes_allowed=old_app)
+    return XeroSandbox(org, router, clock=clock, credentials=credentials, **limits)
 
 
 def token_file_from(body: dict[str, Any], path: Path, clock: Any, **changes: Any) -> Any:

@@ -168,3 +168,26 @@ def test_bad_client_secret_exits_2_with_one_line(
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert "invalid_client" in err and "wrong-secret-0000" not in err
+
+
+def test_broad_scopes_by_option_for_an_app_created_before_march_2026(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _register_commands()
+    sandbox = platform_sandbox(SandboxClock(), old_app=True)
+    with serve_in_thread(sandbox) as server:
+        env = env_file(tmp_path, server.url)
+        opened = scripted_browser(monkeypatch)
+        result = run(tmp_path, env, "auth", "xero", "--scopes", "broad")
+    assert result.exit_code == 0, result.output
+    assert "accounting.transactions" in opened[0]  # facts §1.4: broad set
+    saved = load_token_file(tmp_path / "data" / "xero-token.json")
+    assert saved is not None and "accounting.transactions" in saved.scopes
+
+
+def test_an_unknown_scope_set_is_a_config_error(tmp_path: Path) -> None:
+    _register_commands()
+    env = env_file(tmp_path, "http://127.0.0.1:9")
+    with pytest.raises(SystemExit) as info:
+        main(["--env-file", str(env), "auth", "xero", "--scopes", "everything"])
+    assert info.value.code == 2

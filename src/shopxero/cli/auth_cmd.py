@@ -62,6 +62,12 @@ def auth_xero(
     revoke: bool = typer.Option(
         False, "--revoke", help="Revoke shopxero's Xero access and delete the token file."
     ),
+    scopes: str | None = typer.Option(
+        None,
+        "--scopes",
+        help="'granular' (apps created since March 2026) or 'broad' (older apps) "
+        "[SHOPXERO_XERO_SCOPES].",
+    ),
 ) -> None:
     """Connect shopxero to a Xero organisation (OAuth2 consent, or check a Custom Connection)."""
     from typing import Any
@@ -70,7 +76,7 @@ def auth_xero(
 
     from shopxero.cli.auth_xero import connect_xero, revoke_xero
 
-    settings = ctx.obj.settings()
+    settings = ctx.obj.settings(**({"xero_scopes": scopes} if scopes else {}))
     if revoke:
         if revoke_xero(settings):
             typer.echo("Xero access revoked; the token file is deleted.")
