@@ -45,6 +45,8 @@ def _describe(running: RunningSandboxes, seed: str, env_file: Path | None) -> No
     )
     console.print(f"[bold]Xero sandbox[/bold]    {running.xero_url}  (tenant {running.tenant_id})")
     console.print(f"Seed: {seed}")
+    # These are the sandboxes' fixed, public, fake credentials (seeds.credentials), valid only
+    # against these local simulators; printing them is what makes the examples copy-pasteable.
     token = credentials.SHOPIFY_ACCESS_TOKEN
     console.print("\nTry:")
     console.print(
