@@ -77,11 +77,11 @@ def test_errors_retry_by_id_after_a_fix(sandboxes: RunningSandboxes, tmp_path: P
     assert again["id"] == entry["id"] and again["attempts"] == 2
 
 
-def test_unreachable_xero_exits_2_with_one_line(
+def test_rejected_xero_credentials_exit_2_with_one_line(
     sandboxes: RunningSandboxes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SHOPXERO_XERO_IDENTITY_BASE_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("SHOPXERO_HTTP_TIMEOUT_SECONDS", "2")
-    code, out = _invoke(["--data-dir", str(tmp_path), "sync", "--only", "customers"])
+    monkeypatch.setenv("SHOPXERO_XERO_CLIENT_SECRET", "wrong-secret-value-123")
+    code, out = _invoke(["--data-dir", str(tmp_path), "sync", "--only", "customers", "--json"])
     assert code == 2, out
-    assert "error:" in out
+    assert out.startswith("error:") and len(out.strip().splitlines()) == 1
+    assert "wrong-secret-value-123" not in out

@@ -148,7 +148,7 @@ def _run_sync_locked(
 
 
 def _warn(message: str) -> None:
-    err_console.print(f"warning: {message}", markup=False, highlight=False)
+    err_console.print(f"warning: {message}", markup=False, highlight=False, soft_wrap=True)
 
 
 def print_report(report: RunReport, *, title: str = "shopxero sync") -> None:
@@ -182,10 +182,12 @@ def _guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
     except (ConfigError, AuthError, ApiAuthError, StoreError) as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_UNABLE) from None
     except (TransientApiError, ApiError) as exc:
-        err_console.print(f"error: could not reach the API: {exc}", markup=False)
+        err_console.print(
+            f"error: could not reach the API: {exc}", markup=False, highlight=False, soft_wrap=True
+        )
         raise typer.Exit(EXIT_UNABLE) from None
 
 
