@@ -142,3 +142,66 @@ async def test_invoice_contact_by_contact_number(api: Any) -> None:
     assert api.errors(unknown) == [
         "The contact with ID 00000000-0000-0000-0000-000000000005 could not be found."
     ]
+
+
+async def test_email_addresses_must_be_plain_ascii(api: Any) -> None:
+    # The demo seed's "jürgen.müller@example.de": Xero does not take umlauts (facts §6.1).
+    response = await api.put(
+        "/Contacts",
+        "Contacts",
+        {"Name": "Jürgen Müller", "EmailAddress": "jürgen.müller@example.de"},
+        {"Name": "No At", "EmailAddress": "nobody.example.com"},
+        {"Name": "Fine", "EmailAddress": "o'neil+shop@example.co.uk"},
+        summarizeErrors="false",
+    )
+    statuses = [c["StatusAttributeString"] for c in response.json()["Contacts"]]
+    assert statuses == ["ERROR", "ERROR", "OK"]
+    assert response.json()["Contacts"][0]["ValidationErrors"] == [
+        {"Message": "Email address must be valid."}
+    ]
+
+
+async def test_foreign_currency_needs_the_currency_enabled(clock: Any) -> None:
+    import httpx
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    from shopxero.sandbox.seeds.xero_defaults import (
+        default_accounts,
+        default_organisation,
+        default_tax_rates,
+    )
+    from shopxero.sandbox.xero.accounting import accounting_router
+
+    async def euro_invoice(seed: dict[str, Any]) -> httpx.Response:
+        org = XeroOrg(seed, clock=clock)
+        app = Starlette(routes=[Mount("/x", app=accounting_router(lambda _r: org))])
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t/x"
+        ) as client:
+            contact = (await client.put("/Contacts", json={"Name": "Eu"})).json()
+            contact_id = contact["Contacts"][0]["ContactID"]
+            return await client.put(
+                "/Invoices",
+                json={
+                    "Type": "ACCREC",
+                    "Contact": {"ContactID": contact_id},
+                    "CurrencyCode": "EUR",
+                    "CurrencyRate": "1.1612",
+                    "LineItems": [LINE],
+                },
+            )
+
+    seed = {
+        "organisation": default_organisation("UK"),
+        "accounts": default_accounts("UK"),
+        "tax_rates": default_tax_rates("UK"),
+    }
+    refused = await euro_invoice(seed)
+    assert refused.status_code == 400
+    assert refused.json()["Elements"][0]["ValidationErrors"] == [
+        {"Message": "Organisation is not subscribed to currency EUR"}
+    ]
+    accepted = await euro_invoice({**seed, "currencies": [{"Code": "EUR"}]})
+    invoice = accepted.json()["Invoices"][0]
+    assert (invoice["CurrencyCode"], invoice["CurrencyRate"]) == ("EUR", 1.1612)

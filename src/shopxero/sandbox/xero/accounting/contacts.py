@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,6 +55,9 @@ _STRUCTURED = (
     "PurchasesTrackingCategories",
 )
 _STATUSES = ("ACTIVE", "ARCHIVED", "GDPRREQUEST")
+# An RFC 5322 dot-atom local part and a DNS domain, ASCII only.
+_ATOM = r"[!#-'*+\-/-9=?A-Z^-~]+"
+_EMAIL = re.compile(rf"^{_ATOM}(\.{_ATOM})*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _ADDRESS_LIMITS = {
     "AddressLine1": 500,
     "AddressLine2": 500,
@@ -132,6 +136,10 @@ def save_contact(
                 check_length(text, key if key != "Name" else "Contact name", limit, errors)
             values[key] = text
     _check_nested(element, errors)
+    email = values.get("EmailAddress")
+    if email and not _EMAIL.match(email):
+        # "umlauts not supported" (spec Contact.EmailAddress, facts §6.1): ASCII addresses only.
+        errors.append("Email address must be valid.")
     status = element.get("ContactStatus")
     if status is not None and status not in _STATUSES:
         errors.append(f"ContactStatus '{status}' is not valid.")

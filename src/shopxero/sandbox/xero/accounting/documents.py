@@ -282,6 +282,9 @@ def save_document(
     )
     if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()):
         errors.append(f"CurrencyCode '{currency}' is not a valid currency code.")
+    elif currency not in org.currencies:
+        # Only the base currency and those the organisation added (GET /Currencies) are usable.
+        errors.append(f"Organisation is not subscribed to currency {currency}")
     if "CurrencyRate" in element:
         values["CurrencyRate"] = optional_decimal(element, "CurrencyRate", errors)
 

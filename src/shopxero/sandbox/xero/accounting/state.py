@@ -45,8 +45,10 @@ class XeroOrg:
 
     ``seed`` is the "xero" part of a seed: ``{"organisation": {...}, "accounts": [...],
     "tax_rates": [...], "contacts": [...], "items": [...]}`` in Xero's JSON shapes; missing IDs
-    are generated. Every read and write of the records happens under ``lock`` (the app may be
-    served by uvicorn in a thread while a test reads ``state()``).
+    are generated. An optional ``"currencies": [{"Code": "EUR"}]`` (GET /Currencies' shape)
+    enables foreign currencies besides the organisation's BaseCurrency. Every read and write of
+    the records happens under ``lock`` (the app may be served by uvicorn in a thread while a
+    test reads ``state()``).
     """
 
     def __init__(self, seed: dict[str, Any], *, clock: SandboxClock) -> None:
@@ -125,6 +127,12 @@ class XeroOrg:
     @property
     def base_currency(self) -> str:
         return str(self.organisation.get("BaseCurrency") or "USD")
+
+    @property
+    def currencies(self) -> set[str]:
+        """The base currency plus the seed's ``currencies`` (Xero's ``[{"Code": "EUR"}]``)."""
+        extra = self._seed.get("currencies") or []
+        return {self.base_currency} | {str(c.get("Code")) for c in extra if isinstance(c, dict)}
 
     def account_by_code(self, code: str) -> dict[str, Any] | None:
         for account in self.accounts:
