@@ -3,6 +3,7 @@ summaryOnly, and Xero's trimmed unpaged invoice list [xero-api-facts §5.1-§5.4
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 
@@ -137,3 +138,17 @@ async def test_summary_only_invoices_drop_payments_and_lines(api: Any) -> None:
     (invoice,) = summary["Invoices"]
     assert "Payments" not in invoice and "LineItems" not in invoice
     assert "HasAttachments" not in invoice and invoice["Total"] == 12.0
+
+
+async def test_if_modified_since_includes_changes_later_in_the_same_second(
+    api: Any, org: XeroOrg
+) -> None:
+    first = await api.contact("Same Second")
+    org.contacts[first]["UpdatedDateUTC"] = datetime(2026, 11, 26, 10, 0, 0, 500000, tzinfo=UTC)
+
+    async def listed(header: str) -> list[str]:
+        response = await api.client.get("/Contacts", headers={"If-Modified-Since": header})
+        return [c["ContactID"] for c in response.json()["Contacts"]]
+
+    assert await listed("2026-11-26T10:00:00") == [first]  # 10:00:00.5 is after 10:00:00
+    assert await listed("2026-11-26T10:00:01") == []

@@ -85,9 +85,9 @@ def modified_since(headers: Headers) -> datetime | None:
 def updated_after(records: list[Record], since: datetime | None) -> list[Record]:
     if since is None:
         return records
-    # Accurate to the second [facts §5.1]: compare whole seconds.
-    cutoff = since.replace(microsecond=0)
-    return [r for r in records if r["UpdatedDateUTC"].replace(microsecond=0) > cutoff]
+    # The header is accurate to the second [facts §5.1] while records keep milliseconds: a
+    # record changed at 10:00:00.5 is later than "10:00:00" and is returned.
+    return [r for r in records if r["UpdatedDateUTC"] > since]
 
 
 def filter_where(
