@@ -562,3 +562,38 @@ async def test_cursor_is_capped_at_the_run_start_and_lookback_refetches(
     shop.iter_customers = spy  # type: ignore[method-assign]
     await _run(shop, xero, settings, now=NOW + timedelta(hours=1), only=["customers"])
     assert seen == [NOW - timedelta(minutes=10)]
+
+
+async def test_due_retryable_errors_are_fetched_again_by_id(
+    seed: dict[str, Any], tmp_path: Path
+) -> None:
+    """Outside the lookback window a queued record is re-read by id once its backoff passed."""
+    from shopxero.errors import UnavailableError
+
+    shop, xero = FakeShopify(seed["shopify"]), FakeXero(seed["xero"])
+    settings = Settings.model_validate({"data_dir": str(tmp_path), "lookback_minutes": 0})
+    original = xero.create_contacts
+    failing = {"on": True}
+
+    async def flaky(payloads: Sequence[dict[str, Any]], *, idempotency_key: str) -> Any:
+        if failing["on"] and any(p.get("ContactNumber") == str(victim) for p in payloads):
+            raise UnavailableError("503", service="xero", method="PUT", path="Contacts")
+        return await original(payloads, idempotency_key=idempotency_key)
+
+    customers = sorted(seed["shopify"]["customers"], key=lambda c: c["updated_at"])
+    victim = customers[0]["id"]  # the oldest: outside "cursor - 0 minutes" from now on
+    xero.create_contacts = flaky  # type: ignore[method-assign]
+    _, queued = await _run(shop, xero, settings, only=["customers"])
+    queued_ids = {q.shopify_id for q in queued}
+    assert str(victim) in queued_ids  # its whole batch was queued
+    newest = max(datetime.fromisoformat(c["updated_at"]) for c in customers)
+    relisted = {
+        str(c["id"]) for c in customers if datetime.fromisoformat(c["updated_at"]) >= newest
+    }
+    failing["on"] = False
+    shop.calls.clear()
+    _, queued = await _run(shop, xero, settings, now=NOW + timedelta(hours=1), only=["customers"])
+    assert queued == []
+    # Every queued customer not in the new listing was read again by id, once.
+    assert shop.calls["get_customers"] == len(queued_ids - relisted) > 0
+    assert any(c.get("ContactNumber") == str(victim) for c in xero.contacts.values())
