@@ -123,3 +123,11 @@ async def test_not_found_is_permanent(fake_clock) -> None:
 def test_policy_rejects_nonsense() -> None:
     with pytest.raises(ValueError, match="attempts"):
         RetryPolicy(attempts=0)
+
+
+async def test_stamina_testing_mode_skips_the_waits(fake_clock) -> None:
+    attempt, calls = _failing([UnavailableError("x", **KW), UnavailableError("x", **KW)])
+    with stamina.set_testing(True):
+        assert await call_with_retries(attempt, policy=RetryPolicy(), clock=fake_clock) == "ok"
+    assert calls == [1, 2, 3]
+    assert fake_clock.sleeps == [0.0, 0.0]

@@ -4,8 +4,9 @@ Waits are exponential with jitter, computed like stamina's (``initial * 2**(n-1)
 capped at ``wait_max``); a 429's ``Retry-After`` is a floor. We do not run the loop inside
 ``stamina.retry_context`` because stamina sleeps with ``asyncio.sleep`` and measures its timeout
 on ``time.monotonic``; our waits must go through ``Clock.sleep`` so a test on the sandbox's
-sped-up clock runs a minute of back-off in a second. stamina's global switch is still honoured:
-``stamina.set_active(False)`` turns retries off here too.
+sped-up clock runs a minute of back-off in a second. stamina's global switches are still
+honoured: ``stamina.set_active(False)`` turns retries off here too, and in
+``stamina.set_testing(True)`` mode the waits are zero (the attempts stay our policy's).
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ async def call_with_retries(
                 wait = max(wait, exc.retry_after)
             if clock.monotonic() - started + wait > policy.timeout:
                 raise
+            if stamina.is_testing():
+                wait = 0.0
             (on_retry or _log_retry)(attempt, exc, wait)
             await clock.sleep(wait)
             attempt += 1
