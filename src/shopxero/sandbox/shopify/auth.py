@@ -36,7 +36,7 @@ DEFAULT_SCOPES: tuple[str, ...] = (
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class ShopifyCredentials:
     """What the sandbox accepts; seeds and ``--write-env`` hand the same values to the tool."""
 
