@@ -470,8 +470,13 @@ async def test_transient_failure_is_queued_then_retried_by_a_later_run(world: An
     shop, xero, settings = world
     original = xero.create_items
 
+    calls = {"n": 0}
+
     async def down(payloads: Sequence[dict[str, Any]], *, idempotency_key: str) -> Any:
-        raise UnavailableError("503 offline", service="xero", method="PUT", path="Items")
+        calls["n"] += 1
+        if calls["n"] == 1:  # the first batch fails after the client's retries
+            raise UnavailableError("503 offline", service="xero", method="PUT", path="Items")
+        return await original(payloads, idempotency_key=idempotency_key)
 
     xero.create_items = down  # type: ignore[method-assign]
     report, queued = await _run(shop, xero, settings, only=["customers", "products"])
@@ -597,3 +602,33 @@ async def test_due_retryable_errors_are_fetched_again_by_id(
     # Every queued customer not in the new listing was read again by id, once.
     assert shop.calls["get_customers"] == len(queued_ids - relisted) > 0
     assert any(c.get("ContactNumber") == str(victim) for c in xero.contacts.values())
+
+
+async def test_xero_down_stops_the_run_after_two_failed_batches(
+    seed: dict[str, Any], tmp_path: Path
+) -> None:
+    from shopxero.errors import UnavailableError
+
+    base = seed["shopify"]["customers"][0]
+    customers = [
+        {**copy.deepcopy(base), "id": 8_000_000 + n, "first_name": f"Down{n}", "email": None}
+        for n in range(200)
+    ]
+    shop = FakeShopify({**seed["shopify"], "customers": customers, "products": [], "orders": []})
+    xero = FakeXero(seed["xero"])
+    sent: list[int] = []
+
+    async def down(payloads: Sequence[dict[str, Any]], *, idempotency_key: str) -> Any:
+        sent.append(len(payloads))
+        raise UnavailableError("503 offline", service="xero", method="PUT", path="Contacts")
+
+    xero.create_contacts = down  # type: ignore[method-assign]
+    settings = Settings.model_validate({"data_dir": str(tmp_path)})
+    with pytest.raises(UnavailableError):
+        await _run(shop, xero, settings)
+    assert sent == [50, 50]  # not all four batches
+    with StateStore.open(settings.state_db_path) as store:
+        assert len(store.errors.list_open("customers")) == 100
+        assert store.cursors.get("customers") is None
+        (run,) = store.runs.recent(1)
+        assert run.status == "error"

@@ -169,6 +169,11 @@ def print_report(report: RunReport, *, title: str = "shopxero sync") -> None:
                     console.print(f"      {field_name}: {old!r} -> {new!r}", markup=False)
     for note in report.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
+    if report.queue_size:
+        console.print(
+            f"{report.queue_size} record(s) in the error queue: `shopxero errors list`",
+            markup=False,
+        )
     if report.message:
         console.print(report.message, markup=False)
 

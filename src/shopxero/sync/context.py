@@ -29,6 +29,10 @@ class RunContext:
     now: Callable[[], datetime]
     dry_run: bool = False
     progress: ProgressSink = field(default_factory=NullProgress)
+    # Whole batches in a row that failed with a transient error after the client's retries:
+    # the second one in a row means Xero is down, and the run stops (exit 2) instead of
+    # spending every remaining batch's retries.
+    transient_batches: int = 0
 
     @property
     def run_id(self) -> int | None:

@@ -126,6 +126,7 @@ class SyncEngine:
 
     def _finish(self, report: RunReport) -> None:
         report.finished_at = self.now()
+        report.queue_size = self.store.errors.count_open()
         assert report.run_id is not None
         self.store.runs.finish(
             report.run_id,

@@ -50,6 +50,7 @@ class RunReport:
     )
     notes: list[str] = field(default_factory=list)
     plan: dict[str, list[PlannedChange]] = field(default_factory=dict)
+    queue_size: int = 0  # open entries of the error queue when the run ended
 
     def count(self, entity: str, outcome: str, n: int = 1) -> None:
         self.counts.setdefault(entity, dict.fromkeys(OUTCOMES, 0))[outcome] += n
@@ -70,6 +71,7 @@ class RunReport:
             "message": self.message,
             "counts": self.counts,
             "notes": self.notes,
+            "queue_size": self.queue_size,
             "plan": {
                 entity: [
                     {

@@ -30,6 +30,7 @@ from shopxero.xero.dates import parse_xero_date
 __all__ = [
     "BATCH_SIZE",
     "ID_FIELDS",
+    "MAX_TRANSIENT_BATCHES",
     "RESOURCE_OF",
     "BatchResult",
     "is_duplicate_key_error",
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 BATCH_SIZE = 50  # xero-api-facts §4: "batch elements in bundles of up to 50"
+MAX_TRANSIENT_BATCHES = 2
 ID_FIELDS = {"contact": "ContactID", "item": "ItemID", "invoice": "InvoiceID"}
 RESOURCE_OF = {"contact": "customers", "item": "products", "invoice": "orders"}
 _METHODS = {
@@ -202,6 +204,9 @@ async def send_changes(ctx: RunContext, changes: Sequence[PlannedChange]) -> Bat
                         xero_id=change.xero_id,
                     )
             result.failed.extend(batch)
+            ctx.transient_batches += 1
+            if ctx.transient_batches >= MAX_TRANSIENT_BATCHES:
+                raise
             continue
         except PermanentApiError as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else []
@@ -220,6 +225,7 @@ async def send_changes(ctx: RunContext, changes: Sequence[PlannedChange]) -> Bat
                     )
             result.failed.extend(batch)
             continue
+        ctx.transient_batches = 0
         with ctx.store.atomic():
             for intent_id, change, element in zip(intent_ids, batch, results, strict=True):
                 ctx.store.intents.close(intent_id, now=ctx.now())
