@@ -205,3 +205,35 @@ async def test_foreign_currency_needs_the_currency_enabled(clock: Any) -> None:
     accepted = await euro_invoice({**seed, "currencies": [{"Code": "EUR"}]})
     invoice = accepted.json()["Invoices"][0]
     assert (invoice["CurrencyCode"], invoice["CurrencyRate"]) == ("EUR", 1.1612)
+
+
+async def test_credit_note_cannot_be_created_and_allocated_in_one_call(api: Any) -> None:
+    contact = await api.contact()
+    invoice = await api.invoice(contact, [LINE], Status="AUTHORISED")
+    response = await api.put(
+        "/CreditNotes",
+        "CreditNotes",
+        {
+            "Type": "ACCRECCREDIT",
+            "Contact": {"ContactID": contact},
+            "Status": "AUTHORISED",
+            "LineItems": [LINE],
+            "Allocations": [{"Amount": "1", "Invoice": {"InvoiceID": invoice["InvoiceID"]}}],
+        },
+    )
+    assert api.errors(response) == [
+        "You cannot create and allocate a credit note in a single call."
+    ]
+
+
+async def test_refused_update_echo_carries_the_record_id(api: Any) -> None:
+    contact = await api.contact()
+    invoice = await api.invoice(contact, [LINE])
+    response = await api.post(f"/Invoices/{invoice['InvoiceID']}", "Invoices", {"Status": "VOIDED"})
+    assert response.json()["Elements"][0]["InvoiceID"] == invoice["InvoiceID"]
+
+
+async def test_unknown_endpoint_is_xeros_404(api: Any) -> None:
+    response = await api.client.get("/NoSuchThing")
+    assert response.status_code == 404
+    assert response.text == "The resource you're looking for cannot be found"

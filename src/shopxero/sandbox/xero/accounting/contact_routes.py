@@ -101,7 +101,7 @@ async def update_contact(request: Request, org: XeroOrg) -> Response:
             request,
             now=org.now(),
             key="Contacts",
-            elements=elements[:1],
+            elements=[{**elements[0], "ContactID": contact["ContactID"]}],
             save=lambda e: save_contact(org, e, create_only=False, path_id=contact["ContactID"]),
             present=lambda r: present_contact(org, r),
             error_flag="HasValidationErrors",

@@ -142,7 +142,8 @@ def _write(kind: DocumentKind, *, single: bool) -> Any:
             path_id = None
             if single:
                 path_id = _lookup(org, kind, request.path_params["ref"])[kind.id_field]
-                elements = elements[:1]
+                # The path names the record; echoes of a refused update carry its ID.
+                elements = [{**elements[0], kind.id_field: path_id}]
             return write_batch(
                 request,
                 now=org.now(),

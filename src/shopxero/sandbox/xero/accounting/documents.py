@@ -288,6 +288,9 @@ def save_document(
     if "CurrencyRate" in element:
         values["CurrencyRate"] = optional_decimal(element, "CurrencyRate", errors)
 
+    if kind is CREDIT_NOTE and existing is None and element.get("Allocations"):
+        # Allocation is a second call, PUT /CreditNotes/{id}/Allocations [facts §6.5, R19].
+        errors.append("You cannot create and allocate a credit note in a single call.")
     discounts_allowed = doc_type == "ACCREC"
     if "LineItems" in element or existing is None:
         if existing is None and not element.get("LineItems"):

@@ -83,7 +83,7 @@ async def update_item(request: Request, org: XeroOrg) -> Response:
             request,
             now=org.now(),
             key="Items",
-            elements=elements[:1],
+            elements=[{**elements[0], "ItemID": item["ItemID"]}],
             save=lambda e: save_item(org, e, create_only=False, unitdp=dp, path_id=item["ItemID"]),
             present=lambda r: present_item(r, unitdp=dp),
             error_flag=None,

@@ -82,7 +82,7 @@ async def post_payment(request: Request, org: XeroOrg) -> Response:
             request,
             now=org.now(),
             key="Payments",
-            elements=elements[:1],
+            elements=[{**elements[0], "PaymentID": payment["PaymentID"]}],
             save=save,
             present=lambda p: present_payment(org, p),
             error_flag="HasValidationErrors",

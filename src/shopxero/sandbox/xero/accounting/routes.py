@@ -13,6 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, Router
+from starlette.types import Receive, Scope, Send
 
 from shopxero.sandbox.xero.accounting.batch import read_elements, write_batch
 from shopxero.sandbox.xero.accounting.contact_routes import contact_routes
@@ -28,7 +29,7 @@ from shopxero.sandbox.xero.accounting.plumbing import (
     require,
 )
 from shopxero.sandbox.xero.accounting.present import present_history
-from shopxero.sandbox.xero.accounting.problems import ElementInvalid
+from shopxero.sandbox.xero.accounting.problems import ElementInvalid, not_found_response
 from shopxero.sandbox.xero.accounting.serialize import JsonResponse, envelope, present_document
 from shopxero.sandbox.xero.accounting.state import XeroOrg
 from shopxero.sandbox.xero.accounting.validation import check_length, optional_text
@@ -136,6 +137,10 @@ def _history(collection: str) -> tuple[Any, Any]:
     return read, write
 
 
+async def _not_found(scope: Scope, receive: Receive, send: Send) -> None:
+    await not_found_response()(scope, receive, send)
+
+
 def accounting_router(get_org: OrgGetter) -> Router:
     """All Accounting API routes; ``get_org`` picks the organisation of a request (B's tenant)."""
     routes: list[Route] = [
@@ -154,4 +159,5 @@ def accounting_router(get_org: OrgGetter) -> Router:
     routes += item_routes(get_org)
     routes += document_routes(get_org)
     routes += payment_routes(get_org)
-    return Router(routes=routes)
+    # Unknown paths get Xero's 404 page too, not Starlette's "Not Found".
+    return Router(routes=routes, default=_not_found)
