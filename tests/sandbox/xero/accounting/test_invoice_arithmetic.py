@@ -188,3 +188,21 @@ async def test_item_code_supplies_price_account_tax_and_description(api: Any) ->
         "OUTPUT2",
     )
     assert invoice["Total"] == 18.0  # 15.00 + 3.00 VAT
+
+
+async def test_a_2dp_edit_keeps_a_stored_4dp_unit_amount(api: Any) -> None:
+    contact = await api.contact()
+    response = await api.put(
+        "/Invoices",
+        "Invoices",
+        {"Type": "ACCREC", "Contact": {"ContactID": contact}, "LineItems": [line("3", "1.2345")]},
+        unitdp="4",
+    )
+    invoice = response.json()["Invoices"][0]
+    line_id = invoice["LineItems"][0]["LineItemID"]
+    edited = await api.post(
+        f"/Invoices/{invoice['InvoiceID']}",
+        "Invoices",
+        {"Reference": "edited", "LineItems": [{"LineItemID": line_id, "Description": "Renamed"}]},
+    )
+    assert edited.json()["Invoices"][0]["Total"] == 4.44  # still 3 x 1.2345, not 3 x 1.23

@@ -239,8 +239,8 @@ def save_document(
                 "credit notes allocated to it."
             )
         _check_paid_edit(element, existing, kind, errors)
-    if status == "PAID" and old_status != "PAID":
-        status = old_status or "DRAFT"  # PAID is never set by a client; Xero derives it
+    if old_status == "PAID" and status == "AUTHORISED":
+        status = "PAID"  # an edit of a paid document re-sending AUTHORISED changes nothing
 
     if number is not None:
         check_length(number, kind.number_field, 255, errors)
@@ -314,7 +314,7 @@ def save_document(
             lines,
             doc_type=doc_type,
             line_amount_types=line_amount_types,
-            unitdp=4,
+            unitdp=unitdp,
             discounts_allowed=discounts_allowed,
             errors=errors,
         )

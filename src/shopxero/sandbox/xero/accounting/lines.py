@@ -211,7 +211,9 @@ def _one_line(
     quantity = line.get("Quantity")
     unit = line.get("UnitAmount")
     given_amount = line.get("LineAmount") if "LineAmount" in sent else None
-    if unit is not None:
+    if unit is not None and unit != base.get("UnitAmount"):
+        # Rounded at the precision of the request that sets it; a stored 4 dp amount is not
+        # re-rounded by a later 2 dp edit of another field.
         unit = quantize(unit, unitdp)
     if quantity is not None:
         quantity = quantize(quantity, 4)
