@@ -98,3 +98,8 @@ def test_excerpts_of_huge_bodies_redact_what_they_keep() -> None:
 
 def test_excerpts_of_small_bodies_are_redacted_then_truncated() -> None:
     assert redact_excerpt('{"access_token": "abc12345"}') == '{"access_token": "***"}'
+
+
+def test_numbers_and_layout_survive_redaction() -> None:
+    body = '{"Total":12345678901234567.89,"Code":"200","id_token":123}'
+    assert redact_text(body) == '{"Total":12345678901234567.89,"Code":"200","id_token":"***"}'

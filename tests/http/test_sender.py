@@ -219,3 +219,19 @@ async def test_redirects_are_not_followed(fake_clock) -> None:
         await sender.send("GET", "/x")
     assert hosts == ["s.test"]
     assert [r.status for r in sink.records] == [301]
+
+
+async def test_a_pre_encoded_body_is_sent_as_is_and_recorded(fake_clock) -> None:
+    """Xero's exact-Decimal JSON is encoded by the caller (content=), not re-encoded here."""
+    received: list[bytes] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        received.append(request.content)
+        return httpx.Response(200, json={})
+
+    sender, sink = _sender(handler, fake_clock)
+    body = b'{"UnitAmount": 10.10, "refresh_token": "rt-secret-99"}'
+    await sender.send("PUT", "/Items", content=body, headers={"Content-Type": "application/json"})
+    assert received == [body]
+    # Logged exactly as sent: 10.10 stays 10.10 (money is never round-tripped through float).
+    assert sink.records[0].request_body == '{"UnitAmount": 10.10, "refresh_token": "***"}'

@@ -8,13 +8,11 @@ bodies are truncated so a record stays small (design.md invariant 7).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 __all__ = [
     "BODY_LIMIT",
@@ -73,9 +71,9 @@ _TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bshp(?:at|ca|pa|ss|ua)_[A-Za-z0-9]+"), MASK),
     # JWTs (Xero access and id tokens are JWTs).
     (re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), MASK),
-    # "access_token": "..." in JSON that could not be parsed (e.g. truncated).
+    # "access_token": "..." (or a number) in JSON, at any depth, even in truncated JSON.
     (
-        re.compile(rf'("{_SECRET_NAMES_RE}"\s*:\s*)"(?:[^"\\]|\\.)*"'),
+        re.compile(rf'("{_SECRET_NAMES_RE}"\s*:\s*)(?:"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*)'),
         r'\1"' + MASK + '"',
     ),
     # access_token=... in form bodies, URLs and prose.
@@ -149,38 +147,21 @@ def _mask_known(text: str, secrets: Iterable[str]) -> str:
 
 
 def redact_query(query: str, secrets: Iterable[str] = ()) -> str:
-    """A URL query string with secret-named parameters masked."""
-    if not query:
-        return ""
-    pairs = parse_qsl(query, keep_blank_values=True)
-    masked = urlencode([(k, MASK if _is_secret_key(k) else v) for k, v in pairs], safe="*")
-    return _mask_known(masked, secrets)
-
-
-def _looks_like_form(text: str) -> bool:
-    return "=" in text and not any(ch.isspace() for ch in text) and not text.startswith(("{", "["))
+    """A URL query string with secret-named parameters masked (otherwise byte for byte)."""
+    return redact_text(query, secrets) if query else ""
 
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` (a JSON body, a form body, a URL or prose) with secrets masked.
 
-    Structured bodies are parsed and masked by key; everything then also goes through the
-    free-text patterns (bearer tokens, ``shpat_`` tokens, JWTs, ``key=value``) and finally every
-    value in ``secrets`` (the credentials the caller knows it holds) is masked wherever it appears.
+    Works on the text itself, never by parsing and re-dumping: a logged JSON body keeps its exact
+    numbers (``10.10`` stays ``10.10``), and truncated JSON is handled the same way. Masked are
+    secret-named JSON keys and ``key=value`` pairs, bearer tokens, ``shpat_`` tokens and JWTs, and
+    finally every value in ``secrets`` (the credentials the caller knows it holds), anywhere.
     """
     if not text:
         return text
-    stripped = text.strip()
     result = text
-    if stripped.startswith(("{", "[")):
-        try:
-            result = json.dumps(mask_values(json.loads(stripped)), ensure_ascii=False)
-        except ValueError:
-            result = text
-    elif _looks_like_form(stripped):
-        pairs = parse_qsl(stripped, keep_blank_values=True)
-        if pairs:
-            result = urlencode([(k, MASK if _is_secret_key(k) else v) for k, v in pairs], safe="*")
     for pattern, replacement in _TEXT_PATTERNS:
         result = pattern.sub(replacement, result)
     return _mask_known(result, secrets)
