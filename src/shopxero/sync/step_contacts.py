@@ -9,6 +9,7 @@ a base name already held by another Shopify customer or an unrelated Xero contac
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from shopxero.errors import MappingError
@@ -25,6 +26,7 @@ from shopxero.sync.mapping import (
     rejected_email,
 )
 from shopxero.sync.plan import Desired
+from shopxero.sync.report import NullProgress, RunReport
 
 __all__ = ["GUEST_CONTACT_NUMBER", "GUEST_SHOPIFY_ID", "ensure_guest_contact", "sync_customers"]
 
@@ -165,5 +167,11 @@ async def ensure_guest_contact(ctx: RunContext) -> str | None:
         result: dict[str, Any] | None = await ctx.xero.get_contact_by_number(number)
         return result
 
-    ids = await apply_desired(ctx, [desired], links, lookup_one=lookup_one)
+    # The guest contact is not a Shopify customer: keep it out of the customers' counts and
+    # progress bar, and say what happened in a note.
+    side = replace(ctx, progress=NullProgress(), report=RunReport(started_at=ctx.started_at))
+    side.report.run_id = ctx.report.run_id
+    ids = await apply_desired(side, [desired], links, lookup_one=lookup_one)
+    outcome = [o for o, n in side.report.counts["customers"].items() if n] or ["failed"]
+    ctx.report.note(f"guest contact {name!r} for orders without a customer: {outcome[0]}")
     return ids.get(GUEST_SHOPIFY_ID)
