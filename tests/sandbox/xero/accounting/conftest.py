@@ -48,6 +48,18 @@ def uk_seed(**extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
+def spec() -> ModuleType:
+    """The conformance helper (``tests/sandbox/xero/spec.py``)."""
+    return SPEC
+
+
+@pytest.fixture
+def spec_hooks() -> dict[str, Any]:
+    """``event_hooks`` for an httpx client whose answers must match the spec."""
+    return {"response": [SPEC.check_response]}
+
+
+@pytest.fixture
 def clock() -> SandboxClock:
     return SandboxClock(start=datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
 

@@ -161,7 +161,9 @@ async def test_email_addresses_must_be_plain_ascii(api: Any) -> None:
     ]
 
 
-async def test_foreign_currency_needs_the_currency_enabled(clock: Any) -> None:
+async def test_foreign_currency_needs_the_currency_enabled(
+    clock: Any, spec_hooks: dict[str, Any]
+) -> None:
     import httpx
     from starlette.applications import Starlette
     from starlette.routing import Mount
@@ -175,9 +177,11 @@ async def test_foreign_currency_needs_the_currency_enabled(clock: Any) -> None:
 
     async def euro_invoice(seed: dict[str, Any]) -> httpx.Response:
         org = XeroOrg(seed, clock=clock)
-        app = Starlette(routes=[Mount("/x", app=accounting_router(lambda _r: org))])
+        app = Starlette(routes=[Mount("/api.xro/2.0", app=accounting_router(lambda _r: org))])
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://t/x"
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://t/api.xro/2.0",
+            event_hooks=spec_hooks,
         ) as client:
             contact = (await client.put("/Contacts", json={"Name": "Eu"})).json()
             contact_id = contact["Contacts"][0]["ContactID"]

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.anyio
 
 
 async def test_racing_puts_create_one_contact_and_readers_see_consistent_state(
-    org: XeroOrg,
+    org: XeroOrg, spec_hooks: dict[str, Any]
 ) -> None:
     app = Starlette(routes=[Mount("/api.xro/2.0", app=accounting_router(lambda _r: org))])
     seen: list[int] = []
@@ -33,7 +33,9 @@ async def test_racing_puts_create_one_contact_and_readers_see_consistent_state(
         thread = threading.Thread(target=reader)
         thread.start()
         try:
-            async with httpx.AsyncClient(base_url=f"{server.url}/api.xro/2.0") as client:
+            async with httpx.AsyncClient(
+                base_url=f"{server.url}/api.xro/2.0", event_hooks=spec_hooks
+            ) as client:
 
                 async def put(index: int) -> httpx.Response:
                     return await client.put(
