@@ -632,3 +632,30 @@ async def test_xero_down_stops_the_run_after_two_failed_batches(
         assert store.cursors.get("customers") is None
         (run,) = store.runs.recent(1)
         assert run.status == "error"
+
+
+async def test_duplicate_key_refusal_links_the_existing_record(world: Any) -> None:
+    """Xero refuses a create because the Code exists (our read missed it): link, don't fail."""
+    shop, xero, settings = world
+    await _run(shop, xero, settings, only=["products"])
+    items_before = dict(xero.items)
+    settings.state_db_path.unlink()
+    for extra in ("-wal", "-shm"):
+        Path(str(settings.state_db_path) + extra).unlink(missing_ok=True)
+    original = xero.list_items
+
+    async def stale_list(*, code: str | None = None, modified_since: Any = None) -> Any:
+        if code is None:
+            return []  # the whole-list read misses everything
+        return await original(code=code, modified_since=modified_since)
+
+    xero.list_items = stale_list  # type: ignore[method-assign]
+    report, queued = await _run(
+        shop, xero, settings, now=NOW + timedelta(minutes=5), only=["products"]
+    )
+    assert set(xero.items) == set(items_before)  # no item created twice
+    assert report.counts["products"]["created"] == 0
+    assert report.counts["products"]["linked"] == len(items_before)
+    assert queued == []
+    with StateStore.open(settings.state_db_path) as store:
+        assert store.mappings.count("item") == report.counts["products"]["linked"]

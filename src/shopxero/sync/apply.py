@@ -157,12 +157,12 @@ async def apply_desired(
                 )
             report.count(resource, "failed")
             continue
-        equal = record_matches_payload(change.desired.payload, record)
+        equal = record_matches_payload(change.desired.payload, found)
         with ctx.store.atomic():
             record_mapping(
-                ctx, change.desired, record, checksum=change.desired.checksum if equal else None
+                ctx, change.desired, found, checksum=change.desired.checksum if equal else None
             )
-        xero_id = str(record[ID_FIELDS[entity]])
+        xero_id = str(found[ID_FIELDS[entity]])
         in_xero[change.desired.shopify_id] = xero_id
         report.count(resource, "linked")
         if not equal:
