@@ -213,6 +213,8 @@ async def test_write_limits_are_checked_before_sending(fake_clock, static_tokens
             await client.create_contacts([{"Name": "A"}], idempotency_key="k" * 129)
         with pytest.raises(ValueError, match="Idempotency-Key"):
             await client.create_contacts([{"Name": "A"}], idempotency_key="")
+        with pytest.raises(ValueError, match="printable ASCII"):
+            await client.create_contacts([{"Name": "A"}], idempotency_key="clé\n")
         with pytest.raises(ValueError, match="float"):
             await client.create_items(
                 [{"Code": "A", "SalesDetails": {"UnitPrice": 1.5}}], idempotency_key="k"

@@ -428,6 +428,9 @@ class XeroClient:
 def _check_idempotency_key(key: str) -> None:
     if not key or not key.strip():
         raise ValueError("every Xero write needs an Idempotency-Key")
+    if not key.isascii() or not key.isprintable():
+        # It travels as an HTTP header: printable ASCII only.
+        raise ValueError("Idempotency-Key must be printable ASCII")
     if len(key) > MAX_IDEMPOTENCY_KEY:
         raise ValueError(
             f"Idempotency-Key is {len(key)} characters; Xero takes at most {MAX_IDEMPOTENCY_KEY}"
