@@ -12,7 +12,7 @@ of Xero's can ever hold more than ``minute_limit`` of our calls. ``X-MinLimit-Re
 our own count means someone else (another process, another app) is using the tenant: the missing
 calls are booked as occupied slots for a window.
 
-When the day budget is down to ``day_reserve`` calls, ``acquire`` raises ``QuotaExhaustedError``
+When the day budget is down to ``day_reserve`` calls, ``slot()`` raises ``QuotaExhaustedError``
 with ``resume_at`` so the run can checkpoint and stop cleanly instead of burning the last calls.
 One ``XeroThrottle`` instance serves one tenant; share it between clients of the same tenant.
 """
