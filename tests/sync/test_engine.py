@@ -659,3 +659,42 @@ async def test_duplicate_key_refusal_links_the_existing_record(world: Any) -> No
     assert queued == []
     with StateStore.open(settings.state_db_path) as store:
         assert store.mappings.count("item") == report.counts["products"]["linked"]
+
+
+async def test_create_refused_for_a_taken_name_retries_under_a_stable_new_name(
+    world: Any, seed: dict[str, Any]
+) -> None:
+    shop, xero, settings = world
+    await _run(shop, xero, settings, only=["customers"])
+    newcomer = {
+        **copy.deepcopy(seed["shopify"]["customers"][1]),
+        "id": 7_999_000_001,
+        "first_name": "Taken",
+        "last_name": "Name",
+        "email": "newcomer@example.com",
+        "updated_at": (NOW + timedelta(hours=1)).isoformat(),
+    }
+    shop.data["customers"].append(newcomer)
+    xero.contacts["hand-made"] = {
+        "ContactID": "hand-made",
+        "Name": "Taken Name",
+        "EmailAddress": "someone@else.example",
+        "ContactStatus": "ACTIVE",
+        "UpdatedDateUTC": format_xero_date(NOW),
+    }
+
+    async def stale_find(**_: Any) -> list[dict[str, Any]]:
+        return []  # the lookups miss the hand-made contact: only the PUT reveals the clash
+
+    xero.find_contacts = stale_find  # type: ignore[method-assign]
+    report, queued = await _run(shop, xero, settings, now=NOW + timedelta(hours=2))
+    ours = next(c for c in xero.contacts.values() if c.get("ContactNumber") == "7999000001")
+    assert ours["Name"] == "Taken Name (7999000001)"
+    assert (
+        report.counts["customers"]["created"] == 1
+        and queued == []
+        or all(q.entity != "customers" for q in queued)
+    )
+    with StateStore.open(settings.state_db_path) as store:
+        mapping = store.mappings.get("contact", "7999000001")
+        assert mapping is not None and mapping.chosen_name == "Taken Name (7999000001)"
