@@ -114,6 +114,7 @@ async def apply_desired(
         )
         report.count(resource, "linked", len(linked))
         report.count(resource, "failed", len(conflicts))
+        ctx.progress.advance(resource, len(plan) - skips)
         return in_xero
 
     with ctx.store.atomic():
