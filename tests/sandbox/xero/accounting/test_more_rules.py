@@ -241,3 +241,72 @@ async def test_unknown_endpoint_is_xeros_404(api: Any) -> None:
     response = await api.client.get("/NoSuchThing")
     assert response.status_code == 404
     assert response.text == "The resource you're looking for cannot be found"
+
+
+async def test_sent_to_contact_on_a_draft_is_saved_with_a_warning(api: Any) -> None:
+    contact = await api.contact()
+    response = await api.put(
+        "/Invoices",
+        "Invoices",
+        {
+            "Type": "ACCREC",
+            "Contact": {"ContactID": contact},
+            "LineItems": [LINE],
+            "SentToContact": True,
+        },
+        summarizeErrors="false",
+    )
+    (invoice,) = response.json()["Invoices"]
+    assert invoice["StatusAttributeString"] == "WARNING"  # saved, with a warning (facts §4)
+    assert invoice["Warnings"] == [
+        {"Message": "Only AUTHORISED invoices may have SentToContact updated."}
+    ]
+    assert len(invoice["InvoiceID"]) == 36 and "SentToContact" not in invoice
+
+
+async def test_period_lock_date_blocks_documents_and_payments(api: Any, org: XeroOrg) -> None:
+    contact = await api.contact()
+    invoice = await api.invoice(contact, [LINE], Date="2026-03-31", Status="AUTHORISED")
+    org.organisation["PeriodLockDate"] = "/Date(1774915200000+0000)/"  # 2026-03-31
+    locked = "The document date cannot be on or before the period lock date (2026-03-31)."
+    late = await api.put(
+        "/Invoices",
+        "Invoices",
+        {
+            "Type": "ACCREC",
+            "Contact": {"ContactID": contact},
+            "LineItems": [LINE],
+            "Date": "2026-03-31",
+        },
+    )
+    assert api.errors(late) == [locked]
+    edit = await api.post(f"/Invoices/{invoice['InvoiceID']}", "Invoices", {"Reference": "x"})
+    assert api.errors(edit) == [locked]
+    payment = await api.put(
+        "/Payments",
+        "Payments",
+        {
+            "Invoice": {"InvoiceID": invoice["InvoiceID"]},
+            "Account": {"Code": "090"},
+            "Amount": "1",
+            "Date": "2026-03-15",
+        },
+    )
+    assert api.errors(payment) == [
+        "The payment date cannot be on or before the period lock date (2026-03-31)."
+    ]
+    fine = await api.pay(invoice["InvoiceID"], "1")  # dated 2026-11-26
+    assert fine.status_code == 200
+
+
+def test_default_date_is_today_in_the_organisation_timezone() -> None:
+    from datetime import UTC, date, datetime
+
+    from shopxero.sandbox.clock import SandboxClock
+
+    # 2026-11-26 20:00 UTC is already 27 November in Sydney (UTC+11 in summer).
+    clock = SandboxClock(start=datetime(2026, 11, 26, 20, 0, tzinfo=UTC))
+    sydney = XeroOrg({"organisation": {"Timezone": "AUSEASTERNSTANDARDTIME"}}, clock=clock)
+    london = XeroOrg({"organisation": {"Timezone": "GMTSTANDARDTIME"}}, clock=clock)
+    assert sydney.today() == date(2026, 11, 27)
+    assert london.today() == date(2026, 11, 26)

@@ -149,8 +149,11 @@ def write_batch(
             results.append(echo)
             failed.append(echo)
             continue
+        warnings = record.pop("_warnings", None) if isinstance(record, dict) else None
         shown = present(record)
-        shown["StatusAttributeString"] = "OK"
+        shown["StatusAttributeString"] = "WARNING" if warnings else "OK"
+        if warnings:
+            shown["Warnings"] = [{"Message": message} for message in warnings]
         results.append(shown)
     if failed and summarize_errors(request):
         return validation_response(failed)

@@ -88,7 +88,7 @@ def refresh_balance(org: XeroOrg, kind: DocumentKind, doc: dict[str, Any]) -> No
         )
     if doc["Status"] == "AUTHORISED" and outstanding == ZERO:
         doc["Status"] = "PAID"
-        doc["FullyPaidOnDate"] = org.now().date()
+        doc["FullyPaidOnDate"] = org.today()
     elif doc["Status"] == "PAID" and outstanding != ZERO:
         doc["Status"] = "AUTHORISED"
         doc.pop("FullyPaidOnDate", None)

@@ -275,8 +275,16 @@ def save_document(
             text = optional_text(element, key, errors)
             check_length(text, key, limit, errors)
             values[key] = text
+    warnings: list[str] = []
     if "SentToContact" in element:
-        values["SentToContact"] = optional_bool(element, "SentToContact", errors)
+        sent = optional_bool(element, "SentToContact", errors)
+        if sent and status != "AUTHORISED":
+            # Saved, but with a warning, and the flag is not set [facts §7, R13].
+            warnings.append(
+                f"Only AUTHORISED {kind.collection.lower()} may have SentToContact updated."
+            )
+        else:
+            values["SentToContact"] = sent
     currency = (
         element.get("CurrencyCode") or (existing or {}).get("CurrencyCode") or (org.base_currency)
     )
@@ -288,6 +296,15 @@ def save_document(
     if "CurrencyRate" in element:
         values["CurrencyRate"] = optional_decimal(element, "CurrencyRate", errors)
 
+    lock = org.period_lock_date
+    doc_date = values.get("Date") or (existing or {}).get("Date") or org.today()
+    if lock is not None and (
+        doc_date <= lock or (existing is not None and existing["Date"] <= lock)
+    ):
+        # Nothing dated on or before the lock date can be created or changed [facts §6.8].
+        errors.append(
+            f"The document date cannot be on or before the period lock date ({lock.isoformat()})."
+        )
     if kind is CREDIT_NOTE and existing is None and element.get("Allocations"):
         # Allocation is a second call, PUT /CreditNotes/{id}/Allocations [facts §6.5, R19].
         errors.append("You cannot create and allocate a credit note in a single call.")
@@ -354,7 +371,7 @@ def save_document(
         else {
             kind.id_field: org.new_id(),
             "Type": doc_type,
-            "Date": org.now().date(),
+            "Date": org.today(),
             "HasAttachments": False,
             "_payment_ids": [],
             "_allocation_ids": [],
@@ -385,6 +402,8 @@ def save_document(
         record["TotalDiscount"] = sums.total_discount
         record["IsDiscounted"] = sums.total_discount != 0
     table[record[kind.id_field]] = record
+    if warnings:
+        record["_warnings"] = warnings  # read (and removed) by the batch writer
     refresh_balance(org, kind, record)
     who = org.contacts[contact_id]["Name"] if contact_id in org.contacts else ""
     label = record.get(kind.number_field) or kind.label

@@ -116,11 +116,16 @@ def create_payment(org: XeroOrg, element: Mapping[str, Any]) -> dict[str, Any]:
             errors.append("Amount must be specified.")
     elif amount <= 0:
         errors.append("Payment amount must be greater than zero.")
-    paid_on: date = optional_date(element, "Date", errors) or org.now().date()
+    paid_on: date = optional_date(element, "Date", errors) or org.today()
     reference = optional_text(element, "Reference", errors)
     reconciled = optional_bool(element, "IsReconciled", errors)
     rate = optional_decimal(element, "CurrencyRate", errors)
 
+    lock = org.period_lock_date
+    if lock is not None and paid_on <= lock:
+        errors.append(
+            f"The payment date cannot be on or before the period lock date ({lock.isoformat()})."
+        )
     if doc is not None:
         if doc["Status"] != "AUTHORISED":
             errors.append(

@@ -13,18 +13,30 @@ import json
 import re
 import threading
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.xero.accounting.serialize import dumps
+from shopxero.xero.dates import parse_xero_date
 
 __all__ = ["XeroOrg", "to_decimal_tree"]
 
-_MONEY_KEYS_IN_SEEDS = frozenset(
-    {"EffectiveRate", "DisplayTaxRate", "Rate", "UnitPrice", "UnitAmount", "Quantity"}
-)
+# Xero's Organisation.Timezone names (spec TimeZone enum) for the countries the seeds cover.
+_XERO_TIMEZONES = {
+    "GMTSTANDARDTIME": "Europe/London",
+    "AUSEASTERNSTANDARDTIME": "Australia/Sydney",
+    "EAUSTRALIASTANDARDTIME": "Australia/Brisbane",
+    "CENAUSTRALIASTANDARDTIME": "Australia/Adelaide",
+    "WAUSTRALIASTANDARDTIME": "Australia/Perth",
+    "NEWZEALANDSTANDARDTIME": "Pacific/Auckland",
+    "EASTERNSTANDARDTIME": "America/New_York",
+    "CENTRALSTANDARDTIME": "America/Chicago",
+    "MOUNTAINSTANDARDTIME": "America/Denver",
+    "PACIFICSTANDARDTIME": "America/Los_Angeles",
+}
 
 
 def to_decimal_tree(value: Any) -> Any:
@@ -123,6 +135,17 @@ class XeroOrg:
         # Xero timestamps carry milliseconds; keep exactly what /Date(ms)/ can express.
         now = self.clock.now()
         return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+    def today(self) -> date:
+        """Today in the organisation's timezone: Xero's default document date [facts §6.3]."""
+        zone = _XERO_TIMEZONES.get(str(self.organisation.get("Timezone") or "").upper())
+        return self.now().astimezone(ZoneInfo(zone)).date() if zone else self.now().date()
+
+    @property
+    def period_lock_date(self) -> date | None:
+        raw = self.organisation.get("PeriodLockDate")
+        parsed = parse_xero_date(raw) if isinstance(raw, str) else None
+        return parsed.date() if parsed else None
 
     @property
     def base_currency(self) -> str:
