@@ -695,3 +695,22 @@ async def test_create_refused_for_a_taken_name_retries_under_a_stable_new_name(
     with StateStore.open(settings.state_db_path) as store:
         mapping = store.mappings.get("contact", "7999000001")
         assert mapping is not None and mapping.chosen_name == "Taken Name (7999000001)"
+
+
+async def test_orders_wait_for_their_contact_and_items(world: Any) -> None:
+    shop, xero, settings = world
+    report, queued = await _run(shop, xero, settings, only=["orders"])
+    assert xero.calls["PUT Invoices"] == 0  # never sent without contact and items
+    waiting = [q for q in queued if q.error_class == "DependencyError"]
+    assert waiting and all(q.retryable for q in waiting)
+    assert any("sync customers first" in q.message for q in waiting)
+    await _run(shop, xero, settings, now=NOW + timedelta(minutes=1), only=["customers", "products"])
+    with StateStore.open(settings.state_db_path) as store:
+        retry = store.errors.list_open("orders")
+        engine = SyncEngine(
+            store=store, shopify=shop, xero=xero, settings=settings, now=lambda: NOW
+        )
+        report = await engine.run(retry=retry)
+        left = store.errors.list_open("orders")
+    assert report.counts["orders"]["created"] > 0
+    assert [q.error_class for q in left] == ["MappingError"]  # only the broken tax-rate order
