@@ -69,8 +69,9 @@ def _encode(value: Any, parts: list[str]) -> None:
     elif isinstance(value, bool) or value is None or isinstance(value, int | str):
         parts.append(json.dumps(value, ensure_ascii=False))
     elif isinstance(value, Decimal):
-        # Fixed-point text, never exponent notation (Decimal("1E+2") would print as 1E+2).
-        parts.append(format(value, "f"))
+        # Fixed-point text, never exponent notation (Decimal("1E+2") would print as 1E+2), and
+        # never "-0.00" (a -0.004 tax rounds to a negative zero).
+        parts.append(format(value.copy_abs() if value.is_zero() else value, "f"))
     elif isinstance(value, datetime | date):
         parts.append(json.dumps(format_xero_date(value)))
     elif isinstance(value, float):  # pragma: no cover - records never hold floats; guard only
