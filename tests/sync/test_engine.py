@@ -714,3 +714,38 @@ async def test_orders_wait_for_their_contact_and_items(world: Any) -> None:
         left = store.errors.list_open("orders")
     assert report.counts["orders"]["created"] > 0
     assert [q.error_class for q in left] == ["MappingError"]  # only the broken tax-rate order
+
+
+async def test_writer_splits_by_size_and_queues_an_element_too_big_for_any_request(
+    seed: dict[str, Any],
+) -> None:
+    from shopxero.sync.context import RunContext
+    from shopxero.sync.plan import Action, Desired, PlannedChange
+    from shopxero.sync.report import RunReport
+    from shopxero.sync.writer import send_changes
+
+    xero = FakeXero(seed["xero"])
+    store = StateStore.open(":memory:")
+    ctx = RunContext(
+        store=store,
+        shopify=None,
+        xero=xero,
+        settings=Settings.model_validate({}),
+        org=None,  # type: ignore[arg-type]
+        report=RunReport(started_at=NOW),
+        started_at=NOW,
+        now=lambda: NOW,
+    )
+
+    def change(n: int, size: int) -> PlannedChange:
+        payload = {"Code": f"C{n}", "Name": f"Item {n}", "Description": "x" * size}
+        desired = Desired("item", str(n), f"C{n}", payload, f"sum{n}", f"variant {n}")
+        return PlannedChange(Action.CREATE, desired)
+
+    changes = [change(n, 900_000) for n in range(5)] + [change(99, 3_600_000)]
+    result = await send_changes(ctx, changes)
+    assert len(result.ok) == 5
+    assert xero.calls["PUT Items"] == 2  # 3 x 0.9 MB fit under 3.5 MB, then 2 more
+    (entry,) = store.errors.list_open()
+    assert entry.shopify_id == "99" and "bytes" in entry.message
+    store.close()

@@ -25,6 +25,7 @@ from shopxero.errors import (
 from shopxero.store.mappings import MappingRecord
 from shopxero.sync.context import RunContext
 from shopxero.sync.plan import Action, Desired, PlannedChange
+from shopxero.xero.batching import MAX_BATCH_BYTES, encode_json, split_batches
 from shopxero.xero.dates import parse_xero_date
 
 __all__ = [
@@ -156,6 +157,36 @@ def queue_failure(
     )
 
 
+def _batches(
+    ctx: RunContext, changes: Sequence[PlannedChange], operation: str, result: BatchResult
+) -> list[list[PlannedChange]]:
+    """<= 50 elements and <= 3.5 MB per request (facts §4); an element too big on its own is
+    queued (no request could carry it)."""
+    sendable: list[PlannedChange] = []
+    for change in changes:
+        size = len(encode_json(_payload(change)))
+        if size > MAX_BATCH_BYTES - 64:
+            with ctx.store.atomic():
+                queue_failure(
+                    ctx,
+                    change.desired,
+                    operation=operation,
+                    error_class="ValidationError",
+                    message=f"{change.desired.label}: the payload is {size} bytes; Xero takes "
+                    f"at most {MAX_BATCH_BYTES} per request",
+                    retryable=False,
+                )
+            result.failed.append(change)
+        else:
+            sendable.append(change)
+    batches: list[list[PlannedChange]] = []
+    position = 0
+    for payloads in split_batches([_payload(c) for c in sendable], max_elements=BATCH_SIZE):
+        batches.append(sendable[position : position + len(payloads)])
+        position += len(payloads)
+    return batches
+
+
 async def send_changes(ctx: RunContext, changes: Sequence[PlannedChange]) -> BatchResult:
     """Send creates (PUT) or updates (POST) of one entity, <= 50 per request."""
     result = BatchResult()
@@ -164,8 +195,7 @@ async def send_changes(ctx: RunContext, changes: Sequence[PlannedChange]) -> Bat
     entity = changes[0].desired.entity
     operation = "create" if changes[0].action is Action.CREATE else "update"
     method = getattr(ctx.xero, _METHODS[(entity, operation)])
-    for start in range(0, len(changes), BATCH_SIZE):
-        batch = list(changes[start : start + BATCH_SIZE])
+    for batch in _batches(ctx, changes, operation, result):
         with ctx.store.atomic():
             intent_ids = [
                 ctx.store.intents.add(
