@@ -165,3 +165,24 @@ async def test_single_contact_without_wrapper_is_accepted(client: httpx.AsyncCli
     response = await client.put("/Contacts", json={"Name": "Bare", "Addresses": []})
     assert response.status_code == 200
     assert response.json()["Contacts"][0]["Name"] == "Bare"
+
+
+async def test_addresses_and_phones_are_padded_like_xero(client: httpx.AsyncClient) -> None:
+    # Spec example (PUT/POST /Contacts): one MOBILE phone comes back with all four phone slots.
+    response = await put_contacts(
+        client,
+        {
+            "Name": "Bruce Banner",
+            "Phones": [{"PhoneType": "MOBILE", "PhoneNumber": "555-1212", "PhoneAreaCode": "415"}],
+        },
+    )
+    (contact,) = response.json()["Contacts"]
+    assert [p["PhoneType"] for p in contact["Phones"]] == ["DEFAULT", "DDI", "FAX", "MOBILE"]
+    assert contact["Phones"][3]["PhoneNumber"] == "555-1212"
+    assert contact["Phones"][0] == {
+        "PhoneType": "DEFAULT",
+        "PhoneNumber": "",
+        "PhoneAreaCode": "",
+        "PhoneCountryCode": "",
+    }
+    assert [a["AddressType"] for a in contact["Addresses"]] == ["STREET", "POBOX"]

@@ -72,6 +72,26 @@ _ADDRESS_LIMITS = {
 _PHONE_LIMITS = {"PhoneNumber": 50, "PhoneAreaCode": 10, "PhoneCountryCode": 20}
 
 
+# Xero always answers with a STREET and a POBOX address and the four standard phones, empty when
+# not given (spec examples for PUT/POST /Contacts: a request with only a MOBILE phone comes back
+# with DEFAULT, DDI, FAX and MOBILE).
+_ADDRESS_SLOTS = {
+    "STREET": {"City": "", "Region": "", "PostalCode": "", "Country": ""},
+    "POBOX": {"City": "", "Region": "", "PostalCode": "", "Country": ""},
+}
+_PHONE_SLOTS = {
+    t: {"PhoneNumber": "", "PhoneAreaCode": "", "PhoneCountryCode": ""}
+    for t in ("DEFAULT", "DDI", "FAX", "MOBILE")
+}
+
+
+def _padded(entries: Any, type_key: str, slots: dict[str, dict[str, str]]) -> list[Any]:
+    given = [e for e in entries or [] if isinstance(e, dict)]
+    by_type = {e.get(type_key): e for e in given}
+    padded = [by_type.get(kind) or {type_key: kind, **blank} for kind, blank in slots.items()]
+    return padded + [e for e in given if e.get(type_key) not in slots]
+
+
 def _name_key(name: str) -> str:
     # Xero compares names ignoring case and surrounding blanks (its Name filter is
     # case-insensitive, facts §5.2); "John Doe " and "john doe" collide.
@@ -201,6 +221,8 @@ def save_contact(
     for key in _STRUCTURED:
         if key in element:
             record[key] = element[key]
+    record["Addresses"] = _padded(record.get("Addresses"), "AddressType", _ADDRESS_SLOTS)
+    record["Phones"] = _padded(record.get("Phones"), "PhoneType", _PHONE_SLOTS)
     if status is not None:
         record["ContactStatus"] = status
     record["Name"] = str(name).strip()

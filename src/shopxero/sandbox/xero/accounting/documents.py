@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from shopxero.sandbox.xero.accounting.arithmetic import totals
-from shopxero.sandbox.xero.accounting.contacts import find_contact
+from shopxero.sandbox.xero.accounting.contacts import find_contact, save_contact
 from shopxero.sandbox.xero.accounting.doc_kinds import (
     CREDIT_NOTE,
     INVOICE,
@@ -351,20 +351,10 @@ def save_document(
 
     # -- commit ---------------------------------------------------------------------------------
     if new_contact_name is not None:
-        contact_id = org.new_id()
-        org.contacts[contact_id] = {
-            "ContactID": contact_id,
-            "Name": new_contact_name,
-            "ContactStatus": "ACTIVE",
-            "Addresses": [],
-            "Phones": [],
-            "ContactGroups": [],
-            "ContactPersons": [],
-            "HasAttachments": False,
-            "HasValidationErrors": False,
-            "UpdatedDateUTC": org.now(),
-        }
-        org.record_history(contact_id, "Created", f"Contact {new_contact_name} created.")
+        # Xero creates the contact a document names [R16]; it passed the same rules above.
+        contact_id = str(
+            save_contact(org, {"Name": new_contact_name}, create_only=True)["ContactID"]
+        )
     record: dict[str, Any] = (
         dict(existing)
         if existing
