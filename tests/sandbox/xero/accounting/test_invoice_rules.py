@@ -228,3 +228,14 @@ async def test_discounts_are_not_allowed_on_credit_notes(api: Any) -> None:
 async def test_unknown_invoice_is_404(api: Any) -> None:
     missing = await api.client.get("/Invoices/INV-9999")
     assert missing.status_code == 404
+
+
+async def test_voided_invoices_are_final(api: Any) -> None:
+    contact = await api.contact()
+    invoice = await api.invoice(contact, [LINE], Status="AUTHORISED")
+    path = f"/Invoices/{invoice['InvoiceID']}"
+    await api.post(path, "Invoices", {"Status": "VOIDED"})
+    repeat = await api.post(path, "Invoices", {"Status": "VOIDED"})
+    assert repeat.status_code == 200  # repeating the void (a retry) is harmless
+    edit = await api.post(path, "Invoices", {"Reference": "late edit"})
+    assert api.errors(edit) == ["This invoice cannot be edited as it is VOIDED."]

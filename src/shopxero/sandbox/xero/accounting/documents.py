@@ -232,6 +232,14 @@ def save_document(
             errors.append(f"Only AUTHORISED {kind.label.lower()}s can be voided.")
         else:
             errors.append(f"{kind.label} status cannot be changed from {old_status} to {status}.")
+    if old_status in ("VOIDED", "DELETED") and set(element) - {
+        kind.id_field,
+        kind.number_field,
+        "Status",
+        "Type",
+    }:
+        # A voided or deleted document is final; only a repeat of the same status is harmless.
+        errors.append(f"This {kind.label.lower()} cannot be edited as it is {old_status}.")
     if existing is not None and has_money_applied(existing):
         if status == "VOIDED":
             errors.append(
