@@ -63,10 +63,34 @@ def test_db_from_a_newer_version_is_refused(tmp_path: Path) -> None:
 
 def test_pending_migration_applies_in_order() -> None:
     conn = sqlite3.connect(":memory:", isolation_level=None)
-    extra = (*MIGRATIONS, Migration("0002_probe", ("CREATE TABLE probe (x INTEGER)",)))
-    assert apply_migrations(conn, MIGRATIONS) == ["0001_initial"]
-    assert apply_migrations(conn, extra) == ["0002_probe"]
+    extra = (*MIGRATIONS, Migration("9000_probe", ("CREATE TABLE probe (x INTEGER)",)))
+    assert apply_migrations(conn, MIGRATIONS[:1]) == ["0001_initial"]
+    assert apply_migrations(conn, extra) == [m.name for m in MIGRATIONS[1:]] + ["9000_probe"]
     assert apply_migrations(conn, extra) == []
+
+
+def test_an_older_state_db_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    apply_migrations(conn, MIGRATIONS[:1])
+    conn.execute(
+        "INSERT INTO cursors (entity, last_value, updated_at) VALUES ('orders', ?, ?)",
+        ("2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00"),
+    )
+    conn.close()
+    with StateStore.open(path) as store:
+        assert store.cursors.get("orders") == datetime(2026, 1, 1, tzinfo=UTC)
+        error_id = store.errors.record(
+            operation="create",
+            entity="items",
+            shopify_id="1/2",
+            error_class="ValidationError",
+            message="m",
+            retryable=False,
+            checksum="abc",
+        )
+        entry = store.errors.get(error_id)
+        assert entry is not None and entry.checksum == "abc"
 
 
 def test_atomic_rolls_back_on_error_and_nests() -> None:

@@ -749,3 +749,35 @@ async def test_writer_splits_by_size_and_queues_an_element_too_big_for_any_reque
     (entry,) = store.errors.list_open()
     assert entry.shopify_id == "99" and "bytes" in entry.message
     store.close()
+
+
+async def test_a_permanently_refused_record_is_not_resent_until_it_changes_or_is_retried(
+    world: Any, seed: dict[str, Any]
+) -> None:
+    shop, xero, settings = world
+    customer = seed["shopify"]["customers"][6]
+    original = xero._errors
+
+    def refuse_one(kind: str, record: dict[str, Any], *args: Any) -> list[str]:
+        if kind == "Contacts" and record.get("ContactNumber") == str(customer["id"]):
+            return ["Email address must be valid."]
+        return original(kind, record, *args)
+
+    xero._errors = refuse_one  # type: ignore[method-assign]
+    _, queued = await _run(shop, xero, settings, only=["customers"])
+    (entry,) = [q for q in queued if q.entity == "customers"]
+    assert entry.validation_messages == ["Email address must be valid."]
+    # The record is re-read (lookback) but, unchanged, it is not sent again.
+    shop.touch("customers", customer["id"], NOW)  # inside the lookback window
+    xero.calls.clear()
+    _, queued = await _run(shop, xero, settings, now=NOW + timedelta(minutes=1), only=["customers"])
+    assert xero.writes() == 0 and len(queued) == 1
+    # `errors retry --id` sends it again (here Xero has been fixed meanwhile).
+    xero._errors = original  # type: ignore[method-assign]
+    with StateStore.open(settings.state_db_path) as store:
+        engine = SyncEngine(
+            store=store, shopify=shop, xero=xero, settings=settings, now=lambda: NOW
+        )
+        report = await engine.run(retry=store.errors.list_open())
+        assert store.errors.list_open() == []
+    assert report.counts["customers"]["created"] == 1

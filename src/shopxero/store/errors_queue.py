@@ -31,6 +31,7 @@ class QueuedError:
     created_at: datetime | None = None
     resolved_at: datetime | None = None
     resolution: str | None = None
+    checksum: str | None = None  # of the payload that failed, when one was built
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -40,7 +41,8 @@ def retry_delay(attempts: int) -> timedelta:
 
 _COLUMNS = (
     "id, run_id, operation, entity, shopify_id, xero_id, label, error_class, message, "
-    "validation_json, retryable, attempts, next_retry_at, created_at, resolved_at, resolution"
+    "validation_json, retryable, attempts, next_retry_at, created_at, resolved_at, resolution, "
+    "checksum"
 )
 
 
@@ -62,6 +64,7 @@ def _row(row: tuple[Any, ...]) -> QueuedError:
         created_at=dt_from_text(row[13]),
         resolved_at=dt_from_text(row[14]),
         resolution=row[15],
+        checksum=row[16],
     )
 
 
@@ -81,6 +84,7 @@ class ErrorQueueRepo:
         label: str = "",
         xero_id: str | None = None,
         validation_messages: list[str] | None = None,
+        checksum: str | None = None,
         run_id: int | None = None,
         now: datetime | None = None,
     ) -> int:
@@ -94,7 +98,7 @@ class ErrorQueueRepo:
             self._conn.execute(
                 "UPDATE error_queue SET run_id = ?, operation = ?, xero_id = ?, label = ?, "
                 "error_class = ?, message = ?, validation_json = ?, retryable = ?, attempts = ?, "
-                "next_retry_at = ?, updated_at = ? WHERE id = ?",
+                "next_retry_at = ?, updated_at = ?, checksum = ? WHERE id = ?",
                 (
                     run_id,
                     operation,
@@ -107,6 +111,7 @@ class ErrorQueueRepo:
                     attempts,
                     next_retry,
                     dt_to_text(now),
+                    checksum,
                     existing.id,
                 ),
             )
@@ -114,7 +119,8 @@ class ErrorQueueRepo:
         cursor = self._conn.execute(
             "INSERT INTO error_queue (run_id, operation, entity, shopify_id, xero_id, label, "
             "error_class, message, validation_json, retryable, attempts, next_retry_at, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "created_at, updated_at, checksum) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 run_id,
                 operation,
@@ -130,6 +136,7 @@ class ErrorQueueRepo:
                 next_retry,
                 dt_to_text(now),
                 dt_to_text(now),
+                checksum,
             ),
         )
         assert cursor.lastrowid is not None

@@ -124,6 +124,9 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    # The checksum of the payload that failed, so an unchanged record whose failure is permanent
+    # is not sent again on every run that re-reads it (lookback window); ``errors retry`` does.
+    Migration("0002_error_queue_checksum", ("ALTER TABLE error_queue ADD COLUMN checksum TEXT",)),
 )
 
 EXPECTED_TABLES = frozenset(

@@ -52,6 +52,7 @@ async def apply_desired(
     linked: list[tuple[Desired, dict[str, Any], bool]] = []  # (desired, record, equal)
     plan: list[PlannedChange] = []
     in_xero: dict[str, str] = {}
+    still_queued: set[str] = set()
     for desired in desireds:
         mapping = mappings.get(desired.shopify_id)
         if mapping is None and desired.shopify_id in links:
@@ -70,6 +71,13 @@ async def apply_desired(
                 )
             continue
         change = plan_record(desired, mapping)
+        if change.action in (Action.CREATE, Action.UPDATE) and _still_refused(ctx, desired):
+            # Refused before with exactly this payload, for a reason only a person can fix:
+            # sending it again costs a call and changes nothing (``errors retry`` does resend).
+            change = PlannedChange(
+                Action.SKIP, desired, change.xero_id, reason="unchanged since it was queued"
+            )
+            still_queued.add(desired.shopify_id)
         if change.action is Action.CREATE:
             creates.append(change)
         elif change.action is Action.UPDATE:
@@ -93,7 +101,7 @@ async def apply_desired(
         # A queued record that turns out to be in step with Xero needs nothing more.
         with ctx.store.atomic():
             for c in plan:
-                if c.action is Action.SKIP:
+                if c.action is Action.SKIP and c.desired.shopify_id not in still_queued:
                     ctx.store.errors.resolve_for(
                         resource,
                         c.desired.queue_key or c.desired.shopify_id,
@@ -204,6 +212,15 @@ async def apply_desired(
     report.count(resource, "failed", len(updated.failed))
     ctx.progress.advance(resource, len(updated.ok) + len(updated.failed))
     return in_xero
+
+
+def _still_refused(ctx: RunContext, desired: Desired) -> bool:
+    if ctx.retrying:
+        return False
+    entry = ctx.store.errors.open_for(
+        RESOURCE_OF[desired.entity], desired.queue_key or desired.shopify_id
+    )
+    return bool(entry and not entry.retryable and entry.checksum == desired.checksum)
 
 
 def with_name(desired: Desired, name: str) -> Desired:

@@ -33,6 +33,8 @@ class RunContext:
     # the second one in a row means Xero is down, and the run stops (exit 2) instead of
     # spending every remaining batch's retries.
     transient_batches: int = 0
+    # ``errors retry``: queued records are sent again even when unchanged.
+    retrying: bool = False
 
     @property
     def run_id(self) -> int | None:

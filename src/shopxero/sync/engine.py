@@ -102,6 +102,7 @@ class SyncEngine:
             now=self.now,
             dry_run=dry_run,
             progress=self.progress,
+            retrying=retry is not None,
         )
         try:
             if not dry_run:

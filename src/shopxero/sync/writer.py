@@ -152,6 +152,7 @@ def queue_failure(
         message=message,
         validation_messages=list(messages),
         retryable=retryable,
+        checksum=desired.checksum,
         run_id=ctx.run_id,
         now=ctx.now(),
     )
