@@ -90,6 +90,11 @@ async def test_invoice_number_must_be_printable_ascii_and_at_most_255(api: Any) 
         ),
         ({"Description": None, "AccountCode": "200"}, "Description must be specified."),
         ({"ItemCode": "NO-SUCH"}, "Item code 'NO-SUCH' is not valid."),
+        ({"DiscountRate": "120"}, "DiscountRate must be between 0 and 100."),
+        (
+            {"DiscountRate": "10", "DiscountAmount": "1"},
+            "A line item cannot have both a DiscountRate and a DiscountAmount.",
+        ),
     ],
 )
 async def test_line_validation(api: Any, line: dict[str, Any], message: str) -> None:

@@ -196,6 +196,9 @@ def _one_line(
 
     if not discounts_allowed and (line.get("DiscountRate") or line.get("DiscountAmount")):
         errors.append("Discounts are not supported on this type of document.")
+    rate_off = line.get("DiscountRate")
+    if rate_off is not None and not Decimal(0) <= rate_off <= Decimal(100):
+        errors.append("DiscountRate must be between 0 and 100.")
     if line.get("DiscountRate") is not None and line.get("DiscountAmount") is not None:
         errors.append("A line item cannot have both a DiscountRate and a DiscountAmount.")
 
