@@ -183,3 +183,20 @@ def test_call_log_and_cache(store: StateStore) -> None:
     assert store.cache.get("accounts") == ([{"Code": "200"}], T0)
     store.cache.clear()
     assert store.cache.get("accounts") is None
+
+
+def test_prune_keeps_open_intents_and_recent_calls(store: StateStore) -> None:
+    old = T0 - timedelta(days=60)
+    settled = store.intents.add(
+        entity="item", operation="create", shopify_id="1", natural_key="A", checksum="c", now=old
+    )
+    store.intents.close(settled, now=old)
+    still_open = store.intents.add(
+        entity="item", operation="create", shopify_id="2", natural_key="B", checksum="c", now=old
+    )
+    assert store.intents.prune(T0) == 1
+    assert store.intents.get(settled) is None and store.intents.get(still_open) is not None
+    store.calls.add(StoredCall(old, "xero", "GET", "/Items", "", 200, 1.0, 1, None, None))
+    store.calls.add(StoredCall(T0, "xero", "GET", "/Items", "", 200, 1.0, 1, None, None))
+    assert store.calls.prune(T0 - timedelta(days=1)) == 1
+    assert store.calls.count() == 1

@@ -50,6 +50,11 @@ class CallRepo:
             ),
         )
 
+    def prune(self, before: datetime) -> int:
+        """Forget calls logged before ``before`` (the log is for diagnosis, not history)."""
+        cursor = self._conn.execute("DELETE FROM api_calls WHERE time < ?", (dt_to_text(before),))
+        return cursor.rowcount
+
     def count(self, *, run_id: int | None = None, service: str | None = None) -> int:
         sql = "SELECT count(*) FROM api_calls WHERE 1 = 1"
         params: list[object] = []

@@ -101,6 +101,13 @@ class IntentRepo:
             ).fetchall()
         return [_row(r) for r in rows]
 
+    def prune(self, before: datetime) -> int:
+        """Forget closed intents created before ``before``; open ones are always kept."""
+        cursor = self._conn.execute(
+            "DELETE FROM intents WHERE state != 'open' AND created_at < ?", (dt_to_text(before),)
+        )
+        return cursor.rowcount
+
     def close(self, intent_id: int, *, state: str = "settled", now: datetime | None = None) -> None:
         """Mark an intent settled (its outcome is recorded) or dropped (nothing was created)."""
         if state not in ("settled", "dropped"):

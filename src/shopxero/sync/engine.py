@@ -34,6 +34,9 @@ _STEPS: dict[str, Step] = {
     "products": sync_products,
     "orders": sync_orders,
 }
+# Closed intents only matter while a crash may still be settled; the call log is for diagnosis.
+INTENT_RETENTION = timedelta(days=30)
+CALL_LOG_RETENTION = timedelta(days=90)
 _ITERATORS = {"customers": "iter_customers", "products": "iter_products", "orders": "iter_orders"}
 _GETTERS = {"customers": "get_customer", "products": "get_product", "orders": "get_order"}
 
@@ -127,6 +130,10 @@ class SyncEngine:
 
     def _finish(self, report: RunReport) -> None:
         report.finished_at = self.now()
+        if not report.dry_run:
+            with self.store.atomic():
+                self.store.intents.prune(report.finished_at - INTENT_RETENTION)
+                self.store.calls.prune(report.finished_at - CALL_LOG_RETENTION)
         report.queue_size = self.store.errors.count_open()
         assert report.run_id is not None
         self.store.runs.finish(
