@@ -781,3 +781,15 @@ async def test_a_permanently_refused_record_is_not_resent_until_it_changes_or_is
         report = await engine.run(retry=store.errors.list_open())
         assert store.errors.list_open() == []
     assert report.counts["customers"]["created"] == 1
+
+
+async def test_unusable_mapping_settings_stop_the_run_as_a_config_error(
+    seed: dict[str, Any], tmp_path: Path
+) -> None:
+    from shopxero.errors import ConfigError
+
+    shopify = {**seed["shopify"], "shop": {**seed["shopify"]["shop"], "iana_timezone": "Mars/Base"}}
+    shop, xero = FakeShopify(shopify), FakeXero(seed["xero"])
+    settings = Settings.model_validate({"data_dir": str(tmp_path)})
+    with pytest.raises(ConfigError, match="Mars/Base"):
+        await _run(shop, xero, settings, only=["products"])

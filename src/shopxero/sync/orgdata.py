@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shopxero.config import Settings
+from shopxero.errors import ConfigError
 from shopxero.store import StateStore
 from shopxero.sync.accounts import ResolvedAccounts, resolve_accounts
 from shopxero.sync.tax import TaxResolver
@@ -93,7 +94,10 @@ class OrgDataLoader:
             payment=s.payment_account,
         )
         country = str(organisation.get("CountryCode") or shop.get("country_code") or "GB")
-        tax = TaxResolver.from_xero(tax_rates, s.tax_type_map, country=country)
+        try:
+            tax = TaxResolver.from_xero(tax_rates, s.tax_type_map, country=country)
+        except ValueError as exc:
+            raise ConfigError(f"SHOPXERO_TAX_TYPE_MAP or the Xero tax rates: {exc}") from exc
         self._loaded = OrgData(organisation, accounts, tax_rates, shop, resolved, tax)
         return self._loaded
 

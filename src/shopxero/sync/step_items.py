@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from shopxero.errors import MappingError
+from shopxero.errors import ConfigError, MappingError
 from shopxero.shopify.models import Product, parse_product
 from shopxero.sync.apply import apply_desired, queue_record_error
 from shopxero.sync.checksums import payload_checksum
@@ -31,6 +31,14 @@ __all__ = ["mapping_options", "sync_products"]
 
 
 def mapping_options(ctx: RunContext, org: OrgData) -> MappingOptions:
+    """MappingOptions from the settings and the organisation (a bad value is a ConfigError)."""
+    try:
+        return _options(ctx, org)
+    except ValueError as exc:
+        raise ConfigError(f"cannot map records with these settings: {exc}") from exc
+
+
+def _options(ctx: RunContext, org: OrgData) -> MappingOptions:
     s = ctx.settings
     return MappingOptions(
         sales_account=org.resolved.sales,
