@@ -245,3 +245,27 @@ async def test_payments_list_and_get(api: Any) -> None:
     assert len(filtered["Payments"]) == 1
     single = (await api.client.get(f"/Payments/{payment['PaymentID']}")).json()
     assert single["Payments"][0]["Amount"] == 10.0
+
+
+async def test_deleting_an_allocation_restores_both_balances(api: Any) -> None:
+    contact = await api.contact()
+    invoice = await authorised_invoice(api, contact)
+    note = await credit_note(api, contact, "50.00")  # 60.00 of credit
+    allocated = await api.client.put(
+        f"/CreditNotes/{note['CreditNoteID']}/Allocations",
+        json={"Amount": "60.00", "Invoice": {"InvoiceID": invoice["InvoiceID"]}},
+    )
+    allocation_id = allocated.json()["Allocations"][0]["AllocationID"]
+    removed = await api.client.delete(
+        f"/CreditNotes/{note['CreditNoteID']}/Allocations/{allocation_id}"
+    )
+    assert removed.status_code == 200
+    assert removed.json()["IsDeleted"] is True  # a bare Allocation, as the spec declares
+    after = await api.get_invoice(invoice["InvoiceID"])
+    assert (after["AmountDue"], after["AmountCredited"], after["CreditNotes"]) == (120.0, 0, [])
+    note_after = (await api.client.get(f"/CreditNotes/{note['CreditNoteID']}")).json()
+    assert note_after["CreditNotes"][0]["RemainingCredit"] == 60.0
+    again = await api.client.delete(
+        f"/CreditNotes/{note['CreditNoteID']}/Allocations/{allocation_id}"
+    )
+    assert again.status_code == 404

@@ -187,8 +187,8 @@ async def delete_allocation(request: Request, org: XeroOrg) -> Response:
             doc["UpdatedDateUTC"] = org.now()
         refresh_balance(org, INVOICE, invoice)
         refresh_balance(org, CREDIT_NOTE, note)
-        shown = present_allocation_deleted(allocation, invoice)
-        return JsonResponse(envelope(org.now(), "Allocations", [shown]))
+        # The spec answers with the bare Allocation (IsDeleted true), not an envelope.
+        return JsonResponse(present_allocation_deleted(allocation, invoice))
 
 
 def present_allocation_deleted(
