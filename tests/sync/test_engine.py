@@ -348,6 +348,9 @@ async def test_dry_run_writes_nothing(world: Any) -> None:
     report, _ = await _run(shop, xero, settings, dry_run=True)
     assert xero.writes() == 0
     assert report.plan["customers"] and report.counts["customers"]["created"] > 0
+    # Orders are planned against the contacts and items this run would create.
+    assert report.counts["orders"]["created"] == 56
+    assert report.counts["orders"]["failed"] == 1  # the broken tax-rate order only
     with StateStore.open(settings.state_db_path) as store:
         assert store.mappings.count() == 0 and store.cursors.all() == {}
 

@@ -112,6 +112,12 @@ async def apply_desired(
     ctx.progress.advance(resource, skips)
 
     if ctx.dry_run:
+        for desired in desireds:
+            ctx.planned[(entity, desired.shopify_id)] = in_xero.get(
+                desired.shopify_id, f"(new {entity} {desired.natural_key})"
+            )
+            if entity == "item":
+                ctx.planned_codes[desired.shopify_id] = desired.natural_key
         report.plan.setdefault(resource, []).extend(c for c in plan if c.action is not Action.SKIP)
         report.plan[resource].extend(u for u in updates if u.desired.shopify_id in linked_ids)
         report.count(resource, "created", len(creates))

@@ -35,6 +35,11 @@ class RunContext:
     transient_batches: int = 0
     # ``errors retry``: queued records are sent again even when unchanged.
     retrying: bool = False
+    # Dry runs write no mapping, so what the plan would create or link is kept here, letting
+    # orders be planned against the contacts and items the same run would have made:
+    # (entity, shopify_id) -> Xero id, or a placeholder for a record not created yet.
+    planned: dict[tuple[str, str], str] = field(default_factory=dict)
+    planned_codes: dict[str, str] = field(default_factory=dict)  # variant id -> Item Code
 
     @property
     def run_id(self) -> int | None:

@@ -39,6 +39,7 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
     org = await ctx.org.get()
     options = mapping_options(ctx, org)
     item_codes = {int(m.shopify_id): m.natural_key for m in ctx.store.mappings.all("item")}
+    item_codes.update({int(vid): code for vid, code in ctx.planned_codes.items()})
     guest_id: str | None = None
     desireds: list[Desired] = []
     for order in sorted(orders, key=lambda o: o.id):
@@ -60,8 +61,12 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
             missing = None if contact_id else "the guest contact could not be created"
         else:
             mapping = ctx.store.mappings.get("contact", str(order.customer.id))
-            contact_id = mapping.xero_id if mapping else None
-            missing = None if mapping else _why_missing(ctx, "customers", order.customer.id)
+            contact_id = (
+                mapping.xero_id
+                if mapping
+                else ctx.planned.get(("contact", str(order.customer.id)))  # dry runs only
+            )
+            missing = None if contact_id else _why_missing(ctx, "customers", order.customer.id)
         if missing is None:
             unsynced = [
                 li.variant_id
