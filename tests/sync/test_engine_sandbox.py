@@ -146,11 +146,20 @@ async def test_deleting_state_db_creates_no_duplicate(
     shop_url, xero_url, _seed = sandboxes
     await _sync(shop_url, xero_url, tmp_path / "a")
     before = _state(xero_url)
+    calls_before = len(_requests(xero_url))
     report, _ = await _sync(shop_url, xero_url, tmp_path / "b")  # a fresh state DB
     after = _state(xero_url)
     for key in ("contacts", "items", "invoices"):
         assert len(after[key]) == len(before[key]), key
     assert report.total("created") == 0
+    # Everything is found and equal: linked without rewriting the organisation.
+    writes = [
+        r
+        for r in _requests(xero_url)[calls_before:]
+        if r["method"] in ("PUT", "POST") and r["path"].startswith("/api.xro")
+    ]
+    assert writes == []
+    assert report.counts["orders"]["linked"] > 0
 
 
 async def test_existing_xero_records_are_linked_and_same_names_stay_distinct(
