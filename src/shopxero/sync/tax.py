@@ -134,6 +134,10 @@ class TaxResolver:
         """Whether the organisation has an ACTIVE revenue tax rate with this code."""
         return any(r.tax_type == tax_type for r in self._revenue)
 
+    def has_rate(self, percent: Decimal) -> bool:
+        """Whether an ACTIVE revenue tax rate of ``percent`` (20 for 20 %) exists."""
+        return any(r.effective_rate == percent for r in self._revenue)
+
     def _override(self, charged: Sequence[TaxLine]) -> str | None:
         if not self._overrides or not charged:
             return None
