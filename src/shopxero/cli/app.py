@@ -70,10 +70,21 @@ def _global_options(
         Path | None,
         typer.Option("--data-dir", help="Folder for state.db, the token file and logs [./data]."),
     ] = None,
+    log_format: Annotated[
+        str | None,
+        typer.Option(
+            "--log-format",
+            help="Log lines on stderr as 'text' (default) or 'json' (one object per line) "
+            "[SHOPXERO_LOG_FORMAT].",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
+    from shopxero.cli.logging_setup import configure_logging, resolve_log_format
+
+    configure_logging(resolve_log_format(log_format, env_file))
     ctx.obj = AppContext(env_file=env_file, data_dir=data_dir)
 
 
