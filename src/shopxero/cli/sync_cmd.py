@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
-from filelock import FileLock, Timeout
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
@@ -32,6 +31,7 @@ from shopxero.errors import (
 from shopxero.store import StateStore
 from shopxero.sync.engine import SyncEngine
 from shopxero.sync.report import ENTITIES, OUTCOMES, RunReport
+from shopxero.sync.runlock import run_lock
 
 __all__ = ["errors_app", "print_report", "run_sync"]
 
@@ -79,17 +79,10 @@ def run_sync(
 ) -> RunReport:
     """Open the state DB, build the clients and run one sync (or a retry of queued records).
 
-    One sync at a time per data dir (a file lock); a second one exits 2 with the reason.
+    One sync at a time per data dir (``sync.runlock``); a second one raises
+    ``RunInProgressError`` (exit 2 with the reason; the scheduler skips the tick).
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(settings.data_dir / "sync.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise ConfigError(
-            f"another shopxero sync is running on {settings.data_dir} (lock file sync.lock)"
-        ) from None
-    try:
+    with run_lock(settings.data_dir):
         return _run_sync_locked(
             settings,
             dry_run=dry_run,
@@ -99,8 +92,6 @@ def run_sync(
             show_progress=show_progress,
             refresh_org=refresh_org,
         )
-    finally:
-        lock.release()
 
 
 def _run_sync_locked(
