@@ -16,6 +16,7 @@ from shopxero.config import Settings
 from shopxero.errors import ConfigError
 from shopxero.store import StateStore
 from shopxero.sync.accounts import ResolvedAccounts, resolve_accounts
+from shopxero.sync.preflight import Problem, check_tax_and_accounts, errors_message
 from shopxero.sync.tax import TaxResolver
 
 __all__ = ["OrgData", "OrgDataLoader"]
@@ -31,6 +32,8 @@ class OrgData:
     shop: dict[str, Any]
     resolved: ResolvedAccounts
     tax: TaxResolver
+    # The preflight's warnings (its errors stop the run before any write).
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def country(self) -> str:
@@ -86,6 +89,12 @@ class OrgDataLoader:
         tax_rates = await self._get("xero:tax_rates")
         shop = await self._get("shopify:shop")
         s = self._settings
+        # Preflight (issue 5): a tax map or account setting that does not fit the organisation
+        # stops the run here, before the first write, rather than failing every order.
+        problems = check_tax_and_accounts(s, organisation, accounts, tax_rates, shop)
+        message = errors_message(problems)
+        if message is not None:
+            raise ConfigError(message)
         resolved = resolve_accounts(
             accounts,
             sales=s.sales_account,
@@ -98,7 +107,8 @@ class OrgDataLoader:
             tax = TaxResolver.from_xero(tax_rates, s.tax_type_map, country=country)
         except ValueError as exc:
             raise ConfigError(f"SHOPXERO_TAX_TYPE_MAP or the Xero tax rates: {exc}") from exc
-        self._loaded = OrgData(organisation, accounts, tax_rates, shop, resolved, tax)
+        warnings = tuple(p for p in problems if p.severity == "warning")
+        self._loaded = OrgData(organisation, accounts, tax_rates, shop, resolved, tax, warnings)
         return self._loaded
 
     def refresh(self) -> None:
