@@ -28,7 +28,13 @@ from shopxero.sync.mapping import (
 from shopxero.sync.plan import Desired
 from shopxero.sync.report import NullProgress, RunReport
 
-__all__ = ["GUEST_CONTACT_NUMBER", "GUEST_SHOPIFY_ID", "ensure_guest_contact", "sync_customers"]
+__all__ = [
+    "GUEST_CONTACT_NUMBER",
+    "GUEST_SHOPIFY_ID",
+    "ensure_guest_contact",
+    "guest_contact_desired",
+    "sync_customers",
+]
 
 GUEST_SHOPIFY_ID = "guest"
 # The guest contact's ContactNumber: never a Shopify customer id (those are digits only).
@@ -137,14 +143,10 @@ async def sync_customers(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> Non
     )
 
 
-async def ensure_guest_contact(ctx: RunContext) -> str | None:
-    """The ContactID of the contact guest orders go to, created once (None if it failed)."""
-    mapping = ctx.store.mappings.get("contact", GUEST_SHOPIFY_ID)
-    if mapping is not None:
-        return mapping.xero_id
-    name = ctx.settings.guest_contact_name
+def guest_contact_desired(name: str) -> Desired:
+    """What the guest contact named ``name`` should look like in Xero (sync and rebuild)."""
     payload = {"Name": name, "ContactNumber": GUEST_CONTACT_NUMBER}
-    desired = Desired(
+    return Desired(
         entity="contact",
         shopify_id=GUEST_SHOPIFY_ID,
         natural_key=GUEST_CONTACT_NUMBER,
@@ -154,6 +156,15 @@ async def ensure_guest_contact(ctx: RunContext) -> str | None:
         base_name=name,
         chosen_name=name,
     )
+
+
+async def ensure_guest_contact(ctx: RunContext) -> str | None:
+    """The ContactID of the contact guest orders go to, created once (None if it failed)."""
+    mapping = ctx.store.mappings.get("contact", GUEST_SHOPIFY_ID)
+    if mapping is not None:
+        return mapping.xero_id
+    name = ctx.settings.guest_contact_name
+    desired = guest_contact_desired(name)
     index = await load_contacts(ctx.xero, [(GUEST_CONTACT_NUMBER, None, name)], bulk=False)
     found = index.find(
         number=GUEST_CONTACT_NUMBER,

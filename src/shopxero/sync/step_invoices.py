@@ -20,7 +20,7 @@ from shopxero.sync.context import RunContext
 from shopxero.sync.linking import load_invoices
 from shopxero.sync.mapping import invoice_from_order, invoice_number_for, order_skip_reason
 from shopxero.sync.plan import Desired
-from shopxero.sync.step_contacts import ensure_guest_contact
+from shopxero.sync.step_contacts import GUEST_SHOPIFY_ID, ensure_guest_contact
 from shopxero.sync.step_items import mapping_options
 
 __all__ = ["sync_orders"]
@@ -57,6 +57,11 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
         if order.customer is None:
             if guest_id is None and not ctx.dry_run:
                 guest_id = await ensure_guest_contact(ctx)
+            elif guest_id is None:
+                # A dry run creates nothing, but plans against the guest contact already mapped
+                # (so an unchanged guest order is not shown as an update).
+                guest = ctx.store.mappings.get("contact", GUEST_SHOPIFY_ID)
+                guest_id = guest.xero_id if guest else None
             contact_id = guest_id or ("(guest contact)" if ctx.dry_run else None)
             missing = None if contact_id else "the guest contact could not be created"
         else:
