@@ -24,7 +24,7 @@ from shopxero.store.cursors import CursorRepo
 from shopxero.store.errors_queue import ErrorQueueRepo
 from shopxero.store.intents import IntentRepo
 from shopxero.store.mappings import MappingRepo
-from shopxero.store.migrations import apply_migrations
+from shopxero.store.migrations import apply_migrations, check_schema
 from shopxero.store.runs import RunRepo
 
 __all__ = ["StateStore"]
@@ -57,6 +57,8 @@ class StateStore:
             raise StoreError(f"cannot open the state DB {target}: {exc}") from exc
         try:
             _check_integrity(conn, target)
+            # Before WAL (which rewrites the file header): a refused file stays byte for byte.
+            check_schema(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             if target != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")

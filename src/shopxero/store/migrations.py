@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from shopxero.errors import StateCorruptError
 
-__all__ = ["EXPECTED_TABLES", "MIGRATIONS", "Migration", "apply_migrations"]
+__all__ = ["EXPECTED_TABLES", "MIGRATIONS", "Migration", "apply_migrations", "check_schema"]
 
 
 @dataclass(frozen=True)
@@ -141,19 +141,16 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
     return {str(row[0]) for row in rows}
 
 
-def apply_migrations(
-    conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS
-) -> list[str]:
-    """Apply pending migrations in order; return the names applied. Refuse a foreign schema."""
+def check_schema(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+    """Refuse a foreign or newer schema, writing nothing (a refused file stays as it was)."""
     tables = _tables(conn)
     if tables and "_migrations" not in tables:
         raise StateCorruptError(
             "the state DB holds tables shopxero did not create (a foreign SQLite file?): "
             "run `shopxero rebuild` or point --data-dir elsewhere"
         )
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
+    if "_migrations" not in tables:
+        return
     done = [str(r[0]) for r in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
     known = [m.name for m in migrations]
     unknown = [name for name in done if name not in known]
@@ -167,6 +164,17 @@ def apply_migrations(
             f"the state DB's migration history {done} does not match this version's order: "
             "run `shopxero rebuild`"
         )
+
+
+def apply_migrations(
+    conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS
+) -> list[str]:
+    """Apply pending migrations in order; return the names applied. Refuse a foreign schema."""
+    check_schema(conn, migrations)
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = [str(r[0]) for r in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
     applied: list[str] = []
     for migration in migrations[len(done) :]:
         conn.execute("BEGIN IMMEDIATE")
