@@ -27,6 +27,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shopxero.cli.auth_cmd",
     "shopxero.cli.sync_cmd",
     "shopxero.cli.demo_cmd",
+    "shopxero.cli.schedule_cmd",
+    "shopxero.cli.health_cmd",
+    "shopxero.cli.doctor_cmd",
 )
 
 app = typer.Typer(
