@@ -86,6 +86,11 @@ async def apply_desired(
             in_xero[desired.shopify_id] = change.xero_id
         plan.append(change)
 
+    if creates or updates:
+        # The first write of a run waits for the tax/account preflight (sync.preflight, via
+        # OrgDataLoader.get: cached, so at most once per run); a broken mapping stops the run
+        # with a ConfigError before contacts are written, not only before invoices.
+        await ctx.org.get()
     linked_ids = {d.shopify_id for d, _, _ in linked}
     regular = [u for u in updates if u.desired.shopify_id not in linked_ids]
     conflicts: list[tuple[PlannedChange, str]] = []
