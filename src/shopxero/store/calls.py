@@ -13,7 +13,11 @@ __all__ = ["CallRepo", "StoredCall"]
 
 @dataclass(frozen=True)
 class StoredCall:
-    """The columns we keep of a ``http.calllog.CallRecord`` (bodies are not stored)."""
+    """The columns we keep of a ``http.calllog.CallRecord``.
+
+    Bodies are already redacted and truncated by ``http.calllog``; the sink decides which calls
+    keep them (``sync.factory.store_call_sink``: failed calls only).
+    """
 
     time: datetime
     service: str
@@ -25,6 +29,8 @@ class StoredCall:
     attempt: int
     request_id: str | None
     error: str | None
+    request_body: str | None = None
+    response_body: str | None = None
 
 
 class CallRepo:
@@ -34,7 +40,8 @@ class CallRepo:
     def add(self, call: StoredCall, *, run_id: int | None = None) -> None:
         self._conn.execute(
             "INSERT INTO api_calls (run_id, time, service, method, path, query, status, "
-            "duration_ms, attempt, request_id, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "duration_ms, attempt, request_id, error, request_body, response_body) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 run_id,
                 dt_to_text(call.time),
@@ -47,6 +54,8 @@ class CallRepo:
                 call.attempt,
                 call.request_id,
                 call.error,
+                call.request_body,
+                call.response_body,
             ),
         )
 

@@ -127,6 +127,14 @@ MIGRATIONS: tuple[Migration, ...] = (
     # The checksum of the payload that failed, so an unchanged record whose failure is permanent
     # is not sent again on every run that re-reads it (lookback window); ``errors retry`` does.
     Migration("0002_error_queue_checksum", ("ALTER TABLE error_queue ADD COLUMN checksum TEXT",)),
+    # Redacted, truncated bodies of failed calls, for `shopxero log --bodies` (diagnosis).
+    Migration(
+        "0003_api_call_bodies",
+        (
+            "ALTER TABLE api_calls ADD COLUMN request_body TEXT",
+            "ALTER TABLE api_calls ADD COLUMN response_body TEXT",
+        ),
+    ),
 )
 
 EXPECTED_TABLES = frozenset(

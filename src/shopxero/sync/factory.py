@@ -37,6 +37,9 @@ def store_call_sink(store: StateStore, run_id: Callable[[], int | None] | None =
     """A CallSink writing each (already redacted) call to the state DB's API-call log."""
 
     def sink(record: CallRecord) -> None:
+        # Bodies only of failed calls (no answer, or 4xx/5xx): what `shopxero log --bodies` needs
+        # to explain a failure, without keeping every synced customer's data in the log.
+        failed = record.status is None or record.status >= 400
         store.calls.add(
             StoredCall(
                 time=record.time,
@@ -49,6 +52,8 @@ def store_call_sink(store: StateStore, run_id: Callable[[], int | None] | None =
                 attempt=record.attempt,
                 request_id=record.request_id,
                 error=record.error,
+                request_body=record.request_body if failed else None,
+                response_body=record.response_body if failed else None,
             ),
             run_id=run_id() if run_id else None,
         )
