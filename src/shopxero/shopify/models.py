@@ -430,6 +430,9 @@ class Order(_ShopifyModel):
     current_total_tax: Money | None = None
     current_total_discounts: Money | None = None
     total_shipping_price_set: MoneySet | None = None
+    # Both currencies of the total: the rate Shopify used between them (transactions are in
+    # the presentment currency).
+    total_price_set: MoneySet | None = None
     tax_lines: _List[TaxLine] = []
     discount_applications: _List[DiscountApplication] = []
     line_items: _List[LineItem] = []
