@@ -1,0 +1,97 @@
+"""Counting calls from the sandboxes' own request logs (``GET /_sandbox/requests``).
+
+The numbers come from what the simulators received, not from shopxero's counters, so a call the
+client made but did not log (or logged twice) cannot flatter the result. Times in the log are on
+the sandbox clock, so rates are in sandbox minutes whatever the clock's speed-up.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+__all__ = ["PhaseCalls", "RequestLog", "peak_per_minute", "summarise"]
+
+# Xero's limits count Accounting API calls; the token endpoint is Xero Identity, not counted.
+XERO_API_PREFIX = "/api.xro/"
+
+
+class RequestLog:
+    """A simulator's request log, read in slices: ``mark()`` then ``since(mark)``."""
+
+    def __init__(self, base_url: str) -> None:
+        self.url = f"{base_url}/_sandbox/requests"
+
+    def all(self) -> list[dict[str, Any]]:
+        response = httpx.get(self.url, timeout=120)
+        response.raise_for_status()
+        return list(response.json()["requests"])
+
+    def mark(self) -> int:
+        return len(self.all())
+
+    def since(self, mark: int) -> list[dict[str, Any]]:
+        return self.all()[mark:]
+
+
+@dataclass
+class PhaseCalls:
+    """What one service received during one phase."""
+
+    calls: int
+    by_endpoint: dict[str, int] = field(default_factory=dict)
+    status_429: int = 0
+    peak_per_minute: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "calls": self.calls,
+            "by_endpoint": self.by_endpoint,
+            "status_429": self.status_429,
+            "peak_per_minute": self.peak_per_minute,
+        }
+
+
+def _endpoint(entry: dict[str, Any]) -> str:
+    """``GET Invoices``, ``PUT Contacts``, ``GET orders/*/transactions.json`` (ids as ``*``)."""
+    parts = [p for p in str(entry["path"]).split("/") if p]
+    if parts[:1] == ["api.xro"]:
+        parts = parts[2:]
+    elif parts[:2] == ["admin", "api"]:
+        parts = parts[3:]
+    name = "/".join("*" if _is_id(p) else p for p in parts)
+    return f"{entry['method']} {name}"
+
+
+def _is_id(part: str) -> bool:
+    stem = part.removesuffix(".json")
+    return stem.isdigit() or (len(stem) == 36 and stem.count("-") == 4)
+
+
+def peak_per_minute(entries: list[dict[str, Any]]) -> int:
+    """Most requests in any 60-second window of sandbox time (Xero's minute limit is rolling)."""
+    times = sorted(datetime.fromisoformat(str(e["time"])).timestamp() for e in entries)
+    best = start = 0
+    for end, t in enumerate(times):
+        while t - times[start] >= 60:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def summarise(entries: list[dict[str, Any]], *, service: str) -> PhaseCalls:
+    """Calls that count against the service's limits: Xero Accounting API calls; every Shopify
+    request (the Admin API and the client-credentials token endpoint share the shop)."""
+    if service == "xero":
+        entries = [e for e in entries if str(e["path"]).startswith(XERO_API_PREFIX)]
+    counted = Counter(_endpoint(e) for e in entries)
+    return PhaseCalls(
+        calls=len(entries),
+        by_endpoint=dict(sorted(counted.items())),
+        status_429=sum(1 for e in entries if e.get("status") == 429),
+        peak_per_minute=peak_per_minute(entries),
+    )

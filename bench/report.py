@@ -1,0 +1,122 @@
+"""The benchmark's result (``bench/run.py`` JSON) as rich tables, as recorded in the README."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["print_tables"]
+
+LABELS = {
+    "first_import": "first import",
+    "rerun": "rerun, no change",
+    "day": "a day's increment",
+}
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}x"
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def calls_table(result: dict[str, Any]) -> Table:
+    ours, naive, comp = result["shopxero"], result["naive"], result["comparison"]
+    sizes = result["sizes"]
+    table = Table(
+        title=(
+            f"API calls: {sizes['customers']:,} customers, {sizes['variants']:,} variants, "
+            f"{sizes['orders']:,} orders"
+        )
+    )
+    for header in (
+        "phase",
+        "shopxero Shopify",
+        "shopxero Xero",
+        "one-per-record Shopify",
+        "one-per-record Xero",
+        "Xero ratio",
+    ):
+        table.add_column(header, justify="left" if header == "phase" else "right")
+    for phase, label in LABELS.items():
+        table.add_row(
+            label,
+            f"{ours[phase]['shopify']['calls']:,}",
+            f"{ours[phase]['xero']['calls']:,}",
+            f"{naive[phase]['shopify']['calls']:,}",
+            f"{naive[phase]['xero']['calls']:,}",
+            _ratio(comp["xero_ratio"][phase]),
+        )
+    return table
+
+
+def limits_table(result: dict[str, Any]) -> Table:
+    comp, ours, naive = result["comparison"], result["shopxero"], result["naive"]
+    first = ours["first_import"]["xero"]["calls"]
+    naive_first = naive["first_import"]["xero"]["calls"]
+    table = Table(title=f"Budgets and rate limits (sandbox clock x{result['speed']:g})")
+    table.add_column("measure")
+    table.add_column("shopxero", justify="right")
+    table.add_column("one-per-record", justify="right")
+    yes_no = {True: "yes", False: "no"}
+    table.add_row(
+        "first import within Xero's 5,000/day",
+        f"{yes_no[comp['first_import_fits_day_budget']]} ({first:,} calls)",
+        f"{yes_no[naive_first <= 5000]} ({_days(comp['naive_first_import_days_at_5000'])})",
+    )
+    table.add_row(
+        "first import within Starter's 1,000/day",
+        yes_no[comp["first_import_fits_starter_budget"]],
+        f"{yes_no[naive_first <= 1000]} ({_days(comp['naive_first_import_days_at_1000'])})",
+    )
+    table.add_row(
+        "Xero peak calls per minute (limit 60)",
+        f"{comp['xero_peak_per_minute']} ({comp['xero_share_of_minute_limit']:.0%})",
+        f"{comp['naive_xero_peak_per_minute']}",
+    )
+    table.add_row("Xero 429s received", f"{comp['xero_429s']}", f"{comp['naive_xero_429s']}")
+    table.add_row(
+        "Shopify peak calls per minute (leak 120)",
+        f"{comp['shopify_peak_per_minute']} ({comp['shopify_share_of_leak_rate']:.0%})",
+        "",
+    )
+    table.add_row(
+        "first import, sandbox minutes",
+        f"{ours['first_import']['sandbox_minutes']:g}",
+        f"{naive['first_import']['sandbox_minutes']:g}",
+    )
+    table.add_row(
+        "records queued (first import)",
+        f"{ours['first_import']['queued']}",
+        f"{naive['first_import']['queued']}",
+    )
+    return table
+
+
+def print_tables(result: dict[str, Any], console: Console | None = None) -> None:
+    console = console or Console()
+    console.print(calls_table(result))
+    console.print(limits_table(result))
+
+
+def markdown_tables(result: dict[str, Any]) -> str:
+    """The same two tables as Markdown, for the README."""
+    lines: list[str] = []
+    for table in (calls_table(result), limits_table(result)):
+        headers = [str(c.header) for c in table.columns]
+        rows = list(zip(*(list(c.cells) for c in table.columns), strict=True))
+        lines.append(f"**{table.title}**")
+        lines.append("")
+        lines.append("| " + " | ".join(headers) + " |")
+        lines.append(
+            "| "
+            + " | ".join("---" if c.justify == "left" else "---:" for c in table.columns)
+            + " |"
+        )
+        lines.extend("| " + " | ".join(str(cell) for cell in row) + " |" for row in rows)
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,245 @@
+"""The benchmark: API calls of a first import, a no-change rerun and a day's increment.
+
+    python bench/run.py [--customers 2000 --products 300 --variants 3 --orders 5000]
+                        [--speed 60] [--json | --markdown] [--out FILE] [--from-json FILE]
+
+Seeds both sandboxes with the bench seed and runs, for each strategy on its own fresh pair of
+sandboxes: (1) the first import, (2) a rerun with no change, (3) a day's increment (10 new
+orders, 2 new customers, 1 changed product, pushed through ``POST /_sandbox/records``).
+Strategies: shopxero's engine (``sync.engine.SyncEngine``, built exactly as ``shopxero sync``
+builds it) and the one-request-per-record baseline in ``bench/naive.py``, both through the same
+clients. Calls are counted from the sandboxes' request logs. The sandbox clock runs ``--speed``
+times faster than real time, and the clients pace on that same clock, so rate limits are real
+in sandbox minutes while the run takes real seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+if __package__ in (None, ""):  # run as a script: make ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.counts import RequestLog, summarise
+from bench.increment import day_increment
+from bench.naive import NaiveSync
+from bench.report import markdown_tables, print_tables
+from shopxero.cli.demo_cmd import settings_for_sandboxes
+from shopxero.config import Settings
+from shopxero.sandbox.clock import SandboxClock
+from shopxero.sandbox.run import RunningSandboxes, start_sandboxes
+from shopxero.store import StateStore
+from shopxero.sync.engine import SyncEngine
+from shopxero.sync.factory import build_clients, store_call_sink
+
+__all__ = ["main", "run_benchmark"]
+
+PHASES = ("first_import", "rerun", "day")
+DAY_BUDGET = 5000  # Xero's calls per organisation per day (xero-api-facts §4)
+STARTER_DAY_BUDGET = 1000  # the Starter tier's day budget
+MINUTE_LIMIT = 60  # Xero calls per tenant per minute
+SHOPIFY_PER_MINUTE = 120  # Shopify REST bucket leaks 2 calls/s (shopify-api-facts §3)
+# The baseline needs more than a day's budget for a first import; its sandbox lets it finish so
+# the count is measured rather than extrapolated (the number of days it would take is reported).
+UNLIMITED_DAY = 10**9
+
+Phase = Callable[[RunningSandboxes, SandboxClock], Coroutine[Any, Any, dict[str, Any]]]
+
+
+def _settings(sandboxes: RunningSandboxes, data_dir: Path) -> Settings:
+    return settings_for_sandboxes(sandboxes.env(), data_dir)
+
+
+def _engine_phase(data_dir: Path) -> Phase:
+    async def phase(sandboxes: RunningSandboxes, clock: SandboxClock) -> dict[str, Any]:
+        settings = _settings(sandboxes, data_dir)
+        with StateStore.open(settings.state_db_path) as store:
+            engines: list[SyncEngine] = []
+            sink = store_call_sink(store, lambda: engines[0].current_run_id if engines else None)
+            async with build_clients(settings, call_sink=sink, clock=clock) as clients:
+                engine = SyncEngine(
+                    store=store,
+                    shopify=clients.shopify,
+                    xero=clients.xero,
+                    settings=settings,
+                    now=clock.now,
+                )
+                engines.append(engine)
+                report = await engine.run()
+            queued = [f"{e.entity} {e.shopify_id}: {e.message}" for e in store.errors.list_open()]
+        return {
+            "status": report.status,
+            "records": {k: {o: n for o, n in v.items() if n} for k, v in report.counts.items()},
+            "queued": len(queued),
+            "queued_examples": queued[:5],
+        }
+
+    return phase
+
+
+def _naive_phase(data_dir: Path) -> Phase:
+    state: dict[str, NaiveSync] = {}
+
+    async def phase(sandboxes: RunningSandboxes, clock: SandboxClock) -> dict[str, Any]:
+        settings = _settings(sandboxes, data_dir)
+        with StateStore.open(data_dir / "naive-scratch.db") as scratch:
+            naive = state.setdefault("sync", NaiveSync(settings))
+            async with build_clients(settings, clock=clock) as clients:
+                result = await naive.run(clients.shopify, clients.xero, clock.now(), cache=scratch)
+        return {
+            "records": {
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "failed": result.failed,
+            },
+            "queued": result.failed,
+            "queued_examples": result.failures[:5],
+        }
+
+    return phase
+
+
+def _run_strategy(
+    seed: str, start: datetime, speed: float, phase: Phase, *, day_limit: int
+) -> dict[str, Any]:
+    clock = SandboxClock(speed=speed, start=start)
+    out: dict[str, Any] = {}
+    with start_sandboxes(seed, clock=clock, now=start, day_limit=day_limit) as sandboxes:
+        logs = {
+            "shopify": RequestLog(sandboxes.shopify_url),
+            "xero": RequestLog(sandboxes.xero_url),
+        }
+        for name in PHASES:
+            if name == "day":
+                shop = httpx.get(f"{sandboxes.shopify_url}/_sandbox/state", timeout=120).json()
+                changes = day_increment(shop, clock.now())
+                httpx.post(
+                    f"{sandboxes.shopify_url}/_sandbox/records", json=changes, timeout=120
+                ).raise_for_status()
+            marks = {service: log.mark() for service, log in logs.items()}
+            real_start = time.monotonic()
+            sandbox_start = clock.time()
+            result = asyncio.run(phase(sandboxes, clock))
+            result["real_seconds"] = round(time.monotonic() - real_start, 1)
+            result["sandbox_minutes"] = round((clock.time() - sandbox_start) / 60, 1)
+            for service, log in logs.items():
+                result[service] = summarise(log.since(marks[service]), service=service).as_dict()
+            out[name] = result
+    return out
+
+
+def run_benchmark(
+    *, customers: int, products: int, orders: int, speed: float = 60.0
+) -> dict[str, Any]:
+    """Both strategies over the same seed; the JSON the table is printed from."""
+    seed = f"bench:customers={customers},products={products},orders={orders}"
+    start = datetime.now(UTC).replace(microsecond=0)
+    with tempfile.TemporaryDirectory(prefix="shopxero-bench-") as tmp:
+        ours = _run_strategy(
+            seed, start, speed, _engine_phase(Path(tmp) / "ours"), day_limit=DAY_BUDGET
+        )
+        naive = _run_strategy(
+            seed, start, speed, _naive_phase(Path(tmp) / "naive"), day_limit=UNLIMITED_DAY
+        )
+    return {
+        "seed": seed,
+        "sizes": {"customers": customers, "variants": products * 3, "orders": orders},
+        "speed": speed,
+        "shopxero": ours,
+        "naive": naive,
+        "comparison": _compare(ours, naive),
+    }
+
+
+def _ratio(naive: int, ours: int) -> float | None:
+    return round(naive / ours, 1) if ours else None
+
+
+def _compare(ours: dict[str, Any], naive: dict[str, Any]) -> dict[str, Any]:
+    first_xero = ours["first_import"]["xero"]["calls"]
+    naive_first = naive["first_import"]["xero"]["calls"]
+    peak = max(ours[p]["xero"]["peak_per_minute"] for p in PHASES)
+    shop_peak = max(ours[p]["shopify"]["peak_per_minute"] for p in PHASES)
+    return {
+        "xero_ratio": {
+            p: _ratio(naive[p]["xero"]["calls"], ours[p]["xero"]["calls"]) for p in PHASES
+        },
+        "shopify_ratio": {
+            p: _ratio(naive[p]["shopify"]["calls"], ours[p]["shopify"]["calls"]) for p in PHASES
+        },
+        "first_import_fits_day_budget": first_xero <= DAY_BUDGET,
+        "first_import_fits_starter_budget": first_xero <= STARTER_DAY_BUDGET,
+        "naive_first_import_days_at_5000": math.ceil(naive_first / DAY_BUDGET),
+        "naive_first_import_days_at_1000": math.ceil(naive_first / STARTER_DAY_BUDGET),
+        "xero_peak_per_minute": peak,
+        "xero_share_of_minute_limit": round(peak / MINUTE_LIMIT, 2),
+        "xero_429s": sum(ours[p]["xero"]["status_429"] for p in PHASES),
+        "naive_xero_peak_per_minute": max(naive[p]["xero"]["peak_per_minute"] for p in PHASES),
+        "naive_xero_429s": sum(naive[p]["xero"]["status_429"] for p in PHASES),
+        "shopify_peak_per_minute": shop_peak,
+        "shopify_share_of_leak_rate": round(shop_peak / SHOPIFY_PER_MINUTE, 2),
+        "shopify_429s": sum(ours[p]["shopify"]["status_429"] for p in PHASES),
+    }
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--customers", type=int, default=2000)
+    parser.add_argument("--products", type=int, default=300)
+    parser.add_argument(
+        "--variants", type=int, default=3, help="variants per product (the bench seed makes 3)"
+    )
+    parser.add_argument("--orders", type=int, default=5000)
+    parser.add_argument("--speed", type=float, default=60.0, help="sandbox clock speed-up")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser.add_argument("--out", type=Path, help="also write the JSON to this file")
+    parser.add_argument(
+        "--from-json", type=Path, help="print the tables of a saved --out file, run nothing"
+    )
+    args = parser.parse_args(argv)
+    if args.variants != 3:
+        parser.error("--variants: the bench seed makes exactly 3 variants per product")
+    for name in ("customers", "products", "orders"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be at least 1")
+    if args.speed <= 0:
+        parser.error("--speed must be positive")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    if args.from_json:
+        result = json.loads(args.from_json.read_text(encoding="utf-8"))
+    else:
+        result = run_benchmark(
+            customers=args.customers, products=args.products, orders=args.orders, speed=args.speed
+        )
+    text = json.dumps(result, indent=2, sort_keys=True)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    if args.json:
+        print(text)
+    elif args.markdown:
+        print(markdown_tables(result))
+    else:
+        print_tables(result)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

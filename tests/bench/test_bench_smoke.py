@@ -1,0 +1,127 @@
+"""Smoke test of the benchmark script (``bench/run.py``) on a tiny shop.
+
+Asserts on counts read from the sandboxes' request logs, never on time: the batched engine
+makes fewer Xero calls than the one-request-per-record baseline, a rerun without change makes
+no Xero call, a day's increment writes only what changed, nothing hits a 429.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.counts import peak_per_minute, summarise  # noqa: E402
+from bench.report import markdown_tables  # noqa: E402
+from bench.run import main, run_benchmark  # noqa: E402
+
+LISTS = ("Contacts", "Items", "Invoices")
+SIZES = {"customers": 12, "products": 3, "orders": 24}
+
+
+@pytest.fixture(scope="module")
+def result() -> dict[str, Any]:
+    return run_benchmark(**SIZES, speed=60)
+
+
+def test_first_import_batches_where_the_baseline_sends_one_request_per_record(
+    result: dict[str, Any],
+) -> None:
+    ours = result["shopxero"]["first_import"]
+    naive = result["naive"]["first_import"]
+    assert ours["queued"] == 0, ours["queued_examples"]
+    assert naive["queued"] == 0, naive["queued_examples"]
+    created = sum(n.get("created", 0) for n in ours["records"].values())
+    assert created > SIZES["customers"]
+    # The baseline: one lookup and one create per record (plus a few org reads).
+    naive_puts = {k: v for k, v in naive["xero"]["by_endpoint"].items() if k.startswith("PUT")}
+    assert sum(naive_puts.values()) == naive["records"]["created"]
+    assert naive_puts["PUT Items"] == SIZES["products"] * 3
+    # shopxero: one create request per entity for a shop this small (batches of up to 50).
+    assert ours["xero"]["by_endpoint"]["PUT Items"] == 1
+    assert ours["xero"]["calls"] * 3 < naive["xero"]["calls"]
+    assert result["comparison"]["xero_ratio"]["first_import"] > 3
+    assert result["comparison"]["first_import_fits_starter_budget"] is True
+
+
+def test_rerun_makes_no_xero_call_and_the_day_writes_only_the_changes(
+    result: dict[str, Any],
+) -> None:
+    ours = result["shopxero"]
+    assert ours["rerun"]["xero"]["calls"] == 0
+    assert ours["rerun"]["shopify"]["calls"] <= 4  # a page per entity (+ the token)
+    day = ours["day"]
+    assert day["records"]["customers"].get("created") == 2
+    assert day["records"]["orders"].get("created") == 10
+    assert day["records"]["products"].get("updated") == 3  # one product, three variants
+    writes = {k: v for k, v in day["xero"]["by_endpoint"].items() if not k.startswith("GET")}
+    # One batch each for the new contacts, the changed variants and the new invoices ...
+    core = {k: v for k, v in writes.items() if k.split(" ")[1] in LISTS}
+    assert core == {"PUT Contacts": 1, "POST Items": 1, "PUT Invoices": 1}, writes
+    # ... and the new orders' payments (batched too), nothing else.
+    assert set(writes) - set(core) <= {"PUT Payments"}, writes
+    assert writes.get("PUT Payments", 0) <= 1, writes
+
+
+def test_no_429_and_the_minute_limit_is_respected(result: dict[str, Any]) -> None:
+    comp = result["comparison"]
+    assert comp["xero_429s"] == comp["naive_xero_429s"] == 0
+    assert comp["shopify_429s"] == 0
+    assert 0 < comp["xero_peak_per_minute"] <= 60
+    assert comp["naive_xero_peak_per_minute"] <= 60
+
+
+def test_tables_render_and_main_writes_json(result: dict[str, Any], tmp_path: Path) -> None:
+    text = markdown_tables(result)
+    assert "| first import |" in text and "Xero ratio" in text
+    saved = tmp_path / "bench.json"
+    saved.write_text(json.dumps(result))
+    assert main(["--from-json", str(saved), "--markdown"]) == 0
+
+
+def test_bad_arguments_are_refused() -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--variants", "5"])
+    assert exc.value.code == 2
+
+
+def test_counting_reads_the_request_log_shape() -> None:
+    log = [
+        {
+            "time": "2026-01-01T00:00:00+00:00",
+            "method": "PUT",
+            "path": "/api.xro/2.0/Contacts",
+            "status": 200,
+        },
+        {
+            "time": "2026-01-01T00:00:30+00:00",
+            "method": "GET",
+            "path": "/api.xro/2.0/Contacts/0b8e9a35-7a4d-4e4c-9c1b-2a0f7e1d3c11",
+            "status": 429,
+        },
+        {
+            "time": "2026-01-01T00:01:10+00:00",
+            "method": "POST",
+            "path": "/connect/token",
+            "status": 200,
+        },
+        {
+            "time": "2026-01-01T00:01:20+00:00",
+            "method": "GET",
+            "path": "/api.xro/2.0/Items",
+            "status": 200,
+        },
+    ]
+    calls = summarise(log, service="xero")
+    assert calls.calls == 3  # the identity endpoint does not count against API limits
+    assert calls.by_endpoint == {"GET Contacts/*": 1, "GET Items": 1, "PUT Contacts": 1}
+    assert calls.status_429 == 1
+    assert calls.peak_per_minute == 2
+    assert peak_per_minute([]) == 0
