@@ -3,7 +3,8 @@
 ``StateStore.open(path)`` checks the file (``PRAGMA integrity_check`` and the migration history),
 applies pending migrations and hands out one repository per table group (``store.mappings``,
 ``store.intents``, ``store.cursors``, ``store.runs``, ``store.errors``, ``store.calls``,
-``store.cache``). All SQL of shopxero lives in this package (design.md, layering table).
+``store.cache``; ``store.history`` reads only). All SQL of shopxero lives in this package
+(design.md, layering table).
 
 Transactions: the connection is in autocommit mode and ``atomic()`` opens ``BEGIN IMMEDIATE``
 (the write lock up front, so two processes never deadlock on upgrade), nesting as SAVEPOINTs the
@@ -22,6 +23,7 @@ from shopxero.store.cache import CacheRepo
 from shopxero.store.calls import CallRepo
 from shopxero.store.cursors import CursorRepo
 from shopxero.store.errors_queue import ErrorQueueRepo
+from shopxero.store.history import HistoryQueries
 from shopxero.store.intents import IntentRepo
 from shopxero.store.mappings import MappingRepo
 from shopxero.store.migrations import apply_migrations, check_schema
@@ -44,6 +46,7 @@ class StateStore:
         self.errors = ErrorQueueRepo(conn)
         self.calls = CallRepo(conn)
         self.cache = CacheRepo(conn)
+        self.history = HistoryQueries(conn)  # read-only: `shopxero log`, `report --html`
 
     @classmethod
     def open(cls, path: Path | str) -> StateStore:
