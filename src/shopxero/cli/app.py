@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shopxero.cli.schedule_cmd",
     "shopxero.cli.health_cmd",
     "shopxero.cli.doctor_cmd",
+    "shopxero.cli.log_cmd",
 )
 
 app = typer.Typer(

@@ -1,0 +1,159 @@
+"""``shopxero log``: the API-call log of the state DB, filtered, as a table or JSON.
+
+Every HTTP attempt either client made is logged (already redacted, design.md invariant 7);
+failed calls also keep their request and response bodies (truncated), shown with ``--bodies``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from shopxero.cli.app import EXIT_UNABLE, AppContext, app
+from shopxero.errors import ConfigError, StoreError
+from shopxero.store import StateStore
+from shopxero.store.history import CallRow, status_filter
+
+__all__ = ["call_json", "log_command"]
+
+console = Console()
+err_console = Console(stderr=True)
+SERVICES = ("shopify", "xero")
+
+
+def call_json(call: CallRow, *, bodies: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": call.id,
+        "run_id": call.run_id,
+        "time": call.time.isoformat(),
+        "service": call.service,
+        "method": call.method,
+        "path": call.path,
+        "query": call.query,
+        "status": call.status,
+        "duration_ms": call.duration_ms,
+        "attempt": call.attempt,
+        "request_id": call.request_id,
+        "error": call.error,
+    }
+    if bodies:
+        data["request_body"] = call.request_body
+        data["response_body"] = call.response_body
+    return data
+
+
+def _fail(message: str) -> typer.Exit:
+    err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_UNABLE)
+
+
+def _status_text(call: CallRow) -> str:
+    if call.status is None:
+        return "[red]no answer[/red]"
+    colour = "green" if call.status < 300 else "yellow" if call.status < 500 else "red"
+    if call.status == 429:
+        colour = "magenta"
+    return f"[{colour}]{call.status}[/{colour}]"
+
+
+def _table(calls: list[CallRow]) -> Table:
+    table = Table(title=f"API calls (last {len(calls)})")
+    for name, justify in (
+        ("time (UTC)", "left"),
+        ("run", "right"),
+        ("service", "left"),
+        ("method", "left"),
+        ("path", "left"),
+        ("status", "right"),
+        ("ms", "right"),
+        ("attempt", "right"),
+    ):
+        table.add_column(
+            name,
+            justify=justify,  # type: ignore[arg-type]
+            overflow="fold",
+            no_wrap=name != "path",
+        )
+    for call in calls:
+        # The query (paging, filters) is in --json; the table keeps to what identifies the call.
+        path = call.path
+        table.add_row(
+            f"{call.time:%Y-%m-%d %H:%M:%S}",
+            str(call.run_id or ""),
+            call.service,
+            call.method,
+            escape(path),
+            _status_text(call),
+            f"{call.duration_ms:.0f}",
+            str(call.attempt),
+        )
+    return table
+
+
+def _print_bodies(calls: list[CallRow]) -> None:
+    shown = [c for c in calls if c.request_body or c.response_body or c.error]
+    if not shown:
+        console.print("no bodies: only failed calls keep theirs, and none is in this selection")
+    for call in shown:
+        console.print(
+            f"\n#{call.id} {call.service} {call.method} {call.path} -> {call.status}",
+            markup=False,
+            highlight=False,
+        )
+        if call.error:
+            console.print(f"  error: {call.error}", markup=False, highlight=False)
+        if call.request_body:
+            console.print(f"  request: {call.request_body}", markup=False, highlight=False)
+        if call.response_body:
+            console.print(f"  response: {call.response_body}", markup=False, highlight=False)
+
+
+@app.command("log")
+def log_command(
+    ctx: typer.Context,
+    last: Annotated[int, typer.Option("--last", min=1, help="How many calls (newest).")] = 50,
+    service: Annotated[str | None, typer.Option("--service", help="shopify or xero only.")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="A status (429) or class (4xx, 5xx).")
+    ] = None,
+    failed: Annotated[
+        bool, typer.Option("--failed", help="Only calls with no answer or a 4xx/5xx.")
+    ] = False,
+    run: Annotated[int | None, typer.Option("--run", help="Only calls of this run id.")] = None,
+    bodies: Annotated[
+        bool, typer.Option("--bodies", help="Show the bodies kept for failed calls.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """The API-call log: time, service, method, path, status, duration and attempt."""
+    if service is not None and service not in SERVICES:
+        raise _fail(f"--service must be one of {', '.join(SERVICES)}, not {service!r}")
+    try:
+        status_range = status_filter(status) if status is not None else None
+    except ValueError as exc:
+        raise _fail(f"--status: {exc}") from None
+    app_ctx: AppContext = ctx.obj
+    try:
+        settings = app_ctx.settings()
+        if not settings.state_db_path.exists():
+            raise _fail(f"no state DB at {settings.state_db_path}: nothing has run yet")
+        with StateStore.open(settings.state_db_path) as store:
+            calls = store.history.recent_calls(
+                last, service=service, status=status_range, failed_only=failed, run_id=run
+            )
+    except (ConfigError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        typer.echo(json.dumps([call_json(c, bodies=bodies) for c in calls], indent=2))
+        return
+    if not calls:
+        console.print("no API calls match")
+        return
+    console.print(_table(calls))
+    if bodies:
+        _print_bodies(calls)
