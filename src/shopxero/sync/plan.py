@@ -96,8 +96,12 @@ def record_matches_payload(payload: Mapping[str, Any], record: Mapping[str, Any]
     """Whether a Xero record already holds every field of ``payload`` (extra fields allowed).
 
     Used when linking an existing record: an equal record is adopted without a write, so
-    rebuilding the state DB does not rewrite the whole organisation.
+    rebuilding the state DB does not rewrite the whole organisation. An AUTHORISED document that
+    Xero holds as PAID is the one we sent: Xero moves it to PAID by itself once it is fully paid
+    (xero-api-facts §6.3), and sending AUTHORISED again could not change that.
     """
+    if payload.get("Status") == "AUTHORISED" and record.get("Status") == "PAID":
+        payload = {k: v for k, v in payload.items() if k != "Status"}
     return _contains(record, payload)
 
 
