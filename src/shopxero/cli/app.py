@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shopxero.cli.health_cmd",
     "shopxero.cli.doctor_cmd",
     "shopxero.cli.log_cmd",
+    "shopxero.cli.report_cmd",
     "shopxero.cli.rebuild_cmd",
 )
 
