@@ -112,8 +112,13 @@ def _naive_phase(data_dir: Path) -> Phase:
     return phase
 
 
+def _say(message: str) -> None:
+    """Progress on stderr, so ``--json`` output stays clean."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def _run_strategy(
-    seed: str, start: datetime, speed: float, phase: Phase, *, day_limit: int
+    seed: str, start: datetime, speed: float, phase: Phase, *, day_limit: int, label: str
 ) -> dict[str, Any]:
     clock = SandboxClock(speed=speed, start=start)
     out: dict[str, Any] = {}
@@ -138,6 +143,10 @@ def _run_strategy(
             for service, log in logs.items():
                 result[service] = summarise(log.since(marks[service]), service=service).as_dict()
             out[name] = result
+            _say(
+                f"{label}, {name}: {result['shopify']['calls']} Shopify and "
+                f"{result['xero']['calls']} Xero calls in {result['real_seconds']} s"
+            )
     return out
 
 
@@ -149,10 +158,20 @@ def run_benchmark(
     start = datetime.now(UTC).replace(microsecond=0)
     with tempfile.TemporaryDirectory(prefix="shopxero-bench-") as tmp:
         ours = _run_strategy(
-            seed, start, speed, _engine_phase(Path(tmp) / "ours"), day_limit=DAY_BUDGET
+            seed,
+            start,
+            speed,
+            _engine_phase(Path(tmp) / "ours"),
+            day_limit=DAY_BUDGET,
+            label="shopxero",
         )
         naive = _run_strategy(
-            seed, start, speed, _naive_phase(Path(tmp) / "naive"), day_limit=UNLIMITED_DAY
+            seed,
+            start,
+            speed,
+            _naive_phase(Path(tmp) / "naive"),
+            day_limit=UNLIMITED_DAY,
+            label="one-per-record",
         )
     return {
         "seed": seed,
