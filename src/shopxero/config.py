@@ -77,6 +77,11 @@ class Settings(BaseSettings):
         None, description="ISO date: orders processed before it are not synced."
     )
     lookback_minutes: int = Field(10, ge=0, description="Cursor lookback window.")
+    sync_payments: bool = Field(
+        True,
+        description="Record Shopify payments, refunds (credit notes) and cancellations in Xero; "
+        "off when another tool (a bank feed, a payouts app) records the money.",
+    )
 
     # --- accounts and tax (None: resolved from the Xero chart of accounts) ---------------------
     sales_account: str | None = None

@@ -270,7 +270,9 @@ def seed() -> dict[str, Any]:
 
 @pytest.fixture
 def world(seed: dict[str, Any], tmp_path: Path) -> Iterator[tuple[FakeShopify, FakeXero, Settings]]:
-    settings = Settings.model_validate({"data_dir": str(tmp_path)})
+    # The fakes model contacts, items and invoices; payments and refunds are tested against
+    # the simulators (tests/sync/test_lifecycle*.py).
+    settings = Settings.model_validate({"data_dir": str(tmp_path), "sync_payments": False})
     yield FakeShopify(seed["shopify"]), FakeXero(seed["xero"]), settings
 
 

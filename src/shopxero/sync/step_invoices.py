@@ -13,6 +13,7 @@ from typing import Any
 
 from shopxero.errors import MappingError
 from shopxero.shopify.models import Order, parse_order
+from shopxero.sync.accounts import item_sales_accounts
 from shopxero.sync.apply import apply_desired, queue_record_error
 from shopxero.sync.checksums import payload_checksum
 from shopxero.sync.conflicts import check_invoice_updates
@@ -22,6 +23,7 @@ from shopxero.sync.mapping import invoice_from_order, invoice_number_for, order_
 from shopxero.sync.plan import Desired
 from shopxero.sync.step_contacts import GUEST_SHOPIFY_ID, ensure_guest_contact
 from shopxero.sync.step_items import mapping_options
+from shopxero.sync.step_lifecycle import sync_lifecycle
 
 __all__ = ["sync_orders"]
 
@@ -38,14 +40,28 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
         return
     org = await ctx.org.get()
     options = mapping_options(ctx, org)
-    item_codes = {int(m.shopify_id): m.natural_key for m in ctx.store.mappings.all("item")}
+    item_mappings = ctx.store.mappings.all("item")
+    item_codes = {int(m.shopify_id): m.natural_key for m in item_mappings}
+    item_accounts = item_sales_accounts({m.shopify_id: m.payload for m in item_mappings})
     item_codes.update({int(vid): code for vid, code in ctx.planned_codes.items()})
     guest_id: str | None = None
     desireds: list[Desired] = []
+    # Orders whose payments, refunds and cancellation follow once their invoice is in Xero.
+    contacts: dict[str, str] = {}
+    by_id: dict[str, Order] = {}
     for order in sorted(orders, key=lambda o: o.id):
         oid = str(order.id)
         label = f"order {order.name or oid}"
         reason = order_skip_reason(order, options)
+        by_id[oid] = order
+        if (
+            reason is not None
+            and order.cancelled_at is not None
+            and ctx.store.mappings.get("invoice", oid) is not None
+        ):
+            # A cancelled order leaves the synced statuses (voided); the invoice we made for
+            # it is voided or credited by the lifecycle step.
+            contacts[oid] = ""
         if reason is not None:
             if not ctx.dry_run:
                 ctx.store.errors.resolve_for(
@@ -93,13 +109,19 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
             continue
         try:
             invoice = invoice_from_order(
-                order, contact_id=contact_id, item_codes=item_codes, options=options, tax=org.tax
+                order,
+                contact_id=contact_id,
+                item_codes=item_codes,
+                options=options,
+                tax=org.tax,
+                item_accounts=item_accounts,
             )
             number = invoice_number_for(order, options)
         except MappingError as exc:
             queue_record_error(ctx, resource, oid, str(exc))
             continue
         payload = invoice.to_payload()
+        contacts[oid] = contact_id
         desireds.append(
             Desired(
                 entity="invoice",
@@ -125,7 +147,7 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
         found = await ctx.xero.get_invoices_by_number([number])
         return dict(found[0]) if found else None
 
-    await apply_desired(
+    in_xero = await apply_desired(
         ctx,
         desireds,
         links,
@@ -133,6 +155,12 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
         check_conflicts=lambda updates: check_invoice_updates(ctx, updates),
         link_how=dict.fromkeys(links, "InvoiceNumber"),
     )
+    settled = [
+        (by_id[oid], contact_id)
+        for oid, contact_id in contacts.items()
+        if oid in in_xero or not contact_id  # not contact_id: cancelled, skipped above
+    ]
+    await sync_lifecycle(ctx, settled, org=org, options=options, item_codes=item_codes)
 
 
 def _why_missing(ctx: RunContext, resource: str, shopify_id: int, *, variant: bool = False) -> str:
