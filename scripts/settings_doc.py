@@ -63,6 +63,12 @@ NOTES: dict[str, str] = {
         "Comma-separated Shopify financial statuses whose orders become invoices; other orders "
         "are skipped (test orders always are)."
     ),
+    "sync_payments": (
+        "Also sync the life of each order after its invoice: Shopify sale/capture transactions "
+        "become Xero payments (never twice), refunds become credit notes (allocated or paid "
+        "out), cancelled unpaid orders are voided. Turn it off (`false`: invoices only) when "
+        "another tool, e.g. a bank feed or a payouts app, records the money."
+    ),
     "sync_start_date": (
         "ISO date; orders processed before it are not to be synced. Accepted but not applied "
         "by this version yet: every order in the synced statuses is imported."
@@ -102,14 +108,14 @@ NOTES: dict[str, str] = {
     "account_by_product_type": (
         'JSON object, Shopify product type -> account code, e.g. `{"Books": "210"}`.'
     ),
-    "account_by_sku": 'JSON object, SKU -> account code (wins over the product type).',
+    "account_by_sku": "JSON object, SKU -> account code (wins over the product type).",
     "account_by_gateway": (
         'JSON object, payment gateway -> account code, e.g. `{"paypal": "610"}`; other '
         "gateways use the payment account."
     ),
     "tax_type_map": (
         'JSON object, Shopify tax line title (or `"title@rate"`, e.g. `"GB VAT@0.2"`, or titles '
-        'joined with `+`) -> Xero TaxType code. Unmapped lines get the active revenue tax rate '
+        "joined with `+`) -> Xero TaxType code. Unmapped lines get the active revenue tax rate "
         "whose rate equals Shopify's; untaxed lines the country's zero-rated type."
     ),
     "log_format": "`text` (default) or `json` (one JSON object per line on stderr).",
@@ -126,15 +132,21 @@ def _type(field: FieldInfo) -> str:
     if args and type(None) in args:
         inner = [a for a in args if a is not type(None)]
         text = getattr(inner[0], "__name__", str(inner[0])) if len(inner) == 1 else text
-    return {"Path": "path", "str": "text", "int": "integer", "float": "number"}.get(
-        text, "list" if text == "tuple" else ("JSON object" if text == "dict" else text)
-    )
+    return {
+        "Path": "path",
+        "str": "text",
+        "int": "integer",
+        "float": "number",
+        "bool": "`true` \\| `false`",
+    }.get(text, "list" if text == "tuple" else ("JSON object" if text == "dict" else text))
 
 
 def _default(field: FieldInfo) -> str:
     value = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
     if value is None:
         return "(unset)"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
     if isinstance(value, tuple):
         return "`" + ",".join(value) + "`"
     if value == {}:
@@ -149,9 +161,7 @@ def table() -> str:
     ]
     for name, field in Settings.model_fields.items():
         what = NOTES.get(name) or field.description or ""
-        rows.append(
-            f"| `SHOPXERO_{name.upper()}` | {_type(field)} | {_default(field)} | {what} |"
-        )
+        rows.append(f"| `SHOPXERO_{name.upper()}` | {_type(field)} | {_default(field)} | {what} |")
     return "\n".join(rows)
 
 
