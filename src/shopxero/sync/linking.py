@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from shopxero.xero.elements import where_writable
+
 __all__ = [
     "BULK_THRESHOLD",
     "ContactIndex",
@@ -155,9 +157,12 @@ async def load_contacts(
         if by_number is not None:
             index.add(by_number)
             continue
-        if email:
+        # A value with a line break or NUL cannot be written in a `where` clause; such a contact
+        # is only found by its number (the create then meets Xero's own uniqueness rules).
+        if email and where_writable(email):
             index.add_all(await xero.find_contacts(email=email))
-        index.add_all(await xero.find_contacts(name=name))
+        if where_writable(name):
+            index.add_all(await xero.find_contacts(name=name))
     return index
 
 
@@ -166,7 +171,7 @@ async def load_items(xero: XeroReader, codes: list[str]) -> KeyIndex:
     index = KeyIndex("Code")
     if not codes:
         return index
-    if len(codes) == 1:
+    if len(codes) == 1 and where_writable(codes[0]):
         index.add_all(await xero.list_items(code=codes[0]))
     else:
         index.add_all(await xero.list_items())

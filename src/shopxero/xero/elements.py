@@ -20,6 +20,7 @@ __all__ = [
     "element_results",
     "where_equals",
     "where_string",
+    "where_writable",
 ]
 
 
@@ -90,9 +91,14 @@ def element_results(
     return results
 
 
+def where_writable(value: str) -> bool:
+    """Whether ``value`` can be written as a ``where`` string literal (no line breaks or NUL)."""
+    return not any(ch in value for ch in "\r\n\x00")
+
+
 def where_string(value: str) -> str:
     """``value`` as a string literal inside a Xero ``where`` (C#-like: ``"O\\"Brien"``)."""
-    if any(ch in value for ch in "\r\n\x00"):
+    if not where_writable(value):
         raise ValueError(f"a where value cannot contain line breaks or NUL: {value!r}")
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
