@@ -14,7 +14,7 @@ from typing import Any
 
 from shopxero.errors import ConfigError
 
-__all__ = ["ResolvedAccounts", "resolve_accounts"]
+__all__ = ["ResolvedAccounts", "item_sales_accounts", "resolve_accounts"]
 
 _REVENUE_TYPES = frozenset({"REVENUE", "SALES"})
 # Standard charts: UK/AU/NZ "200 Sales", US "400 Sales".
@@ -94,3 +94,16 @@ def resolve_accounts(
     return ResolvedAccounts(
         sales=sales_code, shipping=shipping_code, rounding=rounding_code, payment=payment_code
     )
+
+
+def item_sales_accounts(payloads: Mapping[str, Mapping[str, Any] | None]) -> dict[int, str]:
+    """Variant id -> the sales AccountCode its Item was sent with (``SalesDetails.AccountCode``),
+    from the state DB's item mappings (shopify_id -> last payload). Order lines have no product
+    type, so ``account_by_product_type`` reaches invoices through this."""
+    found: dict[int, str] = {}
+    for shopify_id, payload in payloads.items():
+        details = (payload or {}).get("SalesDetails") or {}
+        code = details.get("AccountCode") if isinstance(details, Mapping) else None
+        if code and shopify_id.isdigit():
+            found[int(shopify_id)] = str(code)
+    return found

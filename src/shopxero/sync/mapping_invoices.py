@@ -98,10 +98,19 @@ def _tax_type(
         ) from None
 
 
-def _line_account(li: LineItem, options: MappingOptions, product_types: Mapping[int, str]) -> str:
+def _line_account(
+    li: LineItem,
+    options: MappingOptions,
+    product_types: Mapping[int, str],
+    item_accounts: Mapping[int, str],
+) -> str:
     if li.gift_card:
         return options.gift_card_account or options.sales_account
     product_type = product_types.get(li.product_id) if li.product_id is not None else None
+    if product_type is None and li.variant_id is not None and li.variant_id in item_accounts:
+        # The variant's Item was given its sales account by the same rule (SKU, product type,
+        # default) when its product was synced; order lines carry no product type.
+        return item_accounts[li.variant_id]
     return account_for(options, sku=li.sku, product_type=product_type)
 
 
@@ -112,6 +121,7 @@ def _product_lines(
     options: MappingOptions,
     tax: TaxResolver,
     product_types: Mapping[int, str],
+    item_accounts: Mapping[int, str],
 ) -> list[XeroLineItem]:
     lines: list[XeroLineItem] = []
     for index, li in enumerate(o.line_items):
@@ -130,7 +140,7 @@ def _product_lines(
                 quantity=Decimal(quantity),
                 unit_amount=price,
                 item_code=code,
-                account_code=_line_account(li, options, product_types),
+                account_code=_line_account(li, options, product_types, item_accounts),
                 tax_type=(
                     # A gift-card sale is a liability, outside VAT/GST (facts §8 #13).
                     tax.out_of_scope_type()
@@ -246,13 +256,16 @@ def invoice_from_order(
     options: MappingOptions,
     tax: TaxResolver,
     product_types: Mapping[int, str] | None = None,
+    item_accounts: Mapping[int, str] | None = None,
 ) -> XeroInvoice:
     """The ACCREC invoice for an order.
 
     ``item_codes`` maps variant id -> Item Code of the variants synced as Items (other lines,
     e.g. deleted products with ``variant_id`` null, become plain description lines);
     ``product_types`` (product id -> product type, optional) lets ``account_by_product_type``
-    apply to order lines too. Raises MappingError naming the order and the field.
+    apply to order lines too; ``item_accounts`` (variant id -> the synced Item's sales
+    AccountCode, optional) does the same from the Items already in Xero. Raises MappingError
+    naming the order and the field.
     """
     number = invoice_number_for(o, options)
     when = o.processed_at or o.created_at
@@ -265,7 +278,12 @@ def invoice_from_order(
         )
     day = when.astimezone(options.zone).date()
     lines = _product_lines(
-        o, item_codes=item_codes, options=options, tax=tax, product_types=product_types or {}
+        o,
+        item_codes=item_codes,
+        options=options,
+        tax=tax,
+        product_types=product_types or {},
+        item_accounts=item_accounts or {},
     )
     lines += _shipping_lines(o, options=options, tax=tax)
     if not _charges_tax(o):

@@ -207,6 +207,10 @@ class TaxResolver:
         count: such a line gets the zero type.
         """
         charged = [t for t in tax_lines if is_charged(t)]
+        if charged:
+            # A component that rounded to 0.00 on a cheap line (US county 0.25 % of 0.99) was
+            # still charged at its rate: Xero needs the combined rate (state + county + city).
+            charged = [t for t in tax_lines if not _rate(t).is_zero()]
         override = self._override(charged)
         if override is not None:
             return override
