@@ -1,0 +1,7 @@
+"""placeholder"""
+
+from __future__ import annotations
+
+from tests.fidelity.corpus import Case
+
+CASES: list[Case] = []
