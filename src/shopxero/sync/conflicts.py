@@ -76,8 +76,12 @@ async def check_item_edits(
 
 
 async def check_invoice_updates(
-    ctx: RunContext, updates: list[PlannedChange]
+    ctx: RunContext,
+    updates: list[PlannedChange],
+    *,
+    seen: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[list[PlannedChange], list[tuple[PlannedChange, str]]]:
+    """``seen`` (optional) receives the invoices read, by InvoiceID, for the caller's use."""
     # Look up by the number Xero holds now (the mapped one), not the one we are about to send.
     maps = ctx.store.mappings.many("invoice", [u.desired.shopify_id for u in updates])
     numbers = sorted(
@@ -85,6 +89,8 @@ async def check_invoice_updates(
     )
     records = await ctx.xero.get_invoices_by_number(numbers) if numbers else []
     by_id = {str(r.get("InvoiceID")): r for r in records}
+    if seen is not None:
+        seen.update(by_id)
     allowed: list[PlannedChange] = []
     conflicts: list[tuple[PlannedChange, str]] = []
     for change in updates:
