@@ -206,7 +206,7 @@ def test_shop_domains() -> None:
     assert normalise_shop("My-Shop") == "my-shop.myshopify.com"
     assert normalise_shop(" https://my-shop.myshopify.com/admin ") == "my-shop.myshopify.com"
     for bad in ("shop.example.com", "", "-x.myshopify.com", "my shop"):
-        with pytest.raises(ConfigError, match="myshopify.com"):
+        with pytest.raises(ConfigError, match=r"myshopify\.com"):
             normalise_shop(bad)
 
 

@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shopxero.cli.doctor_cmd",
     "shopxero.cli.log_cmd",
     "shopxero.cli.report_cmd",
+    "shopxero.cli.init_cmd",
     "shopxero.cli.rebuild_cmd",
 )
 
