@@ -72,8 +72,6 @@ def auth_xero(
     """Connect shopxero to a Xero organisation (OAuth2 consent, or check a Custom Connection)."""
     from typing import Any
 
-    import click
-
     from shopxero.cli.auth_xero import connect_xero, revoke_xero
 
     settings = ctx.obj.settings(**({"xero_scopes": scopes} if scopes else {}))
@@ -87,8 +85,13 @@ def auth_xero(
     def prompt_tenant(orgs: list[dict[str, Any]]) -> dict[str, Any]:
         for number, org in enumerate(orgs, start=1):
             typer.echo(f"  {number}. {org.get('tenantName')} ({org.get('tenantId')})")
-        choice = int(typer.prompt("Which organisation", type=click.IntRange(1, len(orgs))))
-        return orgs[choice - 1]
+        # typer's prompt (0.29) rejects click's IntRange with an AssertionError: ask for an int
+        # and check the range here.
+        while True:
+            choice = int(typer.prompt(f"Which organisation (1-{len(orgs)})", type=int))
+            if 1 <= choice <= len(orgs):
+                return orgs[choice - 1]
+            typer.echo(f"  enter a number from 1 to {len(orgs)}")
 
     result = connect_xero(
         settings, no_browser=no_browser, tenant=tenant, echo=typer.echo, prompt_tenant=prompt_tenant
