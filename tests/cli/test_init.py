@@ -219,3 +219,21 @@ def test_env_file_values_survive_quoting(tmp_path: Path) -> None:
     assert settings.guest_contact_name == tricky and settings.invoice_prefix == "S-"
     update_env_file(path, {"SHOPXERO_INVOICE_PREFIX": None})
     assert "INVOICE_PREFIX" not in path.read_text()
+
+
+def test_choosing_an_organisation_reprompts_until_a_number_in_range() -> None:
+    import typer
+
+    from shopxero.cli.init_cmd import _prompt_tenant
+
+    probe = typer.Typer()
+    orgs = [{"tenantId": "a", "tenantName": "A Ltd"}, {"tenantId": "b", "tenantName": "B Ltd"}]
+
+    @probe.command()
+    def choose() -> None:
+        typer.echo(f"chose {_prompt_tenant(orgs)['tenantId']}")
+
+    result = CliRunner().invoke(probe, [], input="x\n3\n2\n")
+    assert result.exit_code == 0, result.output
+    assert "1. A Ltd (a)" in result.output and "chose b" in result.output
+    assert result.output.count("enter a number from 1 to 2") == 2
