@@ -65,6 +65,9 @@ class PlannedChange:
     xero_id: str | None = None
     reason: str = ""
     diff: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # Sent with the payload but not part of it (nor of its checksum): the LineItemIDs an update
+    # keeps so Xero edits the lines in place instead of replacing them (facts §6.3).
+    payload_overrides: dict[str, Any] = field(default_factory=dict)
 
 
 def plan_record(desired: Desired, mapping: MappingRecord | None) -> PlannedChange:

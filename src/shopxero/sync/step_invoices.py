@@ -16,8 +16,8 @@ from shopxero.shopify.models import Order, parse_order
 from shopxero.sync.accounts import item_sales_accounts
 from shopxero.sync.apply import apply_desired, queue_record_error
 from shopxero.sync.checksums import payload_checksum
-from shopxero.sync.conflicts import check_invoice_updates
 from shopxero.sync.context import RunContext
+from shopxero.sync.lifecycle_edits import check_order_edits
 from shopxero.sync.linking import load_invoices
 from shopxero.sync.mapping import invoice_from_order, invoice_number_for, order_skip_reason
 from shopxero.sync.plan import Desired
@@ -152,7 +152,7 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
         desireds,
         links,
         lookup_one=lookup_one,
-        check_conflicts=lambda updates: check_invoice_updates(ctx, updates),
+        check_conflicts=lambda updates: check_order_edits(ctx, updates, by_id),
         link_how=dict.fromkeys(links, "InvoiceNumber"),
     )
     settled = [

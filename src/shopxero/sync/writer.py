@@ -93,7 +93,7 @@ def _idempotency_key(
 
 
 def _payload(change: PlannedChange) -> dict[str, Any]:
-    payload = dict(change.desired.payload)
+    payload = {**change.desired.payload, **change.payload_overrides}
     if change.action is Action.UPDATE and change.xero_id:
         payload[ID_FIELDS[change.desired.entity]] = change.xero_id
         # Xero keeps fields an update omits (facts §6.1 "omitted elements are preserved"), so a
