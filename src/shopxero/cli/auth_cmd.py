@@ -22,8 +22,13 @@ app.add_typer(auth_app, name="auth")
 
 
 @auth_app.command("shopify")
-def auth_shopify(ctx: typer.Context) -> None:
+def auth_shopify(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+) -> None:
     """Check the Shopify credentials: shop name, API version and granted scopes."""
+    import json
+
     from rich.markup import escape
 
     from shopxero.cli.app import EXIT_UNABLE, err_console
@@ -38,6 +43,9 @@ def auth_shopify(ctx: typer.Context) -> None:
         message = escape(f"Shopify check failed: {exc}")
         err_console.print(f"[red]error:[/red] {message}", soft_wrap=True)
         raise typer.Exit(EXIT_UNABLE) from None
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+        return
     domain = f" ({report['domain']})" if report["domain"] else ""
     typer.echo(f"Shopify shop: {report['shop_name']}{domain}")
     typer.echo(f"Auth: {report['mode']}")
