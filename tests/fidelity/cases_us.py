@@ -1,7 +1,224 @@
-"""placeholder"""
+"""US corpus: a shop whose prices exclude sales tax, Xero's US organisation.
+
+California orders carry three Shopify tax lines (state 6 %, Los Angeles County 0.25 %, city
+1 %), each rounded on its own by Shopify; Xero has one combined 7.25 % rate (TAX001, "CA Sales
+Tax") and rounds once per line: line amount x 7.25 %. Texas is one 6.25 % line (TAX003).
+Untaxed lines, exempt customers and gift cards use NONE. Where Shopify's three roundings add up
+to a cent more than Xero's one, Xero's line tax differs and a rounding line (to the ROUNDING
+account 260) closes the total: that is the difference explained, not hidden.
+"""
 
 from __future__ import annotations
 
-from tests.fidelity.corpus import Case
+from tests.fidelity.corpus import Case, Expect, Line, Ship, Tax
 
-CASES: list[Case] = []
+EXCL = "Exclusive"
+
+
+def ca(state: str, county: str, city: str) -> tuple[Tax, ...]:
+    return (
+        Tax("California State Tax", "0.06", state),
+        Tax("Los Angeles County Tax", "0.0025", county),
+        Tax("Los Angeles City Tax", "0.01", city),
+    )
+
+
+def tx(price: str) -> tuple[Tax, ...]:
+    return (Tax("Texas State Tax", "0.0625", price),)
+
+
+CASES: list[Case] = [
+    Case(
+        "us-ca-three-tax-lines-untaxed-shipping",
+        5001,
+        # 19.99: 6 % 1.1994 -> 1.20; 0.25 % 0.049975 -> 0.05; 1 % 0.1999 -> 0.20; = 1.45
+        # Xero: 19.99 x 7.25 % = 1.449275 -> 1.45 (same)
+        (Line("Surfboard Wax", "19.99", taxes=ca("1.20", "0.05", "0.20")),),
+        shipping=(Ship("USPS Ground", "5.00"),),  # shipping untaxed in CA
+        # 19.99 + 5.00 + 1.45 = 26.44
+        taxes_included=False,
+        total_price="26.44",
+        total_tax="1.45",
+        expect=Expect(
+            total="26.44", total_tax="1.45", line_amount_types=EXCL, tax_types=("TAX001", "NONE")
+        ),
+    ),
+    Case(
+        "us-ca-rounding-differs-by-a-cent",
+        5002,
+        # 10.10: 6 % 0.606 -> 0.61; 0.25 % 0.02525 -> 0.03; 1 % 0.101 -> 0.10; = 0.74
+        # Xero: 10.10 x 7.25 % = 0.73225 -> 0.73; total 10.10 + 0.73 = 10.83, Shopify 10.84
+        (Line("Fin Key", "10.10", taxes=ca("0.61", "0.03", "0.10")),),
+        taxes_included=False,
+        total_price="10.84",
+        total_tax="0.74",
+        expect=Expect(
+            total="10.84",
+            total_tax="0.73",
+            line_amount_types=EXCL,
+            line_taxes=("0.73",),
+            rounding="0.01",
+        ),
+    ),
+    Case(
+        "us-tx-single-rate",
+        5003,
+        # 2 x 24.99 = 49.98 x 6.25 % = 3.12375 -> 3.12; total 53.10
+        (Line("BBQ Rub", "24.99", qty=2, taxes=tx("3.12")),),
+        taxes_included=False,
+        total_price="53.10",
+        total_tax="3.12",
+        expect=Expect(total="53.10", total_tax="3.12", line_amount_types=EXCL),
+    ),
+    Case(
+        "us-tax-exempt-customer",
+        5004,
+        (Line("Reseller Boards", "100.00", taxes=()),),
+        tax_exempt=True,
+        taxes_included=False,
+        total_price="100.00",
+        total_tax="0.00",
+        expect=Expect(total="100.00", total_tax="0.00", line_amount_types="NoTax"),
+    ),
+    Case(
+        "us-tx-fixed-code-penny-split",
+        5005,
+        (
+            # USD 10 off 3 x 15.00: 3.34 / 3.33 / 3.33 -> nets 11.66, 11.67, 11.67
+            # 11.66 x 6.25 % = 0.72875 -> 0.73; 11.67 x 6.25 % = 0.729375 -> 0.73
+            Line("Hot Sauce A", "15.00", discounts=("3.34",), taxes=tx("0.73")),
+            Line("Hot Sauce B", "15.00", discounts=("3.33",), taxes=tx("0.73")),
+            Line("Hot Sauce C", "15.00", discounts=("3.33",), taxes=tx("0.73")),
+        ),
+        # 45.00 - 10.00 + 2.19 = 37.19
+        taxes_included=False,
+        total_price="37.19",
+        total_tax="2.19",
+        expect=Expect(total="37.19", total_tax="2.19", line_amount_types=EXCL),
+    ),
+    Case(
+        "us-tx-100-percent-discount-taxed-shipping",
+        5006,
+        # 25.00 - 25.00 = 0.00, tax line kept at 0.00
+        (Line("Promo Tee", "25.00", discounts=("25.00",), taxes=tx("0.00")),),
+        # TX taxes shipping: 4.99 x 6.25 % = 0.311875 -> 0.31; total 4.99 + 0.31 = 5.30
+        shipping=(Ship("UPS", "4.99", taxes=tx("0.31")),),
+        taxes_included=False,
+        total_price="5.30",
+        total_tax="0.31",
+        expect=Expect(total="5.30", total_tax="0.31", line_amount_types=EXCL),
+    ),
+    Case(
+        "us-tx-three-decimal-unit-price",
+        5007,
+        # 8 x 0.625 = 5.00 x 6.25 % = 0.3125 -> 0.31; total 5.31
+        (Line("Washer", "0.625", qty=8, taxes=tx("0.31")),),
+        taxes_included=False,
+        total_price="5.31",
+        total_tax="0.31",
+        expect=Expect(
+            total="5.31", total_tax="0.31", line_amount_types=EXCL, unit_amounts=("0.625",)
+        ),
+    ),
+    Case(
+        "us-ca-100-lines-rounding",
+        5008,
+        # 50 x 10.10 (Shopify 0.74, Xero 0.73) and 50 x 19.99 (both 1.45):
+        # Shopify tax 50 x 0.74 + 50 x 1.45 = 37.00 + 72.50 = 109.50
+        # Xero tax 50 x 0.73 + 50 x 1.45 = 36.50 + 72.50 = 109.00 -> rounding line 0.50
+        # total 505.00 + 999.50 + 109.50 = 1614.00
+        tuple(
+            Line(f"Fin Key {n:03d}", "10.10", taxes=ca("0.61", "0.03", "0.10"))
+            if n % 2 == 0
+            else Line(f"Wax {n:03d}", "19.99", taxes=ca("1.20", "0.05", "0.20"))
+            for n in range(100)
+        ),
+        taxes_included=False,
+        total_price="1614.00",
+        total_tax="109.50",
+        expect=Expect(
+            total="1614.00",
+            total_tax="109.00",
+            line_amount_types=EXCL,
+            line_taxes=("0.73", "1.45") * 50,
+            rounding="0.50",
+        ),
+    ),
+    Case(
+        "us-presentment-cad",
+        5009,
+        # Paid CAD 50.00, invoiced in USD 36.80; 36.80 x 6.25 % = 2.30; total 39.10
+        (Line("Cowboy Hat", "36.80", taxes=tx("2.30"), presentment_price="50.00"),),
+        presentment_currency="CAD",
+        taxes_included=False,
+        total_price="39.10",
+        total_tax="2.30",
+        expect=Expect(total="39.10", total_tax="2.30", line_amount_types=EXCL),
+    ),
+    Case(
+        "us-gift-card-sale",
+        5010,
+        (
+            Line("Gift Card", "100.00", taxable=False, gift_card=True),
+            Line("Koozie", "10.00", taxes=tx("0.63")),  # 10 x 6.25 % = 0.625 -> 0.63
+        ),
+        taxes_included=False,
+        total_price="110.63",
+        total_tax="0.63",
+        expect=Expect(
+            total="110.63",
+            total_tax="0.63",
+            line_amount_types=EXCL,
+            accounts=("235", "400"),
+            tax_types=("NONE", "TAX003"),
+        ),
+    ),
+    Case(
+        "us-free-shipping-code",
+        5011,
+        (Line("Boots Polish", "40.00", taxes=tx("2.50")),),  # 40 x 6.25 % = 2.50
+        shipping=(Ship("UPS", "7.99", discounts=("7.99",), taxes=tx("0.00")),),
+        taxes_included=False,
+        total_price="42.50",
+        total_tax="2.50",
+        expect=Expect(total="42.50", total_tax="2.50", line_amount_types=EXCL),
+    ),
+    Case(
+        "us-tx-taxed-shipping",
+        5012,
+        (Line("Lasso", "20.00", taxes=tx("1.25")),),  # 20 x 6.25 % = 1.25
+        shipping=(Ship("UPS", "8.00", taxes=tx("0.50")),),  # 8 x 6.25 % = 0.50
+        # 20.00 + 8.00 + 1.75 = 29.75
+        taxes_included=False,
+        total_price="29.75",
+        total_tax="1.75",
+        expect=Expect(total="29.75", total_tax="1.75", line_amount_types=EXCL),
+    ),
+    Case(
+        "us-line-level-automatic-discount",
+        5013,
+        (
+            # 10 % automatic: 2 x 30.00 = 60.00 - 6.00 = 54.00 x 6.25 % = 3.375 -> 3.38
+            Line("Spurs", "30.00", qty=2, discounts=("6.00",), taxes=tx("3.38")),
+            Line("Bandana", "12.00", taxes=tx("0.75")),  # 12 x 6.25 % = 0.75
+        ),
+        # 54.00 + 12.00 + 4.13 = 70.13
+        taxes_included=False,
+        total_price="70.13",
+        total_tax="4.13",
+        expect=Expect(total="70.13", total_tax="4.13", line_amount_types=EXCL),
+    ),
+    Case(
+        "us-ca-county-rounds-to-zero",
+        5014,
+        # 0.99: 6 % 0.0594 -> 0.06; 0.25 % 0.002475 -> 0.00; 1 % 0.0099 -> 0.01; = 0.07
+        # Xero: 0.99 x 7.25 % = 0.071775 -> 0.07; the 0.00 county line still counts (7.25 %)
+        (Line("Sticker", "0.99", taxes=ca("0.06", "0.00", "0.01")),),
+        taxes_included=False,
+        total_price="1.06",
+        total_tax="0.07",
+        expect=Expect(
+            total="1.06", total_tax="0.07", line_amount_types=EXCL, tax_types=("TAX001",)
+        ),
+    ),
+]
