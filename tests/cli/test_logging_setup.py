@@ -79,3 +79,34 @@ def test_cli_bad_log_format_is_a_config_error() -> None:
     result = CliRunner().invoke(app, ["--log-format", "xml", "status"])
     assert isinstance(result.exception, ConfigError)
     assert "'xml'" in str(result.exception)
+
+
+def test_sync_and_schedule_log_json_lines_with_the_global_option(tmp_path: Path) -> None:
+    """One setup for every command: a retried call in ``sync`` and each ``schedule`` line."""
+    import httpx
+
+    from shopxero.sandbox.run import start_sandboxes
+
+    _register_commands()
+    with start_sandboxes("bench:customers=3,products=2,orders=2") as running:
+        httpx.post(
+            f"{running.xero_url}/_sandbox/faults",
+            json={"path": "/Contacts", "method": "PUT", "status": 503, "times": 1},
+        ).raise_for_status()
+        env = running.env()
+        data = ["--data-dir", str(tmp_path)]
+        result = CliRunner().invoke(app, ["--log-format", "json", *data, "sync", "--json"], env=env)
+        assert result.exit_code == 0, result.output
+        lines = [json.loads(line) for line in result.stderr.splitlines() if line.strip()]
+        retry = [e for e in lines if e["logger"] == "shopxero.http.retry"]
+        assert retry and "503" in retry[0]["message"] and retry[0]["level"] == "INFO"
+        json.loads(result.stdout)  # the report itself stays clean JSON on stdout
+
+        result = CliRunner().invoke(
+            app,
+            ["--log-format", "json", *data, "schedule", "--every", "1s", "--max-runs", "1"],
+            env=env,
+        )
+        assert result.exit_code == 0, result.output
+        events = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+        assert events and all("message" in e and "time" in e for e in events)

@@ -25,6 +25,7 @@ __all__ = [
     "LOG_FORMATS",
     "JsonLineFormatter",
     "TextFormatter",
+    "active_log_format",
     "configure_logging",
     "resolve_log_format",
 ]
@@ -86,6 +87,15 @@ class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+_active: list[LogFormat] = ["text"]
+
+
+def active_log_format() -> LogFormat:
+    """The format the CLI configured (``--log-format`` / ``SHOPXERO_LOG_FORMAT``), for commands
+    that write their own log lines to stdout (``schedule``)."""
+    return _active[0]
+
+
 def configure_logging(
     log_format: LogFormat = "text", *, level: int = logging.INFO, stream: TextIO | None = None
 ) -> logging.Handler:
@@ -108,6 +118,7 @@ def configure_logging(
     handler.setFormatter(JsonLineFormatter() if log_format == "json" else TextFormatter())
     root.addHandler(handler)
     root.setLevel(level)
+    _active[0] = log_format
     # propagate stays on: the root logger has no handler in the CLI, and tests' caplog (on the
     # root) must still see shopxero's records.
     return handler
