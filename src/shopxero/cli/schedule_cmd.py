@@ -270,7 +270,10 @@ def _data_dir(app_ctx: AppContext) -> tuple[Path, bool]:
         # Bad settings are reported by every tick; the heartbeat still needs a home.
         fallback = app_ctx.data_dir or Path(os.environ.get("SHOPXERO_DATA_DIR") or "data")
         return fallback, False
-    return settings.data_dir, settings.log_format == "json"
+    # --log-format (the CLI's one logging setup) or SHOPXERO_LOG_FORMAT.
+    from shopxero.cli.logging_setup import active_log_format
+
+    return settings.data_dir, "json" in (settings.log_format, active_log_format())
 
 
 @app.command("schedule")
