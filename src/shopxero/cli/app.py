@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shopxero.cli.report_cmd",
     "shopxero.cli.init_cmd",
     "shopxero.cli.rebuild_cmd",
+    "shopxero.cli.redact_cmd",
 )
 
 app = typer.Typer(

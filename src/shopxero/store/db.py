@@ -27,6 +27,7 @@ from shopxero.store.history import HistoryQueries
 from shopxero.store.intents import IntentRepo
 from shopxero.store.mappings import MappingRepo
 from shopxero.store.migrations import apply_migrations, check_schema
+from shopxero.store.redact import RedactionRepo
 from shopxero.store.runs import RunRepo
 
 __all__ = ["StateStore"]
@@ -47,6 +48,7 @@ class StateStore:
         self.calls = CallRepo(conn)
         self.cache = CacheRepo(conn)
         self.history = HistoryQueries(conn)  # read-only: `shopxero log`, `report --html`
+        self.redaction = RedactionRepo(conn)  # `shopxero redact`
 
     @classmethod
     def open(cls, path: Path | str) -> StateStore:
