@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -139,6 +140,12 @@ def _run_sync_locked(
 
 
 def _warn(message: str) -> None:
+    from shopxero.cli.logging_setup import active_log_format
+
+    if active_log_format() == "json":
+        # A JSON-lines log on stderr stays parseable line by line.
+        logging.getLogger("shopxero.sync").warning(message)
+        return
     err_console.print(f"warning: {message}", markup=False, highlight=False, soft_wrap=True)
 
 
