@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from shopxero.cli import logging_setup
 from shopxero.cli.app import _register_commands, app
 from shopxero.cli.logging_setup import configure_logging, resolve_log_format
 from shopxero.errors import ConfigError
@@ -24,6 +25,7 @@ def _restore_shopxero_logger() -> object:
     yield None
     logger.handlers[:] = handlers
     logger.setLevel(level)
+    logging_setup._active[0] = "text"
 
 
 def test_json_lines_carry_time_level_logger_message_and_extras() -> None:
@@ -110,3 +112,18 @@ def test_sync_and_schedule_log_json_lines_with_the_global_option(tmp_path: Path)
         assert result.exit_code == 0, result.output
         events = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
         assert events and all("message" in e and "time" in e for e in events)
+
+
+def test_sync_warnings_are_log_records_in_json_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    from shopxero.cli.sync_cmd import _warn
+
+    out = io.StringIO()
+    configure_logging("json", stream=out)
+    _warn("read_all_orders is not granted")
+    entry = json.loads(out.getvalue())
+    assert (entry["level"], entry["logger"]) == ("WARNING", "shopxero.sync")
+    assert capsys.readouterr().err == ""
+
+    configure_logging("text", stream=out)
+    _warn("plain for people")
+    assert "warning: plain for people" in capsys.readouterr().err
