@@ -9,6 +9,7 @@ from rich.table import Table
 
 __all__ = ["print_tables"]
 
+SERVICES = ("shopify", "xero")
 LABELS = {
     "first_import": "first import",
     "rerun": "rerun, no change",
@@ -25,30 +26,30 @@ def _days(n: int) -> str:
 
 
 def calls_table(result: dict[str, Any]) -> Table:
-    ours, naive, comp = result["shopxero"], result["naive"], result["comparison"]
-    sizes = result["sizes"]
+    ours, same, naive = result["shopxero"], result["shopxero_invoices_only"], result["naive"]
+    comp, sizes = result["comparison"], result["sizes"]
     table = Table(
         title=(
             f"API calls: {sizes['customers']:,} customers, {sizes['variants']:,} variants, "
             f"{sizes['orders']:,} orders"
         )
     )
-    for header in (
+    headers = (
         "phase",
-        "shopxero Shopify",
-        "shopxero Xero",
-        "one-per-record Shopify",
-        "one-per-record Xero",
+        "shopxero: Shopify",
+        "shopxero: Xero",
+        "invoices only: Shopify",
+        "invoices only: Xero",
+        "one-per-record: Shopify",
+        "one-per-record: Xero",
         "Xero ratio",
-    ):
+    )
+    for header in headers:
         table.add_column(header, justify="left" if header == "phase" else "right")
     for phase, label in LABELS.items():
         table.add_row(
             label,
-            f"{ours[phase]['shopify']['calls']:,}",
-            f"{ours[phase]['xero']['calls']:,}",
-            f"{naive[phase]['shopify']['calls']:,}",
-            f"{naive[phase]['xero']['calls']:,}",
+            *(f"{run[phase][svc]['calls']:,}" for run in (ours, same, naive) for svc in SERVICES),
             _ratio(comp["xero_ratio"][phase]),
         )
     return table
@@ -56,7 +57,7 @@ def calls_table(result: dict[str, Any]) -> Table:
 
 def limits_table(result: dict[str, Any]) -> Table:
     comp, ours, naive = result["comparison"], result["shopxero"], result["naive"]
-    first = ours["first_import"]["xero"]["calls"]
+    first = comp["first_import_xero_calls"]
     naive_first = naive["first_import"]["xero"]["calls"]
     table = Table(title=f"Budgets and rate limits (sandbox clock x{result['speed']:g})")
     table.add_column("measure")
@@ -74,23 +75,19 @@ def limits_table(result: dict[str, Any]) -> Table:
         f"{yes_no[naive_first <= 1000]} ({_days(comp['naive_first_import_days_at_1000'])})",
     )
     table.add_row(
-        "Xero peak calls per minute (limit 60)",
+        "Xero peak calls per sandbox minute (limit 60)",
         f"{comp['xero_peak_per_minute']} ({comp['xero_share_of_minute_limit']:.0%})",
         f"{comp['naive_xero_peak_per_minute']}",
     )
     table.add_row("Xero 429s received", f"{comp['xero_429s']}", f"{comp['naive_xero_429s']}")
     table.add_row(
-        "Shopify peak calls per minute (leak 120)",
+        "Shopify peak calls per sandbox minute (leak 120)",
         f"{comp['shopify_peak_per_minute']} ({comp['shopify_share_of_leak_rate']:.0%})",
         "",
     )
+    table.add_row("Shopify 429s received", f"{comp['shopify_429s']}", "")
     table.add_row(
-        "first import, sandbox minutes",
-        f"{ours['first_import']['sandbox_minutes']:g}",
-        f"{naive['first_import']['sandbox_minutes']:g}",
-    )
-    table.add_row(
-        "records queued (first import)",
+        "records queued after the first import",
         f"{ours['first_import']['queued']}",
         f"{naive['first_import']['queued']}",
     )
