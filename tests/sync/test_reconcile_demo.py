@@ -18,13 +18,13 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.sync.test_engine_sandbox import _sync
 
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.credentials import shopify_credentials, xero_credentials
 from shopxero.sandbox.server import serve_in_thread
 from shopxero.sandbox.shopify.app import create_shopify_app
 from shopxero.sandbox.xero.app import create_xero_app
-from tests.sync.test_engine_sandbox import _sync
 
 pytestmark = pytest.mark.anyio
 
