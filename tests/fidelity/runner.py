@@ -149,6 +149,9 @@ def _seed(country: Country, cases: list[Case]) -> dict[str, Any]:
             "Code": country.gift_card_account,
             "Name": "Gift Card Liability",
             "SystemAccount": None,
+            # Gift cards redeemed are payments from this account: Xero takes payments only
+            # into bank accounts or ones with "Enable payments to this account" ticked.
+            "EnablePaymentsToAccount": True,
         }
     )
     return load_seed(
@@ -177,7 +180,7 @@ def _settings(country: Country, data_dir: Path) -> Settings:
             "xero_api_base_url": "http://xero.sandbox/api.xro/2.0",
             "xero_identity_base_url": "http://xero.sandbox",
             # Unpaid orders: the invoice's AmountPaid/AmountDue are the invoice's own.
-            "synced_financial_statuses": "pending,paid,partially_paid",
+            "synced_financial_statuses": "pending,paid,partially_paid,partially_refunded,refunded",
             "gift_card_account": country.gift_card_account,
             **country.settings,
         }

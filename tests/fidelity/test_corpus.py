@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.fidelity import cases_au, cases_gb, cases_nz, cases_us
+from tests.fidelity import cases_au, cases_gb, cases_life, cases_nz, cases_us
 from tests.fidelity.corpus import Case
+from tests.fidelity.lifecycle import LifeCase, LifeRun, run_life
 from tests.fidelity.runner import COUNTRIES, CountryRun, run_country
 
 CORPUS: dict[str, list[Case]] = {
@@ -110,3 +111,53 @@ def test_each_country_run_synced_every_order(runs: dict[str, CountryRun]) -> Non
     for code, run in runs.items():
         assert run.report.counts["orders"]["failed"] == 0, (code, [q.message for q in run.queued])
         assert len(run.invoices) == len(CORPUS[code])
+
+
+# --- the life of an order ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def life(tmp_path_factory: pytest.TempPathFactory) -> LifeRun:
+    return run_life(cases_life.CASES, tmp_path_factory.mktemp("fidelity-life"))
+
+
+@pytest.mark.parametrize("case", cases_life.CASES, ids=[c.name for c in cases_life.CASES])
+def test_xero_follows_the_life_of_the_order(life: LifeRun, case: LifeCase) -> None:
+    assert [q.message for q in life.queued] == []
+    number = f"{PREFIX}{case.number}"
+    invoice = life.invoices[number]
+    assert invoice["Status"] == case.status
+    assert _d(invoice["Total"]) == _d(case.total)
+    assert _d(invoice["TotalTax"]) == _d(case.total_tax)
+    assert _d(invoice["AmountPaid"]) == _d(case.amount_paid)
+    assert _d(invoice["AmountDue"]) == _d(case.amount_due)
+    notes = [life.credit_notes.get(f"{number}-R{k}") for k in (1, 2, 3)]
+    found = [n for n in notes if n is not None]
+    assert len(found) == len(case.credit_notes)
+    for note, expected in zip(found, case.credit_notes, strict=True):
+        assert _d(note["Total"]) == _d(expected.total)
+        assert _d(note["TotalTax"]) == _d(expected.total_tax)
+        assert _d(note["RemainingCredit"]) == _d(expected.remaining_credit)
+        assert note["Status"] == expected.status
+    # Never paid twice: the second run added no payment to an order already paid.
+    paid = [p for p in life.payments if (p.get("Invoice") or {}).get("InvoiceNumber") == number]
+    assert sum((_d(p["Amount"]) for p in paid if p["Status"] == "AUTHORISED"), Decimal(0)) == _d(
+        case.amount_paid
+    )
+
+
+def test_an_edited_unpaid_invoice_keeps_its_line_ids(life: LifeRun) -> None:
+    number = f"{PREFIX}6007"
+    before = [li["LineItemID"] for li in life.first_invoices[number]["LineItems"]]
+    after = [li["LineItemID"] for li in life.invoices[number]["LineItems"]]
+    assert before == after and len(after) == 1
+    assert _d(life.first_invoices[number]["Total"]) == Decimal("10.00")
+
+
+def test_a_gift_card_payment_comes_from_the_gift_card_liability_account(life: LifeRun) -> None:
+    paid = [
+        (p["Account"]["Code"], _d(p["Amount"]))
+        for p in life.payments
+        if (p.get("Invoice") or {}).get("InvoiceNumber") == f"{PREFIX}6010"
+    ]
+    assert sorted(paid) == [("090", Decimal("20.00")), ("815", Decimal("10.00"))]

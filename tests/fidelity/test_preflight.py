@@ -154,6 +154,10 @@ def test_archived_account() -> None:
     assert "260 (Other Revenue, REVENUE) is ARCHIVED" in problem.what
 
 
+def _payments_on_810(accounts: list[dict[str, Any]]) -> None:
+    next(a for a in accounts if a["Code"] == "810")["EnablePaymentsToAccount"] = True
+
+
 def test_fitting_settings_pass() -> None:
     settings = Settings(
         tax_type_map={"VAT@20": "OUTPUT2", "VAT@5": "RROUTPUT", "GST+PST": "OUTPUT2"},
@@ -162,7 +166,16 @@ def test_fitting_settings_pass() -> None:
         gift_card_account="810",
         account_by_gateway={"paypal": "090"},
     )
-    assert _check(settings) == []
+    assert _check(settings, edit_accounts=_payments_on_810) == []
+
+
+def test_gift_cards_warnings_liability_unset_or_not_taking_payments() -> None:
+    (unset,) = _check(Settings(), shop={"country_code": "GB", "has_gift_cards": True})
+    assert unset.severity == "warning" and "SHOPXERO_GIFT_CARD_ACCOUNT" in unset.fix
+    (no_payments,) = _check(Settings(gift_card_account="810"))
+    assert no_payments.severity == "warning"
+    assert "refuses payments to account 810" in no_payments.what
+    assert "Enable payments to this account" in no_payments.fix
 
 
 def test_no_zero_rate_is_an_error_and_no_standard_rate_a_warning() -> None:

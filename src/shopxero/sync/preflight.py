@@ -375,8 +375,38 @@ def check_tax_and_accounts(
                     "set SHOPXERO_ROUNDING_ACCOUNT to an account code for rounding",
                 )
             )
+    problems += _check_gift_cards(settings, accounts, shop)
     problems += _check_currency(organisation, shop)
     return problems
+
+
+def _check_gift_cards(
+    settings: Settings, accounts: Sequence[Mapping[str, Any]], shop: Mapping[str, Any]
+) -> list[Problem]:
+    """Gift cards sold are a liability (facts §8 #13) and redeemed ones are payments from it."""
+    code = settings.gift_card_account
+    if code is None:
+        if not shop.get("has_gift_cards"):
+            return []
+        return [
+            Problem(
+                "warning",
+                "the shop sells gift cards but SHOPXERO_GIFT_CARD_ACCOUNT is not set, so gift-card "
+                "sales are posted to the sales account as revenue.",
+                "set SHOPXERO_GIFT_CARD_ACCOUNT to a current liability account code",
+            )
+        ]
+    account = next((a for a in accounts if a.get("Code") == code), None)
+    if account is None or _fits(account, "payment") or not _fits(account, "liability"):
+        return []  # missing / wrong type: already an error above
+    return [
+        Problem(
+            "warning",
+            f"SHOPXERO_GIFT_CARD_ACCOUNT = {code}: Xero refuses payments to account {code} "
+            f"({account.get('Name')}), so orders paid with a gift card will be queued.",
+            f"tick 'Enable payments to this account' on account {code} in Xero",
+        )
+    ]
 
 
 def _check_currency(organisation: Mapping[str, Any], shop: Mapping[str, Any]) -> list[Problem]:
