@@ -17,9 +17,8 @@ and ``TaxRates``. A failing service does not stop the other's checks.
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -40,6 +39,7 @@ from shopxero.http.retry import RetryPolicy
 from shopxero.shopify.client import ShopifyClient
 from shopxero.sync.accounts import resolve_accounts
 from shopxero.sync.factory import _shopify_auth, _xero_tokens
+from shopxero.sync.preflight import check_tax_and_accounts
 from shopxero.xero.client import XeroClient
 from shopxero.xero.tokens import REFRESH_TOKEN_LIFETIME, load_token_file, refresh_token_warning
 
@@ -374,33 +374,26 @@ def _xero_day_budget(c: _Collector, remaining: int | None) -> None:
 
 
 def _xero_currency(c: _Collector, org: dict[str, Any], shop: dict[str, Any] | None) -> None:
+    """Equal currencies are fine; a mismatch is the preflight's warning (``_accounts_and_tax``)."""
     base = org.get("BaseCurrency")
     shop_currency = (shop or {}).get("currency")
     if not shop_currency:
-        c.warning("currency", f"Xero base currency {base}; shop currency unknown", "fix Shopify")
-    elif base == shop_currency:
-        c.ok("currency", f"shop and organisation both use {base}")
-    else:
         c.warning(
             "currency",
-            f"the shop sells in {shop_currency} but the organisation's base currency is {base}: "
-            f"invoices will be in {shop_currency}",
-            f"enable {shop_currency} in Xero (Settings > Currencies; needs a plan with "
-            "multi-currency), or connect an organisation whose base currency is the shop's",
+            f"Xero base currency {base}; the shop's currency is unknown (Shopify not reached)",
+            "fix the Shopify problem above, then run `shopxero doctor` again",
         )
+    elif base == shop_currency:
+        c.ok("currency", f"shop and organisation both use {base}")
 
 
-PreflightFn = Callable[..., list[Any]]
-
-
-def _preflight() -> PreflightFn | None:
-    """Brief J's ``check_tax_and_accounts`` (imported by name so doctor runs without it)."""
-    try:
-        module = importlib.import_module("shopxero.sync.preflight")
-    except ImportError:
-        return None
-    fn = getattr(module, "check_tax_and_accounts", None)
-    return fn if callable(fn) else None
+def _topic(what: str) -> str:
+    """Which doctor check a preflight problem belongs to (currency and payments have their own)."""
+    if "currency" in what:
+        return "currency"
+    if "SHOPXERO_PAYMENT_ACCOUNT" in what or "SHOPXERO_ACCOUNT_BY_GATEWAY" in what:
+        return "payment account"
+    return "accounts and tax"
 
 
 def _accounts_and_tax(
@@ -411,12 +404,14 @@ def _accounts_and_tax(
     tax_rates: list[dict[str, Any]],
     shop: dict[str, Any],
 ) -> None:
-    preflight = _preflight()
-    before = c.count
-    if preflight is not None:
-        for problem in preflight(settings, org, accounts, tax_rates, shop):
-            severity = "error" if problem.severity == "error" else "warning"
-            getattr(c, severity)("accounts and tax", problem.what, problem.fix)
+    """Brief J's preflight (the same checks a sync runs before its first write), then payments."""
+    problems = check_tax_and_accounts(settings, org, accounts, tax_rates, shop)
+    for problem in problems:
+        name = _topic(problem.what)
+        if problem.severity == "error":
+            c.error(name, problem.what, problem.fix)
+        else:
+            c.warning(name, problem.what, problem.fix)
     try:
         resolved = resolve_accounts(
             accounts,
@@ -425,23 +420,22 @@ def _accounts_and_tax(
             rounding=settings.rounding_account,
             payment=settings.payment_account,
         )
-    except ConfigError as exc:
-        if preflight is None:
-            c.error("accounts", str(exc), "set the account code to one in Xero's chart")
-        return
-    if c.count == before:
+    except ConfigError:
+        return  # the preflight has named the account and the fix
+    if not any(_topic(p.what) == "accounts and tax" for p in problems):
         c.ok(
             "accounts and tax",
             f"sales {resolved.sales}, shipping {resolved.shipping}, "
-            f"rounding {resolved.rounding or '-'}; {len(tax_rates)} tax rates"
-            + ("" if preflight else " (tax mapping checks need sync.preflight)"),
+            f"rounding {resolved.rounding or '-'}; tax map and {len(tax_rates)} tax rates fit",
         )
-    _payment_account(c, resolved.payment, accounts, settings.payment_account is not None)
+    if settings.payment_account is None:
+        _payment_account(c, resolved.payment, accounts)
+    elif not any(_topic(p.what) == "payment account" for p in problems):
+        c.ok("payment account", f"SHOPXERO_PAYMENT_ACCOUNT {resolved.payment} accepts payments")
 
 
-def _payment_account(
-    c: _Collector, code: str | None, accounts: list[dict[str, Any]], configured: bool
-) -> None:
+def _payment_account(c: _Collector, code: str | None, accounts: list[dict[str, Any]]) -> None:
+    """The default payment account (no setting): the preflight checks a configured one."""
     if code is None:
         c.warning(
             "payment account",
@@ -450,18 +444,6 @@ def _payment_account(
             "usual), or tick 'Enable payments to this account' on one",
         )
         return
-    account = next((a for a in accounts if a.get("Code") == code), None)
-    if account is None:
-        c.error("payment account", f"account {code} is not in the chart", "fix the code")
-        return
-    accepts = account.get("Type") == "BANK" or account.get("EnablePaymentsToAccount") is True
-    source = "SHOPXERO_PAYMENT_ACCOUNT" if configured else "default"
-    if not accepts:
-        c.error(
-            "payment account",
-            f"{source} {code} ({account.get('Name')}) does not accept payments",
-            f"in Xero, tick 'Enable payments to this account' on {code}, or set "
-            "SHOPXERO_PAYMENT_ACCOUNT to a BANK account",
-        )
-    else:
-        c.ok("payment account", f"{code} ({account.get('Name')}) accepts payments ({source})")
+    # resolve_accounts only picks a BANK account or one with payments enabled.
+    name = next((a.get("Name") for a in accounts if a.get("Code") == code), "?")
+    c.ok("payment account", f"{code} ({name}) accepts payments (the first bank account)")
