@@ -111,6 +111,11 @@ def test_each_country_run_synced_every_order(runs: dict[str, CountryRun]) -> Non
     for code, run in runs.items():
         assert run.report.counts["orders"]["failed"] == 0, (code, [q.message for q in run.queued])
         assert len(run.invoices) == len(CORPUS[code])
+    # The rounding lines are explained in the run report, not only on the invoices.
+    (note,) = [n for n in runs["US"].report.notes if "rounding line" in n]
+    assert note.startswith("2 invoice(s) carry a rounding line: Xero rounds tax once per line")
+    assert "#5002 +0.01" in note and "#5008 +0.50" in note
+    assert not [n for n in runs["GB"].report.notes if "rounding line" in n]
 
 
 # --- the life of an order ---------------------------------------------------------------------

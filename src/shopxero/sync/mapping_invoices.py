@@ -34,6 +34,8 @@ __all__ = [
     "invoice_from_order",
     "invoice_number_for",
     "order_skip_reason",
+    "rounding_amount",
+    "rounding_note",
 ]
 
 ROUNDING_DESCRIPTION = "Rounding (to match the Shopify order total)"
@@ -308,4 +310,26 @@ def invoice_from_order(
         reference=fit(clean_text(o.name), 255) or None,
         currency_code=o.currency,
         status=InvoiceStatus(options.invoice_status),
+    )
+
+
+def rounding_amount(invoice: XeroInvoice) -> Decimal | None:
+    """The amount of the invoice's rounding line, or None when it has none."""
+    for line in invoice.line_items:
+        if line.description == ROUNDING_DESCRIPTION:
+            return line.unit_amount
+    return None
+
+
+def rounding_note(rounded: Sequence[tuple[str, Decimal]]) -> str | None:
+    """The run report's explanation of the rounding lines made (order name, amount), if any:
+    the difference is shown to the accountant, not hidden (issue 5)."""
+    if not rounded:
+        return None
+    shown = ", ".join(f"{name} {amount:+.2f}" for name, amount in rounded[:5])
+    more = f" and {len(rounded) - 5} more" if len(rounded) > 5 else ""
+    return (
+        f"{len(rounded)} invoice(s) carry a rounding line: Xero rounds tax once per line, "
+        f"Shopify per tax line, and the line keeps Xero's total equal to Shopify's "
+        f"({shown}{more})"
     )
