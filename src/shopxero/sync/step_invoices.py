@@ -9,6 +9,7 @@ financial statuses not synced are skipped (``order_skip_reason``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from shopxero.errors import MappingError
@@ -20,6 +21,7 @@ from shopxero.sync.context import RunContext
 from shopxero.sync.lifecycle_edits import check_order_edits
 from shopxero.sync.linking import load_invoices
 from shopxero.sync.mapping import invoice_from_order, invoice_number_for, order_skip_reason
+from shopxero.sync.mapping_invoices import rounding_amount, rounding_note
 from shopxero.sync.plan import Desired
 from shopxero.sync.step_contacts import GUEST_SHOPIFY_ID, ensure_guest_contact
 from shopxero.sync.step_items import mapping_options
@@ -46,6 +48,7 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
     item_codes.update({int(vid): code for vid, code in ctx.planned_codes.items()})
     guest_id: str | None = None
     desireds: list[Desired] = []
+    rounded: list[tuple[str, Decimal]] = []  # (order, rounding line amount) for the report
     # Orders whose payments, refunds and cancellation follow once their invoice is in Xero.
     contacts: dict[str, str] = {}
     by_id: dict[str, Order] = {}
@@ -120,6 +123,9 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
         except MappingError as exc:
             queue_record_error(ctx, resource, oid, str(exc))
             continue
+        rounding = rounding_amount(invoice)
+        if rounding is not None:
+            rounded.append((label.removeprefix("order "), rounding))
         payload = invoice.to_payload()
         contacts[oid] = contact_id
         desireds.append(
@@ -132,6 +138,9 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
                 label=f"{label} (invoice {number})",
             )
         )
+    note = rounding_note(rounded)
+    if note is not None:
+        ctx.report.note(note)
     mapped = ctx.store.mappings.many("invoice", [d.shopify_id for d in desireds])
     unmapped = [d.natural_key for d in desireds if d.shopify_id not in mapped]
     index = await load_invoices(ctx.xero, unmapped) if unmapped else None
