@@ -232,3 +232,25 @@ def test_timestamps_in_the_log_are_utc(tmp_path: Path, capsys: pytest.CaptureFix
     ).run()
     out = capsys.readouterr().out
     assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 schedule: run 7 exit 0", out, re.M)
+
+
+def test_a_crashing_run_is_logged_and_does_not_end_the_schedule(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls: list[int] = []
+
+    def broken() -> Settings:
+        calls.append(1)
+        raise KeyError("a bug in the engine")
+
+    outcomes: list[TickOutcome] = []
+
+    def tick() -> TickOutcome:
+        outcomes.append(sync_once(broken))
+        return outcomes[-1]
+
+    code = Scheduler(EveryTimes(timedelta(0)), data_dir=tmp_path, run_tick=tick, max_runs=2).run()
+    assert code == 0 and len(calls) == 2
+    assert [o.outcome for o in outcomes] == ["crashed", "crashed"]
+    assert "KeyError" in outcomes[0].message and outcomes[0].exit_code == 2
+    assert any(r.exc_info and r.name == "shopxero.schedule" for r in caplog.records)

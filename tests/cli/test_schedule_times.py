@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -161,3 +162,17 @@ def test_ticks_missed_during_a_long_run_are_not_made_up(
     starts = _run(CronTimes("*/15 * * * *"), tmp_path, runs=2, run_seconds=40 * 60)
     # 11:15 ran until 11:55: the 11:30 and 11:45 ticks are gone, the next is 12:00.
     assert [s.strftime("%H:%M") for s in starts] == ["11:15", "12:00"]
+
+
+def test_json_log_lines_with_log_format_json(tmp_path: Path) -> None:
+    """--log-format json: one JSON object per tick on stdout, for log collectors."""
+    code, out = _invoke(
+        ["--log-format", "json", "--data-dir", str(tmp_path), "schedule", "--max-runs", "1"]
+    )
+    assert code == 0, out
+    records = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    events = [r["event"] for r in records]
+    assert events == ["start", "unable", "stop"], out
+    tick = records[1]
+    assert tick["exit_code"] == 2 and "SHOPXERO_SHOPIFY_SHOP" in tick["message"]
+    assert tick["time"].endswith("+00:00") and isinstance(tick["seconds"], float)

@@ -12,12 +12,11 @@ intents make that safe, design.md). The heartbeat file it keeps is what ``shopxe
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
-import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Annotated
 import typer
 
 from shopxero.cli.app import EXIT_FAILED_RECORDS, EXIT_OK, EXIT_UNABLE, AppContext, app
+from shopxero.cli.logging_setup import active_log_format
 from shopxero.cli.schedule_state import (
     CronTimes,
     EveryTimes,
@@ -49,6 +49,8 @@ from shopxero.errors import (
 from shopxero.sync.runlock import RunInProgressError
 
 __all__ = ["Scheduler", "TickOutcome", "schedule_command", "sync_once"]
+
+logger = logging.getLogger("shopxero.schedule")
 
 DEFAULT_EVERY = "15m"
 EXIT_ABORTED = 130  # the shell's convention for "stopped by SIGINT"
@@ -86,7 +88,8 @@ def sync_once(load_settings: Callable[[], Settings]) -> TickOutcome:
         return TickOutcome("unable", EXIT_UNABLE, f"could not run: {exc}")
     except Exception as exc:
         # A bug must not end the schedule: the next tick starts from the state DB as usual.
-        traceback.print_exc(file=sys.stderr)
+        # Logged (not printed) so the traceback goes through the log's secret redaction.
+        logger.exception("sync run crashed")
         return TickOutcome("crashed", EXIT_UNABLE, f"run crashed: {type(exc).__name__}: {exc}")
     counts = ", ".join(
         f"{outcome} {report.total(outcome)}" for outcome in ("created", "updated", "linked")
@@ -262,18 +265,13 @@ def _times(every: str | None, cron: str | None) -> EveryTimes | CronTimes:
     return EveryTimes(parse_every(every or DEFAULT_EVERY))
 
 
-def _data_dir(app_ctx: AppContext) -> tuple[Path, bool]:
-    """The data dir for the heartbeat, and whether the log should be JSON lines."""
+def _data_dir(app_ctx: AppContext) -> Path:
+    """The data dir for the heartbeat, even when the settings are broken."""
     try:
-        settings = app_ctx.settings()
+        return app_ctx.settings().data_dir
     except ConfigError:
         # Bad settings are reported by every tick; the heartbeat still needs a home.
-        fallback = app_ctx.data_dir or Path(os.environ.get("SHOPXERO_DATA_DIR") or "data")
-        return fallback, False
-    # --log-format (the CLI's one logging setup) or SHOPXERO_LOG_FORMAT.
-    from shopxero.cli.logging_setup import active_log_format
-
-    return settings.data_dir, "json" in (settings.log_format, active_log_format())
+        return app_ctx.data_dir or Path(os.environ.get("SHOPXERO_DATA_DIR") or "data")
 
 
 @app.command("schedule")
@@ -307,12 +305,12 @@ def schedule_command(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_UNABLE) from None
     app_ctx: AppContext = ctx.obj
-    data_dir, json_lines = _data_dir(app_ctx)
     scheduler = Scheduler(
         times,
-        data_dir=data_dir,
+        data_dir=_data_dir(app_ctx),
         run_tick=lambda: sync_once(app_ctx.settings),
         max_runs=max_runs,
-        json_lines=json_lines,
+        # --log-format / SHOPXERO_LOG_FORMAT, as the rest of the CLI's logging.
+        json_lines=active_log_format() == "json",
     )
     raise typer.Exit(scheduler.run())
