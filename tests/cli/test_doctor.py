@@ -22,6 +22,8 @@ from shopxero.sandbox.run import RunningSandboxes, start_sandboxes
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.credentials import (
     SHOPIFY_ACCESS_TOKEN,
+    SHOPIFY_CLIENT_ID,
+    SHOPIFY_CLIENT_SECRET,
     XERO_CC_CLIENT_ID,
     XERO_CC_CLIENT_SECRET,
     XERO_WEB_CLIENT_ID,
@@ -109,6 +111,22 @@ async def test_a_healthy_setup_passes_every_check(tmp_path: Path) -> None:
     } <= names
     assert "4999 of 5,000" in _one(report, "xero", "day budget").detail
     assert "090" in _one(report, "xero", "payment account").detail
+
+
+async def test_client_credentials_token_lifetime_is_reported(tmp_path: Path) -> None:
+    now = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+    settings = _settings(
+        tmp_path,
+        shopify_access_token=None,
+        shopify_client_id=SHOPIFY_CLIENT_ID,
+        shopify_client_secret=SHOPIFY_CLIENT_SECRET,
+    )
+    report = await _doctor(settings, now=now)
+    check = _one(report, "shopify", "token")
+    # The grant's expires_in (shopify-api-facts §2b: 24 h, ~86399 s), read from the call log.
+    assert check.status == "ok" and "valid for 24 h" in check.detail
+    assert "2026-11-27 07:59 UTC" in check.detail
+    assert SHOPIFY_CLIENT_SECRET not in json.dumps(report.to_json())
 
 
 async def test_an_unsupported_pinned_version_is_found_from_the_served_header(

@@ -131,7 +131,7 @@ async def run_doctor(
     moment = now or datetime.now(UTC)
     used_clock = clock or SystemClock()
     report = DoctorReport()
-    shop = await _check_shopify(settings, report.checks, shopify_transport, used_clock)
+    shop = await _check_shopify(settings, report.checks, shopify_transport, used_clock, moment)
     await _check_xero(settings, report.checks, xero_transport, used_clock, moment, shop)
     return report
 
@@ -144,6 +144,7 @@ async def _check_shopify(
     out: list[Check],
     transport: httpx.AsyncBaseTransport | None,
     clock: Clock,
+    now: datetime,
 ) -> dict[str, Any] | None:
     c = _Collector("shopify", out)
     fix_creds = (
@@ -180,7 +181,7 @@ async def _check_shopify(
     c.ok("connection", f"shop {shop.get('name')} at {shop_url} answered ({mode})")
     _shopify_version(c, settings.shopify_api_version, served)
     _shopify_scopes(c, scopes)
-    _shopify_token(c, settings, sink)
+    _shopify_token(c, settings, sink, now)
     return shop
 
 
@@ -222,7 +223,7 @@ def _shopify_scopes(c: _Collector, scopes: Sequence[str]) -> None:
         c.ok("scopes", " ".join(scopes))
 
 
-def _shopify_token(c: _Collector, settings: Settings, sink: ListSink) -> None:
+def _shopify_token(c: _Collector, settings: Settings, sink: ListSink, now: datetime) -> None:
     if settings.shopify_access_token:
         c.ok("token", "legacy admin token: does not expire (revoked when the app is uninstalled)")
         return
@@ -231,7 +232,7 @@ def _shopify_token(c: _Collector, settings: Settings, sink: ListSink) -> None:
         if record.method == "POST" and record.path.endswith("/oauth/access_token"):
             lifetime = _expires_in(record.response_body)
     if lifetime:
-        until = datetime.now(UTC) + timedelta(seconds=lifetime)
+        until = now + timedelta(seconds=lifetime)
         c.ok(
             "token",
             f"client-credentials token valid for {lifetime / 3600:.0f} h (until "
