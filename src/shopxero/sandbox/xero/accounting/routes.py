@@ -66,6 +66,16 @@ async def get_account(request: Request, org: XeroOrg) -> Response:
         return JsonResponse(envelope(org.now(), "Accounts", [present_document(account)]))
 
 
+async def list_currencies(request: Request, org: XeroOrg) -> Response:
+    """GET /Currencies: the base currency and those the organisation added (spec Currency:
+    ``Code``, ``Description``)."""
+    with org.lock:
+        extra = {str(c.get("Code")): str(c.get("Description") or "") for c in org.seed_currencies()}
+        codes = sorted(org.currencies, key=lambda code: (code != org.base_currency, code))
+        shown = [{"Code": code, "Description": extra.get(code, "")} for code in codes]
+        return JsonResponse(envelope(org.now(), "Currencies", shown))
+
+
 async def list_tax_rates(request: Request, org: XeroOrg) -> Response:
     with org.lock:
         shown = filter_where(
@@ -148,6 +158,7 @@ def accounting_router(get_org: OrgGetter) -> Router:
         Route("/Accounts", endpoint(get_org, list_accounts), methods=["GET"]),
         Route("/Accounts/{ref}", endpoint(get_org, get_account), methods=["GET"]),
         Route("/TaxRates", endpoint(get_org, list_tax_rates), methods=["GET"]),
+        Route("/Currencies", endpoint(get_org, list_currencies), methods=["GET"]),
         Route("/TaxRates/{ref}", endpoint(get_org, get_tax_rate), methods=["GET"]),
     ]
     for collection in _HISTORY_TABLES:

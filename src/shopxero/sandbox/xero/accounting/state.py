@@ -151,6 +151,10 @@ class XeroOrg:
     def base_currency(self) -> str:
         return str(self.organisation.get("BaseCurrency") or "USD")
 
+    def seed_currencies(self) -> list[dict[str, Any]]:
+        """The seed's ``currencies`` entries (GET /Currencies' shape)."""
+        return [c for c in self._seed.get("currencies") or [] if isinstance(c, dict)]
+
     @property
     def currencies(self) -> set[str]:
         """The base currency plus the seed's ``currencies`` (Xero's ``[{"Code": "EUR"}]``)."""
