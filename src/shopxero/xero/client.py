@@ -204,6 +204,10 @@ class XeroClient:
     async def list_tax_rates(self) -> list[dict[str, Any]]:
         return list((await self._get("TaxRates")).get("TaxRates") or [])
 
+    async def list_currencies(self) -> list[dict[str, Any]]:
+        """GET /Currencies: the currencies the organisation can invoice in (facts §6.3)."""
+        return list((await self._get("Currencies")).get("Currencies") or [])
+
     def iter_contacts(
         self,
         *,
