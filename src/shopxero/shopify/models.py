@@ -433,6 +433,11 @@ class Order(_ShopifyModel):
     # Both currencies of the total: the rate Shopify used between them (transactions are in
     # the presentment currency).
     total_price_set: MoneySet | None = None
+    total_tax_set: MoneySet | None = None
+    current_total_price_set: MoneySet | None = None
+    # Import duties and additional fees the buyer paid (facts §5 "Tips, gift cards, duties").
+    original_total_duties_set: MoneySet | None = None
+    original_total_additional_fees_set: MoneySet | None = None
     tax_lines: _List[TaxLine] = []
     discount_applications: _List[DiscountApplication] = []
     line_items: _List[LineItem] = []
