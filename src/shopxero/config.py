@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         description="Record Shopify payments, refunds (credit notes) and cancellations in Xero; "
         "off when another tool (a bank feed, a payouts app) records the money.",
     )
+    invoice_currency: Literal["shop", "presentment"] = Field(
+        "shop",
+        description="Invoice in the shop's currency, or in the currency the customer paid in "
+        "(presentment, at the rate Shopify used).",
+    )
 
     # --- accounts and tax (None: resolved from the Xero chart of accounts) ---------------------
     sales_account: str | None = None

@@ -36,7 +36,9 @@ pytestmark = pytest.mark.anyio
 GIFT_CARD_CODE = "815"
 
 
-def _seed(numbers: set[int], *, gift_card_account: bool = False) -> dict[str, Any]:
+def _seed(
+    numbers: set[int], *, gift_card_account: bool = False, currencies: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """The demo seed cut down to the orders ``numbers`` with their customers and products."""
     seed = load_seed("demo")
     shop = seed["shopify"]
@@ -48,6 +50,7 @@ def _seed(numbers: set[int], *, gift_card_account: bool = False) -> dict[str, An
     shop["products"] = [
         p for p in shop["products"] if any(v["id"] in variants for v in p["variants"])
     ]
+    seed["xero"]["currencies"] = [{"Code": code, "Description": code} for code in currencies]
     if gift_card_account:
         template = next(a for a in seed["xero"]["accounts"] if a["Code"] == "810")
         seed["xero"]["accounts"].append(
@@ -126,8 +129,10 @@ def _serve(seed: dict[str, Any], tmp_path: Path) -> Iterator[World]:
 
 @pytest.fixture
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    numbers, gift = request.param
-    yield from _serve(_seed(numbers, gift_card_account=gift), tmp_path)
+    numbers, gift, *currencies = request.param
+    yield from _serve(
+        _seed(numbers, gift_card_account=gift, currencies=tuple(currencies)), tmp_path
+    )
 
 
 def _money(value: Any) -> Decimal:
@@ -383,3 +388,47 @@ async def test_a_redemption_into_an_account_without_payments_is_queued_clearly(
     assert report.status == "failed_records"
     # The other payment of the order went through.
     assert [_money(p["Amount"]) for p in world.payments_of(1045)] == [Decimal("13.00")]
+
+
+IN_EUROS = ({1039}, False, "EUR")  # paid EUR 47.00 = GBP 40.46 in a GBP shop
+EUR_NOT_ADDED = ({1039}, False)
+
+
+@pytest.mark.parametrize("world", [IN_EUROS], indirect=True)
+async def test_presentment_currency_invoices_at_shopifys_rate(world: World) -> None:
+    _report, queued = await world.sync(invoice_currency="presentment")
+    assert queued == [], [q.message for q in queued]
+    invoice = world.invoice(1039)
+    assert invoice["CurrencyCode"] == "EUR"
+    assert _money(invoice["Total"]) == Decimal("47.00")
+    # Shopify's rate (47.00 EUR for 40.46 GBP), not Xero's day rate.
+    assert _money(invoice["CurrencyRate"]) == (Decimal("47.00") / Decimal("40.46")).quantize(
+        Decimal("0.0001")
+    )
+    [payment] = world.payments_of(1039)
+    assert _money(payment["Amount"]) == Decimal("47.00")
+    assert invoice["Status"] == "PAID"
+
+
+@pytest.mark.parametrize("world", [IN_EUROS], indirect=True)
+async def test_shop_currency_is_the_default_and_converts_the_payment(world: World) -> None:
+    _report, queued = await world.sync()
+    assert queued == []
+    invoice = world.invoice(1039)
+    assert (invoice["CurrencyCode"], _money(invoice["Total"])) == ("GBP", Decimal("40.46"))
+    [payment] = world.payments_of(1039)
+    assert _money(payment["Amount"]) == Decimal("40.46")  # EUR 47.00 at Shopify's rate
+    assert invoice["Status"] == "PAID"
+
+
+@pytest.mark.parametrize("world", [EUR_NOT_ADDED], indirect=True)
+async def test_a_currency_the_organisation_lacks_is_reported_before_sending(
+    world: World,
+) -> None:
+    _report, queued = await world.sync(invoice_currency="presentment")
+    [entry] = queued
+    assert "is in EUR, which the Xero organisation has not added" in entry.message
+    writes = [r for r in world.requests() if r["method"] == "PUT" and "Invoices" in r["path"]]
+    assert writes == [], "nothing was sent for it"
+    currencies = [r for r in world.requests() if r["path"].endswith("/Currencies")]
+    assert len(currencies) == 1

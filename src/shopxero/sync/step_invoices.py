@@ -12,16 +12,22 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from shopxero.errors import MappingError
+from shopxero.errors import ConfigError, MappingError
 from shopxero.shopify.models import Order, parse_order
 from shopxero.sync.accounts import item_sales_accounts
 from shopxero.sync.apply import apply_desired, queue_record_error
 from shopxero.sync.checksums import payload_checksum
 from shopxero.sync.context import RunContext
+from shopxero.sync.lifecycle_currency import (
+    currency_rate,
+    in_invoice_currency,
+    unusable_currencies,
+)
 from shopxero.sync.lifecycle_edits import check_order_edits
 from shopxero.sync.linking import load_invoices
 from shopxero.sync.mapping import invoice_from_order, invoice_number_for, order_skip_reason
 from shopxero.sync.mapping_invoices import rounding_amount, rounding_note
+from shopxero.sync.orgdata import OrgData
 from shopxero.sync.plan import Desired
 from shopxero.sync.step_contacts import GUEST_SHOPIFY_ID, ensure_guest_contact
 from shopxero.sync.step_items import mapping_options
@@ -42,6 +48,7 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
         return
     org = await ctx.org.get()
     options = mapping_options(ctx, org)
+    orders = await _in_usable_currencies(ctx, org, orders)
     item_mappings = ctx.store.mappings.all("item")
     item_codes = {int(m.shopify_id): m.natural_key for m in item_mappings}
     item_accounts = item_sales_accounts({m.shopify_id: m.payload for m in item_mappings})
@@ -127,6 +134,9 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
         if rounding is not None:
             rounded.append((label.removeprefix("order "), rounding))
         payload = invoice.to_payload()
+        rate = currency_rate(order) if ctx.settings.invoice_currency == "presentment" else None
+        if rate is not None:
+            payload["CurrencyRate"] = rate  # the rate Shopify used, not Xero's day rate
         contacts[oid] = contact_id
         desireds.append(
             Desired(
@@ -170,6 +180,55 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
         if oid in in_xero or not contact_id  # not contact_id: cancelled, skipped above
     ]
     await sync_lifecycle(ctx, settled, org=org, options=options, item_codes=item_codes)
+
+
+async def _in_usable_currencies(ctx: RunContext, org: OrgData, orders: list[Order]) -> list[Order]:
+    """The orders in the currency they are invoiced in, checked against the organisation's
+    currencies before anything is sent: the shop's currency missing stops the run (every
+    invoice would fail); an order in a presentment currency Xero lacks is queued."""
+    mode = ctx.settings.invoice_currency
+    converted: list[Order] = []
+    for order in orders:
+        try:
+            converted.append(in_invoice_currency(order, mode))
+        except MappingError as exc:
+            queue_record_error(ctx, "orders", str(order.id), str(exc))
+    base = str(org.organisation.get("BaseCurrency") or "")
+    wanted = {o.currency for o in converted if o.currency}
+    if not base or wanted <= {base}:
+        return converted
+    cached = ctx.store.cache.get("xero:currencies")
+    if cached is None:
+        currencies = await ctx.xero.list_currencies()
+        ctx.store.cache.put("xero:currencies", currencies)
+    else:
+        currencies = cached[0]
+    enabled = [str(c.get("Code")) for c in currencies if isinstance(c, dict)]
+    missing = unusable_currencies(wanted, base, enabled)
+    if not missing:
+        return converted
+    shop_currency = str(org.shop.get("currency") or "")
+    if mode == "shop" or shop_currency in missing:
+        raise ConfigError(
+            f"orders are invoiced in {', '.join(missing)} but the Xero organisation (base "
+            f"currency {base}) has not added {'it' if len(missing) == 1 else 'them'}: add "
+            "the currency in Xero (Settings > Currencies), then sync again"
+        )
+    kept: list[Order] = []
+    for order in converted:
+        if order.currency in missing:
+            queue_record_error(
+                ctx,
+                "orders",
+                str(order.id),
+                f"order {order.name or order.id} is in {order.currency}, which the Xero "
+                f"organisation has not added: add it in Xero (Settings > Currencies) or set "
+                "SHOPXERO_INVOICE_CURRENCY=shop",
+                error_class="ConfigError",
+            )
+        else:
+            kept.append(order)
+    return kept
 
 
 def _why_missing(ctx: RunContext, resource: str, shopify_id: int, *, variant: bool = False) -> str:

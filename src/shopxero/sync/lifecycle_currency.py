@@ -1,0 +1,199 @@
+"""Which currency an order is invoiced in, and whether the Xero organisation can take it.
+
+By default (``SHOPXERO_INVOICE_CURRENCY=shop``) invoices are in the shop's currency: the
+top-level money fields Shopify gives. With ``presentment`` they are in the currency the customer
+paid in: every amount is taken from its ``*_set.presentment_money`` twin
+(shopify-api-facts §8 #8) and the invoice carries ``CurrencyRate`` = the rate Shopify used
+(presentment per shop unit, from the order total's two sides; Xero states a rate as foreign
+units per base unit, as its "1 GBP = 1.1616 EUR" display does — an assumption the fact sheet
+does not confirm). Transactions are in the presentment currency already.
+
+Xero refuses a document in a currency the organisation has not added; that is checked before
+anything is sent (``unusable_currencies``), so the user reads one clear error, not a failed
+invoice per order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from shopxero.errors import MappingError
+from shopxero.shopify.models import (
+    DiscountAllocation,
+    LineItem,
+    MoneyBag,
+    MoneySet,
+    Order,
+    OrderAdjustment,
+    Refund,
+    RefundLineItem,
+    RefundShippingLine,
+    ShippingLine,
+    TaxLine,
+)
+
+__all__ = ["currency_rate", "in_invoice_currency", "order_in_presentment", "unusable_currencies"]
+
+_RATE = Decimal("0.000001")  # CurrencyRate max [18].[6] (facts §6.3)
+
+
+class _Missing(Exception):
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+def _pres(value: MoneySet | None, field: str) -> Decimal:
+    bag = value.presentment_money if value is not None else None
+    if bag is None or bag.amount is None:
+        raise _Missing(field)
+    return bag.amount
+
+
+def _tax_lines(lines: Iterable[TaxLine], field: str) -> list[TaxLine]:
+    return [
+        t.model_copy(update={"price": _pres(t.price_set, f"{field}.{i}.price_set")})
+        for i, t in enumerate(lines)
+    ]
+
+
+def _allocations(items: Iterable[DiscountAllocation], field: str) -> list[DiscountAllocation]:
+    return [
+        a.model_copy(update={"amount": _pres(a.amount_set, f"{field}.{i}.amount_set")})
+        for i, a in enumerate(items)
+    ]
+
+
+def _line(li: LineItem, field: str) -> LineItem:
+    return li.model_copy(
+        update={
+            "price": _pres(li.price_set, f"{field}.price_set"),
+            "tax_lines": _tax_lines(li.tax_lines, f"{field}.tax_lines"),
+            "discount_allocations": _allocations(
+                li.discount_allocations, f"{field}.discount_allocations"
+            ),
+        }
+    )
+
+
+def _shipping(s: ShippingLine, field: str) -> ShippingLine:
+    update: dict[str, Any] = {
+        "price": _pres(s.price_set, f"{field}.price_set"),
+        "tax_lines": _tax_lines(s.tax_lines, f"{field}.tax_lines"),
+        "discount_allocations": _allocations(
+            s.discount_allocations, f"{field}.discount_allocations"
+        ),
+    }
+    if s.discounted_price is not None or s.discounted_price_set is not None:
+        update["discounted_price"] = _pres(s.discounted_price_set, f"{field}.discounted_price_set")
+    return s.model_copy(update=update)
+
+
+def _refund(r: Refund, field: str) -> Refund:
+    lines: list[RefundLineItem] = []
+    for i, rli in enumerate(r.refund_line_items):
+        where = f"{field}.refund_line_items.{i}"
+        lines.append(
+            rli.model_copy(
+                update={
+                    "subtotal": _pres(rli.subtotal_set, f"{where}.subtotal_set"),
+                    "total_tax": _pres(rli.total_tax_set, f"{where}.total_tax_set"),
+                    "line_item": _line(rli.line_item, f"{where}.line_item")
+                    if rli.line_item is not None
+                    else None,
+                }
+            )
+        )
+    shipping: list[RefundShippingLine] = []
+    for i, rsl in enumerate(r.refund_shipping_lines):
+        where = f"{field}.refund_shipping_lines.{i}"
+        amount = _pres(rsl.subtotal_amount_set, f"{where}.subtotal_amount_set")
+        bag = MoneyBag(amount=amount)
+        shipping.append(
+            rsl.model_copy(
+                update={
+                    "subtotal_amount_set": MoneySet(shop_money=bag, presentment_money=bag),
+                    "shipping_line": _shipping(rsl.shipping_line, f"{where}.shipping_line")
+                    if rsl.shipping_line is not None
+                    else None,
+                }
+            )
+        )
+    adjustments: list[OrderAdjustment] = []
+    for i, adj in enumerate(r.order_adjustments):
+        where = f"{field}.order_adjustments.{i}"
+        update: dict[str, Any] = {"amount": _pres(adj.amount_set, f"{where}.amount_set")}
+        if adj.tax_amount is not None or adj.tax_amount_set is not None:
+            update["tax_amount"] = _pres(adj.tax_amount_set, f"{where}.tax_amount_set")
+        adjustments.append(adj.model_copy(update=update))
+    return r.model_copy(
+        update={
+            "refund_line_items": lines,
+            "refund_shipping_lines": shipping,
+            "order_adjustments": adjustments,
+        }
+    )
+
+
+def order_in_presentment(o: Order) -> Order:
+    """``o`` with every amount in its presentment currency; a missing twin is a MappingError."""
+    if not o.presentment_currency or o.presentment_currency == o.currency:
+        return o
+    try:
+        update: dict[str, Any] = {
+            "currency": o.presentment_currency,
+            "total_price": _pres(o.total_price_set, "total_price_set"),
+            "total_tax": _pres(o.total_tax_set, "total_tax_set")
+            if o.total_tax is not None or o.total_tax_set is not None
+            else None,
+            "line_items": [_line(li, f"line_items.{i}") for i, li in enumerate(o.line_items)],
+            "shipping_lines": [
+                _shipping(s, f"shipping_lines.{i}") for i, s in enumerate(o.shipping_lines)
+            ],
+            "refunds": [_refund(r, f"refunds.{r.id}") for r in o.refunds],
+        }
+        if o.current_total_price_set is not None:
+            update["current_total_price"] = _pres(
+                o.current_total_price_set, "current_total_price_set"
+            )
+    except _Missing as missing:
+        raise MappingError(
+            f"the order is in {o.presentment_currency} but {missing.field} has no "
+            "presentment_money, so it cannot be invoiced in the presentment currency",
+            entity="order",
+            source_id=str(o.id),
+            field=missing.field,
+        ) from None
+    return o.model_copy(update=update)
+
+
+def currency_rate(o: Order) -> Decimal | None:
+    """Shopify's rate: presentment units per shop unit (None when both are one currency).
+
+    Read from ``total_price_set``, which keeps both sides (also on a converted order)."""
+    both = o.total_price_set
+    shop_bag = both.shop_money if both else None
+    pres_bag = both.presentment_money if both else None
+    if shop_bag is None or pres_bag is None:
+        return None
+    if (shop_bag.currency_code or shop_bag.currency) == (
+        pres_bag.currency_code or pres_bag.currency
+    ):
+        return None
+    shop, pres = shop_bag.amount, pres_bag.amount
+    if shop is None or pres is None or shop.is_zero():
+        return None
+    return (pres / shop).quantize(_RATE, rounding=ROUND_HALF_UP)
+
+
+def in_invoice_currency(o: Order, mode: str) -> Order:
+    """The order as it is invoiced: unchanged for ``shop``, converted for ``presentment``."""
+    return order_in_presentment(o) if mode == "presentment" else o
+
+
+def unusable_currencies(wanted: Iterable[str], base: str, enabled: Iterable[str]) -> list[str]:
+    """The currencies in ``wanted`` the organisation cannot invoice in."""
+    usable = {base, *enabled}
+    return sorted({c for c in wanted if c and c not in usable})
