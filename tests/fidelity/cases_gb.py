@@ -260,4 +260,32 @@ CASES: list[Case] = [
         total_tax="0.00",
         expect=Expect(total="0.00", total_tax="0.00", line_amount_types="NoTax"),
     ),
+    Case(
+        "gb-tip-not-a-line",
+        2020,
+        (Line("Afternoon Tea for Two", "10.00", taxes=vat("1.67")),),  # 10 / 6 = 1.67
+        # a 2.00 tip outside the lines, outside VAT: total 10.00 + 2.00 = 12.00
+        extra={"tip": "2.00"},
+        total_price="12.00",
+        total_tax="1.67",
+        expect=Expect(
+            total="12.00",
+            total_tax="1.67",
+            line_amount_types=INCL,
+            accounts=("200", "265"),
+            tax_types=("OUTPUT2", "NONE"),
+        ),
+    ),
+    Case(
+        "gb-export-with-duties",
+        2021,
+        # Exported to Switzerland, zero-rated; the buyer prepaid 6.20 import duty: 46.20
+        (Line("Tea Hamper", "40.00", taxable=False),),
+        extra={"duties": "6.20"},
+        total_price="46.20",
+        total_tax="0.00",
+        expect=Expect(
+            total="46.20", total_tax="0.00", line_amount_types="NoTax", accounts=("200", "266")
+        ),
+    ),
 ]

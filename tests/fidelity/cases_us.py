@@ -221,4 +221,40 @@ CASES: list[Case] = [
             total="1.06", total_tax="0.07", line_amount_types=EXCL, tax_types=("TAX001",)
         ),
     ),
+    Case(
+        "us-tip-as-a-line",
+        5015,
+        (
+            Line("Brisket Plate", "20.00", taxes=tx("1.25")),  # 20 x 6.25 % = 1.25
+            Line("Tip", "3.00", taxable=False, no_product=True),  # to the tips account
+        ),
+        # 20.00 + 3.00 + 1.25 = 24.25
+        taxes_included=False,
+        total_price="24.25",
+        total_tax="1.25",
+        expect=Expect(
+            total="24.25",
+            total_tax="1.25",
+            line_amount_types=EXCL,
+            accounts=("400", "465"),
+            tax_types=("TAX003", "NONE"),
+        ),
+    ),
+    Case(
+        "us-duties-and-fees",
+        5016,
+        (Line("Saddle Bag", "50.00", taxes=tx("3.13")),),  # 50 x 6.25 % = 3.125 -> 3.13
+        # + duties 7.50 + additional fees 2.00: 50.00 + 3.13 + 7.50 + 2.00 = 62.63
+        extra={"duties": "7.50", "fees": "2.00"},
+        taxes_included=False,
+        total_price="62.63",
+        total_tax="3.13",
+        expect=Expect(
+            total="62.63",
+            total_tax="3.13",
+            line_amount_types=EXCL,
+            accounts=("400", "466", "466"),
+            tax_types=("TAX003", "NONE", "NONE"),
+        ),
+    ),
 ]

@@ -45,6 +45,7 @@ class Line:
     sku: str | None = None
     product_type: str = "Goods"
     presentment_price: str | None = None
+    no_product: bool = False  # a custom line (a tip): no product or variant behind it
 
     def price_decimal(self) -> Decimal:
         return Decimal(self.price)
@@ -96,7 +97,8 @@ class Case:
     presentment_currency: str | None = None
     discount_codes: tuple[str, ...] = ()
     note: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Money outside the lines: {"tip": "2.00", "duties": "7.50", "fees": "2.00"}
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 def _money(value: Decimal) -> str:
@@ -129,7 +131,7 @@ def build_order(
     *,
     order_id: int,
     line_ids: list[int],
-    variants: list[tuple[int, int]],
+    variants: list[tuple[int | None, int | None]],
     customer: dict[str, Any],
     currency: str,
     when: datetime,
@@ -144,7 +146,7 @@ def build_order(
                 "id": line_id,
                 "variant_id": variant_id,
                 "product_id": product_id,
-                "product_exists": True,
+                "product_exists": not line.no_product,
                 "title": line.title,
                 "name": line.title,
                 "variant_title": None,
@@ -202,6 +204,12 @@ def build_order(
     tax += _sum(t.price for s in case.shipping for t in s.taxes)
     subtotal = gross - line_discounts
     total = subtotal + ship_gross - ship_discounts + (Decimal(0) if case.taxes_included else tax)
+    # Tips (not as a line), import duties, additional fees: in Shopify's total on their own.
+    tip_lines = _sum(Decimal(li.price) * li.qty for li in case.lines if li.no_product)
+    tip = Decimal(case.extra.get("tip", "0"))
+    duties = Decimal(case.extra.get("duties", "0"))
+    fees = Decimal(case.extra.get("fees", "0"))
+    total += tip + duties + fees
     if total != Decimal(case.total_price) or tax != Decimal(case.total_tax):
         raise AssertionError(
             f"case {case.name}: its parts add up to total {total} / tax {tax}, "
@@ -254,7 +262,16 @@ def build_order(
         "current_total_tax": _money(tax),
         "current_total_discounts": _money(line_discounts + ship_discounts),
         "total_outstanding": _money(total),
-        "total_tip_received": "0.00",
+        "total_tip_received": _money(tip + tip_lines),
+        "original_total_duties_set": (
+            _money_set(_money(duties), currency, _money(duties), pres_cur) if duties else None
+        ),
+        "current_total_duties_set": (
+            _money_set(_money(duties), currency, _money(duties), pres_cur) if duties else None
+        ),
+        "original_total_additional_fees_set": (
+            _money_set(_money(fees), currency, _money(fees), pres_cur) if fees else None
+        ),
         "payment_gateway_names": ["manual"],
         "refunds": [],
         "transactions": [],

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-from tests.fidelity.runner import COUNTRIES, _settings
+from tests.fidelity.runner import COUNTRIES, _settings, corpus_accounts
 
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.seeds import load_seed
@@ -37,7 +37,6 @@ from shopxero.sandbox.seeds.records import (
     build_product,
     build_shop,
 )
-from shopxero.sandbox.seeds.xero_defaults import default_accounts
 from shopxero.sandbox.shopify.app import create_shopify_app
 from shopxero.sandbox.transport import SandboxASGITransport
 from shopxero.sandbox.xero.app import create_xero_app
@@ -139,20 +138,7 @@ def _seed(cases: list[LifeCase]) -> tuple[dict[str, Any], dict[int, dict[str, An
         taxes_included=True,
         created_at=_WHEN - timedelta(days=365),
     )
-    accounts = copy.deepcopy(default_accounts("GB"))
-    template = next(a for a in accounts if a["Type"] == "CURRLIAB")
-    accounts.append(
-        {
-            **template,
-            "AccountID": "00000000-0000-4000-8000-000000000815",
-            "Code": "815",
-            "Name": "Gift Card Liability",
-            "SystemAccount": None,
-            # Gift cards redeemed are payments from this account: Xero takes payments only
-            # into bank accounts or ones with "Enable payments to this account" ticked.
-            "EnablePaymentsToAccount": True,
-        }
-    )
+    accounts = corpus_accounts(COUNTRIES["GB"])
     seed = load_seed(
         {
             "shopify": {

@@ -43,7 +43,7 @@ from shopxero.store import StateStore
 from shopxero.sync.engine import SyncEngine
 from shopxero.sync.factory import build_clients
 
-__all__ = ["COUNTRIES", "CountryRun", "run_country"]
+__all__ = ["COUNTRIES", "CountryRun", "corpus_accounts", "run_country"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ class Country:
     timezone: str
     gift_card_account: str  # a liability account added to the standard chart
     settings: dict[str, Any]
+    tips_account: str = "265"  # revenue accounts added to the standard chart
+    fees_account: str = "266"
 
 
 COUNTRIES: dict[str, Country] = {
@@ -65,7 +67,7 @@ COUNTRIES: dict[str, Country] = {
     ),
     "AU": Country("AU", "AUD", "Australia/Sydney", "815", {}),
     "NZ": Country("NZ", "NZD", "Pacific/Auckland", "815", {}),
-    "US": Country("US", "USD", "America/Los_Angeles", "235", {}),
+    "US": Country("US", "USD", "America/Los_Angeles", "235", {}, "465", "466"),
 }
 
 _BASE_TIME = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -111,8 +113,11 @@ def _seed(country: Country, cases: list[Case]) -> dict[str, Any]:
     products: list[dict[str, Any]] = []
     orders: list[dict[str, Any]] = []
     for case in cases:
-        variants: list[tuple[int, int]] = []
+        variants: list[tuple[int | None, int | None]] = []
         for line in case.lines:
+            if line.no_product:
+                variants.append((None, None))
+                continue
             product = build_product(
                 ids,
                 title=line.title,
@@ -140,20 +145,7 @@ def _seed(country: Country, cases: list[Case]) -> dict[str, Any]:
                 when=processed_at(_BASE_TIME, case),
             )
         )
-    accounts = copy.deepcopy(default_accounts(country.code))
-    template = next(a for a in accounts if a["Type"] == "CURRLIAB")
-    accounts.append(
-        {
-            **template,
-            "AccountID": f"00000000-0000-4000-8000-00000000{country.gift_card_account:0>4}",
-            "Code": country.gift_card_account,
-            "Name": "Gift Card Liability",
-            "SystemAccount": None,
-            # Gift cards redeemed are payments from this account: Xero takes payments only
-            # into bank accounts or ones with "Enable payments to this account" ticked.
-            "EnablePaymentsToAccount": True,
-        }
-    )
+    accounts = corpus_accounts(country)
     return load_seed(
         {
             "shopify": {
@@ -166,6 +158,32 @@ def _seed(country: Country, cases: list[Case]) -> dict[str, Any]:
         },
         now=_BASE_TIME,
     )
+
+
+def corpus_accounts(country: Country) -> list[dict[str, Any]]:
+    """The country's standard chart plus a gift-card liability, a tips and a fees account."""
+    accounts = copy.deepcopy(default_accounts(country.code))
+    liability = next(a for a in accounts if a["Type"] == "CURRLIAB")
+    revenue = next(a for a in accounts if a["Type"] == "REVENUE")
+    added = (
+        # Gift cards redeemed are payments from this account: Xero takes payments only into
+        # bank accounts or ones with "Enable payments to this account" ticked.
+        (liability, country.gift_card_account, "Gift Card Liability", True),
+        (revenue, country.tips_account, "Tips", False),
+        (revenue, country.fees_account, "Duties and Fees", False),
+    )
+    for template, code, name, payments in added:
+        accounts.append(
+            {
+                **template,
+                "AccountID": f"00000000-0000-4000-8000-00000000{code:0>4}",
+                "Code": code,
+                "Name": name,
+                "SystemAccount": None,
+                "EnablePaymentsToAccount": payments,
+            }
+        )
+    return accounts
 
 
 def _settings(country: Country, data_dir: Path) -> Settings:
@@ -182,6 +200,8 @@ def _settings(country: Country, data_dir: Path) -> Settings:
             # Unpaid orders: the invoice's AmountPaid/AmountDue are the invoice's own.
             "synced_financial_statuses": "pending,paid,partially_paid,partially_refunded,refunded",
             "gift_card_account": country.gift_card_account,
+            "tips_account": country.tips_account,
+            "fees_account": country.fees_account,
             **country.settings,
         }
     )

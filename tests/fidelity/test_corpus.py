@@ -56,6 +56,8 @@ def _shopify_line_taxes(case: Case) -> list[Decimal]:
     for s in case.shipping:
         if _d(s.price) - sum((_d(a) for a in s.discounts), Decimal(0)):
             taxes.append(sum((_d(t.price) for t in s.taxes), Decimal(0)))
+    # Tip (when not a line), duties, fees: outside sales tax
+    taxes += [Decimal(0) for key in ("tip", "duties", "fees") if key in case.extra]
     return taxes
 
 

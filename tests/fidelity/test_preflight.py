@@ -139,6 +139,7 @@ def test_missing_account_code() -> None:
         (Settings(gift_card_account="200"), "is not a liability account", "liability account"),
         (Settings(account_by_gateway={"paypal": "200"}), "not a bank account", "BANK account"),
         (Settings(account_by_product_type={"Mugs": "800"}), "not a revenue", "revenue account"),
+        (Settings(tips_account="477"), "not a revenue or liability", "liability account if"),
     ],
 )
 def test_account_of_the_wrong_type(settings: Settings, needed: str, fix: str) -> None:
@@ -165,6 +166,8 @@ def test_fitting_settings_pass() -> None:
         shipping_account="260",
         gift_card_account="810",
         account_by_gateway={"paypal": "090"},
+        tips_account="835",  # passed on to staff: owed
+        fees_account="260",
     )
     assert _check(settings, edit_accounts=_payments_on_810) == []
 

@@ -54,6 +54,9 @@ class MappingOptions:
     shop_timezone: str = "UTC"
     rounding_account: str | None = None
     gift_card_account: str | None = None
+    # Tips, and duties / additional fees the buyer paid; without them: the sales account.
+    tips_account: str | None = None
+    fees_account: str | None = None
 
     def __post_init__(self) -> None:
         if self.invoice_status not in _INVOICE_STATUSES:

@@ -4,7 +4,9 @@
 order name (``#1001``) is the Reference. Lines carry Shopify's unit price and, as DiscountAmount,
 the sum of the line's ``discount_allocations`` (not ``total_discount``, facts §5, §8 #10).
 Amounts are tax-inclusive when the shop's prices are (``taxes_included``, facts §8 #9), and that
-covers shipping too. The invoice reflects the order as placed; refunds become credit notes.
+covers shipping too. Tips, import duties and additional fees get lines of their own, outside
+sales tax, to the tips / fees accounts. The invoice reflects the order as placed; refunds become
+credit notes.
 
 Xero rounds tax per line (facts §6.6), Shopify may round differently: the predicted Xero Total is
 compared with ``total_price`` and a cent-level difference goes to a rounding line (invariant 6).
@@ -12,11 +14,12 @@ compared with ``total_price`` and a cent-level difference goes to a rounding lin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from shopxero.errors import MappingError
-from shopxero.shopify.models import LineItem, Order, ShippingLine
+from shopxero.shopify.models import LineItem, MoneySet, Order, ShippingLine
 from shopxero.sync.invoice_totals import predict_totals
 from shopxero.sync.mapping_common import MappingOptions, build, clean_text, fit
 from shopxero.sync.mapping_items import account_for
@@ -43,6 +46,7 @@ ROUNDING_DESCRIPTION = "Rounding (to match the Shopify order total)"
 # fees...), which must be queued for a person rather than hidden in a rounding line.
 _CENT = Decimal("0.01")
 _MAX_ROUNDING = Decimal("1.00")
+_TIP_TITLE = re.compile(r"\btips?\b", re.IGNORECASE)
 
 
 def order_skip_reason(o: Order, options: MappingOptions) -> str | None:
@@ -100,6 +104,45 @@ def _tax_type(
         ) from None
 
 
+def _is_tip(li: LineItem) -> bool:
+    """A tip arrives as a line with no product (facts §5 "Tips": the REST shape is UNCONFIRMED,
+    so a productless line titled like a tip is taken for one)."""
+    title = li.title or li.name or ""
+    return li.variant_id is None and li.product_id is None and bool(_TIP_TITLE.search(title))
+
+
+def _shop_money(value: MoneySet | None) -> Decimal:
+    bag = value.shop_money if value is not None else None
+    return bag.amount if bag is not None and bag.amount is not None else Decimal(0)
+
+
+def _charge_lines(
+    o: Order, *, options: MappingOptions, tax: TaxResolver, tip_in_lines: bool
+) -> list[XeroLineItem]:
+    """Money in Shopify's total that is neither goods nor shipping: a tip (unless a tip line
+    carries it), import duties and additional fees. Outside sales tax, to their own accounts."""
+    charges: list[tuple[str, Decimal, str | None]] = []
+    if o.total_tip_received and not tip_in_lines:
+        charges.append(("Tip", o.total_tip_received, options.tips_account))
+    charges.append(("Duties", _shop_money(o.original_total_duties_set), options.fees_account))
+    fees = _shop_money(o.original_total_additional_fees_set)
+    charges.append(("Additional fees", fees, options.fees_account))
+    return [
+        build(
+            XeroLineItem,
+            entity="order",
+            source_id=o.id,
+            description=description,
+            quantity=Decimal(1),
+            unit_amount=amount,
+            account_code=account or options.sales_account,
+            tax_type=tax.out_of_scope_type(),
+        )
+        for description, amount, account in charges
+        if amount
+    ]
+
+
 def _line_account(
     li: LineItem,
     options: MappingOptions,
@@ -108,6 +151,8 @@ def _line_account(
 ) -> str:
     if li.gift_card:
         return options.gift_card_account or options.sales_account
+    if _is_tip(li):
+        return options.tips_account or options.sales_account
     product_type = product_types.get(li.product_id) if li.product_id is not None else None
     if product_type is None and li.variant_id is not None and li.variant_id in item_accounts:
         # The variant's Item was given its sales account by the same rule (SKU, product type,
@@ -144,9 +189,10 @@ def _product_lines(
                 item_code=code,
                 account_code=_line_account(li, options, product_types, item_accounts),
                 tax_type=(
-                    # A gift-card sale is a liability, outside VAT/GST (facts §8 #13).
+                    # A gift-card sale is a liability, outside VAT/GST (facts §8 #13); a tip is
+                    # no supply either.
                     tax.out_of_scope_type()
-                    if li.gift_card
+                    if li.gift_card or _is_tip(li)
                     else _tax_type(tax, o, li, taxable=li.taxable, field=field)
                 ),
                 discount_amount=discount if discount else None,
@@ -288,6 +334,8 @@ def invoice_from_order(
         item_accounts=item_accounts or {},
     )
     lines += _shipping_lines(o, options=options, tax=tax)
+    tip_in_lines = any(_is_tip(li) for li in o.line_items)
+    lines += _charge_lines(o, options=options, tax=tax, tip_in_lines=tip_in_lines)
     if not _charges_tax(o):
         kind = LineAmountTypes.NO_TAX
     elif o.taxes_included:

@@ -247,7 +247,7 @@ def _fix_for(exc: MappingError) -> str:
 class _Use:
     setting: str
     code: str
-    kind: Literal["revenue", "liability", "payment", "any"]
+    kind: Literal["revenue", "liability", "income_or_owed", "payment", "any"]
 
 
 def _uses(s: Settings) -> list[_Use]:
@@ -255,8 +255,9 @@ def _uses(s: Settings) -> list[_Use]:
     for setting, code, kind in (
         ("SHOPXERO_SALES_ACCOUNT", s.sales_account, "revenue"),
         ("SHOPXERO_SHIPPING_ACCOUNT", s.shipping_account, "revenue"),
-        ("SHOPXERO_TIPS_ACCOUNT", s.tips_account, "revenue"),
-        ("SHOPXERO_FEES_ACCOUNT", s.fees_account, "revenue"),
+        # Tips passed on to staff and duties passed on to the carrier may be owed, not earned.
+        ("SHOPXERO_TIPS_ACCOUNT", s.tips_account, "income_or_owed"),
+        ("SHOPXERO_FEES_ACCOUNT", s.fees_account, "income_or_owed"),
         ("SHOPXERO_GIFT_CARD_ACCOUNT", s.gift_card_account, "liability"),
         ("SHOPXERO_ROUNDING_ACCOUNT", s.rounding_account, "any"),
         ("SHOPXERO_PAYMENT_ACCOUNT", s.payment_account, "payment"),
@@ -278,6 +279,8 @@ def _fits(account: Mapping[str, Any], kind: str) -> bool:
         return acc_type in _REVENUE_TYPES or account.get("Class") == _REVENUE_CLASS
     if kind == "liability":
         return acc_type in _LIABILITY_TYPES or account.get("Class") == "LIABILITY"
+    if kind == "income_or_owed":
+        return _fits(account, "revenue") or _fits(account, "liability")
     if kind == "payment":
         return acc_type == "BANK" or bool(account.get("EnablePaymentsToAccount"))
     return True
@@ -288,6 +291,10 @@ _KIND_TEXT = {
     "liability": (
         "a liability account (a gift card sold is money owed, not a sale)",
         "pick a current liability account code, e.g. a 'Gift cards' or 'Income in Advance' one",
+    ),
+    "income_or_owed": (
+        "a revenue or liability account",
+        "pick a revenue account, or a liability account if the money is passed on",
     ),
     "payment": (
         "a bank account or one with payments enabled",
