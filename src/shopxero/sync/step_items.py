@@ -52,6 +52,8 @@ def _options(ctx: RunContext, org: OrgData) -> MappingOptions:
         shop_timezone=org.shop_timezone,
         rounding_account=org.resolved.rounding,
         gift_card_account=s.gift_card_account,
+        tips_account=s.tips_account,
+        fees_account=s.fees_account,
     )
 
 
