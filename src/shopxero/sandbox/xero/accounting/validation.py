@@ -52,6 +52,10 @@ def check_printable_ascii(value: str | None, label: str, errors: Errors) -> None
         errors.append(f"{label} can only contain printable ASCII characters.")
 
 
+# Integer digits beyond which no Xero amount, quantity or rate can hold a number.
+_MAX_DIGITS = 15
+
+
 def optional_decimal(element: Mapping[str, Any], key: str, errors: Errors) -> Decimal | None:
     """A number; Xero also accepts numeric strings (its doc examples send ``"77.39"``)."""
     value = element.get(key)
@@ -67,6 +71,11 @@ def optional_decimal(element: Mapping[str, Any], key: str, errors: Errors) -> De
         return None
     if not number.is_finite():
         errors.append(f"{key} must be a number.")
+        return None
+    if number and number.adjusted() >= _MAX_DIGITS:
+        # Xero's amounts are fixed-point columns (LineAmount <= 9,999,999,999.99, facts §6.3);
+        # a number like 1E+400 is a validation error there, never a stored value (or a 500).
+        errors.append(f"{key} is too large.")
         return None
     return number
 
