@@ -7,6 +7,7 @@ of reads, and the sync after it writes exactly what differs between Shopify and 
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ import httpx
 import pytest
 
 from shopxero.config import Settings
+from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.credentials import (
     SHOPIFY_ACCESS_TOKEN,
@@ -37,11 +39,18 @@ from shopxero.sync.report import RunReport
 pytestmark = pytest.mark.anyio
 
 
+# One sped-up clock for both simulators and both clients: Shopify's 2 calls/s pacing (one
+# transactions read per order) runs 60 times faster, and every timestamp stays consistent.
+CLOCK = SandboxClock(speed=60)
+
+
 @pytest.fixture
 def sandboxes() -> Iterator[tuple[str, str, Any]]:
     seed = load_seed("demo")
-    shopify_app = create_shopify_app(seed["shopify"], credentials=shopify_credentials())
-    xero_app = create_xero_app(seed["xero"], credentials=xero_credentials())
+    shopify_app = create_shopify_app(
+        seed["shopify"], credentials=shopify_credentials(), clock=CLOCK
+    )
+    xero_app = create_xero_app(seed["xero"], credentials=xero_credentials(), clock=CLOCK)
     with serve_in_thread(shopify_app) as s, serve_in_thread(xero_app) as x:
         yield s.url, x.url, seed
 
@@ -66,9 +75,15 @@ async def _sync(
 ) -> RunReport:
     settings = _settings(shop_url, xero_url, data_dir)
     with StateStore.open(settings.state_db_path) as store:
-        async with build_clients(settings, call_sink=store_call_sink(store)) as clients:
+        async with build_clients(
+            settings, call_sink=store_call_sink(store), clock=CLOCK
+        ) as clients:
             engine = SyncEngine(
-                store=store, shopify=clients.shopify, xero=clients.xero, settings=settings
+                store=store,
+                shopify=clients.shopify,
+                xero=clients.xero,
+                settings=settings,
+                now=CLOCK.now,
             )
             return await engine.run(dry_run=dry_run)
 
@@ -76,9 +91,11 @@ async def _sync(
 async def _rebuild(shop_url: str, xero_url: str, data_dir: Path) -> RebuildReport:
     settings = _settings(shop_url, xero_url, data_dir)
     with StateStore.open(settings.state_db_path) as store:
-        async with build_clients(settings, call_sink=store_call_sink(store)) as clients:
+        async with build_clients(
+            settings, call_sink=store_call_sink(store), clock=CLOCK
+        ) as clients:
             return await rebuild_state(
-                store, shopify=clients.shopify, xero=clients.xero, settings=settings
+                store, shopify=clients.shopify, xero=clients.xero, settings=settings, now=CLOCK.now
             )
 
 
@@ -99,22 +116,41 @@ def _lose_state(data_dir: Path) -> None:
         (data_dir / name).unlink(missing_ok=True)
 
 
+def _mapping_counts(data_dir: Path) -> dict[str, int]:
+    with sqlite3.connect(data_dir / "state.db") as conn:
+        rows = conn.execute("SELECT entity, count(*) FROM mappings GROUP BY entity").fetchall()
+    return {str(entity): int(n) for entity, n in rows}
+
+
 async def test_rebuild_links_everything_with_bounded_reads_and_the_next_sync_writes_nothing(
     sandboxes: tuple[str, str, Any], tmp_path: Path
 ) -> None:
     shop_url, xero_url, _seed = sandboxes
     await _sync(shop_url, xero_url, tmp_path)
     xero = httpx.get(f"{xero_url}/_sandbox/state").json()
+    original = _mapping_counts(tmp_path)
+    assert original["payment"] > 0 and original["credit_note"] > 0  # the demo has both
     _lose_state(tmp_path)
 
     before = len(_requests(xero_url))
     report = await _rebuild(shop_url, xero_url, tmp_path)
     during = _requests(xero_url)[before:]
     assert _writes(during) == []
-    # Whole-list reads: organisation, accounts, tax rates, the guest contact (by number),
-    # contacts 1000 a page, items in one call, invoices 40 numbers a call.
-    bound = 4 + math.ceil(len(xero["contacts"]) / 1000) + 1 + math.ceil(len(xero["invoices"]) / 40)
+    # Whole-list reads: organisation, accounts, tax rates, currencies, the guest contact (by
+    # number); contacts 1000 a page; items in one call; invoices 40 numbers a call (once to
+    # link, once more for their payments); credit notes 40 numbers a call.
+    bound = (
+        5
+        + math.ceil(len(xero["contacts"]) / 1000)
+        + 1
+        + 2 * math.ceil(len(xero["invoices"]) / 40)
+        + math.ceil(len(xero["credit_notes"]) / 40)
+    )
     assert len(_api(during)) <= bound, [r["path"] for r in _api(during)]
+    # Every mapping the sync had made is back: contacts, items, invoices, payments, credit
+    # notes, and each order's completed life.
+    assert _mapping_counts(tmp_path) == original
+    assert report.lives_relinked == original["order_life"]
 
     assert report.counts["customers"]["in_step"] == len(
         [c for c in xero["contacts"] if str(c.get("ContactNumber", "")).isdigit()]
@@ -134,7 +170,7 @@ async def test_rebuild_links_everything_with_bounded_reads_and_the_next_sync_wri
 
     before = len(_requests(xero_url))
     after = await _sync(shop_url, xero_url, tmp_path)
-    assert _writes(_requests(xero_url)[before:]) == []
+    assert _api(_requests(xero_url)[before:]) == []  # not even a read: all in step
     assert after.total("created") == after.total("updated") == after.total("linked") == 0
     assert after.counts["orders"]["failed"] == 1  # the broken order, queued now
 

@@ -8,10 +8,15 @@ against a read-only view of the Xero client that remembers what it read. Each re
 when Xero's record already holds that payload, so the next sync skips it (no call), and updates
 only the records that really differ. Records not in Xero are reported; the next sync creates them.
 
+Then the orders whose invoice is in step go through the sync's orders step once more (every
+invoice unchanged, so no write), and its lifecycle step links their payments and credit notes
+as it does after a lost answer (``rebuild_lifecycle``).
+
 Cursors (design invariant 3) are placed so that the next sync re-reads everything the rebuild did
-not settle: at the rebuild's start when every record of a resource was linked in step (or skipped
-by rule), else just before the oldest unsettled record, else left unset (a full read). The engine
-subtracts the lookback window when it reads from a cursor, as after any sync.
+not settle: at the rebuild's start when every record of a resource was linked in step (an order:
+with its payments and refunds) or skipped by rule, else just before the oldest unsettled record,
+else left unset (a full read). The engine subtracts the lookback window when it reads from a
+cursor, as after any sync.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from shopxero.store.mappings import MappingRecord
 from shopxero.sync.context import RunContext
 from shopxero.sync.engine import SyncEngine
 from shopxero.sync.plan import Action, Desired, PlannedChange, record_matches_payload
+from shopxero.sync.rebuild_lifecycle import relink_lifecycles
 from shopxero.sync.rebuild_views import ReadOnlyXero, RecordingShopify
 from shopxero.sync.report import ENTITIES, ProgressSink, RunReport
 from shopxero.sync.step_contacts import ensure_guest_contact, guest_contact_desired
@@ -64,6 +70,7 @@ class RebuildReport:
     guest_contact: str | None = None  # the guest contact's ContactID when it was linked
     notes: list[str] = field(default_factory=list)
     xero_reads: int = 0  # distinct Xero records read
+    lives_relinked: int = 0  # orders whose payments and refunds were all found in Xero
 
     @property
     def linked(self) -> int:
@@ -76,6 +83,7 @@ class RebuildReport:
             "counts": self.counts,
             "linked": self.linked,
             "guest_contact": self.guest_contact,
+            "lives_relinked": self.lives_relinked,
             "unlinked": [
                 {
                     "resource": u.resource,
@@ -143,6 +151,27 @@ async def rebuild_state(
             counts = plan_report.counts.get(resource, {})
             report.counts[resource]["skipped"] = counts.get("skipped", 0)
             report.counts[resource]["failed"] = counts.get("failed", 0)
+
+    # Payments, credit notes and completed lives of the orders whose invoice is in step.
+    fetched_orders = shop_view.fetched["orders"]
+    complete, notes = await relink_lifecycles(
+        store,
+        shopify=shop_view,
+        xero_view=xero_view,
+        settings=settings,
+        org=engine.org,
+        raws=[fetched_orders[oid] for oid in sorted(settled["orders"]) if oid in fetched_orders],
+        started=started,
+        now=clock,
+    )
+    report.lives_relinked = len(complete)
+    report.notes.extend(notes)
+    settled["orders"] &= complete
+
+    with store.atomic():
+        for resource in ENTITIES:
+            changes = plan_report.plan.get(resource, [])
+            counts = plan_report.counts.get(resource, {})
             planned_ids = {c.desired.shopify_id for c in changes}
             cursor = _cursor_for(
                 resource,
@@ -155,7 +184,7 @@ async def rebuild_state(
             report.cursors[resource] = cursor
             if cursor is not None:
                 store.cursors.advance(resource, cursor, now=clock())
-    report.notes.extend(n for n in plan_report.notes if not n.startswith("guest contact"))
+    report.notes.extend(_plan_notes(plan_report.notes))
     report.xero_reads = len(xero_view.seen)
     report.finished_at = clock()
     return report
@@ -202,6 +231,18 @@ def _apply_plan(
                     f"no {desired.entity} {desired.natural_key} in Xero: the next sync creates it",
                 )
             )
+
+
+def _plan_notes(notes: list[str]) -> list[str]:
+    """The dry run's notes, worded for a rebuild."""
+    kept: list[str] = []
+    for note in notes:
+        if note.startswith(("guest contact", "dry run:")):
+            continue  # the rebuild reports these itself
+        if note.startswith("would queue "):
+            note = f"not mapped, the next sync queues it: {note.removeprefix('would queue ')}"
+        kept.append(note)
+    return kept
 
 
 def _store_link(
