@@ -1,0 +1,250 @@
+"""Crash safety (issue 6): SIGKILL `shopxero sync` at many points, resume, and check the end state.
+
+Size from the environment (the test's conftest clears ``SHOPXERO_*``, so these names differ):
+``CRASH_HARNESS_KILLS`` (default 12, what CI runs), ``CRASH_HARNESS_SEED`` (default a small bench
+seed), ``CRASH_HARNESS_RNG`` (the random seed; a failure prints it). ``scripts/crash-harness`` runs
+the full variant: 60 kills against the default bench seed, in both Xero connection modes.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.reliability.harness import (
+    TOKEN_PATH,
+    WRITE_PATH,
+    KillOutcome,
+    SyncProcess,
+    final_invariants,
+    natural_keys_in,
+    open_intents,
+    report_json,
+    summarize_xero,
+    token_file_refresh_is_current,
+    wait_answered,
+    write_env_file,
+    write_web_token_file,
+    xero_state,
+)
+
+from shopxero.sandbox.run import RunningSandboxes, start_sandboxes
+
+pytestmark = pytest.mark.slow
+
+KILLS = int(os.environ.get("CRASH_HARNESS_KILLS", "12"))
+SEED = os.environ.get("CRASH_HARNESS_SEED", "bench:customers=150,products=40,orders=200")
+RNG_SEED = int(os.environ.get("CRASH_HARNESS_RNG", "20261126"))
+# The harness is about crashes; the day budget has its own cells in the fault matrix. Dozens of
+# restarts each re-read the organisation, so the full run would otherwise need a second day.
+DAY_LIMIT = 1_000_000
+# A Shopify Plus bucket (400, leaking 20/s; shopify-api-facts §3): the per-order transaction reads
+# would otherwise pace every restarted run at 2 requests a second.
+SHOPIFY_PLUS = {"bucket_size": 400, "leak_per_second": 20.0}
+TIMEOUT = "10"
+
+
+@dataclass
+class Tally:
+    """What the rounds did, so the test can show that every kind of kill point was hit."""
+
+    kinds: dict[str, int] = field(default_factory=dict)
+    between_write_and_record: int = 0
+    during_refresh: int = 0
+    exits: list[int] = field(default_factory=list)
+
+    last: str = ""
+
+    def add(self, kind: str) -> None:
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
+        self.last = kind
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An uninterrupted run: its end state, how long it took and how many creates it sent."""
+
+    summary: dict[str, Any]
+    duration: float
+    writes: int
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
+    """An uninterrupted run of the same seed: what the crashed runs must end up with."""
+    base = tmp_path_factory.mktemp("reference")
+    with start_sandboxes(SEED, day_limit=DAY_LIMIT, shopify_options=SHOPIFY_PLUS) as sandboxes:
+        write_env_file(base / "env", sandboxes, mode="custom_connection", timeout=30)
+        sync = SyncProcess(base / "env", base / "data")
+        started = time.monotonic()
+        outcome = sync.run()
+        duration = time.monotonic() - started
+        assert outcome.exit_code == 0, outcome.stderr[-2000:]
+        writes = sum(
+            1
+            for e in sandboxes.xero.log.entries()
+            if e["method"] == "PUT" and WRITE_PATH.match(e["path"])
+        )
+        print(f"reference run: {duration:.1f}s, {writes} create batches")
+        yield Reference(summarize_xero(xero_state(sandboxes)), duration, writes)
+
+
+def _faults(sandboxes: RunningSandboxes, rng: random.Random, *, web: bool) -> None:
+    """Now and then the Xero sandbox commits a write and loses its answer."""
+    if rng.random() < 0.5:
+        path = rng.choice(["/Invoices$", "/Contacts$", "/Items$"])
+        sandboxes.xero.faults.add(
+            {"method": "PUT", "path": path, "kind": "drop_after_commit", "times": 1}
+        )
+    if web and rng.random() < 0.3:
+        sandboxes.xero.faults.add(
+            {"method": "POST", "path": f"^{TOKEN_PATH}$", "kind": "drop_after_commit", "times": 1}
+        )
+
+
+def _round(
+    sandboxes: RunningSandboxes,
+    sync: SyncProcess,
+    rng: random.Random,
+    tally: Tally,
+    *,
+    web: bool,
+    token_file: Path | None,
+    longest: float,
+    nth: int,
+) -> KillOutcome:
+    kinds = ["timed", "xero_write", "xero_write", "xero_read", "shopify_read"]
+    if web:
+        kinds += ["token_refresh", "token_refresh"]
+    kind = rng.choice(kinds)
+    xero_log = sandboxes.xero.log.entries
+    if kind == "token_refresh" and token_file is not None:
+        if not token_file_refresh_is_current(sandboxes, token_file):
+            kind = "xero_write"  # a refresh was lost; let a run store the new token first
+        else:
+            sandboxes.xero.clock.advance(1801)  # the access token has expired (facts §1.3)
+            outcome = sync.run(
+                watch_log=xero_log,
+                match=lambda e: e["method"] == "POST" and e["path"] == TOKEN_PATH,
+            )
+            tally.add(kind)
+            if outcome.killed:
+                tally.during_refresh += 1
+            return outcome
+    if kind == "timed":
+        tally.add(kind)
+        return sync.run(kill_after=rng.uniform(0.5, longest))
+    if kind == "xero_write":
+        tally.add(kind)
+        outcome = sync.run(
+            watch_log=xero_log,
+            match=lambda e: e["method"] == "PUT" and WRITE_PATH.match(e["path"]) is not None,
+            nth=rng.randint(1, nth),
+        )
+        if outcome.killed and outcome.trigger is not None:
+            _check_intent_before_write(sync, outcome.trigger)
+            tally.between_write_and_record += 1
+        return outcome
+    if kind == "xero_read":
+        tally.add(kind)
+        return sync.run(
+            watch_log=xero_log,
+            match=lambda e: e["method"] == "GET" and e["path"].startswith("/api.xro/"),
+            nth=rng.randint(1, 8),
+        )
+    tally.add("shopify_read")
+    return sync.run(
+        watch_log=sandboxes.shopify.log.entries,
+        match=lambda e: e["method"] == "GET" and e["path"].endswith(".json"),
+        nth=rng.randint(1, 6),
+    )
+
+
+def _check_intent_before_write(sync: SyncProcess, trigger: dict[str, Any]) -> None:
+    """Killed while Xero was committing a create: its intent must already be in the state DB."""
+    wait_answered(trigger)  # the server finished: the write is in Xero, its answer lost
+    keys = natural_keys_in(trigger["body"])
+    recorded = open_intents(sync.data_dir / "state.db")
+    assert recorded, f"{trigger['path']} was sent with no open intent at all"
+    if keys and trigger["path"].endswith(("/Contacts", "/Invoices", "/CreditNotes")):
+        found = keys & {key for _, _, key in recorded}
+        assert found, f"a create was sent with no open intent for {sorted(keys)[:5]}"
+
+
+def _crash_and_resume(
+    tmp_path: Path,
+    reference: Reference,
+    *,
+    web: bool,
+) -> Tally:
+    rng = random.Random(f"{RNG_SEED}-{'web' if web else 'custom'}")
+    tally = Tally()
+    with start_sandboxes(SEED, day_limit=DAY_LIMIT, shopify_options=SHOPIFY_PLUS) as sandboxes:
+        data_dir = tmp_path / "data"
+        token_file = write_web_token_file(sandboxes, data_dir) if web else None
+        mode = "web" if web else "custom_connection"
+        write_env_file(tmp_path / "env", sandboxes, mode=mode, timeout=float(TIMEOUT))
+        sync = SyncProcess(tmp_path / "env", data_dir)
+        kills = 0
+        # Interpreter start-up is ~1 s of each round; kill points span that and the sync itself.
+        longest = max(1.5, reference.duration)
+        # Kill on the first to nth create so the kills spread over the whole import.
+        nth = max(1, reference.writes // KILLS)
+        for _ in range(KILLS * 4):
+            if kills >= KILLS:
+                break
+            _faults(sandboxes, rng, web=web)
+            started = time.monotonic()
+            outcome = _round(
+                sandboxes,
+                sync,
+                rng,
+                tally,
+                web=web,
+                token_file=token_file,
+                longest=longest,
+                nth=nth,
+            )
+            # Shown when the test fails: which round did what.
+            print(
+                f"round {sync.rounds}: {tally.last} killed={outcome.killed} "
+                f"exit={outcome.exit_code} {time.monotonic() - started:.1f}s"
+            )
+            if outcome.killed:
+                kills += 1
+            else:
+                # A run that was not killed ended on its own; it must have ended properly.
+                assert outcome.exit_code in (0, 1), outcome.stderr[-3000:]
+                tally.exits.append(outcome.exit_code or 0)
+        assert kills >= KILLS, f"only {kills} kills in {sync.rounds} rounds: {tally}"
+
+        # The end: a clean run completes, and the state is what an uninterrupted run gives.
+        final = sync.run()
+        assert final.exit_code in (0, 1), final.stderr[-3000:]
+        report = report_json(final)
+        if final.exit_code == 1:
+            # Records that failed transiently during the crashes wait for their retry time.
+            retry = sync.run()
+            assert retry.exit_code == 0, report_json(retry)
+        final_invariants(sandboxes, data_dir / "state.db", reference.summary, token_file=token_file)
+        assert report["status"] in ("ok", "failed_records")
+    return tally
+
+
+def test_crash_and_resume_custom_connection(tmp_path: Path, reference: Reference) -> None:
+    tally = _crash_and_resume(tmp_path, reference, web=False)
+    assert tally.between_write_and_record >= 1, tally
+
+
+def test_crash_and_resume_web_mode_with_token_refreshes(
+    tmp_path: Path, reference: Reference
+) -> None:
+    tally = _crash_and_resume(tmp_path, reference, web=True)
+    assert tally.between_write_and_record >= 1, tally
+    assert tally.during_refresh >= 1, tally
