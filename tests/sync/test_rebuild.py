@@ -32,6 +32,7 @@ from shopxero.sandbox.xero.app import create_xero_app
 from shopxero.store import StateStore
 from shopxero.sync.engine import SyncEngine
 from shopxero.sync.factory import build_clients, store_call_sink
+from shopxero.sync.plan import record_matches_payload
 from shopxero.sync.rebuild import RebuildReport, _cursor_for, rebuild_state
 from shopxero.sync.rebuild_views import ReadOnlyXero, RebuildWriteRefused, RecordingShopify
 from shopxero.sync.report import RunReport
@@ -324,3 +325,46 @@ def test_a_product_is_settled_only_when_all_its_variants_are() -> None:
     )
     assert both == START
     assert START - timedelta(seconds=1) < both + timedelta(seconds=1)
+
+
+async def test_payments_missing_from_xero_are_left_to_the_next_sync(
+    sandboxes: tuple[str, str, Any], tmp_path: Path
+) -> None:
+    # Synced with payments off: Xero has the invoices but none of the payments or refunds.
+    shop_url, xero_url, _seed = sandboxes
+    settings = _settings(shop_url, xero_url, tmp_path).model_copy(update={"sync_payments": False})
+    with StateStore.open(settings.state_db_path) as store:
+        async with build_clients(settings, clock=CLOCK) as clients:
+            engine = SyncEngine(
+                store=store,
+                shopify=clients.shopify,
+                xero=clients.xero,
+                settings=settings,
+                now=CLOCK.now,
+            )
+            await engine.run()
+    _lose_state(tmp_path)
+
+    before = len(_requests(xero_url))
+    report = await _rebuild(shop_url, xero_url, tmp_path)
+    assert _writes(_requests(xero_url)[before:]) == []  # the refused writes never left
+    assert any("the next sync sends them" in n for n in report.notes), report.notes
+    with StateStore.open(tmp_path / "state.db") as store:
+        assert store.intents.open() == []  # the refused batch's intents were dropped
+        assert store.mappings.count("invoice") > 0
+    cursor = report.cursors["orders"]
+    assert cursor is None or cursor < report.started_at  # the orders are read again
+
+    before = len(_requests(xero_url))
+    after = await _sync(shop_url, xero_url, tmp_path)
+    writes = _writes(_requests(xero_url)[before:])
+    assert ("PUT", "/api.xro/2.0/Payments") in writes
+    assert ("PUT", "/api.xro/2.0/Invoices") not in writes  # no invoice created twice
+    assert after.counts["orders"]["created"] == 0
+
+
+def test_an_invoice_xero_holds_as_paid_matches_the_authorised_payload() -> None:
+    payload = {"InvoiceNumber": "SHOP-1", "Status": "AUTHORISED", "Total": "10.00"}
+    assert record_matches_payload(payload, {**payload, "Status": "PAID"})
+    assert not record_matches_payload(payload, {**payload, "Status": "VOIDED"})
+    assert not record_matches_payload({**payload, "Status": "DRAFT"}, {**payload, "Status": "PAID"})
