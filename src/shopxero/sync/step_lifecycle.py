@@ -113,6 +113,7 @@ def _mark_done(ctx: RunContext, life: OrderLife) -> None:
 
 async def _pending(ctx: RunContext, orders: Sequence[tuple[Order, str]]) -> list[OrderLife]:
     lives: list[OrderLife] = []
+    paid = {m.shopify_id for m in ctx.store.mappings.all(PAYMENT)}  # one read, not per order
     for order, contact_id in orders:
         oid = str(order.id)
         invoice = ctx.store.mappings.get("invoice", oid)
@@ -129,8 +130,7 @@ async def _pending(ctx: RunContext, orders: Sequence[tuple[Order, str]]) -> list
             queue_life_error(ctx, life, "transactions", str(exc), operation="map")
             continue
         received = received_transactions(life.transactions)
-        mapped = ctx.store.mappings.many(PAYMENT, [str(t.id) for t in received])
-        life.to_pay = [t for t in received if str(t.id) not in mapped]
+        life.to_pay = [t for t in received if str(t.id) not in paid]
         # A cancelled order that never took money is voided; one that did is refunded by
         # credit notes (its refunds in Shopify).
         life.void = order.cancelled_at is not None and not received
