@@ -63,6 +63,12 @@ NOTES: dict[str, str] = {
         "Comma-separated Shopify financial statuses whose orders become invoices; other orders "
         "are skipped (test orders always are)."
     ),
+    "invoice_currency": (
+        "`shop`: invoices in the shop's currency (foreign-currency payments converted at "
+        "Shopify's rate). `presentment`: in the currency the customer paid in, with Shopify's "
+        "rate as CurrencyRate; each such currency must be enabled in Xero (orders in a missing "
+        "one are queued)."
+    ),
     "sync_payments": (
         "Also sync the life of each order after its invoice: Shopify sale/capture transactions "
         "become Xero payments (never twice), refunds become credit notes (allocated or paid "
