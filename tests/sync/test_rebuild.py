@@ -368,3 +368,29 @@ def test_an_invoice_xero_holds_as_paid_matches_the_authorised_payload() -> None:
     assert record_matches_payload(payload, {**payload, "Status": "PAID"})
     assert not record_matches_payload(payload, {**payload, "Status": "VOIDED"})
     assert not record_matches_payload({**payload, "Status": "DRAFT"}, {**payload, "Status": "PAID"})
+
+
+async def test_a_large_shop_costs_whole_list_reads_not_a_call_per_record(tmp_path: Path) -> None:
+    # 1,100 customers already in Xero as contacts (by ContactNumber): two pages of 1,000.
+    seed = load_seed("bench:customers=1100,products=2,orders=1")
+    seed["shopify"]["orders"] = []
+    customers = seed["shopify"]["customers"]
+    seed["xero"]["contacts"] = [
+        {"ContactNumber": str(c["id"]), "Name": f"{c['first_name']} {c['last_name']} {c['id']}"}
+        for c in customers
+    ]
+    shopify_app = create_shopify_app(
+        seed["shopify"], credentials=shopify_credentials(), clock=CLOCK
+    )
+    xero_app = create_xero_app(seed["xero"], credentials=xero_credentials(), clock=CLOCK)
+    with serve_in_thread(shopify_app) as s, serve_in_thread(xero_app) as x:
+        report = await _rebuild(s.url, x.url, tmp_path)
+        calls = _api(_requests(x.url))
+    linked = report.counts["customers"]["in_step"] + report.counts["customers"]["differs"]
+    assert linked == len(customers)
+    pages = [c for c in calls if c["path"].endswith("/Contacts") and "pageSize=1000" in c["query"]]
+    assert len(pages) == math.ceil(len(customers) / 1000)
+    # organisation, accounts, tax rates, the guest contact (by number, then by name), items, the
+    # contact pages: no per-record lookups.
+    assert len(calls) <= 6 + math.ceil(len(customers) / 1000), [c["path"] for c in calls]
+    assert [c for c in calls if c["method"] != "GET"] == []
