@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 from filelock import FileLock, Timeout
 
-from shopxero.errors import AuthError, ReauthorizeError, UnavailableError
+from shopxero.errors import AuthError, RateLimitedError, ReauthorizeError, TransientApiError
 from shopxero.http.clock import Clock, SystemClock
 from shopxero.xero.identity import IdentityClient
 from shopxero.xero.tokens import (
@@ -63,6 +63,7 @@ BROAD_SCOPES = (
 # Refresh this long before the 30-minute access token runs out (facts §1.3).
 REFRESH_MARGIN = timedelta(minutes=5)
 REFRESH_ATTEMPTS = 4
+REFRESH_MAX_WAIT = 60.0  # seconds; a longer Retry-After ends the run (exit 2, retry later)
 LOCK_WAIT_SECONDS = 120.0
 LOCK_POLL_SECONDS = 0.05
 
@@ -181,12 +182,17 @@ class OAuthTokenManager:
         for attempt in range(1, REFRESH_ATTEMPTS + 1):
             try:
                 body = await self.identity.token_request(form, what="refreshing the Xero token")
-            except UnavailableError:
+            except TransientApiError as exc:
                 # The answer may be lost after Xero rotated the token: the previous refresh token
                 # stays valid for 30 minutes (facts §1.3), so the same form is safe to resend.
                 if attempt == REFRESH_ATTEMPTS:
                     raise
-                await self.clock.sleep(delay)
+                wait = delay
+                if isinstance(exc, RateLimitedError) and exc.retry_after is not None:
+                    wait = max(wait, exc.retry_after)
+                if wait > REFRESH_MAX_WAIT:
+                    raise  # come back later rather than hold the run for hours
+                await self.clock.sleep(wait)
                 delay *= 2
                 continue
             return XeroTokenSet.from_token_response(body, now=_now(self.clock), previous=tokens)

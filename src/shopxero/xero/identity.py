@@ -12,7 +12,8 @@ from typing import Any
 
 import httpx
 
-from shopxero.errors import AuthError, ReauthorizeError, UnavailableError
+from shopxero.errors import AuthError, RateLimitedError, ReauthorizeError, UnavailableError
+from shopxero.http.error_mapping import parse_retry_after
 
 __all__ = ["IdentityClient"]
 
@@ -124,6 +125,17 @@ def _token_answer(response: httpx.Response, *, what: str) -> dict[str, Any]:
         if not isinstance(body, dict) or "access_token" not in body:
             raise AuthError(f"{what}: Xero's token endpoint answered without an access token")
         return body
+    if response.status_code == 429:
+        # Busy, not a refusal: the same form is safe to resend (a lost rotation has a 30-minute
+        # grace, facts §1.3), so the caller retries after Retry-After instead of giving up.
+        raise RateLimitedError(
+            f"{what}: Xero's token endpoint is rate limiting",
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+            service="xero-identity",
+            method="POST",
+            path="/connect/token",
+            status=429,
+        )
     if response.status_code >= 500:
         raise UnavailableError(
             f"{what}: Xero's token endpoint is unavailable",
