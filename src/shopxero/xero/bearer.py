@@ -76,6 +76,13 @@ def refine_xero_error(
         if detail.startswith("TokenExpired"):
             sent = response.request.headers.get("authorization", "")
             auth.expired.add(sent.removeprefix("Bearer "))
+        elif detail == "AuthenticationUnsuccessful":
+            # facts §1.6: a revoked connection (the app disconnected in Xero) refuses every call
+            # with this; no refresh cures it, so say what does.
+            error.message = (
+                "AuthenticationUnsuccessful: Xero no longer accepts this connection (revoked or "
+                "disconnected); re-run `shopxero auth xero`"
+            )
     if response.status_code == 429 and (error.status == 429):
         problem = (response.headers.get("x-rate-limit-problem") or "").lower()
         if problem.startswith("day"):
