@@ -208,7 +208,9 @@ async def _in_usable_currencies(ctx: RunContext, org: OrgData, orders: list[Orde
     if not missing:
         return converted
     shop_currency = str(org.shop.get("currency") or "")
-    if mode == "shop" or shop_currency in missing:
+    # Only the shop's own currency missing stops the run (every invoice would fail); one order
+    # claiming some other currency is a bad record and is queued like any other.
+    if shop_currency in missing or (mode == "shop" and not shop_currency):
         raise ConfigError(
             f"orders are invoiced in {', '.join(missing)} but the Xero organisation (base "
             f"currency {base}) has not added {'it' if len(missing) == 1 else 'them'}: add "
@@ -221,9 +223,9 @@ async def _in_usable_currencies(ctx: RunContext, org: OrgData, orders: list[Orde
                 ctx,
                 "orders",
                 str(order.id),
-                f"order {order.name or order.id} is in {order.currency}, which the Xero "
-                f"organisation has not added: add it in Xero (Settings > Currencies) or set "
-                "SHOPXERO_INVOICE_CURRENCY=shop",
+                f"order {order.name or order.id} (field currency) is in {order.currency}, which "
+                "the Xero organisation has not added: add it in Xero (Settings > Currencies)"
+                + ("" if mode == "shop" else " or set SHOPXERO_INVOICE_CURRENCY=shop"),
                 error_class="ConfigError",
             )
         else:
