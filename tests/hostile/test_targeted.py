@@ -125,3 +125,21 @@ def test_an_order_with_three_hundred_lines_is_invoiced_to_the_penny() -> None:
     [invoice] = [i for i in outcome.xero["invoices"] if i["InvoiceNumber"].endswith("9001")]
     assert len(invoice["LineItems"]) >= 300
     assert Decimal(str(invoice["Total"])) == Decimal(order["total_price"])
+
+
+def test_one_order_claiming_an_unknown_currency_is_queued_and_the_run_goes_on() -> None:
+    # Found by the property tests: in shop-currency mode one order with currency "XXX" raised a
+    # ConfigError that stopped the whole run (as if the shop's own currency were missing).
+    orders = copy.deepcopy(DEMO["shopify"]["orders"][:3])
+    orders[0]["currency"] = "XXX"
+    outcome = run_sync(
+        {
+            "customers": DEMO["shopify"]["customers"],
+            "products": DEMO["shopify"]["products"],
+            "orders": orders,
+        }
+    )
+    assert outcome.report.status == "failed_records", outcome.report.message
+    [entry] = outcome.queued
+    assert entry.shopify_id == str(orders[0]["id"]) and "field currency" in entry.message
+    assert {str(o["id"]) for o in orders[1:]} <= outcome.mapped["invoice"]
