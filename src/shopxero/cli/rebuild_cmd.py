@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from shopxero.cli.app import EXIT_OK, AppContext, app
-from shopxero.cli.sync_cmd import _guarded
+from shopxero.cli.sync_cmd import _guarded, _progress
 from shopxero.config import Settings
 from shopxero.errors import ConfigError, StoreError
 from shopxero.store import StateStore
@@ -68,7 +68,7 @@ def _previous_state(path: Path) -> str | None:
     return "replaced"
 
 
-def run_rebuild(settings: Settings) -> RebuildResult:
+def run_rebuild(settings: Settings, *, show_progress: bool = False) -> RebuildResult:
     """Build a new state DB from the APIs, then move the old one aside and the new one in."""
     from shopxero.sync.factory import build_clients, store_call_sink
 
@@ -90,9 +90,14 @@ def run_rebuild(settings: Settings) -> RebuildResult:
 
                 async def go() -> RebuildReport:
                     async with build_clients(settings, call_sink=store_call_sink(store)) as c:
-                        return await rebuild_state(
-                            store, shopify=c.shopify, xero=c.xero, settings=settings
-                        )
+                        with _progress(show_progress) as progress:
+                            return await rebuild_state(
+                                store,
+                                shopify=c.shopify,
+                                xero=c.xero,
+                                settings=settings,
+                                progress=progress,
+                            )
 
                 report = asyncio.run(go())
         except BaseException:
@@ -155,7 +160,7 @@ def rebuild_command(
     """Rebuild the state DB (mappings, checksums, cursors) from Xero and Shopify."""
     app_ctx: AppContext = ctx.obj
     settings = _guarded(app_ctx.settings)
-    result: RebuildResult = _guarded(run_rebuild, settings)
+    result: RebuildResult = _guarded(run_rebuild, settings, show_progress=not as_json)
     if as_json:
         data = result.report.to_json()
         data["state_db"] = str(result.state_db)
