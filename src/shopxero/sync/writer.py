@@ -259,12 +259,35 @@ async def send_changes(ctx: RunContext, changes: Sequence[PlannedChange]) -> Bat
         ctx.transient_batches = 0
         with ctx.store.atomic():
             for intent_id, change, element in zip(intent_ids, batch, results, strict=True):
+                id_field = ID_FIELDS[entity]
+                if element.ok and not element.record.get(id_field):
+                    if operation == "create":
+                        # "Saved" without the ID we would map it by: the intent stays open, so
+                        # the next run settles it by its natural key instead of creating again.
+                        queue_failure(
+                            ctx,
+                            change.desired,
+                            operation=operation,
+                            error_class="ApiError",
+                            message=f"{change.desired.label}: Xero answered OK without a "
+                            f"{id_field}; it is looked up by {change.desired.natural_key!r} on "
+                            "the next run",
+                            retryable=True,
+                        )
+                        result.failed.append(change)
+                        continue
+                    element.record[id_field] = change.xero_id  # an update: we know whose it is
                 ctx.store.intents.close(intent_id, now=ctx.now())
                 if element.ok:
                     record_mapping(
                         ctx, change.desired, element.record, checksum=change.desired.checksum
                     )
                     result.ok.append((change, element.record))
+                    if element.warnings:
+                        ctx.report.note(
+                            f"{change.desired.label}: saved with Xero's warning: "
+                            + "; ".join(element.warnings)
+                        )
                     continue
                 errors = list(element.errors)
                 if operation == "create" and is_duplicate_key_error(entity, errors):
