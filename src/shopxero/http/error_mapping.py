@@ -9,7 +9,9 @@ parsing never raises.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import time
 from collections.abc import Iterable
 from email.utils import parsedate_to_datetime
@@ -35,6 +37,7 @@ __all__ = [
     "parse_retry_after",
     "request_id_of",
     "validation_messages",
+    "xml_messages",
 ]
 
 EXCERPT_LIMIT = 500
@@ -108,6 +111,19 @@ def _xero_messages(body: dict[str, Any]) -> list[str]:
     return out
 
 
+_XML_VALIDATION = re.compile(r"<ValidationError>\s*<Message>(.*?)</Message>", re.DOTALL)
+_XML_MESSAGE = re.compile(r"<Message>(.*?)</Message>", re.DOTALL)
+
+
+def xml_messages(text: str) -> list[str]:
+    """Xero's messages from an XML error body (sent when Accept is not JSON, facts §7):
+    each ``ValidationError``'s message, else the exception's own ``Message``."""
+    if not text.lstrip().startswith("<"):
+        return []
+    found = _XML_VALIDATION.findall(text) or _XML_MESSAGE.findall(text)[:1]
+    return [html.unescape(" ".join(m.split())) for m in found if m.strip()]
+
+
 def validation_messages(body: Any) -> list[str]:
     """The vendor's own messages from a parsed error body, most specific first."""
     if not isinstance(body, dict):
@@ -156,7 +172,8 @@ def error_from_response(
         text = ""
     safe_text = redact_excerpt(text, secrets, limit=EXCERPT_LIMIT)
     body = _parse_json(text)
-    messages = [redact_text(m, secrets) for m in validation_messages(body)]
+    found = validation_messages(body) if body is not None else xml_messages(text)
+    messages = [redact_text(m, secrets) for m in found]
     common: dict[str, Any] = {
         "service": service,
         "method": method,
