@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from shopxero.sync.engine import SyncEngine
 from shopxero.sync.factory import build_clients, store_call_sink
 from shopxero.sync.report import RunReport
 
-__all__ = ["DEMO", "Outcome", "run_sync", "settings_for"]
+__all__ = ["DEMO", "Outcome", "run_sync", "run_syncs", "settings_for"]
 
 DEMO: dict[str, Any] = load_seed("demo")
 SHOP_URL = "http://shop.sandbox.test"
@@ -67,7 +68,13 @@ def settings_for(data_dir: Path) -> Settings:
     )
 
 
-async def _run(records: dict[str, list[dict[str, Any]]], data_dir: Path) -> Outcome:
+async def _runs(
+    records: dict[str, list[dict[str, Any]]],
+    data_dir: Path,
+    *,
+    faults: list[dict[str, Any]],
+    runs: int,
+) -> list[Outcome]:
     shopify_seed = {
         "shop": copy.deepcopy(DEMO["shopify"]["shop"]),
         "customers": copy.deepcopy(records.get("customers", [])),
@@ -76,33 +83,51 @@ async def _run(records: dict[str, list[dict[str, Any]]], data_dir: Path) -> Outc
     }
     shopify_app = create_shopify_app(shopify_seed, credentials=shopify_credentials())
     xero_app = create_xero_app(copy.deepcopy(DEMO["xero"]), credentials=xero_credentials())
+    for fault in faults:
+        xero_app.faults.add(fault)
     settings = settings_for(data_dir)
-    with StateStore.open(settings.state_db_path) as store:
-        async with build_clients(
-            settings,
-            call_sink=store_call_sink(store),
-            shopify_transport=SandboxASGITransport(shopify_app),
-            xero_transport=SandboxASGITransport(xero_app),
-        ) as clients:
-            engine = SyncEngine(
-                store=store, shopify=clients.shopify, xero=clients.xero, settings=settings
+    outcomes: list[Outcome] = []
+    for _ in range(runs):
+        with StateStore.open(settings.state_db_path) as store:
+            async with build_clients(
+                settings,
+                call_sink=store_call_sink(store),
+                shopify_transport=SandboxASGITransport(shopify_app),
+                xero_transport=SandboxASGITransport(xero_app),
+            ) as clients:
+                engine = SyncEngine(
+                    store=store, shopify=clients.shopify, xero=clients.xero, settings=settings
+                )
+                report = await engine.run()
+            mapped = {
+                entity: {m.shopify_id for m in store.mappings.all(entity)}
+                for entity in ("contact", "item", "invoice")
+            }
+            queued = store.errors.list_open()
+        outcomes.append(
+            Outcome(
+                report=report,
+                queued=queued,
+                mapped=mapped,
+                xero=xero_app.state(),
+                xero_requests=xero_app.log.entries(),
             )
-            report = await engine.run()
-        mapped = {
-            entity: {m.shopify_id for m in store.mappings.all(entity)}
-            for entity in ("contact", "item", "invoice")
-        }
-        queued = store.errors.list_open()
-    return Outcome(
-        report=report,
-        queued=queued,
-        mapped=mapped,
-        xero=xero_app.state(),
-        xero_requests=xero_app.log.entries(),
-    )
+        )
+    return outcomes
+
+
+def run_syncs(
+    records: dict[str, list[dict[str, Any]]],
+    *,
+    faults: Sequence[dict[str, Any]] = (),
+    runs: int = 1,
+) -> list[Outcome]:
+    """``runs`` syncs of ``records`` over one state DB and one Xero organisation, ``faults``
+    (``/_sandbox/faults`` specs) armed on the Xero simulator before the first."""
+    with tempfile.TemporaryDirectory(prefix="shopxero-hostile-") as tmp:
+        return asyncio.run(_runs(records, Path(tmp), faults=list(faults), runs=runs))
 
 
 def run_sync(records: dict[str, list[dict[str, Any]]]) -> Outcome:
     """Sync ``records`` (Shopify REST shapes) once into a fresh Xero organisation."""
-    with tempfile.TemporaryDirectory(prefix="shopxero-hostile-") as tmp:
-        return asyncio.run(_run(records, Path(tmp)))
+    return run_syncs(records)[0]
