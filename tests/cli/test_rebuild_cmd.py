@@ -62,6 +62,9 @@ def test_rebuild_after_the_state_db_is_lost_then_sync_writes_nothing(
     assert report["linked"] > 0 and report["unlinked"] == []
     assert _writes(_xero_api_calls(sandboxes.xero_url)[before:]) == []
     assert not (tmp_path / "state.db.rebuilding").exists()
+    code, out = _invoke(["--data-dir", str(tmp_path), "status", "--json"])
+    (run,) = json.loads(out)["runs"]
+    assert run["dry_run"] and "shopxero rebuild" in run["message"]
 
     before = len(_xero_api_calls(sandboxes.xero_url))
     code, out = _invoke(["--data-dir", str(tmp_path), "sync", "--json"])

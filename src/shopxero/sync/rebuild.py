@@ -187,6 +187,16 @@ async def rebuild_state(
     report.notes.extend(_plan_notes(plan_report.notes))
     report.xero_reads = len(xero_view.seen)
     report.finished_at = clock()
+    if plan_report.run_id is not None:
+        # The run history shows the rebuild's read pass for what it was.
+        store.runs.finish(
+            plan_report.run_id,
+            status=plan_report.status,
+            counts=plan_report.counts,
+            notes=report.notes,
+            message=f"shopxero rebuild: {report.linked} record(s) linked, nothing written",
+            finished_at=report.finished_at,
+        )
     return report
 
 
