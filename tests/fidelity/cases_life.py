@@ -23,7 +23,7 @@ from shopxero.sandbox.seeds.orders import (
     ShippingSpec,
 )
 
-__all__ = ["CASES"]
+__all__ = ["CASES", "PRESENTMENT_CASES"]
 
 
 def _spec(number: int, lines: list[LineSpec], customer: dict[str, Any], **kw: Any) -> OrderSpec:
@@ -276,5 +276,52 @@ CASES: list[LifeCase] = [
             NoteExpect("9.00", "1.50", "0.00", "PAID"),
             NoteExpect("9.00", "1.50", "0.00", "PAID"),
         ),
+    ),
+]
+
+# Invoiced in the customer's currency (SHOPXERO_INVOICE_CURRENCY=presentment): a UK shop selling
+# in EUR at Shopify's rate 0.86 GBP per EUR. Every figure below is in EUR, VAT 20 % inside.
+PRESENTMENT_CASES: list[LifeCase] = [
+    LifeCase(
+        "life-eur-paid",
+        6101,
+        (("Teapot EU", "25.00"),),
+        # 2 x 25.00 = 50.00 EUR, VAT 50 / 6 = 8.333 -> 8.33; shipping 5.00, VAT 0.833 -> 0.83;
+        # total 55.00 EUR, VAT 9.16, paid in full in EUR
+        lambda ls, c: _spec(
+            6101,
+            _qty(ls, 0, 2),
+            c,
+            shipping=ShippingSpec("EU Tracked", Decimal("5.00")),
+            presentment_currency="EUR",
+            exchange_rate=Decimal("0.86"),
+        ),
+        total="55.00",
+        total_tax="9.16",
+        amount_paid="55.00",
+        amount_due="0.00",
+        status="PAID",
+        currency="EUR",
+    ),
+    LifeCase(
+        "life-eur-partial-refund",
+        6102,
+        (("Cup EU", "12.00"),),
+        # 3 x 12.00 = 36.00 EUR, VAT 6.00, paid; one cup back: 12.00 EUR, VAT 2.00
+        lambda ls, c: _spec(
+            6102,
+            _qty(ls, 0, 3),
+            c,
+            presentment_currency="EUR",
+            exchange_rate=Decimal("0.86"),
+            refunds=(RefundSpec(days_after=1, lines=((0, 1),)),),
+        ),
+        total="36.00",
+        total_tax="6.00",
+        amount_paid="36.00",
+        amount_due="0.00",
+        status="PAID",
+        credit_notes=(NoteExpect("12.00", "2.00", "0.00", "PAID"),),
+        currency="EUR",
     ),
 ]

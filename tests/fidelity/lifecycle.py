@@ -76,6 +76,7 @@ class LifeCase:
     credit_notes: tuple[NoteExpect, ...] = ()
     # Shopify changes between the two runs: the order as first synced -> the order afterwards.
     later: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    currency: str = "GBP"  # the invoice's CurrencyCode
 
 
 @dataclass
@@ -90,7 +91,9 @@ class LifeRun:
 _WHEN = datetime.now(UTC).replace(microsecond=0) - timedelta(days=10)
 
 
-def _seed(cases: list[LifeCase]) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+def _seed(
+    cases: list[LifeCase], currencies: tuple[str, ...]
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
     ids = IdSequence()
     builder = OrderBuilder(SHOP, ids, domain="fidelity-life.myshopify.com")
     customer = build_customer(
@@ -137,6 +140,7 @@ def _seed(cases: list[LifeCase]) -> tuple[dict[str, Any], dict[int, dict[str, An
         iana_timezone=TZ,
         taxes_included=True,
         created_at=_WHEN - timedelta(days=365),
+        presentment_currencies=currencies,
     )
     accounts = corpus_accounts(COUNTRIES["GB"])
     seed = load_seed(
@@ -147,7 +151,7 @@ def _seed(cases: list[LifeCase]) -> tuple[dict[str, Any], dict[int, dict[str, An
                 "products": products,
                 "orders": list(orders.values()),
             },
-            "xero": {"accounts": accounts},
+            "xero": {"accounts": accounts, "currencies": [{"Code": c} for c in currencies]},
         }
     )
     return seed, orders
@@ -180,14 +184,18 @@ async def _read(settings: Any, shopify_app: Any, xero_app: Any, numbers: list[st
     return {i["InvoiceNumber"]: i for i in invoices}, {c["CreditNoteNumber"]: c for c in notes}
 
 
-async def _run(cases: list[LifeCase], data_dir: Path) -> LifeRun:
-    seed, orders = _seed(cases)
+async def _run(
+    cases: list[LifeCase], data_dir: Path, invoice_currency: str, currencies: tuple[str, ...]
+) -> LifeRun:
+    seed, orders = _seed(cases, currencies)
     clock = SandboxClock()
     shopify_app = create_shopify_app(
         seed["shopify"], clock=clock, credentials=shopify_credentials(), bucket_size=400
     )
     xero_app = create_xero_app(seed["xero"], clock=clock, credentials=xero_credentials())
-    settings = _settings(COUNTRIES["GB"], data_dir)
+    settings = _settings(COUNTRIES["GB"], data_dir).model_copy(
+        update={"invoice_currency": invoice_currency}
+    )
     numbers = [f"SHOP-{c.number}" for c in cases]
     await _sync(settings, shopify_app, xero_app)
     first, _ = await _read(settings, shopify_app, xero_app, numbers)
@@ -200,5 +208,13 @@ async def _run(cases: list[LifeCase], data_dir: Path) -> LifeRun:
     return LifeRun(invoices, notes, first, queued, payments)
 
 
-def run_life(cases: list[LifeCase], data_dir: Path) -> LifeRun:
-    return anyio.run(_run, cases, data_dir)
+def run_life(
+    cases: list[LifeCase],
+    data_dir: Path,
+    *,
+    invoice_currency: str = "shop",
+    currencies: tuple[str, ...] = (),
+) -> LifeRun:
+    """Sync ``cases`` twice; ``invoice_currency`` is SHOPXERO_INVOICE_CURRENCY, ``currencies``
+    the foreign currencies enabled in the shop and in the Xero organisation."""
+    return anyio.run(_run, cases, data_dir, invoice_currency, currencies)

@@ -128,11 +128,36 @@ def life(tmp_path_factory: pytest.TempPathFactory) -> LifeRun:
     return run_life(cases_life.CASES, tmp_path_factory.mktemp("fidelity-life"))
 
 
+@pytest.fixture(scope="module")
+def life_eur(tmp_path_factory: pytest.TempPathFactory) -> LifeRun:
+    return run_life(
+        cases_life.PRESENTMENT_CASES,
+        tmp_path_factory.mktemp("fidelity-life-eur"),
+        invoice_currency="presentment",
+        currencies=("EUR",),
+    )
+
+
 @pytest.mark.parametrize("case", cases_life.CASES, ids=[c.name for c in cases_life.CASES])
 def test_xero_follows_the_life_of_the_order(life: LifeRun, case: LifeCase) -> None:
+    _check_life(life, case)
+
+
+@pytest.mark.parametrize(
+    "case", cases_life.PRESENTMENT_CASES, ids=[c.name for c in cases_life.PRESENTMENT_CASES]
+)
+def test_invoiced_in_the_customers_currency(life_eur: LifeRun, case: LifeCase) -> None:
+    _check_life(life_eur, case)
+    rate = _d(life_eur.invoices[f"{PREFIX}{case.number}"]["CurrencyRate"])
+    # Xero's CurrencyRate is foreign units per base unit: 1 / 0.86 GBP per EUR
+    assert abs(rate - Decimal(1) / Decimal("0.86")) < Decimal("0.001"), rate
+
+
+def _check_life(life: LifeRun, case: LifeCase) -> None:
     assert [q.message for q in life.queued] == []
     number = f"{PREFIX}{case.number}"
     invoice = life.invoices[number]
+    assert invoice["CurrencyCode"] == case.currency
     assert invoice["Status"] == case.status
     assert _d(invoice["Total"]) == _d(case.total)
     assert _d(invoice["TotalTax"]) == _d(case.total_tax)
