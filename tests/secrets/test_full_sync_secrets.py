@@ -200,3 +200,52 @@ def test_no_secret_in_any_output_of_a_session_with_failures(
 def sandboxes_first_customer(running: RunningSandboxes) -> int:
     state = httpx.get(f"{running.shopify_url}/_sandbox/state").json()
     return int(state["customers"][0]["id"])
+
+
+@pytest.mark.parametrize("failure", ["xero refresh token revoked", "shopify secret wrong"])
+def test_runs_that_cannot_start_say_why_in_one_line_without_the_secret(
+    sandboxes: RunningSandboxes,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: str,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    data = tmp_path / "data"
+    tokens = _write_expired_tokens(sandboxes, data)
+    wrong = "shpss_wrong_secret_that_must_not_show_0001"
+    if failure.startswith("xero"):
+        assert tokens.refresh_token is not None
+        sandboxes.xero.tokens.revoke(tokens.refresh_token, client_id=credentials.XERO_WEB_CLIENT_ID)
+    else:
+        monkeypatch.setenv("SHOPXERO_SHOPIFY_CLIENT_SECRET", wrong)
+    outputs: dict[str, str] = {}
+    code, outputs["sync"] = _invoke(["--data-dir", str(data), "sync"])
+    assert code == 2, outputs["sync"]
+    reason = "shopxero auth xero" if failure.startswith("xero") else "client credentials"
+    assert reason in outputs["sync"], outputs["sync"]
+    code, outputs["sync json"] = _invoke(
+        ["--data-dir", str(data), "--log-format", "json", "sync", "--json"]
+    )
+    assert code == 2, outputs["sync json"]
+    outputs["log records"] = "\n".join(
+        f"{r.getMessage()} {r.exc_text or ''} {r.__dict__}" for r in caplog.records
+    )
+    outputs["state db"] = _state_db_text(data / "state.db") if (data / "state.db").exists() else ""
+    for name, url in (("xero", sandboxes.xero_url), ("shopify", sandboxes.shopify_url)):
+        outputs[f"{name} request log"] = httpx.get(f"{url}/_sandbox/requests").text
+    secrets = _issued_secrets(sandboxes) | {
+        wrong,
+        credentials.XERO_WEB_CLIENT_SECRET,
+        credentials.SHOPIFY_CLIENT_SECRET,
+    }
+    leaks = sorted(
+        f"{where}: {secret[:8]}..."
+        for where, text in outputs.items()
+        for secret in secrets
+        if secret and secret in text
+    )
+    assert leaks == []
+    # The token file is left as it was (a refused refresh must not wipe it or loosen it).
+    assert stat.S_IMODE((data / TOKEN_FILE).stat().st_mode) == 0o600
+    assert load_token_file(data / TOKEN_FILE) is not None
