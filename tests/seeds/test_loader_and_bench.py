@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -60,12 +59,13 @@ def test_bench_has_the_same_kinds_of_records_as_the_demo(bench: dict[str, Any]) 
     assert max(names.values()) > 1
 
 
-def test_default_bench_size_generates_in_under_ten_seconds() -> None:
-    started = time.perf_counter()
+def test_default_bench_size_has_the_documented_counts() -> None:
+    """Sizes, not seconds: speed lives in bench/, never as a timed assertion in tests."""
     seed = load_seed("bench", now=NOW)
-    elapsed = time.perf_counter() - started
     assert len(seed["shopify"]["orders"]) == 5000
-    assert elapsed < 10, f"default bench took {elapsed:.1f}s"
+    assert len(seed["shopify"]["customers"]) == 2000
+    variants = sum(len(p["variants"]) for p in seed["shopify"]["products"])
+    assert variants == 900
 
 
 def test_json_file_is_completed_from_the_shops_country(tmp_path: Path) -> None:
