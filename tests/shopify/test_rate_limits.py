@@ -37,10 +37,10 @@ def _span_seconds(entries: list[dict[str, Any]]) -> float:
 
 
 async def test_a_long_listing_uses_the_drain_rate_without_a_single_429(make_client) -> None:
-    # Speed 20: 140 requests need ~50 s of bucket time, 2.5 s real. The in-process simulator
-    # serves several times faster than the 2 x 20 requests a real second this needs (even on a
+    # Speed 10: 140 requests need ~50 s of bucket time, 5 s real. The in-process simulator
+    # serves many times faster than the 2 x 10 requests a real second this needs (even on a
     # busy machine), so the bucket, not the CPU, is the bottleneck being measured.
-    sandbox = _sandbox(customers=140, speed=20)
+    sandbox = _sandbox(customers=140, speed=10)
     client, sink, _ = make_client(sandbox=sandbox)
     pages = [p async for p in client.iter_pages("customers", {"limit": "1"})]
     await client.aclose()
