@@ -55,11 +55,24 @@ def test_text_lines_are_one_line_and_secrets_are_masked_in_both_formats() -> Non
 
 def test_configuring_twice_keeps_one_handler() -> None:
     out = io.StringIO()
-    configure_logging("text", stream=out)
-    configure_logging("text", stream=out)
+    configure_logging("text", verbose=True, stream=out)
+    configure_logging("text", verbose=True, stream=out)
     logging.getLogger("shopxero.test").info("once")
     assert out.getvalue().count("once") == 1
     assert " INFO shopxero.test: once" in out.getvalue()
+
+
+def test_text_shows_warnings_only_unless_verbose_and_json_carries_info() -> None:
+    out = io.StringIO()
+    configure_logging("text", stream=out)
+    logging.getLogger("shopxero.http.retry").info("routine retry")
+    logging.getLogger("shopxero.sync").warning("worth reading")
+    assert "routine retry" not in out.getvalue() and "worth reading" in out.getvalue()
+    for kwargs in ({"verbose": True}, {}):
+        out = io.StringIO()
+        configure_logging("json" if not kwargs else "text", stream=out, **kwargs)
+        logging.getLogger("shopxero.http.retry").info("routine retry")
+        assert "routine retry" in out.getvalue()
 
 
 def test_format_from_option_then_environment_then_env_file(

@@ -86,13 +86,17 @@ def _global_options(
             "[SHOPXERO_LOG_FORMAT].",
         ),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Also log routine events (each retry) in text logs."),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     from shopxero.cli.logging_setup import configure_logging, resolve_log_format
 
-    configure_logging(resolve_log_format(log_format, env_file))
+    configure_logging(resolve_log_format(log_format, env_file), verbose=verbose)
     ctx.obj = AppContext(env_file=env_file, data_dir=data_dir)
 
 

@@ -97,9 +97,13 @@ def active_log_format() -> LogFormat:
 
 
 def configure_logging(
-    log_format: LogFormat = "text", *, level: int = logging.INFO, stream: TextIO | None = None
+    log_format: LogFormat = "text", *, verbose: bool = False, stream: TextIO | None = None
 ) -> logging.Handler:
     """Send the ``shopxero`` loggers to ``stream`` (stderr) in ``log_format``; idempotent.
+
+    Levels: text shows warnings and errors (a person reads the command's own output; routine
+    retries would bury a one-line reason), ``verbose`` adds INFO (each retry); JSON lines always
+    carry INFO and up, for a log collector to filter.
 
     Only the ``shopxero`` logger tree is configured (libraries keep their own defaults), and a
     second call replaces the handler instead of adding one, so tests that invoke the CLI many
@@ -116,8 +120,10 @@ def configure_logging(
     )
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(JsonLineFormatter() if log_format == "json" else TextFormatter())
+    handler.setLevel(logging.INFO if verbose or log_format == "json" else logging.WARNING)
     root.addHandler(handler)
-    root.setLevel(level)
+    # The logger passes INFO on; the handler above decides what is shown.
+    root.setLevel(logging.INFO)
     _active[0] = log_format
     # propagate stays on: the root logger has no handler in the CLI, and tests' caplog (on the
     # root) must still see shopxero's records.
