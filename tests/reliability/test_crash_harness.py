@@ -197,8 +197,9 @@ def _crash_and_resume(
         write_env_file(tmp_path / "env", sandboxes, mode=mode, timeout=float(TIMEOUT))
         sync = SyncProcess(tmp_path / "env", data_dir, wall_timeout=ROUND_TIMEOUT)
         kills = 0
-        # Interpreter start-up is ~1 s of each round; kill points span that and the sync itself.
-        longest = max(1.5, reference.duration)
+        # Timed kills span interpreter start-up (~1 s) and about two rounds' share of a clean
+        # run, so each round moves the import on a little and the kills spread over all of it.
+        longest = 1.5 + 2 * reference.duration / KILLS
         # Kill on the first to nth create so the kills spread over the whole import.
         nth = max(1, reference.writes // KILLS)
         for _ in range(KILLS * 4):
