@@ -82,13 +82,18 @@ class BatchResult:
 
 
 def _idempotency_key(
-    entity: str, operation: str, intent_ids: list[int], changes: Sequence[PlannedChange]
+    entity: str, operation: str, intent_ids: list[int], payloads: Sequence[dict[str, Any]]
 ) -> str:
-    """Deterministic from the batch's intents: a retry of the same intents replays Xero's answer,
-    a later run (new intents) never collides with a cached error (facts §3)."""
-    digest = hashlib.sha256(
-        "|".join(f"{c.desired.natural_key}:{c.desired.checksum}" for c in changes).encode()
-    ).hexdigest()[:32]
+    """Deterministic from the batch's intents and the exact bodies sent.
+
+    A retry of the same intents replays Xero's first answer; a later run (new intents) never
+    collides with a cached error (facts §3). The digest covers the bodies themselves, not only
+    the desired checksums: Xero answers 400 when one key comes with a different request, and an
+    update's body also carries the Xero ID and blanked fields, which the checksum does not.
+    Intent ids alone are not enough either: a state DB rebuilt inside Xero's 6-minute window
+    numbers its intents from 1 again.
+    """
+    digest = hashlib.sha256(encode_json(list(payloads))).hexdigest()[:32]
     return f"shopxero:{entity}:{operation}:{intent_ids[0]}-{intent_ids[-1]}:{digest}"
 
 
@@ -209,10 +214,11 @@ async def send_changes(ctx: RunContext, changes: Sequence[PlannedChange]) -> Bat
                 )
                 for c in batch
             ]
-            key = _idempotency_key(entity, operation, intent_ids, batch)
+            payloads = [_payload(c) for c in batch]
+            key = _idempotency_key(entity, operation, intent_ids, payloads)
             ctx.store.intents.set_idempotency_key(intent_ids, key)
         try:
-            results = await method([_payload(c) for c in batch], idempotency_key=key)
+            results = await method(payloads, idempotency_key=key)
         except (QuotaExhaustedError, ApiAuthError):
             # Refused before anything was written: nothing to settle later.
             with ctx.store.atomic():
