@@ -8,6 +8,7 @@ no mapping settings at all.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -73,8 +74,8 @@ class Settings(BaseSettings):
     synced_financial_statuses: Annotated[tuple[str, ...], NoDecode] = Field(
         DEFAULT_SYNCED_FINANCIAL_STATUSES
     )
-    sync_start_date: str | None = Field(
-        None, description="ISO date: orders processed before it are not synced."
+    sync_start_date: date | None = Field(
+        None, description="ISO date: orders processed (shop time) before it are not invoiced."
     )
     lookback_minutes: int = Field(10, ge=0, description="Cursor lookback window.")
     sync_payments: bool = Field(

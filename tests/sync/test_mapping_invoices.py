@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -398,3 +399,28 @@ def test_tax_rate_that_differs_from_shopify_is_refused_even_when_totals_agree() 
         invoice_from_order(order, contact_id=CONTACT, item_codes={}, options=UK, tax=tax)
     assert caught.value.field == "total_tax"
     assert "1.14" in caught.value.message and "4.00" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("processed_at", "skipped"),
+    [
+        ("2026-02-28T23:59:00+00:00", True),
+        # 23:30 on 28 Feb in New York is already 1 March in London: the shop's day decides.
+        ("2026-02-28T23:30:00-05:00", False),
+        ("2026-03-01T00:00:00+00:00", False),
+    ],
+)
+def test_orders_before_the_sync_start_date_are_skipped_by_the_shops_day(
+    processed_at: str, skipped: bool
+) -> None:
+    options = MappingOptions(
+        sales_account="200",
+        shipping_account="210",
+        shop_timezone="Europe/London",
+        start_date=date(2026, 3, 1),
+    )
+    order = _order([_line("5.00")], "5.00", processed_at=processed_at)
+    reason = order_skip_reason(order, options)
+    assert (reason is not None) is skipped
+    if skipped:
+        assert reason == "processed 2026-02-28 before SHOPXERO_SYNC_START_DATE 2026-03-01"

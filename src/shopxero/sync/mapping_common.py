@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,6 +58,8 @@ class MappingOptions:
     # Tips, and duties / additional fees the buyer paid; without them: the sales account.
     tips_account: str | None = None
     fees_account: str | None = None
+    # Orders processed (in shop time) before this day are history the merchant keeps out of Xero.
+    start_date: date | None = None
 
     def __post_init__(self) -> None:
         if self.invoice_status not in _INVOICE_STATUSES:

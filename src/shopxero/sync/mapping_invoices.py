@@ -61,6 +61,11 @@ def order_skip_reason(o: Order, options: MappingOptions) -> str | None:
         return f"financial status {status!r} is not synced (synced: {synced})"
     if not any((li.quantity or 0) > 0 for li in o.line_items):
         return "order has no line items"
+    when = o.processed_at or o.created_at
+    if options.start_date is not None and when is not None:
+        day = when.astimezone(options.zone).date()
+        if day < options.start_date:
+            return f"processed {day} before SHOPXERO_SYNC_START_DATE {options.start_date}"
     return None
 
 

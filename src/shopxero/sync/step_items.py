@@ -54,6 +54,7 @@ def _options(ctx: RunContext, org: OrgData) -> MappingOptions:
         gift_card_account=s.gift_card_account,
         tips_account=s.tips_account,
         fees_account=s.fees_account,
+        start_date=s.sync_start_date,
     )
 
 
