@@ -76,8 +76,8 @@ NOTES: dict[str, str] = {
         "another tool, e.g. a bank feed or a payouts app, records the money."
     ),
     "sync_start_date": (
-        "ISO date; orders processed before it are not to be synced. Accepted but not applied "
-        "by this version yet: every order in the synced statuses is imported."
+        "ISO date, e.g. `2026-01-01`: orders processed (on the shop's calendar) before it are "
+        "skipped with that reason, so years of history can stay out of Xero."
     ),
     "lookback_minutes": (
         "Each run re-reads records changed this many minutes before the last cursor, so a "
