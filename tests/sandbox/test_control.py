@@ -103,7 +103,7 @@ async def test_status_fault_answers_instead_of_the_app_and_is_consumed() -> None
 
 
 async def test_drop_after_commit_in_process_commits_then_raises_like_a_network() -> None:
-    app, hooks = make_app()
+    app, _hooks = make_app()
     async with client_for(app) as client:
         await client.post("/_sandbox/faults", json={"path": "/write", "kind": "drop_after_commit"})
         with pytest.raises(httpx.RemoteProtocolError):
@@ -165,3 +165,9 @@ async def test_unknown_control_endpoint_is_404_and_bad_fault_is_400() -> None:
         assert (await client.get("/_sandbox/nope")).status_code == 404
         bad = await client.post("/_sandbox/faults", json={"path": "x", "kind": "explode"})
     assert bad.status_code == 400
+
+
+def test_xero_item_codes_stay_visible_while_oauth_codes_are_masked() -> None:
+    """Xero's PascalCase ``Code`` is data; the OAuth ``code`` field is a secret."""
+    masked = mask_secrets({"Items": [{"Code": "TEA-EARL-100"}], "code": "auth-code-123"})
+    assert masked == {"Items": [{"Code": "TEA-EARL-100"}], "code": "***"}

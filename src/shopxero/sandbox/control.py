@@ -52,6 +52,7 @@ SECRET_KEYS = frozenset(
         "x-shopify-access-token",
     }
 )
+_HEADER_SECRET_KEYS = frozenset({"authorization", "x-shopify-access-token"})
 MASK = "***"
 
 
@@ -73,13 +74,17 @@ class SandboxHooks(Protocol):
     def upsert_records(self, payload: dict[str, Any]) -> dict[str, Any]: ...
 
 
+def _is_secret_key(key: object) -> bool:
+    # OAuth fields are lower-case (``code``, ``refresh_token``); Xero's own fields are PascalCase
+    # and an Item's ``Code`` is data, not a secret, so only header names match in any case.
+    name = str(key)
+    return name in SECRET_KEYS or name.lower() in _HEADER_SECRET_KEYS
+
+
 def mask_secrets(value: Any) -> Any:
     """Return ``value`` with every secret-named key's value replaced by ``***``."""
     if isinstance(value, dict):
-        return {
-            k: (MASK if str(k).lower() in SECRET_KEYS else mask_secrets(v))
-            for k, v in value.items()
-        }
+        return {k: (MASK if _is_secret_key(k) else mask_secrets(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [mask_secrets(v) for v in value]
     return value
