@@ -17,6 +17,7 @@ import json
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -264,6 +265,15 @@ def _post(url: str, path: str, payload: Any = None) -> None:
 
 
 def _reset(sandboxes: RunningSandboxes) -> None:
+    # A "timeout" cell leaves its delayed request running in the simulator after the client gave
+    # up; were we to reset first, that write would land in the NEXT cell's fresh organisation.
+    deadline = time.monotonic() + TIMEOUT_SECONDS + 10
+    while time.monotonic() < deadline and any(
+        entry["status"] is None
+        for log in (sandboxes.xero.log, sandboxes.shopify.log)
+        for entry in log.entries()
+    ):
+        time.sleep(0.05)
     _post(sandboxes.shopify_url, "/_sandbox/reset")
     _post(sandboxes.xero_url, "/_sandbox/reset")
 
