@@ -8,8 +8,9 @@ linking, this decides per record (create / link / update / skip), checks updates
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from shopxero.errors import MappingError
 from shopxero.sync.checksums import payload_checksum
 from shopxero.sync.context import RunContext
 from shopxero.sync.plan import Action, Desired, PlannedChange, plan_record, record_matches_payload
@@ -248,6 +249,25 @@ def with_name(desired: Desired, name: str) -> Desired:
         chosen_name=name,
         queue_key=desired.queue_key,
     )
+
+
+_Parsed = TypeVar("_Parsed")
+
+
+def parse_or_queue(
+    ctx: RunContext,
+    resource: str,
+    raws: Sequence[dict[str, Any]],
+    parse: Callable[[dict[str, Any]], _Parsed],
+) -> list[_Parsed]:
+    """Parse each raw Shopify record; one that fails goes to the error queue, the rest go on."""
+    parsed: list[_Parsed] = []
+    for raw in raws:
+        try:
+            parsed.append(parse(raw))
+        except MappingError as exc:
+            queue_record_error(ctx, resource, str(raw.get("id")), str(exc))
+    return parsed
 
 
 def queue_record_error(

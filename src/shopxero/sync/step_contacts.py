@@ -14,7 +14,7 @@ from typing import Any
 
 from shopxero.errors import MappingError
 from shopxero.shopify.models import Customer, parse_customer
-from shopxero.sync.apply import apply_desired, queue_record_error, with_name
+from shopxero.sync.apply import apply_desired, parse_or_queue, queue_record_error, with_name
 from shopxero.sync.checksums import payload_checksum
 from shopxero.sync.conflicts import check_contact_edits
 from shopxero.sync.context import RunContext
@@ -47,12 +47,7 @@ def _label(c: Customer, name: str) -> str:
 
 async def sync_customers(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
     resource = "customers"
-    customers: list[Customer] = []
-    for raw in raws:
-        try:
-            customers.append(parse_customer(raw))
-        except MappingError as exc:
-            queue_record_error(ctx, resource, str(raw.get("id")), str(exc))
+    customers = parse_or_queue(ctx, resource, raws, parse_customer)
     customers.sort(key=lambda c: c.id)
     store = ctx.store
     mapped = store.mappings.many("contact", [str(c.id) for c in customers])

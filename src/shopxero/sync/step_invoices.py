@@ -15,7 +15,7 @@ from typing import Any
 from shopxero.errors import ConfigError, MappingError
 from shopxero.shopify.models import Order, parse_order
 from shopxero.sync.accounts import item_sales_accounts
-from shopxero.sync.apply import apply_desired, queue_record_error
+from shopxero.sync.apply import apply_desired, parse_or_queue, queue_record_error
 from shopxero.sync.checksums import payload_checksum
 from shopxero.sync.context import RunContext
 from shopxero.sync.lifecycle_currency import (
@@ -38,12 +38,7 @@ __all__ = ["sync_orders"]
 
 async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
     resource = "orders"
-    orders: list[Order] = []
-    for raw in raws:
-        try:
-            orders.append(parse_order(raw))
-        except MappingError as exc:
-            queue_record_error(ctx, resource, str(raw.get("id")), str(exc))
+    orders = parse_or_queue(ctx, resource, raws, parse_order)
     if not orders:
         return
     org = await ctx.org.get()

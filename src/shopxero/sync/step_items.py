@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from shopxero.errors import ConfigError, MappingError
-from shopxero.shopify.models import Product, parse_product
-from shopxero.sync.apply import apply_desired, queue_record_error
+from shopxero.shopify.models import parse_product
+from shopxero.sync.apply import apply_desired, parse_or_queue, queue_record_error
 from shopxero.sync.checksums import payload_checksum
 from shopxero.sync.conflicts import check_item_edits
 from shopxero.sync.context import RunContext
@@ -60,12 +60,7 @@ def _options(ctx: RunContext, org: OrgData) -> MappingOptions:
 
 async def sync_products(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
     resource = "products"
-    products: list[Product] = []
-    for raw in raws:
-        try:
-            products.append(parse_product(raw))
-        except MappingError as exc:
-            queue_record_error(ctx, resource, str(raw.get("id")), str(exc))
+    products = parse_or_queue(ctx, resource, raws, parse_product)
     if not products:
         return
     org = await ctx.org.get()
