@@ -40,6 +40,9 @@ __all__ = [
     "OrderAdjustment",
     "Product",
     "Refund",
+    "RefundAdditionalFee",
+    "RefundDuty",
+    "RefundDutyType",
     "RefundLineItem",
     "RefundShippingLine",
     "ShippingLine",
@@ -353,6 +356,33 @@ class RefundShippingLine(_ShopifyModel):
     subtotal_amount_set: MoneySet | None = None
 
 
+class RefundDuty(_ShopifyModel):
+    """A refunded import duty: ``{"duty_id", "amount_set"}`` (ShopifySharp ``RefundDuty.cs``;
+    GraphQL ``RefundDuty.amountSet``, shopify.dev/docs/api/admin-graphql/latest/objects/RefundDuty).
+    """
+
+    duty_id: int | None = None
+    amount_set: MoneySet | None = None
+
+
+class RefundDutyType(_ShopifyModel):
+    """A ``refund_duties`` entry: which duty was refunded and how (``FULL`` / ``PROPORTIONAL``,
+    GraphQL ``RefundDutyRefundType``). It carries no money; ``duties`` says how much."""
+
+    duty_id: int | None = None
+    refund_type: str | None = None
+
+
+class RefundAdditionalFee(_ShopifyModel):
+    """A refunded additional fee. The REST element shape is UNCONFIRMED (facts §5 "Refund" lists
+    only ``additional_fees``); GraphQL ``RefundAdditionalFee`` has ``amountSet`` and
+    ``originalAdditionalFee``, so ``amount_set`` is what is read and the id is kept loose."""
+
+    id: int | None = None
+    additional_fee_id: int | None = None
+    amount_set: MoneySet | None = None
+
+
 class Transaction(_ShopifyModel):
     """A payment transaction: authorization, capture, sale, void or refund."""
 
@@ -387,6 +417,13 @@ class Refund(_ShopifyModel):
     transactions: _List[Transaction] = []
     order_adjustments: _List[OrderAdjustment] = []
     refund_shipping_lines: _List[RefundShippingLine] = []
+    # Refunded import duties and additional fees (facts §5 "Refund"): the entries and their
+    # totals; both may be null or absent on refunds that give none back.
+    duties: _List[RefundDuty] = []
+    refund_duties: _List[RefundDutyType] = []
+    total_duties_set: MoneySet | None = None
+    additional_fees: _List[RefundAdditionalFee] = []
+    total_additional_fees_set: MoneySet | None = None
 
 
 class Order(_ShopifyModel):
@@ -438,6 +475,8 @@ class Order(_ShopifyModel):
     # Import duties and additional fees the buyer paid (facts §5 "Tips, gift cards, duties").
     original_total_duties_set: MoneySet | None = None
     original_total_additional_fees_set: MoneySet | None = None
+    current_total_duties_set: MoneySet | None = None
+    current_total_additional_fees_set: MoneySet | None = None
     tax_lines: _List[TaxLine] = []
     discount_applications: _List[DiscountApplication] = []
     line_items: _List[LineItem] = []

@@ -5,10 +5,14 @@ place among the order's refunds by id, so the number is deterministic and Xero r
 one: design invariant 1). Lines, stated the order's way (tax-inclusive when ``taxes_included``):
 
 - each refunded line: the refund line's ``subtotal`` (the units' price net of their discount
-  share: credit notes take no discounts, xero-api-facts §6.5), with the line's tax type;
+  share: credit notes take no discounts, xero-api-facts §6.5), with the line's tax type; a
+  refunded tip line goes to the tips account outside sales tax, as the invoice put it;
 - refunded shipping: ``refund_shipping_lines`` (Shopify also states the same money again as a
   ``shipping_refund`` order adjustment, shopify-api-facts §5 "Refund": counted once), or the
   adjustment alone when there is no refund shipping line;
+- refunded import duties and additional fees (the refund's ``duties`` / ``additional_fees``
+  entries, or their ``total_*_set``): a "Refund: duties" / "Refund: additional fees" line to the
+  fees account, outside sales tax, as the invoice's "Duties" / "Additional fees" lines;
 - when money went back (refund transactions), whatever the lines do not explain
   (``refund_discrepancy``: refunded more or less than the goods) is an adjustment line outside
   tax, so the credit note's Total equals what the customer got back.
@@ -20,12 +24,13 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from shopxero.errors import MappingError
-from shopxero.shopify.models import LineItem, Order, Refund, ShippingLine
+from shopxero.shopify.models import LineItem, MoneySet, Order, Refund, ShippingLine
 from shopxero.sync.invoice_totals import predict_totals
 from shopxero.sync.mapping_common import MappingOptions, build, clean_text, fit
+from shopxero.sync.mapping_invoices import _is_tip as is_tip_line
 from shopxero.sync.mapping_items import account_for
 from shopxero.sync.mapping_payments import refunded_transactions, shop_amount
-from shopxero.sync.tax import TaxResolver, is_charged
+from shopxero.sync.tax import TaxResolver, is_charged, order_region
 from shopxero.xero.models import (
     InvoiceStatus,
     LineAmountTypes,
@@ -83,7 +88,7 @@ def _tax_type(
     tax: TaxResolver, o: Order, line: LineItem | ShippingLine, *, taxable: bool, field: str
 ) -> str:
     try:
-        return tax.for_lines(line.tax_lines, taxable=taxable)
+        return tax.for_lines(line.tax_lines, taxable=taxable, region=order_region(o))
     except MappingError as exc:
         raise _err(o, f"{field}.tax_lines", exc.message) from None
 
@@ -124,6 +129,10 @@ def _goods_lines(
         description = f"{quantity} x {name}" if folded else name
         if li.gift_card:
             account = options.gift_card_account or options.sales_account
+            tax_type = tax.out_of_scope_type()
+        elif is_tip_line(li):
+            # The invoice put the tip outside sales tax on the tips account: so does its refund.
+            account = options.tips_account or options.sales_account
             tax_type = tax.out_of_scope_type()
         else:
             product_type = product_types.get(li.product_id) if li.product_id is not None else None
@@ -210,6 +219,85 @@ def _shipping_lines(
     return lines
 
 
+def _in_order_currency(o: Order, value: MoneySet | None) -> Decimal | None:
+    """``value`` in the order's currency: the shop side, or the presentment side once the order
+    is stated in its presentment currency (``lifecycle_currency`` renames ``currency``)."""
+    if value is None:
+        return None
+    shop, pres = value.shop_money, value.presentment_money
+    bag = shop
+    if pres is not None and pres.code == o.currency and (shop is None or shop.code != o.currency):
+        bag = pres
+    return bag.amount if bag is not None else None
+
+
+def _refunded_charge(
+    o: Order,
+    refund: Refund,
+    *,
+    field: str,
+    amounts: Sequence[MoneySet | None],
+    total: MoneySet | None,
+) -> Decimal:
+    """What the refund gave back of one charge: the sum of its entries' ``amount_set``, else the
+    refund's ``total_{field}_set`` (the entries' element shape is partly UNCONFIRMED, facts §5
+    "Refund"); entries that disagree with the stated total are refused, never guessed."""
+    where = f"refunds.{refund.id}"
+    listed = Decimal(0)
+    for index, amount_set in enumerate(amounts):
+        amount = _in_order_currency(o, amount_set)
+        if amount is None:
+            raise _err(
+                o, f"{where}.{field}.{index}.amount_set", f"a refunded {field} amount is missing"
+            )
+        listed += amount
+    stated = _in_order_currency(o, total)
+    if amounts and stated is not None and stated != listed:
+        raise _err(
+            o,
+            f"{where}.total_{field}_set",
+            f"the refund's total_{field}_set is {stated} but its {field} add up to {listed}",
+        )
+    return listed if amounts else (stated or Decimal(0))
+
+
+def _charge_lines(
+    o: Order, refund: Refund, *, options: MappingOptions, tax: TaxResolver
+) -> list[XeroLineItem]:
+    """Refunded import duties and additional fees: to the fees account, outside sales tax, as
+    ``mapping_invoices`` put them on the invoice (their "Duties" / "Additional fees" lines)."""
+    # REST refund ``duties``: [{"duty_id", "amount_set"}] (ShopifySharp RefundDuty.cs; GraphQL
+    # RefundDuty.amountSet); ``additional_fees``: GraphQL RefundAdditionalFee.amountSet.
+    duties = _refunded_charge(
+        o,
+        refund,
+        field="duties",
+        amounts=[d.amount_set for d in refund.duties],
+        total=refund.total_duties_set,
+    )
+    fees = _refunded_charge(
+        o,
+        refund,
+        field="additional_fees",
+        amounts=[f.amount_set for f in refund.additional_fees],
+        total=refund.total_additional_fees_set,
+    )
+    return [
+        build(
+            XeroLineItem,
+            entity="order",
+            source_id=o.id,
+            description=description,
+            quantity=Decimal(1),
+            unit_amount=amount,
+            account_code=options.fees_account or options.sales_account,
+            tax_type=tax.out_of_scope_type(),
+        )
+        for description, amount in (("Refund: duties", duties), ("Refund: additional fees", fees))
+        if not amount.is_zero()
+    ]
+
+
 def credit_note_from_refund(
     o: Order,
     refund: Refund,
@@ -232,6 +320,7 @@ def credit_note_from_refund(
         product_types=product_types or {},
     )
     lines += _shipping_lines(o, refund, options=options, tax=tax)
+    lines += _charge_lines(o, refund, options=options, tax=tax)
     cash = refund_cash(o, refund)
     if refund.transactions and refunded_transactions(refund.transactions):
         predicted = predict_totals(lines, kind, tax.rate_for).total if lines else Decimal(0)
