@@ -223,3 +223,40 @@ def test_sync_with_a_broken_tax_map_exits_2_before_any_xero_write(
     requests = httpx.get(f"{sandboxes.xero_url}/_sandbox/requests").json()["requests"]
     writes = [r for r in requests if r["method"] in ("PUT", "POST") and "api.xro" in r["path"]]
     assert writes == []
+
+
+# --- keys limited to a place (issue 5: country/province) ---------------------------------------
+
+
+def test_a_malformed_key_is_an_error_with_the_key_grammar() -> None:
+    """A bare ``*`` would override every order's rate matching: refused before any write."""
+    problem = _only_error(_check(Settings(tax_type_map={"*": "OUTPUT2"})))
+    assert "SHOPXERO_TAX_TYPE_MAP['*']" in problem.what and "needs a place" in problem.what
+    assert '"US-MA:*"' in problem.fix
+
+
+def test_an_untaxed_key_must_map_to_a_zero_rate() -> None:
+    """``abroad:untaxed`` -> OUTPUT2 would add 20 % VAT to exports the customer paid none on."""
+    problem = _only_error(_check(Settings(tax_type_map={"abroad:untaxed": "OUTPUT2"})))
+    assert "Shopify charges 0% but the Xero tax rate OUTPUT2" in problem.what
+    assert "ZERORATEDOUTPUT" in problem.fix
+
+
+def test_a_place_key_with_a_rate_is_checked_like_any_other() -> None:
+    problem = _only_error(_check(Settings(tax_type_map={"US-MA:*@6.25": "TAX001"}), "US"))
+    assert "SHOPXERO_TAX_TYPE_MAP['US-MA:*@6.25'] = TAX001: Shopify charges 6.25%" in problem.what
+    assert "TAX003" in problem.fix
+
+
+def _add_ma(rates: list[dict[str, Any]]) -> None:
+    rates.append({**_rate(rates, "TAX003"), "TaxType": "TAX004", "Name": "MA Sales Tax"})
+
+
+def test_two_types_of_one_rate_warn_until_the_second_is_mapped() -> None:
+    """TX and MA both 6.25 %: unmapped, every 6.25 % line lands on TAX003."""
+    problems = _check(Settings(), "US", edit_rates=_add_ma)
+    assert [p.severity for p in problems] == ["warning"]
+    assert "TAX003, TAX004 all charge 6.25%" in problems[0].what
+    assert '{"US-MA:*": "TAX004"}' in problems[0].fix
+    mapped = Settings(tax_type_map={"US-MA:*": "TAX004"})
+    assert _check(mapped, "US", edit_rates=_add_ma) == []

@@ -72,19 +72,60 @@ def test_zero_priced_tax_line_counts_as_untaxed() -> None:
     )
 
 
-@pytest.mark.parametrize("key", ["VAT", "vat", "VAT@0.2", "VAT@20"])
+def _with(country: str, *extra: tuple[str, str]) -> list[dict[str, Any]]:
+    """The country's standard rates plus ACTIVE revenue rates (TaxType, percent) of our own."""
+    rates = default_tax_rates(country)
+    for tax_type, percent in extra:
+        rates.append(
+            {
+                "TaxType": tax_type,
+                "Name": f"Custom {percent}%",
+                "Status": "ACTIVE",
+                "CanApplyToRevenue": True,
+                "EffectiveRate": Decimal(percent),
+            }
+        )
+    return rates
+
+
+def _custom(country: str, overrides: dict[str, str], *extra: tuple[str, str]) -> TaxResolver:
+    return TaxResolver.from_xero(_with(country, *extra), overrides, country=country)
+
+
+@pytest.mark.parametrize("key", ["VAT", "vat", "VAT@0.2", "VAT@20", " VAT @ 20 "])
 def test_override_by_title_or_title_at_rate(key: str) -> None:
     """Overrides win over rate matching; titles compare case-insensitively."""
-    resolver = _resolver("GB", {key: "RROUTPUT"})
-    assert resolver.for_lines([_line("VAT", "0.2")], taxable=True) == "RROUTPUT"
+    resolver = _custom("GB", {key: "VATSHOP"}, ("VATSHOP", "20"))
+    assert resolver.for_lines([_line("VAT", "0.2")], taxable=True) == "VATSHOP"
 
 
 def test_override_for_combined_lines() -> None:
-    """``GST+PST`` names the combination; components all overridden alike also count."""
+    """``GST+PST`` names the combination (in any order); components all overridden alike also
+    count. The type's rate is the combined 12 %."""
     lines = [_line("GST", "0.05"), _line("PST", "0.07")]
-    assert _resolver("US", {"GST+PST": "TAX003"}).for_lines(lines, taxable=True) == "TAX003"
-    both = {"GST": "TAX001", "PST": "TAX001"}
-    assert _resolver("US", both).for_lines(lines, taxable=True) == "TAX001"
+    for key in ("GST+PST", "pst+gst"):
+        resolver = _custom("US", {key: "TAX012"}, ("TAX012", "12"))
+        assert resolver.for_lines(lines, taxable=True) == "TAX012"
+    both = {"GST": "TAX012", "PST": "TAX012"}
+    assert _custom("US", both, ("TAX012", "12")).for_lines(lines, taxable=True) == "TAX012"
+
+
+def test_override_whose_xero_rate_differs_is_refused() -> None:
+    """Issue 5: a mapped TaxType must have the rate Shopify charged, or Xero computes other tax.
+    VAT 20 % mapped to RROUTPUT (5 %) names the key, both rates and the place."""
+    resolver = _resolver("GB", {"VAT": "RROUTPUT"})
+    with pytest.raises(MappingError) as caught:
+        resolver.for_lines([_line("VAT", "0.2")], taxable=True)
+    message = caught.value.message
+    assert "SHOPXERO_TAX_TYPE_MAP['VAT'] = RROUTPUT is 5% in Xero" in message
+    assert "Shopify charged VAT 20%" in message
+
+
+def test_key_with_a_rate_applies_only_to_that_rate() -> None:
+    """``VAT@5`` maps reduced-rate VAT and leaves 20 % VAT to rate matching."""
+    resolver = _custom("GB", {"VAT@5": "RR5"}, ("RR5", "5"))
+    assert resolver.for_lines([_line("VAT", "0.05")], taxable=True) == "RR5"
+    assert resolver.for_lines([_line("VAT", "0.2")], taxable=True) == "OUTPUT2"
 
 
 def test_no_matching_rate_names_the_tax_line() -> None:
@@ -159,6 +200,5 @@ def test_float_noise_in_a_shopify_rate_still_matches() -> None:
     """0.07250000000000001 (a float round trip) is 7.25%, Xero's 7.2500."""
     line = _line("CA State Tax", "0.07250000000000001")
     assert _resolver("US").for_lines([line], taxable=True) == "TAX001"
-    assert _resolver("US", {"CA State Tax@7.25": "TAX003"}).for_lines([line], taxable=True) == (
-        "TAX003"
-    )
+    resolver = _custom("US", {"CA State Tax@7.25": "CA725"}, ("CA725", "7.25"))
+    assert resolver.for_lines([line], taxable=True) == "CA725"

@@ -23,7 +23,7 @@ from shopxero.shopify.models import LineItem, MoneySet, Order, ShippingLine
 from shopxero.sync.invoice_totals import predict_totals
 from shopxero.sync.mapping_common import MappingOptions, build, clean_text, fit
 from shopxero.sync.mapping_items import account_for
-from shopxero.sync.tax import TaxResolver, is_charged
+from shopxero.sync.tax import TaxResolver, is_charged, order_region
 from shopxero.xero.models import (
     InvoiceStatus,
     LineAmountTypes,
@@ -102,7 +102,7 @@ def _tax_type(
     tax: TaxResolver, o: Order, line: LineItem | ShippingLine, *, taxable: bool, field: str
 ) -> str:
     try:
-        return tax.for_lines(line.tax_lines, taxable=taxable)
+        return tax.for_lines(line.tax_lines, taxable=taxable, region=order_region(o))
     except MappingError as exc:
         raise MappingError(
             exc.message, entity="order", source_id=str(o.id), field=f"{field}.tax_lines"

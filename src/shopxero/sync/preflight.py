@@ -18,6 +18,7 @@ Pure: plain dicts in (Xero's and Shopify's JSON), problems out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -27,7 +28,7 @@ from shopxero.config import Settings
 from shopxero.errors import ConfigError, MappingError
 from shopxero.shopify.models import TaxLine
 from shopxero.sync.accounts import resolve_accounts
-from shopxero.sync.tax import TaxResolver, is_charged, normalise_country
+from shopxero.sync.tax import TaxKey, TaxResolver, is_charged, normalise_country, parse_tax_key
 
 __all__ = ["Problem", "Severity", "check_tax_and_accounts", "errors_message"]
 
@@ -37,6 +38,7 @@ _HUNDRED = Decimal(100)
 _REVENUE_CLASS = "REVENUE"
 _REVENUE_TYPES = frozenset({"REVENUE", "SALES", "OTHERINCOME"})
 _LIABILITY_TYPES = frozenset({"CURRLIAB", "LIABILITY", "TERMLIAB", "PAYG"})
+_MAP_ENTRY = re.compile(r"SHOPXERO_TAX_TYPE_MAP\[.*?\] = \w+")
 # The rate a standard organisation charges on ordinary sales; its absence is worth a warning.
 _STANDARD_PERCENT = {"GB": Decimal(20), "AU": Decimal(10), "NZ": Decimal(15)}
 
@@ -102,30 +104,30 @@ def _revenue_choices(tax_rates: Sequence[Mapping[str, Any]], percent: Decimal | 
     return f"use one of: {shown}"
 
 
-def _parse_key(key: str) -> tuple[list[str], Decimal | None]:
-    """``"VAT@20"`` -> (["vat"], 20); ``"VAT@0.2"`` -> (["vat"], 20); ``"GST+PST"`` -> both."""
-    title, _, rate_text = key.partition("@")
-    titles = [t.strip().casefold() for t in title.split("+") if t.strip()]
-    if not rate_text.strip():
-        return titles, None
-    try:
-        rate = Decimal(rate_text.strip())
-    except InvalidOperation:
-        return titles, None
-    # A fraction (0.2) or a percentage (20): Shopify says fractions, people say percentages.
-    return titles, rate * _HUNDRED if rate < 1 else rate
-
-
-def _seen_percent(titles: list[str], seen: Sequence[Sequence[TaxLine]]) -> set[Decimal]:
-    """The combined rates (percent) Shopify charged on lines taxed by exactly these titles."""
+def _seen_percent(titles: Sequence[str], seen: Sequence[Sequence[TaxLine]]) -> set[Decimal]:
+    """The combined rates (percent) Shopify charged on lines taxed by exactly these titles
+    (in any order), or on a line where the one title is a component."""
     found: set[Decimal] = set()
+    wanted = sorted(titles)
     for tax_lines in seen:
         charged = [t for t in tax_lines if is_charged(t)]
         names = [(t.title or "").strip().casefold() for t in charged]
-        if charged and (names == titles or (len(titles) == 1 and titles[0] in names)):
-            pick = charged if names == titles else [charged[names.index(titles[0])]]
+        if charged and (sorted(names) == wanted or (len(titles) == 1 and titles[0] in names)):
+            pick = charged if sorted(names) == wanted else [charged[names.index(titles[0])]]
             found.add(sum((t.rate or Decimal(0) for t in pick), Decimal(0)) * _HUNDRED)
     return found
+
+
+def _wanted_percents(key: TaxKey, seen: Sequence[Sequence[TaxLine]]) -> set[Decimal]:
+    """The rate(s) a key's TaxType must have: the key's own, 0 for ``untaxed``, else what
+    Shopify charged on the lines seen with those titles (none known for a bare ``*``)."""
+    if key.untaxed:
+        return {Decimal(0)}
+    if key.percent is not None:
+        return {key.percent}
+    if key.any_tax:
+        return set()
+    return _seen_percent(key.titles, seen)
 
 
 # --- tax --------------------------------------------------------------------------------------
@@ -140,8 +142,18 @@ def _check_map_entry(
     setting = f"SHOPXERO_TAX_TYPE_MAP[{key!r}]"
     if not tax_type.strip():
         return [Problem("error", f"{setting} is empty.", "map it to a TaxType code, e.g. OUTPUT2")]
-    titles, key_percent = _parse_key(key)
-    wanted = {key_percent} if key_percent is not None else _seen_percent(titles, seen)
+    try:
+        parsed = parse_tax_key(key)
+    except ValueError as exc:
+        return [
+            Problem(
+                "error",
+                f"{setting}: {exc}.",
+                'write the key as a title ("VAT"), title@rate ("VAT@20"), titles joined with "+", '
+                'or with a place in front ("US-MA:*", "CA-BC:PST", "abroad:untaxed")',
+            )
+        ]
+    wanted = _wanted_percents(parsed, seen)
     choice_percent = next(iter(wanted)) if len(wanted) == 1 else None
     record = next((r for r in tax_rates if r.get("TaxType") == tax_type), None)
     if record is None:
@@ -211,6 +223,36 @@ def _check_defaults(tax: TaxResolver, country: str) -> list[Problem]:
                 f"{_percent_text(standard)}%, the standard rate there.",
                 "restore the standard output rate in Xero, or map Shopify's tax title to "
                 "the right TaxType in SHOPXERO_TAX_TYPE_MAP",
+            )
+        )
+    return problems
+
+
+def _parses(key: str) -> bool:
+    try:
+        parse_tax_key(key)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_shared_rates(tax: TaxResolver, settings: Settings) -> list[Problem]:
+    """Two ordinary revenue types of one rate (US TX and MA both 6.25 %): matching by rate always
+    picks the first, so the other is only ever used through a map entry."""
+    mapped = set(settings.tax_type_map.values())
+    problems: list[Problem] = []
+    for types in tax.same_rate_types():
+        unused = [t for t in types[1:] if t not in mapped]
+        if not unused:
+            continue
+        percent = _percent_text(tax.rate_for(types[0]))
+        problems.append(
+            Problem(
+                "warning",
+                f"the Xero tax rates {', '.join(types)} all charge {percent}%; Shopify tax at "
+                f"{percent}% is posted to {types[0]} unless SHOPXERO_TAX_TYPE_MAP says otherwise.",
+                "map each Shopify tax to its own type by title or by place, e.g. "
+                f'{{"US-MA:*": "{unused[0]}"}}',
             )
         )
     return problems
@@ -356,14 +398,21 @@ def check_tax_and_accounts(
         tax = TaxResolver.from_xero(list(map(dict, tax_rates)), {}, country=country)
         mapped = TaxResolver.from_xero(
             list(map(dict, tax_rates)),
-            {k: v for k, v in settings.tax_type_map.items() if v.strip()},
+            {k: v for k, v in settings.tax_type_map.items() if v.strip() and _parses(k)},
             country=country,
         )
     except ValueError as exc:
         problems.append(Problem("error", f"GET /TaxRates: {exc}.", "report this as a bug"))
     else:
         problems += _check_defaults(tax, country)
-        problems += _check_seen(mapped, seen_tax_lines)
+        problems += _check_shared_rates(tax, settings)
+        # A seen line that trips over a map entry already reported above is not news.
+        reported = {m.group(0) for p in problems if (m := _MAP_ENTRY.search(p.what))}
+        problems += [
+            p
+            for p in _check_seen(mapped, seen_tax_lines)
+            if not ((m := _MAP_ENTRY.search(p.what)) and m.group(0) in reported)
+        ]
     for use in _uses(settings):
         found = _check_account(use, accounts)
         if found is not None:
