@@ -58,7 +58,14 @@ def order_problems(order: dict[str, Any]) -> list[str]:
                 tax += _amt(t["price_set"], side)
             ship += price
         subtotal = gross - disc
-        total = subtotal + ship + (ZERO if incl else tax)
+        # Import duties and additional fees are in the total on their own (null: none).
+        charges = {
+            key: _amt(order[f"original_total_{key}_set"], side)
+            if order.get(f"original_total_{key}_set")
+            else ZERO
+            for key in ("duties", "additional_fees")
+        }
+        total = subtotal + ship + (ZERO if incl else tax) + sum(charges.values(), ZERO)
         check(_amt(order["total_line_items_price_set"], side) == gross, f"{side} line items")
         check(_amt(order["total_discounts_set"], side) == disc, f"{side} total_discounts")
         check(_amt(order["subtotal_price_set"], side) == subtotal, f"{side} subtotal_price")
@@ -70,8 +77,15 @@ def order_problems(order: dict[str, Any]) -> list[str]:
 
         # Refunds: what each returned, and the current_* figures after them.
         r_sub = r_tax = r_disc = r_money = ZERO
+        r_charges = dict.fromkeys(charges, ZERO)
         for refund in order["refunds"]:
             this = ZERO
+            for key in r_charges:
+                back = sum((_amt(e["amount_set"], side) for e in refund.get(key) or []), ZERO)
+                stated = refund.get(f"total_{key}_set")
+                check(stated is None or _amt(stated, side) == back, f"{side} refund {key} total")
+                r_charges[key] += back
+                this += back
             for rli in refund["refund_line_items"]:
                 sub, rtax = _amt(rli["subtotal_set"], side), _amt(rli["total_tax_set"], side)
                 r_sub, r_tax = r_sub + sub, r_tax + rtax
@@ -107,6 +121,12 @@ def order_problems(order: dict[str, Any]) -> list[str]:
               f"{side} current_total_price")  # fmt: skip
         check(_amt(order["current_total_discounts_set"], side) == disc - r_disc,
               f"{side} current_total_discounts")  # fmt: skip
+        for key, charged in charges.items():
+            check(r_charges[key] <= charged, f"{side} {key} refunded beyond what was charged")
+            current = order.get(f"current_total_{key}_set")
+            if charged:
+                check(current is not None and _amt(current, side) == charged - r_charges[key],
+                      f"{side} current_total_{key}_set")  # fmt: skip
 
     # Money received, in presentment currency (transactions are in it), and financial_status.
     pres_total = _amt(order["current_total_price_set"], "presentment_money")

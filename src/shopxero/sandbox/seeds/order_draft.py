@@ -25,6 +25,9 @@ class Totals:
     discounts: Money = field(default_factory=Money)
     tax: Money = field(default_factory=Money)
     shipping: Money = field(default_factory=Money)
+    duties: Money = field(default_factory=Money)
+    additional_fees: Money = field(default_factory=Money)
+    tips: Money = field(default_factory=Money)
 
 
 @dataclass
@@ -49,6 +52,8 @@ class Draft:
     refunds: list[dict[str, Any]] = field(default_factory=list)
     refunded_qty: list[int] = field(default_factory=list)
     refunded: Totals = field(default_factory=Totals)  # line_items holds refunded subtotals
+    duty_ids: list[int] = field(default_factory=list)  # the order's duty, if any
+    fee_ids: list[int] = field(default_factory=list)  # the order's additional fee, if any
     refund_money: Money = field(default_factory=Money)
     last_update: datetime | None = None
 
@@ -71,7 +76,13 @@ class Draft:
     def total(self) -> Money:
         sub, t = self.subtotal, self.totals
         tax = t.tax if not self.inclusive else Money()
-        return Money(sub.shop + t.shipping.shop + tax.shop, sub.pres + t.shipping.pres + tax.pres)
+        extra = Money(
+            t.duties.shop + t.additional_fees.shop, t.duties.pres + t.additional_fees.pres
+        )
+        return Money(
+            sub.shop + t.shipping.shop + tax.shop + extra.shop,
+            sub.pres + t.shipping.pres + tax.pres + extra.pres,
+        )
 
     def current(self, original: Money, refunded: Money) -> Money:
         return Money(original.shop - refunded.shop, original.pres - refunded.pres)

@@ -102,9 +102,9 @@ class OrderParts:
             "product_id": line.product_id,
             "properties": [],
             "quantity": line.quantity,
-            "requires_shipping": not line.gift_card,
+            "requires_shipping": not line.gift_card and not line.tip,
             "sku": line.sku,
-            "taxable": line.taxable and not line.gift_card,
+            "taxable": line.taxable and not line.gift_card and not line.tip,
             "title": line.title,
             # Shopify leaves this at 0.00 for code discounts; the money is in the allocations.
             "total_discount": "0.00",

@@ -57,8 +57,13 @@ def refund_record(
     shipping: list[dict[str, Any]],
     adjustments: list[dict[str, Any]],
     transaction: dict[str, Any],
+    duties: Money | None = None,
+    fees: Money | None = None,
 ) -> dict[str, Any]:
     cur = draft.pres_currency
+    duties, fees = duties or Money(), fees or Money()
+    duty_back = draft.duty_ids[:1] if duties.pres else []
+    fee_back = draft.fee_ids[:1] if fees.pres else []
     return {
         "id": refund_id,
         "admin_graphql_api_id": f"gid://shopify/Refund/{refund_id}",
@@ -69,10 +74,16 @@ def refund_record(
         "restock": spec.restock,
         "user_id": None,
         "return": None,
-        "duties": [],
-        "total_duties_set": parts.money(ZERO, ZERO, cur),
-        "additional_fees": [],
-        "total_additional_fees_set": parts.money(ZERO, ZERO, cur),
+        "duties": [
+            {"duty_id": d, "amount_set": parts.money(duties.shop, duties.pres, cur)}
+            for d in duty_back
+        ],
+        "refund_duties": [{"duty_id": d, "refund_type": "FULL"} for d in duty_back],
+        "total_duties_set": parts.money(duties.shop, duties.pres, cur),
+        "additional_fees": [
+            {"id": f, "amount_set": parts.money(fees.shop, fees.pres, cur)} for f in fee_back
+        ],
+        "total_additional_fees_set": parts.money(fees.shop, fees.pres, cur),
         "refund_line_items": lines,
         "refund_shipping_lines": shipping,
         "order_adjustments": adjustments,
@@ -124,6 +135,16 @@ def order_record(draft: Draft, parts: OrderParts, *, domain: str) -> dict[str, A
     updated = draft.last_update or spec.processed_at
     cancelled_at = parts.time(updated) if spec.cancel_reason else None
     codes, applications = _discount_parts(draft)
+
+    def charge(original: Money, refunded: Money) -> tuple[Any, Any]:
+        """(original, current) ``*_set`` of duties / fees: null when the order has none."""
+        if original.pres == 0:
+            return None, None
+        now = draft.current(original, refunded)
+        return parts.money(original.shop, original.pres, cur), parts.money(now.shop, now.pres, cur)
+
+    duties, cur_duties = charge(t.duties, r.duties)
+    fees, cur_fees = charge(t.additional_fees, r.additional_fees)
     record: dict[str, Any] = {
         "id": oid,
         "admin_graphql_api_id": f"gid://shopify/Order/{oid}",
@@ -142,8 +163,8 @@ def order_record(draft: Draft, parts: OrderParts, *, domain: str) -> dict[str, A
         "contact_email": email,
         "created_at": parts.time(spec.processed_at),
         "currency": draft.shop_currency,
-        "current_total_additional_fees_set": None,
-        "current_total_duties_set": None,
+        "current_total_additional_fees_set": cur_fees,
+        "current_total_duties_set": cur_duties,
         "customer_locale": "en-GB",
         "device_id": None,
         "discount_codes": codes,
@@ -163,8 +184,8 @@ def order_record(draft: Draft, parts: OrderParts, *, domain: str) -> dict[str, A
         "number": spec.number - 1000,
         "order_number": spec.number,
         "order_status_url": f"https://{domain}/orders/{oid}/authenticate",
-        "original_total_additional_fees_set": None,
-        "original_total_duties_set": None,
+        "original_total_additional_fees_set": fees,
+        "original_total_duties_set": duties,
         "payment_gateway_names": list(dict.fromkeys(draft.gateways)),
         "phone": spec.phone,
         "po_number": None,
@@ -188,7 +209,7 @@ def order_record(draft: Draft, parts: OrderParts, *, domain: str) -> dict[str, A
         "total_cash_rounding_refund_adjustment_set": parts.money(ZERO, ZERO, cur),
         "total_outstanding": money(draft.outstanding_shop),
         "total_shipping_price_set": parts.money(t.shipping.shop, t.shipping.pres, cur),
-        "total_tip_received": "0.00",
+        "total_tip_received": money(t.tips.shop),
         "total_weight": sum(line.grams * line.quantity for line in spec.lines),
         "updated_at": parts.time(updated),
         "user_id": None,

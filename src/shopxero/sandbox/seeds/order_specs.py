@@ -49,6 +49,8 @@ class IdSequence:
         "refund_line_item": 5_900_000_000_000,
         "adjustment": 2_100_000_000_000,
         "transaction": 6_200_000_000_000,
+        "duty": 3_300_000_000_000,
+        "additional_fee": 3_400_000_000_000,
     }
 
     def __init__(self) -> None:
@@ -83,6 +85,9 @@ class LineSpec:
     grams: int = 250
     tax_rate: Decimal | None = None  # overrides the shop rate (reduced rate, foreign VAT)
     tax_title: str | None = None
+    # A tip: a productless line outside tax and discounts (shopify-api-facts §5 "Tips": GraphQL
+    # links a TipSale to a line item; the REST shape is UNCONFIRMED).
+    tip: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,8 @@ class RefundSpec:
     shipping: bool = False
     note: str | None = None
     restock: bool = True
+    duties: bool = False  # give back all the order's import duties (refund_type FULL)
+    additional_fees: bool = False  # give back all the order's additional fees
 
 
 @dataclass(frozen=True)
@@ -133,3 +140,7 @@ class OrderSpec:
     source_name: str = "web"
     address: dict[str, Any] | None = None  # billing/shipping address (guests have no customer)
     tax_override: tuple[str, Decimal] | None = None  # (title, rate) for every line and shipping
+    # Import duties (one duty, on the first line) and additional fees the buyer paid at
+    # checkout, presentment currency, untaxed; both are in Shopify's total_price.
+    duties: Decimal | None = None
+    additional_fees: Decimal | None = None

@@ -15,6 +15,14 @@ Seeds describe an order as lines, an optional discount code, shipping, payment a
   (as Shopify's own refund fixture shows them: the SAME money twice; the adjustment's ``amount``
   is the refunded shipping without tax and ``tax_amount`` its tax, both negative), and a refund
   transaction for exactly the money returned;
+- tips (``LineSpec.tip``): a productless, untaxed, undiscounted line; ``total_tip_received`` is
+  their sum. Import duties (one duty on the first line's ``duties``) and additional fees
+  (``OrderSpec.duties`` / ``additional_fees``) are untaxed and in ``total_price``
+  (``original_total_duties_set``, ``original_total_additional_fees_set``); a refund may give them
+  back (``RefundSpec.duties`` / ``additional_fees``): its ``duties`` [{duty_id, amount_set}],
+  ``refund_duties`` [{duty_id, refund_type}], ``additional_fees`` [{id, amount_set}] and their
+  ``total_*_set``, in its refund transaction too (shapes: ShopifySharp ``RefundDuty.cs``, GraphQL
+  ``RefundDuty`` / ``RefundAdditionalFee``; the fee entry's REST shape is UNCONFIRMED);
 - ``current_*`` = original minus refunds; ``total_outstanding`` = current total minus the money
   received; ``financial_status`` follows from the transactions.
 
@@ -87,6 +95,7 @@ class OrderBuilder:
         )
         self._price_lines(draft)
         self._price_shipping(draft)
+        self._price_charges(draft)
         self._take_payment(draft)
         for refund in spec.refunds:
             self._refund(draft, refund)
@@ -100,7 +109,7 @@ class OrderBuilder:
     # --- steps ---------------------------------------------------------------------------
 
     def _rate_of(self, line: LineSpec, spec: OrderSpec) -> Rate | None:
-        if not line.taxable or line.gift_card:
+        if not line.taxable or line.gift_card or line.tip:
             return None
         if line.tax_rate is not None:
             return (line.tax_title or self.shop.tax_title, line.tax_rate)
@@ -111,7 +120,7 @@ class OrderBuilder:
         # Discount allocations, computed in presentment currency, then converted one by one.
         gross_pres = [line.price * line.quantity for line in spec.lines]
         discountable = [
-            ZERO if line.gift_card else gross
+            ZERO if line.gift_card or line.tip else gross
             for gross, line in zip(gross_pres, spec.lines, strict=True)
         ]
         alloc_pres = [ZERO] * len(spec.lines)
@@ -133,6 +142,8 @@ class OrderBuilder:
                 draft.add_tax(rate, shop.tax, pres.tax)
             draft.totals.line_items.add(shop.gross, pres.gross)
             draft.totals.discounts.add(shop.discount, pres.discount)
+            if line.tip:
+                draft.totals.tips.add(shop.gross, pres.gross)
             draft.figures.append((shop, pres))
             draft.line_items.append(
                 self.parts.line_item(line, shop, pres, rate, spec, draft.pres_currency)
@@ -159,6 +170,32 @@ class OrderBuilder:
                 spec.shipping, shop, pres, rate if taxed else None, draft.pres_currency
             )
         )
+
+    def _price_charges(self, draft: Draft) -> None:
+        """Import duties (one duty on the first line) and additional fees, untaxed."""
+        spec, cur = draft.spec, draft.pres_currency
+        if spec.duties:
+            if not draft.line_items:
+                raise ValueError(f"order {spec.number}: duties need a line to be charged on")
+            shop = convert(spec.duties, draft.fx)
+            draft.totals.duties.add(shop, spec.duties)
+            duty_id = self.ids.next("duty")
+            draft.duty_ids.append(duty_id)
+            draft.line_items[0]["duties"] = [
+                {
+                    # facts §5 "Tips, gift cards, duties": line_items[].duties fields
+                    "id": duty_id,
+                    "harmonized_system_code": "691200",
+                    "country_code_of_origin": "GB",
+                    "price_set": self.parts.money(shop, spec.duties, cur),
+                    "tax_lines": [],
+                    "admin_graphql_api_id": f"gid://shopify/Duty/{duty_id}",
+                }
+            ]
+        if spec.additional_fees:
+            shop = convert(spec.additional_fees, draft.fx)
+            draft.totals.additional_fees.add(shop, spec.additional_fees)
+            draft.fee_ids.append(self.ids.next("additional_fee"))
 
     def _take_payment(self, draft: Draft) -> None:
         spec = draft.spec
@@ -249,6 +286,9 @@ class OrderBuilder:
             returned.add(net.shop + tax.shop, net.pres + tax.pres)
             shipping_back.append(refund_shipping(draft, self.parts, stated))
             adjustments.append(shipping_adjustment(draft, self.parts, refund_id, net, tax))
+        duties = self._refund_charge(draft, "duties", r_spec.duties)
+        fees = self._refund_charge(draft, "additional_fees", r_spec.additional_fees)
+        returned.add(duties.shop + fees.shop, duties.pres + fees.pres)
         draft.refund_money.add(returned.shop, returned.pres)
         tx = self.parts.transaction(
             draft.order_id,
@@ -273,8 +313,22 @@ class OrderBuilder:
                 shipping=shipping_back,
                 adjustments=adjustments,
                 transaction=tx,
+                duties=duties,
+                fees=fees,
             )
         )
+
+    @staticmethod
+    def _refund_charge(draft: Draft, kind: str, wanted: bool) -> Money:
+        """All of the order's duties / additional fees, given back once (refund_type FULL)."""
+        charged: Money = getattr(draft.totals, kind)
+        done: Money = getattr(draft.refunded, kind)
+        if not wanted:
+            return Money()
+        if charged.pres == 0 or done.pres != 0:
+            raise ValueError(f"order {draft.spec.number}: no {kind} left to refund")
+        done.add(charged.shop, charged.pres)
+        return Money(charged.shop, charged.pres)
 
 
 def _cents(value: Decimal) -> Decimal:
