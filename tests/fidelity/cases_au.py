@@ -134,4 +134,22 @@ CASES: list[Case] = [
         total_tax="3.53",
         expect=Expect(total="38.85", total_tax="3.53", line_amount_types=INCL),
     ),
+    Case(
+        "au-export-to-nz-gst-free",
+        3011,
+        # Shipped to Auckland: Shopify charges no GST on an export, and Xero files it as a
+        # GST-free export (EXEMPTEXPORT, BAS G2), not an ordinary GST-free sale (G3). 45.00 +
+        # 15.00 shipping = 60.00, no tax.
+        (Line("Merino Beanie", "45.00"),),
+        shipping=(Ship("Australia Post International", "15.00"),),
+        total_price="60.00",
+        total_tax="0.00",
+        ship_to="NZ",
+        expect=Expect(
+            total="60.00",
+            total_tax="0.00",
+            line_amount_types="NoTax",  # nothing charged tax; the lines still carry their type
+            tax_types=("EXEMPTEXPORT", "EXEMPTEXPORT"),
+        ),
+    ),
 ]

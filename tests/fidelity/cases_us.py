@@ -68,7 +68,12 @@ CASES: list[Case] = [
         taxes_included=False,
         total_price="53.10",
         total_tax="3.12",
-        expect=Expect(total="53.10", total_tax="3.12", line_amount_types=EXCL),
+        ship_to="US-TX",
+        # The org also has TAX004 at 6.25 % (Massachusetts), mapped by place only: Texas keeps
+        # TAX003.
+        expect=Expect(
+            total="53.10", total_tax="3.12", line_amount_types=EXCL, tax_types=("TAX003",)
+        ),
     ),
     Case(
         "us-tax-exempt-customer",
@@ -255,6 +260,23 @@ CASES: list[Case] = [
             line_amount_types=EXCL,
             accounts=("400", "466", "466"),
             tax_types=("TAX003", "NONE", "NONE"),
+        ),
+    ),
+    Case(
+        "us-ma-same-rate-as-texas-mapped-by-place",
+        5017,
+        # Shipped to Massachusetts: 6.25 % like Texas, but filed under MA's own TaxType, chosen
+        # by SHOPXERO_TAX_TYPE_MAP {"US-MA:*": "TAX004"} (issue 5: country/province keys).
+        # 40.00 x 6.25 % = 2.50; shipping 10.00 untaxed (MA: separately stated delivery);
+        # total 40.00 + 10.00 + 2.50 = 52.50
+        (Line("Lobster Bib", "40.00", taxes=(Tax("Massachusetts State Tax", "0.0625", "2.50"),)),),
+        shipping=(Ship("USPS Priority", "10.00"),),
+        taxes_included=False,
+        total_price="52.50",
+        total_tax="2.50",
+        ship_to="US-MA",
+        expect=Expect(
+            total="52.50", total_tax="2.50", line_amount_types=EXCL, tax_types=("TAX004", "NONE")
         ),
     ),
 ]

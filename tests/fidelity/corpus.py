@@ -99,6 +99,9 @@ class Case:
     note: str = ""
     # Money outside the lines: {"tip": "2.00", "duties": "7.50", "fees": "2.00"}
     extra: dict[str, str] = field(default_factory=dict)
+    # Where the goods go when not to the customer's home country: "NZ", "US-MA" (country and
+    # Shopify's province_code); Shopify taxes by the shipping address (facts §5).
+    ship_to: str | None = None
 
 
 def _money(value: Decimal) -> str:
@@ -242,7 +245,7 @@ def build_order(
         "note": case.note or None,
         "customer": {k: customer[k] for k in ("id", "email", "first_name", "last_name")},
         "billing_address": customer.get("default_address"),
-        "shipping_address": customer.get("default_address"),
+        "shipping_address": _shipping_address(case, customer),
         "discount_codes": [{"code": c, "amount": "0.00", "type": "fixed_amount"} for c in []],
         "discount_applications": [],
         "line_items": items,
@@ -277,6 +280,14 @@ def build_order(
         "transactions": [],
         "fulfillments": [],
     }
+
+
+def _shipping_address(case: Case, customer: dict[str, Any]) -> dict[str, Any] | None:
+    home = customer.get("default_address")
+    if case.ship_to is None or home is None:
+        return home
+    country, _, province = case.ship_to.partition("-")
+    return {**home, "country_code": country, "province_code": province or None}
 
 
 def processed_at(base: datetime, case: Case) -> datetime:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from shopxero.sandbox.seeds.records import (
     build_product,
     build_shop,
 )
-from shopxero.sandbox.seeds.xero_defaults import default_accounts
+from shopxero.sandbox.seeds.xero_defaults import default_accounts, default_tax_rates
 from shopxero.sandbox.shopify.app import create_shopify_app
 from shopxero.sandbox.transport import SandboxASGITransport
 from shopxero.sandbox.xero.app import create_xero_app
@@ -55,6 +56,8 @@ class Country:
     settings: dict[str, Any]
     tips_account: str = "265"  # revenue accounts added to the standard chart
     fees_account: str = "266"
+    # Tax rates the org has besides its country's standard ones.
+    extra_tax_rates: tuple[dict[str, Any], ...] = ()
 
 
 COUNTRIES: dict[str, Country] = {
@@ -67,7 +70,40 @@ COUNTRIES: dict[str, Country] = {
     ),
     "AU": Country("AU", "AUD", "Australia/Sydney", "815", {}),
     "NZ": Country("NZ", "NZD", "Pacific/Auckland", "815", {}),
-    "US": Country("US", "USD", "America/Los_Angeles", "235", {}, "465", "466"),
+    # Massachusetts charges 6.25 %, like Texas (TAX003), and is filed to another agency: its own
+    # type, chosen by the order's place (issue 5: tax map keyed on country/province).
+    "US": Country(
+        "US",
+        "USD",
+        "America/Los_Angeles",
+        "235",
+        {"tax_type_map": {"US-MA:*": "TAX004"}},
+        "465",
+        "466",
+        extra_tax_rates=(
+            {
+                "Name": "MA Sales Tax",
+                "TaxType": "TAX004",
+                "Status": "ACTIVE",
+                "ReportTaxType": "OUTPUT",
+                "CanApplyToAssets": True,
+                "CanApplyToEquity": True,
+                "CanApplyToExpenses": True,
+                "CanApplyToLiabilities": True,
+                "CanApplyToRevenue": True,
+                "DisplayTaxRate": Decimal("6.2500"),
+                "EffectiveRate": Decimal("6.2500"),
+                "TaxComponents": [
+                    {
+                        "Name": "State Tax",
+                        "Rate": Decimal("6.2500"),
+                        "IsCompound": False,
+                        "IsNonRecoverable": False,
+                    }
+                ],
+            },
+        ),
+    ),
 }
 
 _BASE_TIME = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -154,7 +190,10 @@ def _seed(country: Country, cases: list[Case]) -> dict[str, Any]:
                 "products": products,
                 "orders": orders,
             },
-            "xero": {"accounts": accounts},
+            "xero": {
+                "accounts": accounts,
+                "tax_rates": [*default_tax_rates(country.code), *country.extra_tax_rates],
+            },
         },
         now=_BASE_TIME,
     )
