@@ -172,7 +172,7 @@ def _shipping_lines(
         tax_type = (
             _tax_type(tax, o, shipping, taxable=True, field=f"{field}.shipping_line")
             if shipping is not None
-            else tax.zero_type(taxable=True)
+            else tax.zero_type(taxable=True, region=order_region(o))
         )
         title = clean_text(shipping.title) if shipping is not None else ""
         lines.append(
@@ -202,7 +202,7 @@ def _shipping_lines(
         tax_type = (
             _tax_type(tax, o, shipping, taxable=True, field="shipping_lines.0")
             if shipping is not None and not tax_part.is_zero()
-            else tax.zero_type(taxable=True)
+            else tax.zero_type(taxable=True, region=order_region(o))
         )
         lines.append(
             build(
