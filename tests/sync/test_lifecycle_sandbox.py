@@ -403,7 +403,7 @@ async def test_presentment_currency_invoices_at_shopifys_rate(world: World) -> N
     assert _money(invoice["Total"]) == Decimal("47.00")
     # Shopify's rate (47.00 EUR for 40.46 GBP), not Xero's day rate.
     assert _money(invoice["CurrencyRate"]) == (Decimal("47.00") / Decimal("40.46")).quantize(
-        Decimal("0.0001")
+        Decimal("0.000001")
     )
     [payment] = world.payments_of(1039)
     assert _money(payment["Amount"]) == Decimal("47.00")

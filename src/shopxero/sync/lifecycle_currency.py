@@ -3,10 +3,21 @@
 By default (``SHOPXERO_INVOICE_CURRENCY=shop``) invoices are in the shop's currency: the
 top-level money fields Shopify gives. With ``presentment`` they are in the currency the customer
 paid in: every amount is taken from its ``*_set.presentment_money`` twin
-(shopify-api-facts §8 #8) and the invoice carries ``CurrencyRate`` = the rate Shopify used
-(presentment per shop unit, from the order total's two sides; Xero states a rate as foreign
-units per base unit, as its "1 GBP = 1.1616 EUR" display does — an assumption the fact sheet
-does not confirm). Transactions are in the presentment currency already.
+(shopify-api-facts §8 #8). Transactions are in the presentment currency already.
+
+``CurrencyRate`` direction (sources: docs/fidelity.md "Currency rate direction"): Xero's rate
+is *invoice-currency units per one unit of the organisation's base currency*, so base amount =
+invoice amount / CurrencyRate. Xero's own OpenAPI spec shows it in two recorded answers: an AUD
+quote of an NZ organisation (GST ``OUTPUT2``) dated 2019-10-24 with ``CurrencyRate: 0.937053``
+(AUD per NZD that day; NZD per AUD was about 1.07), and an NZD quote of a US organisation dated
+2020-02-01 with ``1.547150`` (NZD per USD; USD per NZD was about 0.65) [xero-api-facts R1,
+``getQuotes`` / ``getQuote`` examples]. Shopify's rate (``currency_rate``) is presentment units
+per *shop* unit, so it is Xero's CurrencyRate exactly when the shop's currency is the base
+currency (``xero_currency_rate``). When it is not, Shopify never gave the base-currency rate: the
+invoice goes without ``CurrencyRate``, Xero applies its day rate for the invoice date
+(xero-api-facts §6.3, ``CurrencyRate`` line), and the run report says so once
+(``day_rate_note``). Payments and credit notes are sent without a ``CurrencyRate``: Xero picks
+their rate (for a credit note the XE.com day rate, spec ``CreditNote.CurrencyRate``).
 
 Xero refuses a document in a currency the organisation has not added; that is checked before
 anything is sent (``unusable_currencies``), so the user reads one clear error, not a failed
@@ -15,7 +26,7 @@ invoice per order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -34,7 +45,16 @@ from shopxero.shopify.models import (
     TaxLine,
 )
 
-__all__ = ["currency_rate", "in_invoice_currency", "order_in_presentment", "unusable_currencies"]
+__all__ = [
+    "currency_rate",
+    "day_rate_applies",
+    "day_rate_note",
+    "in_invoice_currency",
+    "order_in_presentment",
+    "shop_currency_of",
+    "unusable_currencies",
+    "xero_currency_rate",
+]
 
 _RATE = Decimal("0.000001")  # CurrencyRate max [18].[6] (facts §6.3)
 
@@ -178,14 +198,60 @@ def currency_rate(o: Order) -> Decimal | None:
     pres_bag = both.presentment_money if both else None
     if shop_bag is None or pres_bag is None:
         return None
-    if (shop_bag.currency_code or shop_bag.currency) == (
-        pres_bag.currency_code or pres_bag.currency
-    ):
+    if shop_bag.code == pres_bag.code:
         return None
     shop, pres = shop_bag.amount, pres_bag.amount
     if shop is None or pres is None or shop.is_zero():
         return None
     return (pres / shop).quantize(_RATE, rounding=ROUND_HALF_UP)
+
+
+def shop_currency_of(o: Order) -> str | None:
+    """The shop's currency, from ``total_price_set.shop_money`` (kept on a converted order)."""
+    bag = o.total_price_set.shop_money if o.total_price_set else None
+    return bag.code if bag is not None else None
+
+
+def xero_currency_rate(o: Order, base_currency: str) -> Decimal | None:
+    """The ``CurrencyRate`` to send with ``o``'s presentment-currency invoice; None: omit it.
+
+    Xero's rate is invoice units per *base* unit, Shopify's presentment units per *shop* unit:
+    the same number only when the shop's currency is the organisation's base currency. Any
+    other pairing has no rate we know, and a wrong rate is worse than Xero's day rate (Xero's
+    multicurrency guide, as quoted in docs/fidelity.md: omitting CurrencyRate is the safe
+    default, better than a rate of 1 or an inverse rate)."""
+    if not base_currency or shop_currency_of(o) != base_currency:
+        return None
+    return currency_rate(o)
+
+
+def day_rate_applies(o: Order, base_currency: str) -> bool:
+    """Whether ``o``'s invoice (converted, in its presentment currency) goes without the rate
+    Shopify used and so at Xero's day rate: the invoice is in a currency other than the base,
+    and Shopify's rate relates it to a shop currency that is not the base either. An invoice in
+    the base currency itself needs no rate (Xero's is always 1)."""
+    return (
+        currency_rate(o) is not None
+        and bool(o.currency)
+        and o.currency != base_currency
+        and xero_currency_rate(o, base_currency) is None
+    )
+
+
+def day_rate_note(orders: Sequence[Order], base_currency: str) -> str | None:
+    """The run report's one note on this run's invoices that go without Shopify's rate."""
+    if not orders:
+        return None
+    names = [o.name or str(o.id) for o in orders]
+    shown = ", ".join(names[:5])
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    shop = shop_currency_of(orders[0]) or "unknown"
+    return (
+        f"{len(names)} invoice(s) in the customer's currency carry no CurrencyRate "
+        f"({shown}{more}): Xero's rate converts to the organisation's base currency "
+        f"({base_currency or 'unknown'}) but the rate Shopify used converts to the shop's "
+        f"currency ({shop}), so Xero applies its own day rate for the invoice date"
+    )
 
 
 def in_invoice_currency(o: Order, mode: str) -> Order:

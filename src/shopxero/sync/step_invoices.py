@@ -19,9 +19,11 @@ from shopxero.sync.apply import apply_desired, parse_or_queue, queue_record_erro
 from shopxero.sync.checksums import payload_checksum
 from shopxero.sync.context import RunContext
 from shopxero.sync.lifecycle_currency import (
-    currency_rate,
+    day_rate_applies,
+    day_rate_note,
     in_invoice_currency,
     unusable_currencies,
+    xero_currency_rate,
 )
 from shopxero.sync.lifecycle_edits import check_order_edits
 from shopxero.sync.linking import load_invoices
@@ -51,6 +53,8 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
     guest_id: str | None = None
     desireds: list[Desired] = []
     rounded: list[tuple[str, Decimal]] = []  # (order, rounding line amount) for the report
+    base = str(org.organisation.get("BaseCurrency") or "")
+    day_rated: list[Order] = []  # invoiced without Shopify's rate (see xero_currency_rate)
     # Orders whose payments, refunds and cancellation follow once their invoice is in Xero.
     contacts: dict[str, str] = {}
     by_id: dict[str, Order] = {}
@@ -129,9 +133,12 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
         if rounding is not None:
             rounded.append((label.removeprefix("order "), rounding))
         payload = invoice.to_payload()
-        rate = currency_rate(order) if ctx.settings.invoice_currency == "presentment" else None
-        if rate is not None:
-            payload["CurrencyRate"] = rate  # the rate Shopify used, not Xero's day rate
+        if ctx.settings.invoice_currency == "presentment":
+            rate = xero_currency_rate(order, base)
+            if rate is not None:
+                payload["CurrencyRate"] = rate  # the rate Shopify used, not Xero's day rate
+            elif day_rate_applies(order, base):
+                day_rated.append(order)
         contacts[oid] = contact_id
         desireds.append(
             Desired(
@@ -144,6 +151,9 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
             )
         )
     note = rounding_note(rounded)
+    if note is not None:
+        ctx.report.note(note)
+    note = day_rate_note(day_rated, base)
     if note is not None:
         ctx.report.note(note)
     mapped = ctx.store.mappings.many("invoice", [d.shopify_id for d in desireds])
@@ -169,10 +179,12 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
         check_conflicts=lambda updates: check_order_edits(ctx, updates, by_id),
         link_how=dict.fromkeys(links, "InvoiceNumber"),
     )
+    # A dry run plans the life of an order whose invoice it would create, too.
+    new = ctx.report.planned_ids(resource, "create") if ctx.dry_run else set()
     settled = [
         (by_id[oid], contact_id)
         for oid, contact_id in contacts.items()
-        if oid in in_xero or not contact_id  # not contact_id: cancelled, skipped above
+        if oid in in_xero or oid in new or not contact_id  # not contact_id: cancelled, skipped
     ]
     await sync_lifecycle(ctx, settled, org=org, options=options, item_codes=item_codes)
 

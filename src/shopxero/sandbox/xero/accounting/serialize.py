@@ -35,7 +35,10 @@ TWO_DP = Decimal("0.01")
 FOUR_DP = Decimal("0.0001")
 
 # Fields whose precision is not the 2 dp of ordinary money.
-_FOUR_DP_FIELDS = frozenset({"Quantity", "DisplayTaxRate", "EffectiveRate", "Rate", "CurrencyRate"})
+_FOUR_DP_FIELDS = frozenset({"Quantity", "DisplayTaxRate", "EffectiveRate", "Rate"})
+# CurrencyRate is max [18].[6] and Xero answers it with 6 dp (spec examples 0.937053, 1.547150,
+# 1.000000) [xero-api-facts §6.3, R1]: at 4 dp a rate like 1.161641 would read back as 1.1616.
+_SIX_DP_FIELDS = frozenset({"CurrencyRate"})
 
 
 def quantize(value: Decimal, places: int) -> Decimal:
@@ -116,6 +119,8 @@ def _present_value(key: str, value: Any, unitdp: int) -> Any:
             return quantize(value, unitdp)
         if key in _FOUR_DP_FIELDS:
             return quantize(value, 4)
+        if key in _SIX_DP_FIELDS:
+            return quantize(value, 6)
         return quantize(value, 2)
     if isinstance(value, Mapping):
         return present_document(value, unitdp=unitdp)
