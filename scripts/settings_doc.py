@@ -120,9 +120,11 @@ NOTES: dict[str, str] = {
         "gateways use the payment account."
     ),
     "tax_type_map": (
-        'JSON object, Shopify tax line title (or `"title@rate"`, e.g. `"GB VAT@0.2"`, or titles '
-        "joined with `+`) -> Xero TaxType code. Unmapped lines get the active revenue tax rate "
-        "whose rate equals Shopify's; untaxed lines the country's zero-rated type."
+        'JSON object, Shopify tax -> Xero TaxType code. Keys: a tax line title (`"VAT"`), '
+        '`"title@rate"` (`"VAT@20"` or `"VAT@0.2"`), titles joined with `+`, optionally after the '
+        'place the order ships to (`"US-MA:*"`, `"CA-BC:PST"`, `"abroad:untaxed"`; `*` = any tax '
+        "charged, `untaxed` = none). Unmapped lines get the active revenue tax rate whose rate "
+        "equals Shopify's; untaxed lines the country's zero-rated type. See docs/fidelity.md."
     ),
     "log_format": "`text` (default) or `json` (one JSON object per line on stderr).",
     "http_timeout_seconds": "Timeout of each HTTP request to Shopify or Xero, in seconds.",

@@ -101,7 +101,8 @@ class Settings(BaseSettings):
     account_by_sku: dict[str, str] = Field(default_factory=dict)
     account_by_gateway: dict[str, str] = Field(default_factory=dict)
     tax_type_map: dict[str, str] = Field(
-        default_factory=dict, description='Shopify tax title or "title@rate" -> Xero TaxType.'
+        default_factory=dict,
+        description='Shopify tax ("VAT", "VAT@20", "US-MA:*", "abroad:untaxed") -> Xero TaxType.',
     )
 
     # --- behaviour -----------------------------------------------------------------------------
