@@ -5,6 +5,11 @@ takes a slot from the ``Pacer``, adds the auth headers, maps httpx exceptions an
 ``shopxero.errors`` (httpx exceptions never get past it), writes one ``CallRecord`` per exchange
 (secrets masked), tells the pacer about rate-limit headers and 429s, re-sends once after a 401 if
 the auth can re-acquire a token, and retries transient failures with ``call_with_retries``.
+
+A re-acquire that fails temporarily (the token endpoint down, rate limiting or unreachable) is an
+``UnavailableError`` saying so, not the 401 that caused it: the credentials are fine. Like any
+transient error it is retried (the next attempt tries the refresh again), and when the retries run
+out the caller gets that error: a run that stops on it can simply be repeated later.
 """
 
 from __future__ import annotations
@@ -17,8 +22,14 @@ from typing import Any, Protocol
 
 import httpx
 
-from shopxero.errors import ApiAuthError, ApiError, RateLimitedError
-from shopxero.http.calllog import CallRecord, CallSink, redact_excerpt, redact_query
+from shopxero.errors import (
+    ApiAuthError,
+    ApiError,
+    RateLimitedError,
+    TransientApiError,
+    UnavailableError,
+)
+from shopxero.http.calllog import CallRecord, CallSink, redact_excerpt, redact_query, redact_text
 from shopxero.http.clock import Clock, SystemClock
 from shopxero.http.error_mapping import error_from_exception, error_from_response, request_id_of
 from shopxero.http.retry import RetryHook, RetryPolicy, call_with_retries
@@ -120,14 +131,46 @@ class Sender:
                     # One re-acquire per logical call (design.md: 401 -> refresh once, retry).
                     if exc.status == 401 and self.auth is not None and not refreshed:
                         refreshed = True
-                        if await self.auth.on_unauthorized():
-                            continue
+                        try:
+                            if await self.auth.on_unauthorized():
+                                continue
+                        except TransientApiError as failure:
+                            # No new token was got, so the one refresh is still owed: the next
+                            # attempt (after call_with_retries' back-off) may refresh again.
+                            # Without this it would meet the same 401 and report that instead.
+                            refreshed = False
+                            raise self._refresh_failed(exc, failure) from failure
                     raise
 
         policy = self.policy if retry else _single_attempt(self.policy)
         return await call_with_retries(
             attempt, policy=policy, clock=self.clock, on_retry=self._on_retry
         )
+
+    def _refresh_failed(
+        self, unauthorized: ApiAuthError, cause: TransientApiError
+    ) -> TransientApiError:
+        """The error for a 401 whose refresh failed temporarily: this call's, citing the cause."""
+        # Both texts are already free of secrets (the identity client never quotes a token);
+        # masking the known values again costs nothing and guards what we cannot see here.
+        message = redact_text(
+            f"the access token was refused ({unauthorized.message}) and refreshing it failed "
+            f"temporarily: {cause}; the credentials are not the problem, run again later",
+            self.known_secrets(),
+        )
+        common: dict[str, Any] = {
+            "service": unauthorized.service,
+            "method": unauthorized.method,
+            "path": unauthorized.path,
+            "status": unauthorized.status,
+            "request_id": unauthorized.request_id,
+            "body_excerpt": unauthorized.body_excerpt,
+        }
+        if isinstance(cause, RateLimitedError):
+            # The token endpoint's Retry-After paces the next refresh (call_with_retries waits
+            # at least that long, or gives up when it is past the policy's timeout).
+            return RateLimitedError(message, retry_after=cause.retry_after, **common)
+        return UnavailableError(message, **common)
 
     async def _exchange(
         self,
