@@ -104,12 +104,13 @@ NOTES: dict[str, str] = {
         "Default: the sales account."
     ),
     "tips_account": (
-        "Revenue account for tips. Checked by the preflight and `shopxero doctor`; the mapping "
-        "does not use it yet."
+        "Account for tips (a revenue account, or a liability when tips are passed on to staff); "
+        "tip lines and refunded tips go there, outside sales tax. Default: the sales account."
     ),
     "fees_account": (
-        "Revenue account for fees. Checked by the preflight and `shopxero doctor`; the mapping "
-        "does not use it yet."
+        "Account for import duties and additional fees (revenue, or a liability when passed on "
+        "to the carrier); their invoice and refund lines go there, outside sales tax. Default: "
+        "the sales account."
     ),
     "account_by_product_type": (
         'JSON object, Shopify product type -> account code, e.g. `{"Books": "210"}`.'

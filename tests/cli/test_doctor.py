@@ -93,16 +93,22 @@ def _one(report: DoctorReport, service: str, name: str) -> Check:
 
 async def test_a_healthy_setup_passes_every_check(tmp_path: Path) -> None:
     report = await _doctor(_settings(tmp_path))
-    # The demo chart has no gift-card liability account: the preflight's one warning.
-    (warning,) = [c for c in report.checks if c.status != "ok"]
-    assert (warning.status, warning.name) == ("warning", "accounts and tax"), report.to_json()
-    assert "SHOPXERO_GIFT_CARD_ACCOUNT" in warning.fix
+    # The demo chart has no gift-card liability account, and one demo order charged Irish VAT
+    # (23 %, OSS) that the UK organisation has no rate for: the preflight's two warnings.
+    irish, gift = sorted((c for c in report.checks if c.status != "ok"), key=lambda c: c.fix)
+    for warning in (gift, irish):
+        assert (warning.status, warning.name) == ("warning", "accounts and tax"), report.to_json()
+    assert "SHOPXERO_GIFT_CARD_ACCOUNT" in gift.fix
+    assert "IE VAT 23% on orders to IE" in irish.detail
+    assert '{"IE:IE VAT": "<its TaxType>"}' in irish.fix
+    assert "order(s) read" in _one(report, "shopify", "orders").detail
     names = {(c.service, c.name) for c in report.checks}
     assert {
         ("shopify", "connection"),
         ("shopify", "api version"),
         ("shopify", "scopes"),
         ("shopify", "token"),
+        ("shopify", "orders"),
         ("xero", "organisation"),
         ("xero", "day budget"),
         ("xero", "currency"),
@@ -289,13 +295,13 @@ def test_cli_doctor_exit_0_when_fine_and_json(sandboxes: RunningSandboxes, tmp_p
     result = _invoke(["--data-dir", str(tmp_path), "doctor"])
     assert result.exit_code == 0, result.output
     assert "shopify scopes: read_customers" in result.output
-    assert "all essential checks passed; 1 warning(s)." in result.output
+    assert "all essential checks passed; 2 warning(s)." in result.output
     assert "fix: set SHOPXERO_GIFT_CARD_ACCOUNT" in result.output
 
     result = _invoke(["--data-dir", str(tmp_path), "doctor", "--json"])
     data = json.loads(result.stdout)
     assert result.exit_code == 0 and data["status"] == "warning"
-    assert [c["status"] for c in data["checks"]].count("ok") == len(data["checks"]) - 1
+    assert [c["status"] for c in data["checks"]].count("ok") == len(data["checks"]) - 2
 
 
 def test_cli_doctor_exit_2_with_the_fix_printed(

@@ -27,7 +27,13 @@ from shopxero.sandbox.seeds.xero_defaults import (
     default_tax_rates,
 )
 from shopxero.shopify.models import TaxLine
-from shopxero.sync.preflight import Problem, check_tax_and_accounts, errors_message
+from shopxero.sync.preflight import (
+    Problem,
+    check_tax_and_accounts,
+    errors_message,
+    seen_in_orders,
+)
+from shopxero.sync.tax import NOWHERE
 
 
 def _org(country: str = "GB") -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -58,7 +64,7 @@ def _check(
         accounts,
         rates,
         shop if shop is not None else {"country_code": country},
-        seen_tax_lines=seen or [],
+        seen_tax_lines=[(NOWHERE, lines) for lines in seen or []],
     )
 
 
@@ -113,11 +119,45 @@ def test_rate_mismatch_found_from_the_tax_lines_seen_when_the_key_has_no_rate() 
     assert "OUTPUT2" in problem.fix
 
 
-def test_a_seen_rate_xero_does_not_have_is_an_error_with_the_fix() -> None:
+def test_a_seen_rate_xero_does_not_have_is_a_warning_with_the_fix() -> None:
+    """Only the orders with that tax are queued (the run goes on), so a warning, once."""
     seen = [[TaxLine(title="VAT", rate=Decimal("0.175"), price=Decimal("1.75"))]] * 2
-    problem = _only_error(_check(Settings(), seen=seen))  # reported once, not per order
+    (problem,) = _check(Settings(), seen=seen)
+    assert problem.severity == "warning"
     assert "VAT 17.5%" in problem.what and "no active Xero revenue tax rate" in problem.what
-    assert 'SHOPXERO_TAX_TYPE_MAP to {"VAT": "<TaxType>"}' in problem.fix
+    assert 'SHOPXERO_TAX_TYPE_MAP to {"VAT": "<its TaxType>"}' in problem.fix
+
+
+def test_seen_orders_carry_their_place_into_the_checks() -> None:
+    """Raw Shopify orders -> (place, tax lines); a place key is checked against the taxes of
+    orders to that place only, and the fix names the place."""
+    ma_tax = {"title": "Massachusetts State Tax", "rate": 0.0625, "price": "2.50"}
+    ie_vat = {"title": "IE VAT", "rate": 0.23, "price": "4.60"}
+
+    def order(n: int, country: str, province: str | None, tax: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": n,
+            "shipping_address": {"country_code": country, "province_code": province},
+            "line_items": [{"id": n, "price": "40.00", "quantity": 1, "tax_lines": [tax]}],
+        }
+
+    orders = [
+        order(1, "US", "MA", ma_tax),
+        order(2, "US", "MA", ma_tax),
+        order(3, "IE", None, ie_vat),
+    ]
+    seen = seen_in_orders([*orders, {"id": "not a number"}])  # a broken order is skipped
+    assert len(seen) == 2
+    organisation, accounts, rates = _org("US")
+    wrong = Settings(tax_type_map={"US-MA:Massachusetts State Tax": "TAX001"})
+    problems = check_tax_and_accounts(
+        wrong, organisation, accounts, rates, {"country_code": "US"}, seen_tax_lines=seen
+    )
+    error = _only_error(problems)
+    assert "Shopify charges 6.25% but the Xero tax rate TAX001" in error.what
+    (warning,) = [p for p in problems if p.severity == "warning"]
+    assert "IE VAT 23% on orders to IE" in warning.what
+    assert '{"IE:IE VAT": "<its TaxType>"}' in warning.fix
 
 
 def test_tax_type_not_usable_on_revenue() -> None:

@@ -13,7 +13,7 @@ exactly 100 variants may have been cut short by REST (§1). Those last two are w
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
@@ -204,6 +204,18 @@ class ShopifyClient:
         # transactions.json takes no limit and is not paginated (facts §4).
         body, _ = await self._get_json(self._api(f"orders/{int(order_id)}/transactions.json"))
         return [t for t in body.get("transactions") or [] if isinstance(t, dict)]
+
+    async def sample_orders(
+        self, limit: int, *, fields: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """The first page of orders (any status, Shopify's default order): ``limit`` at most
+        250 (facts §4), only ``fields`` when given. For checks that need a sample of real
+        orders, not every order (one call)."""
+        params = {"status": "any", "limit": str(max(1, min(limit, PAGE_LIMIT)))}
+        if fields:
+            params["fields"] = ",".join(fields)
+        body, _ = await self._get_json(self._api("orders.json"), params)
+        return [o for o in body.get("orders") or [] if isinstance(o, dict)]
 
     async def count(self, resource: str, **filters: Any) -> int:
         """``GET {resource}/count.json`` with the list filters (datetimes as aware values).

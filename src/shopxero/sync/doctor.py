@@ -39,7 +39,7 @@ from shopxero.http.retry import RetryPolicy
 from shopxero.shopify.client import ShopifyClient
 from shopxero.sync.accounts import resolve_accounts
 from shopxero.sync.factory import _shopify_auth, _xero_tokens
-from shopxero.sync.preflight import check_tax_and_accounts
+from shopxero.sync.preflight import SeenTax, check_tax_and_accounts, seen_in_orders
 from shopxero.xero.client import XeroClient
 from shopxero.xero.tokens import REFRESH_TOKEN_LIFETIME, load_token_file, refresh_token_warning
 
@@ -131,8 +131,10 @@ async def run_doctor(
     moment = now or datetime.now(UTC)
     used_clock = clock or SystemClock()
     report = DoctorReport()
-    shop = await _check_shopify(settings, report.checks, shopify_transport, used_clock, moment)
-    await _check_xero(settings, report.checks, xero_transport, used_clock, moment, shop)
+    shop, seen = await _check_shopify(
+        settings, report.checks, shopify_transport, used_clock, moment
+    )
+    await _check_xero(settings, report.checks, xero_transport, used_clock, moment, shop, seen)
     return report
 
 
@@ -145,7 +147,8 @@ async def _check_shopify(
     transport: httpx.AsyncBaseTransport | None,
     clock: Clock,
     now: datetime,
-) -> dict[str, Any] | None:
+) -> tuple[dict[str, Any] | None, list[SeenTax]]:
+    """The shop (None when Shopify cannot be read) and the tax lines of a sample of orders."""
     c = _Collector("shopify", out)
     fix_creds = (
         "set SHOPXERO_SHOPIFY_CLIENT_ID and SHOPXERO_SHOPIFY_CLIENT_SECRET (Dev Dashboard app) "
@@ -156,7 +159,7 @@ async def _check_shopify(
         auth = _shopify_auth(settings, transport, clock)
     except ConfigError as exc:
         c.error("settings", str(exc), fix_creds)
-        return None
+        return None, []
     sink = ListSink()
     client = ShopifyClient(
         shop_url=shop_url,
@@ -176,13 +179,41 @@ async def _check_shopify(
             scopes = await client.get_access_scopes()
         except ShopxeroError as exc:
             c.failure("Shopify", exc, fix_creds)
-            return None
+            return None, []
+        sample = await _sample_orders(client)
     mode = "static admin token" if settings.shopify_access_token else "client credentials"
     c.ok("connection", f"shop {shop.get('name')} at {shop_url} answered ({mode})")
     _shopify_version(c, settings.shopify_api_version, served)
     _shopify_scopes(c, scopes)
     _shopify_token(c, settings, sink, now)
-    return shop
+    return shop, _sampled_tax(c, sample)
+
+
+# Enough orders to meet the shop's usual taxes; one Shopify call.
+_TAX_SAMPLE = 100
+_TAX_FIELDS = ("id", "line_items", "shipping_lines", "shipping_address", "billing_address")
+
+
+async def _sample_orders(client: ShopifyClient) -> list[dict[str, Any]] | ShopxeroError:
+    try:
+        return await client.sample_orders(_TAX_SAMPLE, fields=_TAX_FIELDS)
+    except ShopxeroError as exc:
+        return exc
+
+
+def _sampled_tax(c: _Collector, orders: list[dict[str, Any]] | ShopxeroError) -> list[SeenTax]:
+    """The taxes Shopify charged on a page of orders, so the tax map is checked against real
+    rates (issue 5: "the same rate as Shopify charged"), not only the rates written in keys."""
+    if isinstance(orders, ShopxeroError):
+        c.warning(
+            "orders",
+            f"could not read orders to check the tax map against real taxes: {orders}",
+            "grant the read_orders scope to the app, then run `shopxero doctor` again",
+        )
+        return []
+    seen = seen_in_orders(orders)
+    c.ok("orders", f"{len(orders)} order(s) read; {len(seen)} distinct tax combination(s)")
+    return seen
 
 
 def _shopify_version(c: _Collector, pinned: str, served: str | None) -> None:
@@ -260,6 +291,7 @@ async def _check_xero(
     clock: Clock,
     now: datetime,
     shop: dict[str, Any] | None,
+    seen: Sequence[SeenTax] = (),
 ) -> None:
     c = _Collector("xero", out)
     fix_app = (
@@ -308,7 +340,7 @@ async def _check_xero(
         except ShopxeroError as exc:
             c.failure("chart of accounts", exc, "check the app has the accounting.settings scope")
             return
-    _accounts_and_tax(c, settings, org, accounts, tax_rates, shop or {})
+    _accounts_and_tax(c, settings, org, accounts, tax_rates, shop or {}, seen)
 
 
 def _xero_token_file(c: _Collector, settings: Settings, now: datetime) -> str | None:
@@ -404,9 +436,11 @@ def _accounts_and_tax(
     accounts: list[dict[str, Any]],
     tax_rates: list[dict[str, Any]],
     shop: dict[str, Any],
+    seen: Sequence[SeenTax],
 ) -> None:
-    """Brief J's preflight (the same checks a sync runs before its first write), then payments."""
-    problems = check_tax_and_accounts(settings, org, accounts, tax_rates, shop)
+    """The preflight (the same checks a sync runs before its first write, plus the taxes seen
+    on a sample of orders), then payments."""
+    problems = check_tax_and_accounts(settings, org, accounts, tax_rates, shop, seen_tax_lines=seen)
     for problem in problems:
         name = _topic(problem.what)
         if problem.severity == "error":

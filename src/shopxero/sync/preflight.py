@@ -24,13 +24,30 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from pydantic import ValidationError as PydanticValidationError
+
 from shopxero.config import Settings
 from shopxero.errors import ConfigError, MappingError
-from shopxero.shopify.models import TaxLine
+from shopxero.shopify.models import Order, TaxLine
 from shopxero.sync.accounts import resolve_accounts
-from shopxero.sync.tax import TaxKey, TaxResolver, is_charged, normalise_country, parse_tax_key
+from shopxero.sync.tax import (
+    Region,
+    TaxKey,
+    TaxResolver,
+    is_charged,
+    normalise_country,
+    order_region,
+    parse_tax_key,
+)
 
-__all__ = ["Problem", "Severity", "check_tax_and_accounts", "errors_message"]
+__all__ = [
+    "Problem",
+    "SeenTax",
+    "Severity",
+    "check_tax_and_accounts",
+    "errors_message",
+    "seen_in_orders",
+]
 
 Severity = Literal["error", "warning"]
 
@@ -41,6 +58,31 @@ _LIABILITY_TYPES = frozenset({"CURRLIAB", "LIABILITY", "TERMLIAB", "PAYG"})
 _MAP_ENTRY = re.compile(r"SHOPXERO_TAX_TYPE_MAP\[.*?\] = \w+")
 # The rate a standard organisation charges on ordinary sales; its absence is worth a warning.
 _STANDARD_PERCENT = {"GB": Decimal(20), "AU": Decimal(10), "NZ": Decimal(15)}
+
+
+# The tax lines of one order line and where the order went (``seen_in_orders``).
+SeenTax = tuple[Region, Sequence[TaxLine]]
+
+
+def seen_in_orders(orders: Iterable[Mapping[str, Any]]) -> list[SeenTax]:
+    """The distinct tax-line combinations (with their place) of these raw Shopify orders, for
+    checking the map against what Shopify really charges. An order that does not parse is
+    skipped: the sync names its field when it gets there."""
+    seen: dict[tuple[Region, tuple[tuple[str, Decimal | None], ...]], SeenTax] = {}
+    for raw in orders:
+        try:
+            order = Order.model_validate(raw)
+        except PydanticValidationError:
+            continue
+        region = order_region(order)
+        lists = [li.tax_lines for li in order.line_items]
+        lists += [sl.tax_lines for sl in order.shipping_lines]
+        for tax_lines in lists:
+            charged = tuple(t for t in tax_lines if is_charged(t))
+            if charged:
+                key = (region, tuple(((t.title or "").casefold(), t.rate) for t in charged))
+                seen.setdefault(key, (region, tuple(tax_lines)))
+    return list(seen.values())
 
 
 @dataclass(frozen=True)
@@ -104,12 +146,15 @@ def _revenue_choices(tax_rates: Sequence[Mapping[str, Any]], percent: Decimal | 
     return f"use one of: {shown}"
 
 
-def _seen_percent(titles: Sequence[str], seen: Sequence[Sequence[TaxLine]]) -> set[Decimal]:
-    """The combined rates (percent) Shopify charged on lines taxed by exactly these titles
-    (in any order), or on a line where the one title is a component."""
+def _seen_percent(key: TaxKey, seen: Sequence[SeenTax], home: str) -> set[Decimal]:
+    """The combined rates (percent) Shopify charged, in the key's place, on lines taxed by
+    exactly its titles (in any order), or on a line where its one title is a component."""
     found: set[Decimal] = set()
+    titles = key.titles
     wanted = sorted(titles)
-    for tax_lines in seen:
+    for region, tax_lines in seen:
+        if key.place_rank(region, home) is None:
+            continue
         charged = [t for t in tax_lines if is_charged(t)]
         names = [(t.title or "").strip().casefold() for t in charged]
         if charged and (sorted(names) == wanted or (len(titles) == 1 and titles[0] in names)):
@@ -118,7 +163,7 @@ def _seen_percent(titles: Sequence[str], seen: Sequence[Sequence[TaxLine]]) -> s
     return found
 
 
-def _wanted_percents(key: TaxKey, seen: Sequence[Sequence[TaxLine]]) -> set[Decimal]:
+def _wanted_percents(key: TaxKey, seen: Sequence[SeenTax], home: str) -> set[Decimal]:
     """The rate(s) a key's TaxType must have: the key's own, 0 for ``untaxed``, else what
     Shopify charged on the lines seen with those titles (none known for a bare ``*``)."""
     if key.untaxed:
@@ -127,7 +172,7 @@ def _wanted_percents(key: TaxKey, seen: Sequence[Sequence[TaxLine]]) -> set[Deci
         return {key.percent}
     if key.any_tax:
         return set()
-    return _seen_percent(key.titles, seen)
+    return _seen_percent(key, seen, home)
 
 
 # --- tax --------------------------------------------------------------------------------------
@@ -137,7 +182,8 @@ def _check_map_entry(
     key: str,
     tax_type: str,
     tax_rates: Sequence[Mapping[str, Any]],
-    seen: Sequence[Sequence[TaxLine]],
+    seen: Sequence[SeenTax],
+    home: str,
 ) -> list[Problem]:
     setting = f"SHOPXERO_TAX_TYPE_MAP[{key!r}]"
     if not tax_type.strip():
@@ -153,7 +199,7 @@ def _check_map_entry(
                 'or with a place in front ("US-MA:*", "CA-BC:PST", "abroad:untaxed")',
             )
         ]
-    wanted = _wanted_percents(parsed, seen)
+    wanted = _wanted_percents(parsed, seen, home)
     choice_percent = next(iter(wanted)) if len(wanted) == 1 else None
     record = next((r for r in tax_rates if r.get("TaxType") == tax_type), None)
     if record is None:
@@ -258,27 +304,37 @@ def _check_shared_rates(tax: TaxResolver, settings: Settings) -> list[Problem]:
     return problems
 
 
-def _check_seen(tax: TaxResolver, seen: Sequence[Sequence[TaxLine]]) -> list[Problem]:
-    """Each distinct Shopify tax combination seen must resolve to a TaxType."""
+def _check_seen(tax: TaxResolver, seen: Sequence[SeenTax]) -> list[Problem]:
+    """Each distinct Shopify tax combination seen (where it was charged) must resolve to a
+    TaxType of the same rate. A warning: the sync queues just those orders, naming the field."""
     problems: list[Problem] = []
     reported: set[str] = set()
-    for tax_lines in seen:
+    for region, tax_lines in seen:
         try:
-            tax.for_lines(tax_lines, taxable=True)
+            tax.for_lines(tax_lines, taxable=True, region=region)
         except MappingError as exc:
-            if exc.source_id in reported:
+            if exc.message in reported:
                 continue
-            reported.add(exc.source_id)
+            reported.add(exc.message)
             problems.append(
-                Problem("error", f"Shopify tax {exc.source_id}: {exc.message}.", _fix_for(exc))
+                Problem(
+                    "warning",
+                    f"Shopify tax {exc.source_id} on orders to {region}: {exc.message}; "
+                    "such orders are queued.",
+                    _fix_for(tax_lines, region),
+                )
             )
     return problems
 
 
-def _fix_for(exc: MappingError) -> str:
+def _fix_for(tax_lines: Sequence[TaxLine], region: Region) -> str:
+    """The map entry that would cover these lines, with the place when it is known."""
+    titles = "+".join(sorted({t.title or "" for t in tax_lines if is_charged(t)}))
+    place = f"{region.country}:" if region.country else ""
     return (
-        "add a rate with that percentage in Xero (Settings > Tax rates), or set "
-        f'SHOPXERO_TAX_TYPE_MAP to {{"{exc.source_id.split(" ")[0]}": "<TaxType>"}}'
+        "add a rate with that percentage in Xero (Settings > Tax rates), then set "
+        f'SHOPXERO_TAX_TYPE_MAP to {{"{place}{titles}": "<its TaxType>"}} (or rely on the '
+        "rate matching when it is the only type of that rate)"
     )
 
 
@@ -378,13 +434,14 @@ def check_tax_and_accounts(
     tax_rates: Sequence[Mapping[str, Any]],
     shop: Mapping[str, Any],
     *,
-    seen_tax_lines: Sequence[Sequence[TaxLine]] = (),
+    seen_tax_lines: Sequence[SeenTax] = (),
 ) -> list[Problem]:
     """Every problem with the tax map and account settings for this organisation and shop.
 
     ``organisation`` is ``GET /Organisation``'s record, ``accounts`` and ``tax_rates`` the lists
     of ``GET /Accounts`` and ``GET /TaxRates``, ``shop`` Shopify's ``shop`` object.
-    ``seen_tax_lines`` (optional) are the tax-line lists of orders about to be synced: their rates
+    ``seen_tax_lines`` (optional, see :func:`seen_in_orders`) are the tax lines of recent orders
+    with where each order went: their rates
     are checked against the mapped or default TaxTypes too.
     """
     problems: list[Problem] = []
@@ -392,7 +449,7 @@ def check_tax_and_accounts(
         str(organisation.get("CountryCode") or shop.get("country_code") or "GB")
     )
     for key, tax_type in settings.tax_type_map.items():
-        problems += _check_map_entry(key, tax_type, tax_rates, seen_tax_lines)
+        problems += _check_map_entry(key, tax_type, tax_rates, seen_tax_lines, country)
     try:
         # Overrides were checked one by one above; the defaults are checked without them.
         tax = TaxResolver.from_xero(list(map(dict, tax_rates)), {}, country=country)
