@@ -17,17 +17,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from filelock import FileLock, Timeout
 from rich.console import Console
 from rich.table import Table
 
 from shopxero.cli.app import EXIT_OK, AppContext, app
 from shopxero.cli.sync_cmd import _guarded, _progress
 from shopxero.config import Settings
-from shopxero.errors import ConfigError, StoreError
+from shopxero.errors import StoreError
 from shopxero.store import StateStore
 from shopxero.sync.rebuild import REBUILD_OUTCOMES, RebuildReport, rebuild_state
 from shopxero.sync.report import ENTITIES
+from shopxero.sync.runlock import run_lock
 
 __all__ = ["RebuildResult", "run_rebuild"]
 
@@ -72,16 +72,7 @@ def run_rebuild(settings: Settings, *, show_progress: bool = False) -> RebuildRe
     """Build a new state DB from the APIs, then move the old one aside and the new one in."""
     from shopxero.sync.factory import build_clients, store_call_sink
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(settings.data_dir / "sync.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise ConfigError(
-            f"a shopxero sync is running on {settings.data_dir} (lock file sync.lock): "
-            "rebuild when it has finished"
-        ) from None
-    try:
+    with run_lock(settings.data_dir, hint="rebuild when it has finished"):
         target = settings.state_db_path
         building = target.with_name(f"{target.name}.rebuilding")
         _remove(building)  # left over by an interrupted rebuild
@@ -111,8 +102,6 @@ def run_rebuild(settings: Settings, *, show_progress: bool = False) -> RebuildRe
             _move(target, aside)
         _move(building, target)
         return RebuildResult(report, target, aside, previous)
-    finally:
-        lock.release()
 
 
 def _print(result: RebuildResult) -> None:

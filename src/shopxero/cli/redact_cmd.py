@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from filelock import FileLock, Timeout
 from rich.console import Console
 from rich.table import Table
 
@@ -22,6 +21,7 @@ from shopxero.config import Settings
 from shopxero.errors import ConfigError
 from shopxero.store import StateStore
 from shopxero.store.redact import RedactionResult
+from shopxero.sync.runlock import run_lock
 
 __all__ = ["run_redact"]
 
@@ -32,20 +32,11 @@ def run_redact(settings: Settings, customer_id: str, extra: dict[str, str]) -> R
     """Redact one customer in the data dir's state DB, while no sync runs there."""
     if not customer_id.isdigit():
         raise ConfigError(f"--customer must be a Shopify customer id (digits), got {customer_id!r}")
-    lock = FileLock(str(settings.data_dir / "sync.lock"))
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise ConfigError(
-            f"a shopxero sync is running on {settings.data_dir} (lock file sync.lock): "
-            "redact when it has finished"
-        ) from None
-    try:
-        with StateStore.open(settings.state_db_path) as store:
-            return store.redaction.redact_customer(customer_id, extra)
-    finally:
-        lock.release()
+    with (
+        run_lock(settings.data_dir, hint="redact when it has finished"),
+        StateStore.open(settings.state_db_path) as store,
+    ):
+        return store.redaction.redact_customer(customer_id, extra)
 
 
 def _old_copies(state_db: Path) -> list[Path]:

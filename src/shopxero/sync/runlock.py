@@ -1,10 +1,11 @@
-"""The one-run-at-a-time lock of a data dir, shared by ``shopxero sync`` and ``shopxero schedule``.
+"""The one-run-at-a-time lock of a data dir: ``sync``, ``schedule``, ``rebuild`` and ``redact``.
 
 Two runs against the same state DB and Xero organisation must never overlap: both would read the
 same cursors and could send the same invoice twice before either records the mapping. A file
 lock (``filelock``, an OS-level ``flock``) in the data dir makes that true across processes and
 containers sharing the volume, and the OS drops it when a crashed process dies, so a crash never
-leaves a stale lock behind.
+leaves a stale lock behind. ``rebuild`` and ``redact`` take the same lock: a sync writing the
+state DB while it is replaced or scrubbed would undo either.
 """
 
 from __future__ import annotations
@@ -29,26 +30,28 @@ class RunInProgressError(ConfigError):
     the scheduler catches it and skips the tick instead.
     """
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, hint: str | None = None) -> None:
+        then = f": {hint}" if hint else ""
         super().__init__(
-            f"another shopxero sync is running on {data_dir} (lock file {LOCK_FILE_NAME})"
+            f"another shopxero sync is running on {data_dir} (lock file {LOCK_FILE_NAME}){then}"
         )
         self.data_dir = data_dir
 
 
 @contextmanager
-def run_lock(data_dir: Path, *, wait_seconds: float = 0) -> Iterator[None]:
+def run_lock(data_dir: Path, *, wait_seconds: float = 0, hint: str | None = None) -> Iterator[None]:
     """Hold the data dir's run lock for the block, or raise ``RunInProgressError``.
 
     ``wait_seconds`` = 0 (the default) gives up at once: a run that finds another one going is
     not queued behind it, because the next run would find nothing left to do anyway.
+    ``hint`` ends the refusal's message with what to do instead ("rebuild when it has finished").
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(data_dir / LOCK_FILE_NAME))
     try:
         lock.acquire(timeout=wait_seconds)
     except Timeout:
-        raise RunInProgressError(data_dir) from None
+        raise RunInProgressError(data_dir, hint) from None
     try:
         yield
     finally:
