@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.seeds.invariants import order_problems
 
+from shopxero.sandbox.seeds.demo import build_demo
 from shopxero.sandbox.seeds.orders import (
     IdSequence,
     LineSpec,
@@ -146,3 +147,22 @@ def charged_orders(draw: st.DrawFn) -> OrderSpec:
 @given(charged_orders())
 def test_any_order_with_tips_duties_and_fees_adds_up(spec: OrderSpec) -> None:
     assert order_problems(_build(spec)) == []
+
+
+def test_the_demo_has_a_refunded_duty_and_a_refunded_tip() -> None:
+    orders = build_demo(WHEN)["shopify"]["orders"]
+    duty_back = [o for o in orders if any(r["duties"] for r in o["refunds"])]
+    tip_back = [
+        o
+        for o in orders
+        if any(
+            rli["line_item"]["title"] == "Tip" and rli["line_item"]["product_id"] is None
+            for r in o["refunds"]
+            for rli in r["refund_line_items"]
+        )
+    ]
+    assert len(duty_back) == 1 and len(tip_back) == 1
+    assert duty_back[0]["shipping_address"]["country_code"] != "GB"  # an international order
+    assert duty_back[0]["current_total_duties_set"]["shop_money"]["amount"] == "0.00"
+    assert tip_back[0]["total_tip_received"] == "2.00"
+    assert all(order_problems(o) == [] for o in (*duty_back, *tip_back))

@@ -7,7 +7,9 @@ and a percentage code; free and paid shipping (paid shipping carries VAT); a gue
 ``product_exists`` false); a partial refund, two partial refunds of one line, a full refund with
 shipping, a cancelled order; a pending (unpaid, manual payment) order, an authorised-only order
 and a partially paid one; a test order (``test: true``); a gift card sale and an order paid partly
-with a gift card; an order presented in EUR with GBP shop money; zero-rated and 5% lines.
+with a gift card; an order presented in EUR with GBP shop money; zero-rated and 5% lines; an
+order to Greece with a prepaid import duty refunded with a returned line, and a till (POS) order
+with a tip line whose tip was given back.
 The Xero side is a UK organisation (``xero_defaults``) plus a contact the merchant made by hand
 with the same email as Shopify customer Sophie Martin, an unrelated supplier, and an Item whose
 Code equals the Shopify SKU "TEA-EARL-100".
@@ -64,6 +66,7 @@ SHOP = ShopContext(currency="GBP", timezone=TZ, tax_title="GB VAT", tax_rate=VAT
 ROYAL_MAIL = ShippingSpec("Royal Mail Tracked 48", Decimal("4.95"))
 FREE = ShippingSpec("Free UK Shipping", Decimal("0.00"))
 DHL_EU = ShippingSpec("DHL Europe", Decimal("12.00"))
+TIP = LineSpec("Tip", Decimal("2.00"), taxable=False, product_exists=False, grams=0, tip=True)
 
 
 class _Demo:
@@ -183,13 +186,17 @@ class _Demo:
             self.order("oliver1", 110, [ln("Classic Mug", 0, 2), ln("Seconds Mug")]),
             self.order("oliver2", 58, [ln("Organic Cotton Tote", 0), ln("Organic Cotton Tote", 1)]),
             self.order("japanese", 70, [ln("Sencha Kyoto 80g", 0, 3)], shipping=DHL_EU),
+            # Import duty prepaid at checkout, refunded with the returned tea.
             self.order("greek", 85, [ln("Oolong Reserve 75g"), ln("Peppermint Leaves 60g")],
-                       shipping=DHL_EU),
+                       shipping=DHL_EU, duties=Decimal("4.80"),
+                       refunds=(RefundSpec(6, ((1, 1),), duties=True, note="Held at customs"),)),
             self.order("arabic", 95, [ln("Cast Iron Teapot", 0)], shipping=DHL_EU),
             self.order("umlaut_email", 18, [ln("Chai Masala 100g", 0, 2)], shipping=DHL_EU),
             self.order("xero_email", 8, [ln("Earl Grey Tea 100g", 0, 4)]),
             self.order("no_email", 36, [ln("Biscuit Barrel")], source_name="pos"),
-            self.order("phone_only", 48, [ln("Lemon Drizzle Cake")], source_name="pos"),
+            # A tip at the till (a productless line), given back the next day.
+            self.order("phone_only", 48, [ln("Lemon Drizzle Cake"), TIP], source_name="pos",
+                       refunds=(RefundSpec(1, ((1, 1),), note="Tip returned"),)),
             # Broken: 23% Irish VAT, which the UK Xero organisation has no rate for.
             self.order("freya", 25, [ln("Scented Candle", 0), ln("Scented Candle", 1)],
                        shipping=DHL_EU, tags=BROKEN_TAG,
