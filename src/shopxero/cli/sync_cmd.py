@@ -31,7 +31,7 @@ from shopxero.errors import (
 )
 from shopxero.store import StateStore
 from shopxero.sync.engine import SyncEngine
-from shopxero.sync.report import ENTITIES, OUTCOMES, RunReport
+from shopxero.sync.report import ENTITIES, LIFE_ENTITIES, OUTCOMES, RunReport
 from shopxero.sync.runlock import run_lock
 
 __all__ = ["errors_app", "print_report", "run_sync"]
@@ -157,6 +157,10 @@ def print_report(report: RunReport, *, title: str = "shopxero sync") -> None:
     for entity in ENTITIES:
         counts = report.counts.get(entity, {})
         table.add_row(entity, *(str(counts.get(o, 0)) for o in OUTCOMES))
+    for entity in LIFE_ENTITIES:  # what orders' lives made (or, in a dry run, would make)
+        counts = report.counts.get(entity, {})
+        if any(counts.values()):
+            table.add_row(f"  {entity}", *(str(counts.get(o, 0)) for o in OUTCOMES))
     console.print(table)
     if report.dry_run:
         for entity, changes in report.plan.items():

@@ -16,7 +16,14 @@ from shopxero.sync.context import RunContext
 from shopxero.sync.plan import Action, Desired, PlannedChange, plan_record, record_matches_payload
 from shopxero.sync.writer import ID_FIELDS, RESOURCE_OF, queue_failure, record_mapping, send_changes
 
-__all__ = ["ConflictCheck", "LookupOne", "Renamer", "apply_desired"]
+__all__ = [
+    "ConflictCheck",
+    "LookupOne",
+    "Renamer",
+    "apply_desired",
+    "is_placeholder",
+    "new_placeholder",
+]
 
 # Looks one natural key up in Xero (after a duplicate-key refusal).
 LookupOne = Callable[[str], Awaitable[dict[str, Any] | None]]
@@ -26,6 +33,17 @@ ConflictCheck = Callable[
 ]
 # Gives a contact refused for its name another (stable) name.
 Renamer = Callable[[Desired], Desired]
+
+
+def new_placeholder(entity: str, natural_key: str) -> str:
+    """What a dry run calls a record it would create, in place of its (not yet known) Xero id:
+    ``(new invoice SHOP-1001)``."""
+    return f"(new {entity} {natural_key})"
+
+
+def is_placeholder(xero_id: str) -> bool:
+    """Whether ``xero_id`` is a dry run's ``new_placeholder``, not an id Xero gave."""
+    return xero_id.startswith("(new ")
 
 
 async def apply_desired(
@@ -120,7 +138,7 @@ async def apply_desired(
     if ctx.dry_run:
         for desired in desireds:
             ctx.planned[(entity, desired.shopify_id)] = in_xero.get(
-                desired.shopify_id, f"(new {entity} {desired.natural_key})"
+                desired.shopify_id, new_placeholder(entity, desired.natural_key)
             )
             if entity == "item":
                 ctx.planned_codes[desired.shopify_id] = desired.natural_key

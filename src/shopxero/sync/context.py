@@ -40,6 +40,9 @@ class RunContext:
     # (entity, shopify_id) -> Xero id, or a placeholder for a record not created yet.
     planned: dict[tuple[str, str], str] = field(default_factory=dict)
     planned_codes: dict[str, str] = field(default_factory=dict)  # variant id -> Item Code
+    # Dry runs plan orders' payments, credit notes and voids too; a rebuild's read pass turns
+    # this off (it relinks lives itself, through the real lifecycle step: ``rebuild_lifecycle``).
+    plan_lifecycle: bool = True
 
     @property
     def run_id(self) -> int | None:

@@ -87,8 +87,12 @@ class SyncEngine:
         dry_run: bool = False,
         only: Iterable[str] | None = None,
         retry: Sequence[QueuedError] | None = None,
+        plan_lifecycle: bool = True,
     ) -> RunReport:
-        """One sync run (``retry``: only these queued records, fetched by id; no cursor moves)."""
+        """One sync run (``retry``: only these queued records, fetched by id; no cursor moves).
+
+        ``plan_lifecycle=False``: a dry run plans records only, not orders' payments, credit
+        notes and voids (the rebuild's read pass)."""
         resources = [e for e in ENTITIES if only is None or e in set(only)]
         started = self.now()
         report = RunReport(started_at=started, dry_run=dry_run)
@@ -106,6 +110,7 @@ class SyncEngine:
             dry_run=dry_run,
             progress=self.progress,
             retrying=retry is not None,
+            plan_lifecycle=plan_lifecycle,
         )
         try:
             if not dry_run:

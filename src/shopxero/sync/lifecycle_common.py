@@ -82,8 +82,13 @@ def queue_life_error(
     retryable: bool = False,
     messages: Sequence[str] = (),
 ) -> None:
-    """Queue one failed step of an order's life under ``<order id>/<key>``."""
+    """Queue one failed step of an order's life under ``<order id>/<key>`` (a dry run only
+    says it would, in the run's notes)."""
     life.failed = True
+    if ctx.dry_run:
+        ctx.report.note(f"would queue {RESOURCE} {life.order.id}/{key}: {life.label}: {message}")
+        ctx.report.count(RESOURCE, "failed")
+        return
     with ctx.store.atomic():
         ctx.store.errors.record(
             operation=operation,
@@ -102,6 +107,8 @@ def queue_life_error(
 
 
 def resolve_life_error(ctx: RunContext, life: OrderLife, key: str) -> None:
+    if ctx.dry_run:
+        return  # a dry run changes nothing in the state DB
     ctx.store.errors.resolve_for(
         RESOURCE, f"{life.order.id}/{key}", resolution="synced", now=ctx.now()
     )

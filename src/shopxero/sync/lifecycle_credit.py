@@ -11,7 +11,7 @@ says the number exists, found and linked: a run that lost Xero's answer), then
   back is queued with what to do.
 
 A refund is marked applied once its credit note has no credit left, so a later run costs
-nothing for it.
+nothing for it. A dry run takes the same path, planning each write instead (``lifecycle_plan``).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from shopxero.sync.lifecycle_common import (
     queue_outcome,
     resolve_life_error,
 )
+from shopxero.sync.lifecycle_plan import plan_allocation, plan_found_credit_note
 from shopxero.sync.lifecycle_send import Write, send_writes
 from shopxero.sync.mapping_common import MappingOptions
 from shopxero.sync.mapping_payments import (
@@ -43,7 +44,7 @@ from shopxero.sync.mapping_payments import (
     refunded_transactions,
     shop_amount,
 )
-from shopxero.sync.mapping_refunds import credit_note_from_refund, refunds_by_id
+from shopxero.sync.mapping_refunds import credit_note_from_refund, credit_total, refunds_by_id
 from shopxero.sync.orgdata import OrgData
 from shopxero.sync.writer import is_duplicate_key_error
 from shopxero.xero.dates import parse_xero_date
@@ -91,6 +92,8 @@ async def apply_refunds(
     ready = [c for c in credits if c.record is not None and not c.failed]
     await _cash_refunds(ctx, ready, org=org, options=options, accounts=accounts)
     await _allocate(ctx, [c for c in ready if not c.failed])
+    if ctx.dry_run:
+        return  # planned (``lifecycle_plan``); a dry run records nothing
     with ctx.store.atomic():
         for credit in ready:
             remaining = Decimal(str((credit.record or {}).get("RemainingCredit") or 0))
@@ -150,6 +153,8 @@ def _wanted(
                         natural_key=credit.number,
                         payload=note.to_payload(),
                         label=f"{life.label} refund {rid} (credit note {credit.number})",
+                        parent=life.invoice_number,
+                        expected={"Total": credit_total(note, org.tax)},  # for a dry run's plan
                     )
                 )
     return credits, creates
@@ -157,6 +162,8 @@ def _wanted(
 
 def _record_note(ctx: RunContext, credit: _Credit, record: Mapping[str, Any]) -> None:
     credit.record = dict(record)
+    if ctx.dry_run:
+        return
     with ctx.store.atomic():
         ctx.store.mappings.upsert(
             MappingRecord(
@@ -220,7 +227,17 @@ async def _read_existing(
             )
             continue
         if ctx.store.mappings.get(CREDIT_NOTE, str(credit.refund.id)) is None:
-            ctx.report.note(f"credit note {credit.number} was already in Xero: linked")
+            if ctx.dry_run:
+                plan_found_credit_note(
+                    ctx,
+                    label=f"{credit.life.label} refund {credit.refund.id}",
+                    refund_id=str(credit.refund.id),
+                    number=credit.number,
+                    invoice_number=credit.life.invoice_number,
+                    record=dict(record),
+                )
+            else:
+                ctx.report.note(f"credit note {credit.number} was already in Xero: linked")
         _record_note(ctx, credit, record)
     return absent
 
@@ -282,6 +299,7 @@ async def _cash_refunds(
                     natural_key=str(payload["Reference"]),
                     payload=payload,
                     label=f"{credit.life.label} refund {t.id} (paid out of {credit.number})",
+                    parent=credit.number,
                 )
             )
         credit.record["RemainingCredit"] = remaining
@@ -313,6 +331,17 @@ async def _allocate(ctx: RunContext, credits: list[_Credit]) -> None:
                 "allocate it by hand, then resolve this entry",
                 operation="create",
             )
+            continue
+        if ctx.dry_run:
+            plan_allocation(
+                ctx,
+                number=credit.number,
+                refund_id=str(credit.refund.id),
+                invoice_number=life.invoice_number,
+                amount=left,
+            )
+            life.due -= left
+            credit.record["RemainingCredit"] = Decimal(0)
             continue
         with ctx.store.atomic():
             intent = ctx.store.intents.add(

@@ -5,14 +5,15 @@ planned by checksum: each element's intent is committed before the request, the 
 is derived from the intents, and every element's outcome is returned to the caller, which
 records the mapping or queues the failure. A batch lost to a transient error leaves its intents
 open and returns ``None`` results: the next run settles them by looking at Xero (a payment by
-the invoice's Payments, a credit note by its number), never by sending blindly again.
+the invoice's Payments, a credit note by its number), never by sending blindly again. A dry run
+sends nothing: the writes become the run's plan.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from shopxero.errors import (
@@ -24,6 +25,7 @@ from shopxero.errors import (
 )
 from shopxero.sync.checksums import payload_checksum
 from shopxero.sync.context import RunContext
+from shopxero.sync.lifecycle_plan import planned_record
 from shopxero.sync.writer import BATCH_SIZE, MAX_TRANSIENT_BATCHES
 from shopxero.xero.elements import ElementResult
 
@@ -36,13 +38,17 @@ Method = Callable[..., Awaitable[list[ElementResult]]]
 class Write:
     """One element to send: ``shopify_id`` names the Shopify record (transaction, refund or
     order id), ``natural_key`` what identifies it in Xero (a payment's Reference, a credit
-    note's number, an invoice number); ``label`` names it for people."""
+    note's number, an invoice number); ``label`` names it for people. ``parent`` is the number
+    of the invoice or credit note it belongs to, and ``expected`` what Xero computes for it that
+    a dry run must assume (a credit note's ``Total``): both only for the dry-run plan."""
 
     entity: str
     shopify_id: str
     natural_key: str
     payload: dict[str, Any]
     label: str
+    parent: str = ""
+    expected: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,12 @@ def _key(entity: str, operation: str, intent_ids: list[int], writes: Sequence[Wr
 async def send_writes(
     ctx: RunContext, method: Method, writes: Sequence[Write], *, operation: str = "create"
 ) -> list[Outcome]:
-    """Send ``writes`` (all one entity) through ``method`` (a XeroClient batch write)."""
+    """Send ``writes`` (all one entity) through ``method`` (a XeroClient batch write).
+
+    A dry run sends nothing and opens no intent: each write goes into the run's plan and comes
+    back as if Xero had taken it (``lifecycle_plan``), so the steps after it plan on."""
+    if ctx.dry_run:
+        return [Outcome(w, planned_record(ctx, w, operation=operation)) for w in writes]
     outcomes: list[Outcome] = []
     for start in range(0, len(writes), BATCH_SIZE):
         batch = list(writes[start : start + BATCH_SIZE])

@@ -34,6 +34,7 @@ class Action(StrEnum):
     UPDATE = "update"
     SKIP = "skip"
     CONFLICT = "conflict"  # changed in Xero by a person and not rewritable: queued for review
+    VOID = "void"  # an order's invoice voided (the order was cancelled before any money came)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,9 @@ class PlannedChange:
     # Sent with the payload but not part of it (nor of its checksum): the LineItemIDs an update
     # keeps so Xero edits the lines in place instead of replacing them (facts §6.3).
     payload_overrides: dict[str, Any] = field(default_factory=dict)
+    # What a person reads about a planned payment, credit note or void of an order's life
+    # (amount, account, number, total, paid out, allocated), as text; empty for other records.
+    details: dict[str, str] = field(default_factory=dict)
 
 
 def plan_record(desired: Desired, mapping: MappingRecord | None) -> PlannedChange:

@@ -142,7 +142,8 @@ async def rebuild_state(
             _store_link(store, desired, record, equal=equal, now=clock())
         report.guest_contact = guest_id
 
-    plan_report = await engine.run(dry_run=True)
+    # Lives are relinked below through the real lifecycle step; the read pass plans none.
+    plan_report = await engine.run(dry_run=True, plan_lifecycle=False)
     settled: dict[str, set[str]] = {resource: set() for resource in ENTITIES}
     with store.atomic():
         for resource in ENTITIES:

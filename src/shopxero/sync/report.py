@@ -12,10 +12,19 @@ from typing import Any, Protocol
 
 from shopxero.sync.plan import PlannedChange
 
-__all__ = ["ENTITIES", "OUTCOMES", "NullProgress", "ProgressSink", "RunReport"]
+__all__ = [
+    "ENTITIES",
+    "LIFE_ENTITIES",
+    "OUTCOMES",
+    "NullProgress",
+    "ProgressSink",
+    "RunReport",
+]
 
 # Shopify resources in sync order (design.md: customers, then products, then orders).
 ENTITIES: tuple[str, ...] = ("customers", "products", "orders")
+# What an order's life adds in Xero (counted and, in a dry run, planned under these names).
+LIFE_ENTITIES: tuple[str, ...] = ("payments", "credit_notes")
 # created: new in Xero; updated: rewritten; linked: an existing Xero record adopted; unchanged:
 # checksum equal (no call); skipped: not synced by rule (test order, status); failed: queued.
 OUTCOMES: tuple[str, ...] = ("created", "updated", "linked", "unchanged", "skipped", "failed")
@@ -49,6 +58,8 @@ class RunReport:
         default_factory=lambda: {e: dict.fromkeys(OUTCOMES, 0) for e in ENTITIES}
     )
     notes: list[str] = field(default_factory=list)
+    # resource -> what a dry run would do; an order's life goes under "payments" and
+    # "credit_notes" (its void under "orders").
     plan: dict[str, list[PlannedChange]] = field(default_factory=dict)
     queue_size: int = 0  # open entries of the error queue when the run ended
 
@@ -60,6 +71,10 @@ class RunReport:
 
     def note(self, text: str) -> None:
         self.notes.append(text)
+
+    def planned_ids(self, resource: str, action: str) -> set[str]:
+        """The Shopify ids a dry run planned ``action`` (create, update, ...) for."""
+        return {c.desired.shopify_id for c in self.plan.get(resource, []) if c.action == action}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,6 +98,7 @@ class RunReport:
                         "xero_id": change.xero_id,
                         "reason": change.reason,
                         "diff": {k: [str(a), str(b)] for k, (a, b) in change.diff.items()},
+                        **({"details": dict(change.details)} if change.details else {}),
                     }
                     for change in changes
                 ]

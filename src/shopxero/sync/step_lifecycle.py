@@ -16,6 +16,12 @@ Runs after the orders step for every fetched order whose invoice is in Xero:
 Every item is mapped (transaction -> PaymentID, refund -> CreditNoteID) as it lands; a failure is
 queued under the order (``<order id>/payment/<transaction id>`` ...) and the order's life is
 not marked done, so a retry picks the rest up.
+
+A dry run reads the same and decides the same, but writes nothing, to Xero or the state DB:
+each payment, credit note and void goes into the run's plan (``lifecycle_plan``). An order whose
+invoice the same dry run would create is planned from Shopify alone, against the invoice as it
+would be created (its total is the order's ``total_price``, nothing paid or credited yet); an
+order whose invoice it would update is planned against the updated total.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import Any
 from shopxero.errors import MappingError
 from shopxero.shopify.models import Order, Transaction, parse_transaction
 from shopxero.store.mappings import MappingRecord
+from shopxero.sync.apply import is_placeholder
 from shopxero.sync.context import RunContext
 from shopxero.sync.lifecycle_common import (
     LIFE,
@@ -41,8 +48,10 @@ from shopxero.sync.lifecycle_common import (
     resolve_life_error,
 )
 from shopxero.sync.lifecycle_credit import apply_refunds
+from shopxero.sync.lifecycle_plan import plan_found_payment
 from shopxero.sync.lifecycle_send import Write, send_writes
 from shopxero.sync.mapping_common import MappingOptions
+from shopxero.sync.mapping_invoices import invoice_number_for
 from shopxero.sync.mapping_payments import (
     GIFT_CARD_GATEWAY,
     find_existing,
@@ -51,6 +60,7 @@ from shopxero.sync.mapping_payments import (
     shop_amount,
 )
 from shopxero.sync.orgdata import OrgData
+from shopxero.sync.plan import Action
 from shopxero.xero.dates import parse_xero_date
 
 __all__ = ["sync_lifecycle"]
@@ -66,22 +76,20 @@ async def sync_lifecycle(
 ) -> None:
     """Record payments, refunds and cancellations of ``orders`` ((order, contact id) pairs
     whose invoice is mapped)."""
-    if not ctx.settings.sync_payments:
+    if not ctx.settings.sync_payments or not orders:
         return
-    if ctx.dry_run or not orders:
-        if orders:
-            ctx.report.note("dry run: payments, refunds and cancellations are not planned")
-        return
+    if ctx.dry_run and not ctx.plan_lifecycle:
+        return  # a rebuild's read pass: lives are relinked afterwards (``rebuild_lifecycle``)
     if options.invoice_status != "AUTHORISED":
         ctx.report.note(
             "invoices are created as DRAFT, so payments and refunds are not sent "
             "(Xero applies them only to AUTHORISED invoices)"
         )
         return
-    lives = await _pending(ctx, orders)
+    lives = await _pending(ctx, orders, options)
     if not lives:
         return
-    await _read_invoices(ctx, lives)
+    await _read_invoices(ctx, lives, options)
     await _void(ctx, [life for life in lives if life.void and not life.failed])
     await _pay(ctx, [life for life in lives if life.to_pay and not life.failed], org, options)
     await apply_refunds(
@@ -92,6 +100,8 @@ async def sync_lifecycle(
         item_codes=item_codes,
         accounts=gateway_accounts(ctx, org),
     )
+    if ctx.dry_run:
+        return
     with ctx.store.atomic():
         for life in lives:
             if not life.failed:
@@ -111,18 +121,36 @@ def _mark_done(ctx: RunContext, life: OrderLife) -> None:
     )
 
 
-async def _pending(ctx: RunContext, orders: Sequence[tuple[Order, str]]) -> list[OrderLife]:
+def _invoice_of(ctx: RunContext, order: Order, options: MappingOptions) -> tuple[str, str] | None:
+    """The order's invoice (Xero id, number): mapped, or, in a dry run, linked or to be created
+    by the same run (its id then a placeholder)."""
+    oid = str(order.id)
+    invoice = ctx.store.mappings.get("invoice", oid)
+    if invoice is not None:
+        return invoice.xero_id, invoice.natural_key
+    planned = ctx.planned.get(("invoice", oid)) if ctx.dry_run else None
+    if planned is None:
+        return None
+    try:
+        return planned, invoice_number_for(order, options)
+    except MappingError:
+        return None  # not invoiced at all (the orders step queued it)
+
+
+async def _pending(
+    ctx: RunContext, orders: Sequence[tuple[Order, str]], options: MappingOptions
+) -> list[OrderLife]:
     lives: list[OrderLife] = []
     paid = {m.shopify_id for m in ctx.store.mappings.all(PAYMENT)}  # one read, not per order
     for order, contact_id in orders:
         oid = str(order.id)
-        invoice = ctx.store.mappings.get("invoice", oid)
+        invoice = _invoice_of(ctx, order, options)
         if invoice is None:
             continue
         done = ctx.store.mappings.get(LIFE, oid)
         if done is not None and done.checksum == lifecycle_fingerprint(order):
             continue
-        life = OrderLife(order, invoice.xero_id, invoice.natural_key, contact_id)
+        life = OrderLife(order, invoice[0], invoice[1], contact_id)
         try:
             raws = await ctx.shopify.list_transactions(order.id)
             life.transactions = [parse_transaction(raw) for raw in raws]
@@ -138,11 +166,16 @@ async def _pending(ctx: RunContext, orders: Sequence[tuple[Order, str]]) -> list
     return lives
 
 
-async def _read_invoices(ctx: RunContext, lives: list[OrderLife]) -> None:
-    numbers = sorted({life.invoice_number for life in lives})
-    records = await ctx.xero.get_invoices_by_number(numbers)
+async def _read_invoices(ctx: RunContext, lives: list[OrderLife], options: MappingOptions) -> None:
+    numbers = sorted({life.invoice_number for life in lives if not is_placeholder(life.invoice_id)})
+    records = await ctx.xero.get_invoices_by_number(numbers) if numbers else []
     by_id = {str(r.get("InvoiceID")): dict(r) for r in records}
+    updated = ctx.report.planned_ids("orders", Action.UPDATE) if ctx.dry_run else set()
     for life in lives:
+        if is_placeholder(life.invoice_id):
+            life.invoice = _invoice_to_create(life, options)
+            life.due = Decimal(str(life.invoice["AmountDue"]))
+            continue
         record = by_id.get(life.invoice_id)
         if record is None:
             queue_life_error(
@@ -158,6 +191,31 @@ async def _read_invoices(ctx: RunContext, lives: list[OrderLife]) -> None:
             continue
         life.invoice = record
         life.due = Decimal(str(record.get("AmountDue") or 0))
+        if str(life.order.id) in updated and life.order.total_price is not None:
+            # The real run updates the invoice first: what it owes then is the new total less
+            # what Xero holds as paid and credited.
+            settled = Decimal(str(record.get("AmountPaid") or 0)) + Decimal(
+                str(record.get("AmountCredited") or 0)
+            )
+            life.due = max(life.order.total_price - settled, Decimal(0))
+
+
+def _invoice_to_create(life: OrderLife, options: MappingOptions) -> dict[str, Any]:
+    """The invoice a dry run plans to create, as Xero would hold it right after: its total is
+    the order's ``total_price`` (the orders step refuses an invoice that would total anything
+    else), nothing paid or credited."""
+    total = life.order.total_price or Decimal(0)
+    return {
+        "InvoiceID": life.invoice_id,
+        "InvoiceNumber": life.invoice_number,
+        "Status": options.invoice_status,
+        "Contact": {"ContactID": life.contact_id},
+        "Total": total,
+        "AmountDue": total,
+        "AmountPaid": Decimal(0),
+        "AmountCredited": Decimal(0),
+        "Payments": [],
+    }
 
 
 async def _void(ctx: RunContext, lives: list[OrderLife]) -> None:
@@ -199,7 +257,8 @@ async def _void(ctx: RunContext, lives: list[OrderLife]) -> None:
             with ctx.store.atomic():
                 resolve_life_error(ctx, life, "void")
             ctx.report.count(RESOURCE, "updated")
-            ctx.report.note(f"{outcome.write.label}: voided (the order was cancelled)")
+            if not ctx.dry_run:
+                ctx.report.note(f"{outcome.write.label}: voided (the order was cancelled)")
         else:
             queue_outcome(ctx, life, "void", outcome, "void the invoice")
 
@@ -270,22 +329,24 @@ async def _pay(
                     natural_key=str(payload["Reference"]),
                     payload=payload,
                     label=f"{life.label} payment {t.id}",
+                    parent=life.invoice_number,
                 )
             )
     if gift_default:
         ctx.report.note(
-            "gift-card redemptions were recorded to the payment account: set "
+            f"gift-card redemptions {'would be' if ctx.dry_run else 'were'} recorded to the "
+            "payment account: set "
             "SHOPXERO_GIFT_CARD_ACCOUNT to the gift-card liability account (payments enabled)"
         )
     with ctx.store.atomic():
         for life, t, match in found:
-            _record_payment(ctx, life, t, match)
+            _record_payment(ctx, life, t, match, found=True)
     for outcome in await send_writes(ctx, ctx.xero.create_payments, writes):
         life, t = owners[outcome.write.shopify_id]
         if outcome.ok:
             assert outcome.record is not None
             with ctx.store.atomic():
-                _record_payment(ctx, life, t, outcome.record)
+                _record_payment(ctx, life, t, outcome.record, found=False)
             ctx.report.count("payments", "created")
         else:
             life.due += Decimal(str(outcome.write.payload["Amount"]))
@@ -293,8 +354,18 @@ async def _pay(
 
 
 def _record_payment(
-    ctx: RunContext, life: OrderLife, t: Transaction, record: Mapping[str, Any]
+    ctx: RunContext, life: OrderLife, t: Transaction, record: Mapping[str, Any], *, found: bool
 ) -> None:
+    if ctx.dry_run:
+        if found:
+            plan_found_payment(
+                ctx,
+                label=f"{life.label} payment {t.id}",
+                transaction_id=str(t.id),
+                invoice_number=life.invoice_number,
+                record=dict(record),
+            )
+        return
     ctx.store.mappings.upsert(
         MappingRecord(
             entity=PAYMENT,
