@@ -9,7 +9,9 @@ How the invoice put them (docs/fidelity.md): a tip line to the tips account, dut
 lines of their own to the fees account, all three outside VAT (TaxType NONE). A refund of them
 credits the same accounts with the same TaxType, so the credit note's Total is the money the
 refund transaction gave back, paid out through the gateway's account (RemainingCredit 0.00),
-and invoice - credit notes = Shopify's ``current_total_price``.
+and invoice - credit notes = Shopify's ``current_total_price``. A refund of an unpaid order gives
+no money back: its credit note is allocated to the invoice instead (AmountDue falls by it,
+AmountPaid stays 0.00, and the fully allocated credit note is PAID with nothing remaining).
 
 An order exported (shipping address abroad) carries no UK VAT: Shopify charges none, so the
 invoice is ``NoTax`` and its goods and shipping lines take the zero-rated type
@@ -60,6 +62,7 @@ class ChargeCase:
     current_total_price: str  # Shopify's, after the refunds (stated by hand)
     invoice_lines: tuple[XeroLine, ...]
     note_lines: tuple[tuple[XeroLine, ...], ...]  # per credit note, R1 first
+    paid_out: str | None = None  # refunds paid out of the credit notes (default: all of them)
 
 
 CASES: list[ChargeCase] = [
@@ -208,5 +211,39 @@ CASES: list[ChargeCase] = [
                 ("Refund: additional fees", "1.50", "266", "NONE"),
             ),
         ),
+    ),
+    ChargeCase(
+        LifeCase(
+            "life-duty-refunded-before-payment",
+            6205,
+            (("Tea Tin", "20.00"),),
+            # Shipped to Boston, no UK VAT, paid by bank transfer later (pending): tea tin 20.00
+            # + prepaid duty 4.00 = 24.00. The duty is refunded before any payment: no money
+            # moves, the 4.00 credit note is allocated to the invoice, 20.00 still due.
+            lambda ls, c: _spec(
+                6205,
+                ls,
+                c,
+                tax_exempt=True,
+                address=_BOSTON,
+                payment="pending",
+                gateway="manual",
+                duties=Decimal("4.00"),
+                refunds=(RefundSpec(days_after=1, duties=True),),
+            ),
+            total="24.00",
+            total_tax="0.00",
+            amount_paid="0.00",
+            amount_due="20.00",  # 24.00 - 4.00 credited
+            status="AUTHORISED",
+            credit_notes=(NoteExpect("4.00", "0.00", "0.00", "PAID"),),
+        ),
+        current_total_price="20.00",  # 24.00 - 4.00
+        invoice_lines=(
+            ("Tea Tin", "20.00", "200", "ZERORATEDOUTPUT"),
+            ("Duties", "4.00", "266", "NONE"),
+        ),
+        note_lines=((("Refund: duties", "4.00", "266", "NONE"),),),
+        paid_out="0.00",
     ),
 ]

@@ -110,9 +110,13 @@ def order_problems(order: dict[str, Any]) -> list[str]:
                 if incl:  # shipping lines are stated with their tax in them
                     adj_back -= _amt(adj["tax_amount_set"], side)
             check(shipping_back == adj_back, "refund_shipping_lines != order_adjustments")
-            if side == "presentment_money":
+            if side == "presentment_money" and refund["transactions"]:
                 tx_sum = sum((D(t["amount"]) for t in refund["transactions"]), ZERO)
                 check(tx_sum == this, f"refund {refund['id']} transaction {tx_sum} != {this}")
+            elif side == "presentment_money":  # no money back: only if none was ever taken
+                taken_any = any(t["kind"] in ("sale", "capture") and t["status"] == "success"
+                                for t in order["transactions"])  # fmt: skip
+                check(not taken_any, f"refund {refund['id']} of a paid order moved no money")
             r_money += this
         check(_amt(order["current_subtotal_price_set"], side) == subtotal - r_sub,
               f"{side} current_subtotal_price")  # fmt: skip

@@ -166,3 +166,25 @@ def test_the_demo_has_a_refunded_duty_and_a_refunded_tip() -> None:
     assert duty_back[0]["current_total_duties_set"]["shop_money"]["amount"] == "0.00"
     assert tip_back[0]["total_tip_received"] == "2.00"
     assert all(order_problems(o) == [] for o in (*duty_back, *tip_back))
+
+
+def test_a_refund_of_an_unpaid_order_moves_no_money_and_lowers_what_is_owed() -> None:
+    # Pending (manual payment): teapot 30.00 + duties 5.40, no tip, fees or shipping = 35.40.
+    # The duty is refunded before any payment: no refund transaction, 30.00 still owed.
+    order = _build(
+        _spec(
+            lines=(LineSpec("Teapot", Decimal("30.00")),),
+            shipping=None,
+            additional_fees=None,
+            payment="pending",
+            gateway="manual",
+            refunds=(RefundSpec(1, duties=True),),
+        )
+    )
+    assert order_problems(order) == []
+    [refund] = order["refunds"]
+    assert refund["transactions"] == []
+    assert refund["total_duties_set"]["shop_money"]["amount"] == "5.40"
+    assert (order["total_price"], order["current_total_price"]) == ("35.40", "30.00")
+    assert (order["total_outstanding"], order["financial_status"]) == ("30.00", "pending")
+    assert [t["kind"] for t in order["transactions"]] == ["sale"]  # the pending one only

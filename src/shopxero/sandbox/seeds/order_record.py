@@ -56,7 +56,7 @@ def refund_record(
     lines: list[dict[str, Any]],
     shipping: list[dict[str, Any]],
     adjustments: list[dict[str, Any]],
-    transaction: dict[str, Any],
+    transaction: dict[str, Any] | None,
     duties: Money | None = None,
     fees: Money | None = None,
 ) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def refund_record(
         "refund_line_items": lines,
         "refund_shipping_lines": shipping,
         "order_adjustments": adjustments,
-        "transactions": [transaction],
+        "transactions": [transaction] if transaction is not None else [],
     }
 
 

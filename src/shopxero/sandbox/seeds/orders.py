@@ -14,7 +14,8 @@ Seeds describe an order as lines, an optional discount code, shipping, payment a
   ``refund_shipping_lines`` entry and an ``order_adjustments`` entry of kind ``shipping_refund``
   (as Shopify's own refund fixture shows them: the SAME money twice; the adjustment's ``amount``
   is the refunded shipping without tax and ``tax_amount`` its tax, both negative), and a refund
-  transaction for exactly the money returned;
+  transaction for exactly the money returned (none when nothing was received: a refund of an
+  unpaid order only lowers what is owed);
 - tips (``LineSpec.tip``): a productless, untaxed, undiscounted line; ``total_tip_received`` is
   their sum. Import duties (one duty on the first line's ``duties``) and additional fees
   (``OrderSpec.duties`` / ``additional_fees``) are untaxed and in ``total_price``
@@ -290,18 +291,26 @@ class OrderBuilder:
         fees = self._refund_charge(draft, "additional_fees", r_spec.additional_fees)
         returned.add(duties.shop + fees.shop, duties.pres + fees.pres)
         draft.refund_money.add(returned.shop, returned.pres)
-        tx = self.parts.transaction(
-            draft.order_id,
-            "refund",
-            spec.gateway,
-            returned.pres,
-            cur,
-            when,
-            spec.test,
-            parent_id=draft.parent_tx_id,
+        tx: dict[str, Any] | None = None
+        paid = any(
+            t["kind"] in ("sale", "capture") and t["status"] == "success"
+            for t in draft.transactions
         )
-        draft.transactions.append(tx)
-        draft.received_pres -= returned.pres
+        if paid:
+            tx = self.parts.transaction(
+                draft.order_id,
+                "refund",
+                spec.gateway,
+                returned.pres,
+                cur,
+                when,
+                spec.test,
+                parent_id=draft.parent_tx_id,
+            )
+            draft.transactions.append(tx)
+            draft.received_pres -= returned.pres
+        # else nothing was received (a pending or authorised order): no money goes back, the
+        # refund only lowers what is owed (current_total_price, total_outstanding).
         draft.refunds.append(
             refund_record(
                 draft,
