@@ -184,7 +184,7 @@ def test_non_object_is_an_error() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("199.00", "199.00"), (0.06, "0.06"), (195.66, "195.66"), (3, "3"), (" 1.5 ", "1.5")],
+    [("199.00", "199.00"), (0.06, "0.06"), (195.66, "195.66"), (3, "3"), ("-1.5", "-1.5")],
 )
 def test_to_decimal_goes_through_str(value: object, expected: str) -> None:
     """Floats go through ``str()``: Decimal(0.06) would be 0.0599999...; we keep 0.06."""

@@ -8,8 +8,10 @@ stays ``None`` (never a silent 0): mapping refuses a record that lacks an amount
 Money is ``Decimal`` parsed through ``str()``: Shopify sends strings almost everywhere, but
 ``refund_line_items[].subtotal``/``total_tax`` and tax ``rate`` arrive as JSON numbers
 (shopify-api-facts §5, §8 #7), and ``Decimal(str(0.06))`` is exactly ``0.06`` where
-``Decimal(0.06)`` is not. Datetimes must carry an offset (Shopify renders shop-local offsets,
-facts §8 #18); a naive one is an error rather than a guess.
+``Decimal(0.06)`` is not. A money string must be a plain decimal (``"199.00"``, ``"-5.00"``,
+facts §5): ``"1E+3"``, ``" 12.00 "`` or ``"NaN"`` is not what Shopify sends, so it is refused with
+the field's path rather than read as some number. Datetimes must carry an offset (Shopify renders
+shop-local offsets, facts §8 #18); a naive one is an error rather than a guess.
 
 ``parse_customer`` / ``parse_product`` / ``parse_order`` (and friends) turn a raw dict into a
 model or raise :class:`~shopxero.errors.MappingError` naming the record id and the dotted path of
@@ -19,8 +21,9 @@ the bad field (``line_items.2.price``).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -61,24 +64,35 @@ __all__ = [
 ]
 
 
-def to_decimal(value: object) -> Decimal:
-    """Exact ``Decimal`` from a Shopify money value (str, int or float), never via float math.
+# What Shopify's money strings look like (facts §5): digits, an optional minus (adjustments and
+# refund discrepancies are negative) and an optional fraction. ASCII digits only: ``\d`` would
+# take Arabic-Indic digits, which Decimal reads too.
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
-    Raises ``ValueError`` (which pydantic reports with the field's path) for anything else:
-    booleans, empty strings, ``NaN``/``Infinity`` and text that is not a number.
+
+def to_decimal(value: object) -> Decimal:
+    """Exact ``Decimal`` from a Shopify money value, never via float math.
+
+    Strings must be plain decimals (``"199.00"``, ``"-5.00"``). JSON numbers (int or float) are
+    the documented exceptions (``refund_line_items[].subtotal``/``total_tax``, tax ``rate``:
+    facts §5, §8 #7) and go through ``str()``. Raises ``ValueError`` (which pydantic reports with
+    the field's path) for anything else: booleans, empty or padded strings, exponents,
+    ``NaN``/``Infinity`` and text that is not a number.
     """
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, bool):
         raise ValueError("expected a money amount, got a boolean")
-    elif isinstance(value, int | float | str):
+    elif isinstance(value, str):
+        if _PLAIN_DECIMAL.fullmatch(value) is None:
+            raise ValueError(
+                f"expected a plain decimal money string such as '12.50', got {_excerpt(value)}"
+            )
+        result = Decimal(value)
+    elif isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"expected a finite money amount, got {value!r}")
-        text = str(value).strip()
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"expected a money amount, got {value!r}") from None
+        result = Decimal(str(value))  # str() of a finite int or float always parses
     else:
         raise ValueError(f"expected a money amount, got {type(value).__name__}")
     if not result.is_finite():
