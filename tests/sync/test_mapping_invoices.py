@@ -387,7 +387,8 @@ def test_long_order_name_is_cut_to_the_reference_limit() -> None:
 
 def test_tax_rate_that_differs_from_shopify_is_refused_even_when_totals_agree() -> None:
     """An override to the 5% type for 20% VAT: inclusive totals still agree (24.00), but Xero
-    would book 24 x 5/105 = 1.14 VAT where Shopify charged 4.00. That is queued, not sent."""
+    would book 24 x 5/105 = 1.14 VAT where Shopify charged 4.00. That is queued, not sent: at
+    the line, naming the map entry (issue 5: the mapped type must have Shopify's rate)."""
     tax = TaxResolver.from_xero(default_tax_rates("GB"), {"GB VAT": "RROUTPUT"}, country="GB")
     order = _order(
         [_line("12.00", 2, taxes=[_tax("GB VAT", "0.2", "4.00")])],
@@ -397,8 +398,26 @@ def test_tax_rate_that_differs_from_shopify_is_refused_even_when_totals_agree() 
     )
     with pytest.raises(MappingError) as caught:
         invoice_from_order(order, contact_id=CONTACT, item_codes={}, options=UK, tax=tax)
+    assert caught.value.field == "line_items.0.tax_lines"
+    assert "SHOPXERO_TAX_TYPE_MAP['GB VAT'] = RROUTPUT is 5% in Xero" in caught.value.message
+    assert "Shopify charged GB VAT 20%" in caught.value.message
+
+
+def test_tax_total_check_still_catches_an_unknown_mapped_type() -> None:
+    """A mapped type missing from the rates read (the preflight stops a run before this) is
+    let through by the resolver; the invoice's own tax check is the backstop."""
+    rates = [r for r in default_tax_rates("GB") if r["TaxType"] != "OUTPUT2"]
+    tax = TaxResolver.from_xero(rates, {"GB VAT": "OUTPUT2"}, country="GB")
+    order = _order(
+        [_line("12.00", 2, taxes=[_tax("GB VAT", "0.2", "4.00")])],
+        "24.00",
+        taxes_included=True,
+        total_tax="4.00",
+    )
+    with pytest.raises(MappingError) as caught:
+        invoice_from_order(order, contact_id=CONTACT, item_codes={}, options=UK, tax=tax)
     assert caught.value.field == "total_tax"
-    assert "1.14" in caught.value.message and "4.00" in caught.value.message
+    assert "give 0.00 tax where Shopify charged 4.00" in caught.value.message
 
 
 @pytest.mark.parametrize(
