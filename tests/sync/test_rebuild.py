@@ -15,27 +15,23 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.sync.helpers import (
+    run_engine,
+    sandbox_requests,
+    sandbox_settings,
+    sandbox_state,
+    serve_demo,
+    serve_seed,
+)
 
-from shopxero.config import Settings
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.seeds import load_seed
-from shopxero.sandbox.seeds.credentials import (
-    SHOPIFY_ACCESS_TOKEN,
-    XERO_CC_CLIENT_ID,
-    XERO_CC_CLIENT_SECRET,
-    shopify_credentials,
-    xero_credentials,
-)
-from shopxero.sandbox.server import serve_in_thread
-from shopxero.sandbox.shopify.app import create_shopify_app
-from shopxero.sandbox.xero.app import create_xero_app
 from shopxero.store import StateStore
 from shopxero.sync.engine import SyncEngine
 from shopxero.sync.factory import build_clients, store_call_sink
 from shopxero.sync.plan import record_matches_payload
 from shopxero.sync.rebuild import RebuildReport, _cursor_for, rebuild_state
 from shopxero.sync.rebuild_views import ReadOnlyXero, RebuildWriteRefused, RecordingShopify
-from shopxero.sync.report import RunReport
 
 pytestmark = pytest.mark.anyio
 
@@ -47,50 +43,12 @@ CLOCK = SandboxClock(speed=60)
 
 @pytest.fixture
 def sandboxes() -> Iterator[tuple[str, str, Any]]:
-    seed = load_seed("demo")
-    shopify_app = create_shopify_app(
-        seed["shopify"], credentials=shopify_credentials(), clock=CLOCK
-    )
-    xero_app = create_xero_app(seed["xero"], credentials=xero_credentials(), clock=CLOCK)
-    with serve_in_thread(shopify_app) as s, serve_in_thread(xero_app) as x:
-        yield s.url, x.url, seed
-
-
-def _settings(shop_url: str, xero_url: str, data_dir: Path) -> Settings:
-    return Settings.model_validate(
-        {
-            "data_dir": str(data_dir),
-            "shopify_base_url": shop_url,
-            "shopify_access_token": SHOPIFY_ACCESS_TOKEN,
-            "xero_mode": "custom_connection",
-            "xero_client_id": XERO_CC_CLIENT_ID,
-            "xero_client_secret": XERO_CC_CLIENT_SECRET,
-            "xero_api_base_url": f"{xero_url}/api.xro/2.0",
-            "xero_identity_base_url": xero_url,
-        }
-    )
-
-
-async def _sync(
-    shop_url: str, xero_url: str, data_dir: Path, *, dry_run: bool = False
-) -> RunReport:
-    settings = _settings(shop_url, xero_url, data_dir)
-    with StateStore.open(settings.state_db_path) as store:
-        async with build_clients(
-            settings, call_sink=store_call_sink(store), clock=CLOCK
-        ) as clients:
-            engine = SyncEngine(
-                store=store,
-                shopify=clients.shopify,
-                xero=clients.xero,
-                settings=settings,
-                now=CLOCK.now,
-            )
-            return await engine.run(dry_run=dry_run)
+    with serve_demo(CLOCK) as served:
+        yield served
 
 
 async def _rebuild(shop_url: str, xero_url: str, data_dir: Path) -> RebuildReport:
-    settings = _settings(shop_url, xero_url, data_dir)
+    settings = sandbox_settings(shop_url, xero_url, data_dir)
     with StateStore.open(settings.state_db_path) as store:
         async with build_clients(
             settings, call_sink=store_call_sink(store), clock=CLOCK
@@ -98,10 +56,6 @@ async def _rebuild(shop_url: str, xero_url: str, data_dir: Path) -> RebuildRepor
             return await rebuild_state(
                 store, shopify=clients.shopify, xero=clients.xero, settings=settings, now=CLOCK.now
             )
-
-
-def _requests(url: str) -> list[dict[str, Any]]:
-    return list(httpx.get(f"{url}/_sandbox/requests").json()["requests"])
 
 
 def _api(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -127,15 +81,15 @@ async def test_rebuild_links_everything_with_bounded_reads_and_the_next_sync_wri
     sandboxes: tuple[str, str, Any], tmp_path: Path
 ) -> None:
     shop_url, xero_url, _seed = sandboxes
-    await _sync(shop_url, xero_url, tmp_path)
-    xero = httpx.get(f"{xero_url}/_sandbox/state").json()
+    await run_engine(shop_url, xero_url, tmp_path, clock=CLOCK)
+    xero = sandbox_state(xero_url)
     original = _mapping_counts(tmp_path)
     assert original["payment"] > 0 and original["credit_note"] > 0  # the demo has both
     _lose_state(tmp_path)
 
-    before = len(_requests(xero_url))
+    before = len(sandbox_requests(xero_url))
     report = await _rebuild(shop_url, xero_url, tmp_path)
-    during = _requests(xero_url)[before:]
+    during = sandbox_requests(xero_url)[before:]
     assert _writes(during) == []
     # Whole-list reads: organisation, accounts, tax rates, currencies, the guest contact (by
     # number); contacts 1000 a page; items in one call; invoices 40 numbers a call (once to
@@ -169,19 +123,19 @@ async def test_rebuild_links_everything_with_bounded_reads_and_the_next_sync_wri
     orders_cursor = report.cursors["orders"]
     assert orders_cursor is not None and orders_cursor < report.started_at
 
-    before = len(_requests(xero_url))
-    after = await _sync(shop_url, xero_url, tmp_path)
-    assert _api(_requests(xero_url)[before:]) == []  # not even a read: all in step
+    before = len(sandbox_requests(xero_url))
+    after, _ = await run_engine(shop_url, xero_url, tmp_path, clock=CLOCK)
+    assert _api(sandbox_requests(xero_url)[before:]) == []  # not even a read: all in step
     assert after.total("created") == after.total("updated") == after.total("linked") == 0
     assert after.counts["orders"]["failed"] == 1  # the broken order, queued now
 
     # One Shopify change after the rebuild: the next sync updates exactly that record.
-    customer = httpx.get(f"{shop_url}/_sandbox/state").json()["customers"][3]
+    customer = sandbox_state(shop_url)["customers"][3]
     customer["last_name"] = "Rebuilt-Then-Changed"
     httpx.post(f"{shop_url}/_sandbox/records", json={"customers": [customer]}).raise_for_status()
-    before = len(_requests(xero_url))
-    changed = await _sync(shop_url, xero_url, tmp_path)
-    assert _writes(_requests(xero_url)[before:]) == [("POST", "/api.xro/2.0/Contacts")]
+    before = len(sandbox_requests(xero_url))
+    changed, _ = await run_engine(shop_url, xero_url, tmp_path, clock=CLOCK)
+    assert _writes(sandbox_requests(xero_url)[before:]) == [("POST", "/api.xro/2.0/Contacts")]
     assert changed.counts["customers"]["updated"] == 1
     assert changed.total("created") == 0
 
@@ -190,7 +144,7 @@ async def test_records_that_differ_or_are_missing_are_reported_and_the_sync_fixe
     sandboxes: tuple[str, str, Any], tmp_path: Path
 ) -> None:
     shop_url, xero_url, seed = sandboxes
-    await _sync(shop_url, xero_url, tmp_path)
+    await run_engine(shop_url, xero_url, tmp_path, clock=CLOCK)
     _lose_state(tmp_path)
     # While the state DB is gone: one customer changes, one new customer appears.
     changed = dict(seed["shopify"]["customers"][1])
@@ -218,9 +172,9 @@ async def test_records_that_differ_or_are_missing_are_reported_and_the_sync_fixe
     cursor = report.cursors["customers"]
     assert cursor is not None and cursor < report.started_at
 
-    before = len(_requests(xero_url))
-    after = await _sync(shop_url, xero_url, tmp_path)
-    writes = _writes(_requests(xero_url)[before:])
+    before = len(sandbox_requests(xero_url))
+    after, _ = await run_engine(shop_url, xero_url, tmp_path, clock=CLOCK)
+    writes = _writes(sandbox_requests(xero_url)[before:])
     assert sorted(writes) == [("POST", "/api.xro/2.0/Contacts"), ("PUT", "/api.xro/2.0/Contacts")]
     assert after.counts["customers"]["created"] == 1
     assert after.counts["customers"]["updated"] == 1
@@ -232,8 +186,8 @@ async def test_a_dry_run_after_a_sync_plans_guest_orders_as_unchanged(
 ) -> None:
     # The rebuild plans with a dry run: guest orders must be planned against the mapped guest.
     shop_url, xero_url, _seed = sandboxes
-    await _sync(shop_url, xero_url, tmp_path)
-    report = await _sync(shop_url, xero_url, tmp_path, dry_run=True)
+    await run_engine(shop_url, xero_url, tmp_path, clock=CLOCK)
+    report, _ = await run_engine(shop_url, xero_url, tmp_path, clock=CLOCK, dry_run=True)
     assert report.plan.get("orders", []) == []
     assert report.total("updated") == report.total("created") == 0
 
@@ -332,7 +286,9 @@ async def test_payments_missing_from_xero_are_left_to_the_next_sync(
 ) -> None:
     # Synced with payments off: Xero has the invoices but none of the payments or refunds.
     shop_url, xero_url, _seed = sandboxes
-    settings = _settings(shop_url, xero_url, tmp_path).model_copy(update={"sync_payments": False})
+    settings = sandbox_settings(shop_url, xero_url, tmp_path).model_copy(
+        update={"sync_payments": False}
+    )
     with StateStore.open(settings.state_db_path) as store:
         async with build_clients(settings, clock=CLOCK) as clients:
             engine = SyncEngine(
@@ -345,9 +301,9 @@ async def test_payments_missing_from_xero_are_left_to_the_next_sync(
             await engine.run()
     _lose_state(tmp_path)
 
-    before = len(_requests(xero_url))
+    before = len(sandbox_requests(xero_url))
     report = await _rebuild(shop_url, xero_url, tmp_path)
-    assert _writes(_requests(xero_url)[before:]) == []  # the refused writes never left
+    assert _writes(sandbox_requests(xero_url)[before:]) == []  # the refused writes never left
     assert any("the next sync sends them" in n for n in report.notes), report.notes
     with StateStore.open(tmp_path / "state.db") as store:
         assert store.intents.open() == []  # the refused batch's intents were dropped
@@ -355,9 +311,9 @@ async def test_payments_missing_from_xero_are_left_to_the_next_sync(
     cursor = report.cursors["orders"]
     assert cursor is None or cursor < report.started_at  # the orders are read again
 
-    before = len(_requests(xero_url))
-    after = await _sync(shop_url, xero_url, tmp_path)
-    writes = _writes(_requests(xero_url)[before:])
+    before = len(sandbox_requests(xero_url))
+    after, _ = await run_engine(shop_url, xero_url, tmp_path, clock=CLOCK)
+    writes = _writes(sandbox_requests(xero_url)[before:])
     assert ("PUT", "/api.xro/2.0/Payments") in writes
     assert ("PUT", "/api.xro/2.0/Invoices") not in writes  # no invoice created twice
     assert after.counts["orders"]["created"] == 0
@@ -379,13 +335,9 @@ async def test_a_large_shop_costs_whole_list_reads_not_a_call_per_record(tmp_pat
         {"ContactNumber": str(c["id"]), "Name": f"{c['first_name']} {c['last_name']} {c['id']}"}
         for c in customers
     ]
-    shopify_app = create_shopify_app(
-        seed["shopify"], credentials=shopify_credentials(), clock=CLOCK
-    )
-    xero_app = create_xero_app(seed["xero"], credentials=xero_credentials(), clock=CLOCK)
-    with serve_in_thread(shopify_app) as s, serve_in_thread(xero_app) as x:
-        report = await _rebuild(s.url, x.url, tmp_path)
-        calls = _api(_requests(x.url))
+    with serve_seed(seed, clock=CLOCK) as (shop_url, xero_url):
+        report = await _rebuild(shop_url, xero_url, tmp_path)
+        calls = _api(sandbox_requests(xero_url))
     linked = report.counts["customers"]["in_step"] + report.counts["customers"]["differs"]
     assert linked == len(customers)
     pages = [c for c in calls if c["path"].endswith("/Contacts") and "pageSize=1000" in c["query"]]
