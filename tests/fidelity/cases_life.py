@@ -324,4 +324,28 @@ PRESENTMENT_CASES: list[LifeCase] = [
         credit_notes=(NoteExpect("12.00", "2.00", "0.00", "PAID"),),
         currency="EUR",
     ),
+    LifeCase(
+        "life-eur-duties-and-fees-in-the-customers-currency",
+        6103,
+        (("Kettle EU", "40.00"),),
+        # Invoiced in EUR (SHOPXERO_INVOICE_CURRENCY=presentment): 40.00 EUR, VAT 40 / 6 =
+        # 6.666 -> 6.67; import duty 6.00 EUR and additional fees 2.50 EUR, both outside VAT,
+        # in EUR as the customer paid them (not their GBP twins 5.16 / 2.15):
+        # total 40.00 + 6.00 + 2.50 = 48.50 EUR, paid in full
+        lambda ls, c: _spec(
+            6103,
+            ls,
+            c,
+            presentment_currency="EUR",
+            exchange_rate=Decimal("0.86"),
+            duties=Decimal("6.00"),
+            additional_fees=Decimal("2.50"),
+        ),
+        total="48.50",
+        total_tax="6.67",
+        amount_paid="48.50",
+        amount_due="0.00",
+        status="PAID",
+        currency="EUR",
+    ),
 ]

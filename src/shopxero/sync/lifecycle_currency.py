@@ -178,6 +178,15 @@ def order_in_presentment(o: Order) -> Order:
             update["current_total_price"] = _pres(
                 o.current_total_price_set, "current_total_price_set"
             )
+        # Duties and additional fees are invoiced from these sets' shop side: make it the
+        # customer's amount too.
+        for name in _CHARGE_SETS:
+            both = getattr(o, name)
+            if both is not None and (both.shop_money or both.presentment_money) is not None:
+                bag = MoneyBag(amount=_pres(both, name), currency_code=o.presentment_currency)
+                update[name] = MoneySet(shop_money=bag, presentment_money=bag)
+        if o.total_tip_received and not o.total_tip_received.is_zero():
+            update["total_tip_received"] = _tip_in_presentment(o)
     except _Missing as missing:
         raise MappingError(
             f"the order is in {o.presentment_currency} but {missing.field} has no "
@@ -187,6 +196,26 @@ def order_in_presentment(o: Order) -> Order:
             field=missing.field,
         ) from None
     return o.model_copy(update=update)
+
+
+_CHARGE_SETS = (
+    "original_total_duties_set",
+    "current_total_duties_set",
+    "original_total_additional_fees_set",
+    "current_total_additional_fees_set",
+)
+_CENT = Decimal("0.01")
+
+
+def _tip_in_presentment(o: Order) -> Decimal:
+    """``total_tip_received`` has no ``_set`` twin in REST (facts §5 "Tips": UNCONFIRMED): a tip
+    line carries its own presentment price; otherwise the shop amount at Shopify's own rate, to
+    the cent (a cent of difference is closed by the explained rounding line)."""
+    assert o.total_tip_received is not None
+    rate = currency_rate(o)
+    if rate is None:
+        raise _Missing("total_tip_received")
+    return (o.total_tip_received * rate).quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 def currency_rate(o: Order) -> Decimal | None:
