@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.sync.test_lifecycle_sandbox import _seed
+from tests.sync.test_dryrun_lifecycle import _demo_orders
 from typer.testing import CliRunner
 
 from shopxero.cli.app import _register_commands, app
@@ -21,7 +21,7 @@ from shopxero.sandbox.run import RunningSandboxes, start_sandboxes
 @pytest.fixture
 def sandboxes(monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningSandboxes]:
     # 1032: paid, then two refunds with money back; 1048: 20.00 of 55.00 paid.
-    with start_sandboxes(_seed({1032, 1048})) as running:
+    with start_sandboxes(_demo_orders({1032, 1048})) as running:
         for key, value in running.env().items():
             monkeypatch.setenv(key, value)
         yield running

@@ -9,24 +9,22 @@ in the state DB.
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from tests.sync.test_engine_sandbox import _settings
-from tests.sync.test_lifecycle_sandbox import PARTLY_PAID, PENDING, WITH_PENDING, World, _pay_rest
+from tests.sync.helpers import sandbox_requests, sandbox_settings, sandbox_state, serve_seed
 
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.seeds import load_seed
-from shopxero.sandbox.seeds.credentials import shopify_credentials, xero_credentials
-from shopxero.sandbox.server import serve_in_thread
-from shopxero.sandbox.shopify.app import create_shopify_app
-from shopxero.sandbox.xero.app import create_xero_app
 from shopxero.store import StateStore
+from shopxero.store.errors_queue import QueuedError
 from shopxero.sync.engine import SyncEngine
 from shopxero.sync.factory import build_clients, store_call_sink
 from shopxero.sync.plan import Action, PlannedChange
@@ -35,6 +33,8 @@ from shopxero.sync.report import RunReport
 pytestmark = pytest.mark.anyio
 
 _WRITE_METHODS = ("PUT", "POST", "DELETE")
+# The demo seed's pending orders are invoiced only when "pending" is synced.
+WITH_PENDING = {"synced_financial_statuses": ("paid", "partially_paid", "pending")}
 
 
 def _money(value: Any) -> Decimal:
@@ -42,18 +42,11 @@ def _money(value: Any) -> Decimal:
 
 
 def _xero_writes(xero_url: str, since: int = 0) -> list[dict[str, Any]]:
-    requests = httpx.get(f"{xero_url}/_sandbox/requests").json()["requests"][since:]
     return [
-        r for r in requests if r["path"].startswith("/api.xro") and r["method"] in _WRITE_METHODS
+        r
+        for r in sandbox_requests(xero_url)[since:]
+        if r["path"].startswith("/api.xro") and r["method"] in _WRITE_METHODS
     ]
-
-
-def _request_count(url: str) -> int:
-    return len(httpx.get(f"{url}/_sandbox/requests").json()["requests"])
-
-
-def _state(url: str) -> dict[str, Any]:
-    return dict(httpx.get(f"{url}/_sandbox/state").json())
 
 
 def _db_rows(data_dir: Path) -> dict[str, int]:
@@ -74,8 +67,8 @@ async def _run(
     clock: SandboxClock | None = None,
     plan_lifecycle: bool = True,
     **overrides: Any,
-) -> RunReport:
-    settings = _settings(shop_url, xero_url, data_dir).model_copy(update=overrides)
+) -> tuple[RunReport, list[QueuedError]]:
+    settings = sandbox_settings(shop_url, xero_url, data_dir).model_copy(update=overrides)
     with StateStore.open(settings.state_db_path) as store:
         async with build_clients(
             settings, call_sink=store_call_sink(store), clock=clock
@@ -87,7 +80,8 @@ async def _run(
                 settings=settings,
                 now=clock.now if clock else None,
             )
-            return await engine.run(dry_run=dry_run, plan_lifecycle=plan_lifecycle)
+            report = await engine.run(dry_run=dry_run, plan_lifecycle=plan_lifecycle)
+            return report, store.errors.list_open()
 
 
 def _planned(report: RunReport, resource: str, action: Action) -> list[PlannedChange]:
@@ -97,20 +91,15 @@ def _planned(report: RunReport, resource: str, action: Action) -> list[PlannedCh
 @pytest.fixture
 def demo() -> Iterator[tuple[str, str, SandboxClock]]:
     clock = SandboxClock(speed=60)  # rate-limit pacing and backoff run 60x faster
-    seed = load_seed("demo", now=clock.now())
-    shopify_app = create_shopify_app(
-        seed["shopify"], clock=clock, credentials=shopify_credentials()
-    )
-    xero_app = create_xero_app(seed["xero"], clock=clock, credentials=xero_credentials())
-    with serve_in_thread(shopify_app) as s, serve_in_thread(xero_app) as x:
-        yield s.url, x.url, clock
+    with serve_seed(load_seed("demo", now=clock.now()), clock=clock) as (shop_url, xero_url):
+        yield shop_url, xero_url, clock
 
 
 async def test_demo_dry_run_plans_the_payments_and_credit_notes_the_real_run_makes(
     demo: tuple[str, str, SandboxClock], tmp_path: Path
 ) -> None:
     shop_url, xero_url, clock = demo
-    dry = await _run(shop_url, xero_url, tmp_path, dry_run=True, clock=clock)
+    dry, _ = await _run(shop_url, xero_url, tmp_path, dry_run=True, clock=clock)
 
     # Nothing written anywhere: no Xero write, no mapping, intent, queue entry or cursor.
     assert _xero_writes(xero_url) == []
@@ -124,10 +113,10 @@ async def test_demo_dry_run_plans_the_payments_and_credit_notes_the_real_run_mak
     assert len(_planned(dry, "orders", Action.CREATE)) > 50
     assert len(planned_payments) > 50 and len(planned_notes) >= 5
 
-    real = await _run(shop_url, xero_url, tmp_path, dry_run=False, clock=clock)
+    real, _ = await _run(shop_url, xero_url, tmp_path, dry_run=False, clock=clock)
     for resource in ("orders", "payments", "credit_notes"):
         assert dry.counts[resource] == real.counts[resource], resource
-    xero = _state(xero_url)
+    xero = sandbox_state(xero_url)
 
     # Payments: the same References, amounts, dates and accounts as planned.
     made = {
@@ -162,46 +151,136 @@ async def test_a_rebuild_read_pass_plans_no_life(
     """``plan_lifecycle=False`` (``shopxero rebuild``'s read pass) keeps today's dry run: no
     transactions read, nothing planned for payments or credit notes, no note about it."""
     shop_url, xero_url, clock = demo
-    report = await _run(
+    report, _ = await _run(
         shop_url, xero_url, tmp_path, dry_run=True, clock=clock, plan_lifecycle=False
     )
-    shop_paths = [r["path"] for r in _state_requests(shop_url)]
+    shop_paths = [r["path"] for r in sandbox_requests(shop_url)]
     assert not any("transactions" in p for p in shop_paths)
     assert report.plan.get("payments") is None and report.plan.get("credit_notes") is None
     assert "payments" not in report.counts and "credit_notes" not in report.counts
     assert _xero_writes(xero_url) == []
 
 
-def _state_requests(url: str) -> list[dict[str, Any]]:
-    return list(httpx.get(f"{url}/_sandbox/requests").json()["requests"])
-
-
 # -- orders whose invoice is already in Xero ------------------------------------------------
 
 
-def _serve_world(numbers: set[int], tmp_path: Path) -> Iterator[World]:
-    from tests.sync.test_lifecycle_sandbox import _seed, _serve
+def _demo_orders(numbers: set[int]) -> dict[str, Any]:
+    """The demo seed cut down to the orders ``numbers`` with their customers and products."""
+    seed = load_seed("demo")
+    shop = seed["shopify"]
+    orders = [o for o in shop["orders"] if o["order_number"] in numbers]
+    customers = {o["customer"]["id"] for o in orders if o.get("customer")}
+    variants = {li["variant_id"] for o in orders for li in o["line_items"]}
+    shop["orders"] = orders
+    shop["customers"] = [c for c in shop["customers"] if c["id"] in customers]
+    shop["products"] = [
+        p for p in shop["products"] if any(v["id"] in variants for v in p["variants"])
+    ]
+    return seed
 
-    yield from _serve(_seed(numbers), tmp_path)
+
+@dataclass
+class Shop:
+    """A few demo orders served; Shopify changed through ``/_sandbox/records``."""
+
+    shop_url: str
+    xero_url: str
+    seed: dict[str, Any]
+    data_dir: Path
+
+    def order(self, number: int) -> dict[str, Any]:
+        return copy.deepcopy(
+            next(o for o in self.seed["shopify"]["orders"] if o["order_number"] == number)
+        )
+
+    def change(self, order: dict[str, Any]) -> None:
+        httpx.post(f"{self.shop_url}/_sandbox/records", json={"orders": [order]}).raise_for_status()
+
+    def fault(self, fault: dict[str, Any]) -> None:
+        httpx.post(f"{self.xero_url}/_sandbox/faults", json=fault).raise_for_status()
+
+    def invoice(self, number: int) -> dict[str, Any]:
+        invoices = sandbox_state(self.xero_url)["invoices"]
+        return dict(next(i for i in invoices if i["InvoiceNumber"] == f"SHOP-{number}"))
+
+    def payments_of(self, number: int) -> list[dict[str, Any]]:
+        invoice_id = self.invoice(number)["InvoiceID"]
+        return [
+            p
+            for p in sandbox_state(self.xero_url)["payments"]
+            if (p.get("Invoice") or {}).get("InvoiceID") == invoice_id and p["Status"] != "DELETED"
+        ]
+
+    def notes_of(self, number: int) -> list[dict[str, Any]]:
+        prefix = f"SHOP-{number}-R"
+        notes = sandbox_state(self.xero_url)["credit_notes"]
+        return [n for n in notes if n["CreditNoteNumber"].startswith(prefix)]
+
+    async def sync(self, **overrides: Any) -> tuple[RunReport, list[QueuedError]]:
+        return await _run(self.shop_url, self.xero_url, self.data_dir, dry_run=False, **overrides)
+
+
+def _serve_shop(numbers: set[int], tmp_path: Path) -> Iterator[Shop]:
+    seed = _demo_orders(numbers)
+    with serve_seed(seed) as (shop_url, xero_url):
+        yield Shop(shop_url, xero_url, seed, tmp_path)
 
 
 @pytest.fixture
-def partly_paid(tmp_path: Path) -> Iterator[World]:
-    yield from _serve_world(PARTLY_PAID[0], tmp_path)
+def partly_paid(tmp_path: Path) -> Iterator[Shop]:
+    yield from _serve_shop({1048}, tmp_path)  # 55.00, 20.00 paid by "manual", 35.00 due
 
 
 @pytest.fixture
-def pending(tmp_path: Path) -> Iterator[World]:
-    yield from _serve_world(PENDING[0], tmp_path)
+def pending(tmp_path: Path) -> Iterator[Shop]:
+    yield from _serve_shop({1059}, tmp_path)  # 39.95, unpaid (a pending manual payment)
 
 
-async def _dry(world: World, **overrides: Any) -> RunReport:
-    before_db = _db_rows(world.data_dir)
-    before = _request_count(world.xero_url)
-    report = await _run(world.shop_url, world.xero_url, world.data_dir, dry_run=True, **overrides)
-    assert _xero_writes(world.xero_url, before) == [], "a dry run writes nothing to Xero"
-    assert _db_rows(world.data_dir) == before_db, "a dry run records nothing in the state DB"
+async def _dry(shop: Shop, **overrides: Any) -> RunReport:
+    before_db = _db_rows(shop.data_dir)
+    before = len(sandbox_requests(shop.xero_url))
+    report, _ = await _run(shop.shop_url, shop.xero_url, shop.data_dir, dry_run=True, **overrides)
+    assert _xero_writes(shop.xero_url, before) == [], "a dry run writes nothing to Xero"
+    assert _db_rows(shop.data_dir) == before_db, "a dry run records nothing in the state DB"
     return report
+
+
+def _pay_rest(order: dict[str, Any], amount: str, transaction_id: int) -> dict[str, Any]:
+    """Shopify after the customer paid ``amount`` more, by a successful sale (now paid)."""
+    sale = {
+        **order["transactions"][0],
+        "id": transaction_id,
+        "kind": "sale",
+        "status": "success",
+        "amount": amount,
+        "processed_at": "2026-11-02T10:00:00+00:00",
+        "created_at": "2026-11-02T10:00:00+00:00",
+        "payment_id": f"c{transaction_id}",
+    }
+    return {
+        "id": order["id"],
+        "transactions": [*order["transactions"], sale],
+        "financial_status": "paid",
+        "total_outstanding": "0.00",
+    }
+
+
+def _doubled(order: dict[str, Any]) -> dict[str, Any]:
+    """1059 edited: two calendars instead of one (VAT-inclusive prices)."""
+    line = {**order["line_items"][0], "quantity": 2, "current_quantity": 2}
+    line["tax_lines"] = [{**line["tax_lines"][0], "price": "11.67"}]
+    return {
+        "id": order["id"],
+        "line_items": [line],
+        "total_line_items_price": "70.00",
+        "subtotal_price": "70.00",
+        "total_tax": "12.50",
+        "total_price": "74.95",
+        "current_total_price": "74.95",
+        "current_subtotal_price": "70.00",
+        "current_total_tax": "12.50",
+        "total_outstanding": "74.95",
+    }
 
 
 def _refund_without_money(order: dict[str, Any]) -> dict[str, Any]:
@@ -238,7 +317,7 @@ def _refund_without_money(order: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_a_refund_on_an_unpaid_invoice_is_planned_as_an_allocation(
-    partly_paid: World,
+    partly_paid: Shop,
 ) -> None:
     world = partly_paid
     await world.sync()
@@ -267,7 +346,7 @@ async def test_a_refund_on_an_unpaid_invoice_is_planned_as_an_allocation(
 
 
 async def test_a_payment_already_on_the_invoice_is_planned_as_a_link_not_a_payment(
-    partly_paid: World,
+    partly_paid: Shop,
 ) -> None:
     world = partly_paid
     await world.sync()
@@ -287,7 +366,7 @@ async def test_a_payment_already_on_the_invoice_is_planned_as_a_link_not_a_payme
 
 
 async def test_a_new_payment_is_planned_against_what_the_invoice_still_owes(
-    partly_paid: World,
+    partly_paid: Shop,
 ) -> None:
     world = partly_paid
     await world.sync()
@@ -305,7 +384,7 @@ async def test_a_new_payment_is_planned_against_what_the_invoice_still_owes(
     assert made[0]["Account"]["Code"] == change.details["account"]
 
 
-async def test_a_cancelled_unpaid_order_is_planned_as_a_void(pending: World) -> None:
+async def test_a_cancelled_unpaid_order_is_planned_as_a_void(pending: Shop) -> None:
     world = pending
     await world.sync(**WITH_PENDING)
     order = world.order(1059)
@@ -332,7 +411,7 @@ async def test_a_cancelled_unpaid_order_is_planned_as_a_void(pending: World) -> 
     assert world.invoice(1059)["Status"] == "VOIDED"
 
 
-async def test_what_a_real_run_would_queue_is_only_noted(partly_paid: World) -> None:
+async def test_what_a_real_run_would_queue_is_only_noted(partly_paid: Shop) -> None:
     """A payment of more than the invoice still owes: the dry run says it would queue it (a
     note and a failed count) and leaves the error queue empty (``_dry`` checks the DB)."""
     world = partly_paid
@@ -347,3 +426,29 @@ async def test_what_a_real_run_would_queue_is_only_noted(partly_paid: World) -> 
     real, queued = await world.sync()
     assert real.counts["orders"]["failed"] == 1
     assert [q.shopify_id for q in queued] == [f"{world.order(1048)['id']}/payment/6299999999001"]
+
+
+async def test_a_payment_on_an_invoice_the_run_updates_is_planned_against_the_new_total(
+    pending: Shop,
+) -> None:
+    """1059 (39.95, unpaid) edited to 74.95 and paid in full: the real run updates the invoice
+    first, then pays 74.95; the dry run plans the same, not a payment 'larger than due'."""
+    world = pending
+    await world.sync(**WITH_PENDING)
+    order = world.order(1059)
+    world.change({**_doubled(order), **_pay_rest(order, "74.95", 6299999999002)})
+
+    dry = await _dry(world, **WITH_PENDING)
+    assert [c.desired.natural_key for c in _planned(dry, "orders", Action.UPDATE)] == ["SHOP-1059"]
+    [payment] = dry.plan["payments"]
+    assert payment.action is Action.CREATE and payment.details["amount"] == "74.95"
+    assert dry.counts["orders"]["failed"] == 0, dry.notes
+
+    real, queued = await world.sync(**WITH_PENDING)
+    assert queued == [], [q.message for q in queued]
+    assert real.counts["payments"] == dry.counts["payments"]
+    invoice = world.invoice(1059)
+    assert (_money(invoice["Total"]), invoice["Status"]) == (Decimal("74.95"), "PAID")
+    [made] = world.payments_of(1059)
+    assert made["Reference"] == payment.details["reference"]
+    assert _money(made["Amount"]) == Decimal("74.95")
