@@ -66,8 +66,9 @@ NOTES: dict[str, str] = {
     "invoice_currency": (
         "`shop`: invoices in the shop's currency (foreign-currency payments converted at "
         "Shopify's rate). `presentment`: in the currency the customer paid in, with Shopify's "
-        "rate as CurrencyRate; each such currency must be enabled in Xero (orders in a missing "
-        "one are queued)."
+        "rate as CurrencyRate when the shop's currency is Xero's base currency (otherwise Xero's "
+        "day rate, and the run report says so); each such currency must be enabled in Xero "
+        "(orders in a missing one are queued)."
     ),
     "sync_payments": (
         "Also sync the life of each order after its invoice: Shopify sale/capture transactions "

@@ -86,7 +86,7 @@ class Settings(BaseSettings):
     invoice_currency: Literal["shop", "presentment"] = Field(
         "shop",
         description="Invoice in the shop's currency, or in the currency the customer paid in "
-        "(presentment, at the rate Shopify used).",
+        "(presentment, at the rate Shopify used when the shop's currency is Xero's base).",
     )
 
     # --- accounts and tax (None: resolved from the Xero chart of accounts) ---------------------
