@@ -51,10 +51,12 @@ def _xero_writes(xero_url: str, since: int = 0) -> list[dict[str, Any]]:
 
 def _db_rows(data_dir: Path) -> dict[str, int]:
     """Rows the sync keeps per table (not the run history or the API-call log)."""
+    tables = ("mappings", "intents", "error_queue", "cursors")
+    if not (data_dir / "state.db").exists():
+        return dict.fromkeys(tables, 0)
     with sqlite3.connect(data_dir / "state.db") as db:
         return {
-            table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-            for table in ("mappings", "intents", "error_queue", "cursors")
+            table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in tables
         }
 
 
@@ -452,3 +454,36 @@ async def test_a_payment_on_an_invoice_the_run_updates_is_planned_against_the_ne
     [made] = world.payments_of(1059)
     assert made["Reference"] == payment.details["reference"]
     assert _money(made["Amount"]) == Decimal("74.95")
+
+
+async def test_an_organisation_that_holds_every_life_already_plans_links_only(
+    tmp_path: Path,
+) -> None:
+    """A new state DB over a Xero organisation an earlier sync filled (1032: paid, two refunds
+    paid out; 1048: partly paid): the dry run finds each payment on its invoice and each credit
+    note by number, plans links and no write, and the real run then writes nothing."""
+    seed = _demo_orders({1032, 1048})
+    with serve_seed(seed) as (shop_url, xero_url):
+        shop = Shop(shop_url, xero_url, seed, tmp_path / "first")
+        fresh = Shop(shop_url, xero_url, seed, tmp_path / "fresh")
+        shop.data_dir.mkdir()
+        fresh.data_dir.mkdir()
+        await shop.sync()
+        dry = await _dry(fresh)
+        assert dry.counts.get("payments", {}).get("created", 0) == 0
+        assert dry.counts.get("credit_notes", {}).get("created", 0) == 0
+        payments = dry.plan["payments"]
+        assert {c.action for c in payments} == {Action.LINK} and len(payments) == 2
+        assert sorted(c.details["invoice"] for c in payments) == ["SHOP-1032", "SHOP-1048"]
+        notes = dry.plan["credit_notes"]
+        assert [(c.action, c.details["number"]) for c in notes] == [
+            (Action.LINK, "SHOP-1032-R1"),
+            (Action.LINK, "SHOP-1032-R2"),
+        ]
+        assert all("nothing more to pay out or allocate" in c.reason for c in notes)
+        assert all(c.xero_id for c in [*payments, *notes])
+
+        before = len(sandbox_requests(shop.xero_url))
+        real, queued = await fresh.sync()
+        assert queued == [] and real.counts.get("payments", {}).get("created", 0) == 0
+        assert _xero_writes(shop.xero_url, before) == []

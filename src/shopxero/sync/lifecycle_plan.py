@@ -281,10 +281,14 @@ def _credit_reason(details: dict[str, str], action: Action) -> str:
         parts.append(f"{paid_out} paid out to the customer")
     if allocated:
         parts.append(f"{allocated} allocated to invoice {details.get('invoice')}")
-    what = ", ".join(parts) or "nothing paid out or allocated"
-    head = f"total {details['total']}: " if "total" in details else ""
+    what = ", ".join(parts)
+    head = f"total {details['total']}" if "total" in details else ""
     if action is Action.LINK:
-        return f"already in Xero (found by number), linked; {head}{what}"
+        # Found in Xero: what it still needs is planned here; nothing means fully applied (or a
+        # step a real run would queue, which the run's notes name).
+        return f"already in Xero (found by number), linked; {head}: " + (
+            what or "nothing more to pay out or allocate"
+        )
     if action is Action.UPDATE:
         return f"already in Xero; {what}"
-    return f"{head}{what}"
+    return f"{head}: {what or 'not paid out or allocated (see the notes)'}"
