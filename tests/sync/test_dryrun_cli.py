@@ -54,7 +54,7 @@ def test_dry_run_text_and_json_show_payments_and_credit_notes(
     ), out
     for number in ("SHOP-1032-R1", "SHOP-1032-R2"):
         assert f"(credit note {number}) — total 8.00: 8.00 paid out to the customer" in flat, out
-        assert f"8.00 paid back to the customer out of credit note {number}" in flat, out
+        assert f"(paid out of {number}) — 8.00 paid back to the customer from account 090" in flat
     # The summary table counts what the real run would make.
     [row] = [line for line in lines if "payments" in line and "│" in line]
     assert row.split("│")[2].strip() == "4"  # 1032's payment and two refunds, 1048's payment

@@ -136,10 +136,8 @@ def _plan_payment(ctx: RunContext, write: Write, operation: str) -> None:
     amount, account, day = details["amount"], details["account"], details["date"]
     if write.entity == "refund_payment":
         details["credit_note"] = write.parent
-        reason = (
-            f"{amount} paid back to the customer out of credit note {write.parent}, from "
-            f"account {account} on {day}"
-        )
+        # The label names the credit note ("... (paid out of SHOP-1001-R1)").
+        reason = f"{amount} paid back to the customer from account {account} on {day}"
         _amend_credit(ctx, write.parent, write.shopify_id, paid_out=Decimal(amount))
     else:
         details["invoice"] = write.parent
