@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.sync.test_engine_sandbox import _settings
+from tests.sync.helpers import sandbox_settings as _settings
 
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.credentials import shopify_credentials, xero_credentials
