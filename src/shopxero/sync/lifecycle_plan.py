@@ -93,8 +93,13 @@ def planned_record(ctx: RunContext, write: Write, *, operation: str) -> dict[str
             "Payments": [],
             "Allocations": [],
         }
-    _plan_payment(ctx, write, operation)
-    return {**write.payload, "PaymentID": new_placeholder("payment", write.natural_key)}
+    if write.entity in ("payment", "refund_payment"):
+        _plan_payment(ctx, write, operation)
+        return {**write.payload, "PaymentID": new_placeholder("payment", write.natural_key)}
+    # Any other write of an order's life still shows in the plan, under its own name.
+    action = Action.CREATE if operation == "create" else Action.UPDATE
+    _add(ctx, f"{write.entity}s", PlannedChange(action, _desired(write), reason=operation))
+    return dict(write.payload)
 
 
 def _add(ctx: RunContext, resource: str, change: PlannedChange) -> None:
