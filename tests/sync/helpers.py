@@ -1,4 +1,4 @@
-"""What the sync tests over both simulators share (test_engine_sandbox, test_rebuild).
+"""What the sync tests over both simulators share (import from here, not from a test module).
 
 Serving a seed on real HTTP, the Settings that point shopxero at the two simulators, one engine
 run built the way ``shopxero sync`` builds it (``sync.factory.build_clients``), and reading the
