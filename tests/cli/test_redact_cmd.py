@@ -150,7 +150,7 @@ def test_redact_leaves_no_trace_and_the_sync_still_works(
 def test_redact_refuses_a_bad_id_and_a_corrupt_db(tmp_path: Path) -> None:
     code, out = _invoke(["--data-dir", str(tmp_path), "redact", "--customer", "jane@x.com"])
     assert code == 2 and "customer id" in out
-    assert "jane@x.com" not in out.replace("'jane@x.com'", "") or True
+    assert "jane@x.com" not in out  # the personal data being erased is not echoed
     (tmp_path / "state.db").write_bytes(b"garbage" * 40)
     code, out = _invoke(["--data-dir", str(tmp_path), "redact", "--customer", "12"])
     assert code == 2 and "shopxero rebuild" in out

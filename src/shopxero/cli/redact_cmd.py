@@ -31,7 +31,12 @@ console = Console()
 def run_redact(settings: Settings, customer_id: str, extra: dict[str, str]) -> RedactionResult:
     """Redact one customer in the data dir's state DB, while no sync runs there."""
     if not customer_id.isdigit():
-        raise ConfigError(f"--customer must be a Shopify customer id (digits), got {customer_id!r}")
+        # The value is not echoed: it may be the very email or name being erased, and errors
+        # reach the log file.
+        raise ConfigError(
+            "--customer must be a Shopify customer id (digits, as in the customer's admin URL); "
+            "an email address or name is not accepted"
+        )
     with (
         run_lock(settings.data_dir, hint="redact when it has finished"),
         StateStore.open(settings.state_db_path) as store,
