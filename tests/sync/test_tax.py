@@ -133,7 +133,7 @@ def test_no_matching_rate_names_the_tax_line() -> None:
     with pytest.raises(MappingError) as caught:
         _resolver("GB").for_lines([_line("Weird Tax", "0.12")], taxable=True)
     assert "Weird Tax 12%" in str(caught.value)
-    assert "override" in caught.value.message
+    assert 'SHOPXERO_TAX_TYPE_MAP {"Weird Tax": "<TaxType>"}' in caught.value.message
 
 
 def test_inactive_and_expense_only_rates_are_ignored() -> None:

@@ -221,3 +221,13 @@ def test_rates_shared_by_several_ordinary_types_are_listed() -> None:
     resolver = _resolver("US", {}, ("TAX004", "6.25"))
     assert resolver.same_rate_types() == [["TAX003", "TAX004"]]
     assert _resolver("GB", {}).same_rate_types() == []  # INPUT2/CAPEX are not revenue/ordinary
+
+
+def test_no_rate_names_the_place_and_the_entry_to_add() -> None:
+    """Irish VAT (23 %, OSS) charged by a UK shop: the message says which map entry would do."""
+    with pytest.raises(MappingError) as caught:
+        _resolver("GB", {}).for_lines([_line("IE VAT", "0.23")], taxable=True, region=Region("IE"))
+    message = caught.value.message
+    assert "IE VAT 23% (order to IE)" in message
+    assert "add a 23% sales tax rate in Xero" in message
+    assert 'SHOPXERO_TAX_TYPE_MAP {"IE:IE VAT": "<TaxType>"}' in message

@@ -404,10 +404,13 @@ class TaxResolver:
             r for r in self._revenue if r.effective_rate is not None and r.effective_rate == percent
         ]
         if not matches:
+            titles = "+".join(sorted({t.title or "" for t in charged}))
+            place = f"{region.country}:" if region.country else ""
             raise MappingError(
                 f"no active Xero revenue tax rate of {_rate_text(percent)}% for Shopify tax "
-                f"{_describe(charged)} (order to {region}); add a tax override "
-                "(title, title@rate or place:title -> TaxType)",
+                f"{_describe(charged)} (order to {region}); add a {_rate_text(percent)}% sales "
+                "tax rate in Xero, or map this tax to an existing type: SHOPXERO_TAX_TYPE_MAP "
+                f'{{"{place}{titles}": "<TaxType>"}}',
                 entity="tax_line",
                 source_id=_describe(charged),
             )
