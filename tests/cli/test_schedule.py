@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 import signal
@@ -254,3 +255,24 @@ def test_a_crashing_run_is_logged_and_does_not_end_the_schedule(
     assert [o.outcome for o in outcomes] == ["crashed", "crashed"]
     assert "KeyError" in outcomes[0].message and outcomes[0].exit_code == 2
     assert any(r.exc_info and r.name == "shopxero.schedule" for r in caplog.records)
+
+
+def test_the_stop_request_is_a_timestamped_log_line_json_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A JSON-lines log stays JSON when a SIGTERM arrives mid-run (docker stop / compose down)."""
+
+    def one_signal() -> TickOutcome:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return TickOutcome("ok", 0, "done")
+
+    Scheduler(EveryTimes(timedelta(0)), data_dir=tmp_path, run_tick=one_signal).run()
+    out = capsys.readouterr().out
+    assert re.search(r"^\S+\+00:00 schedule: SIGTERM: stopping after this run", out, re.M)
+
+    Scheduler(
+        EveryTimes(timedelta(0)), data_dir=tmp_path, run_tick=one_signal, json_lines=True
+    ).run()
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    (stop,) = [r for r in records if r["event"] == "signal"]
+    assert stop["message"].startswith("SIGTERM: stopping after this run") and stop["time"]

@@ -130,3 +130,11 @@ def test_the_scheduler_counts_failures_and_a_queued_run_resets_them(tmp_path: Pa
     assert hb is not None
     # The skipped tick counts as a tick but leaves the last run's result alone.
     assert hb.ticks == 5 and hb.last_exit == 1 and hb.consecutive_failures == 0
+
+
+def test_a_scheduler_before_its_first_run_finishes_says_so(tmp_path: Path) -> None:
+    """Not "last exit None": the container's first minute is a normal state."""
+    _beat(tmp_path, state="running", started_at=utc_text(NOW), last_exit=None, ticks=0)
+    report = check_health(AppContext(None, tmp_path), now=NOW)
+    assert report.healthy
+    assert any("no run finished yet" in note for note in report.notes), report.notes

@@ -60,9 +60,8 @@ def _check_heartbeat(
     max_run: timedelta,
     max_failures: int,
 ) -> None:
-    report.notes.append(
-        f"scheduler {hb.schedule}: {hb.state}, {hb.ticks} tick(s), last exit {hb.last_exit}"
-    )
+    last = "no run finished yet" if hb.last_exit is None else f"last exit {hb.last_exit}"
+    report.notes.append(f"scheduler {hb.schedule}: {hb.state}, {hb.ticks} tick(s), {last}")
     if hb.state == "running":
         started = parse_utc(hb.started_at)
         if started is not None and now - started > max_run:

@@ -103,16 +103,18 @@ def sync_once(load_settings: Callable[[], Settings]) -> TickOutcome:
 class _Stop:
     """SIGTERM/SIGINT handling: the first signal asks for a stop, the second aborts the run."""
 
-    def __init__(self) -> None:
+    def __init__(self, log: Callable[[str, str], None]) -> None:
         self.requested = False
         self.running = False
+        self._log = log  # the scheduler's own log: timestamped, JSON lines when asked
 
     def handle(self, signum: int, frame: FrameType | None) -> None:
         if self.requested and self.running:
             raise KeyboardInterrupt
         self.requested = True
         if self.running:
-            _echo(f"{signal.Signals(signum).name}: stopping after this run (again to abort it)")
+            name = signal.Signals(signum).name
+            self._log("signal", f"{name}: stopping after this run (again to abort it)")
 
     @contextmanager
     def installed(self) -> Iterator[None]:
@@ -153,7 +155,7 @@ class Scheduler:
         self.json_lines = json_lines
         self.now = now
         self.sleep = sleep
-        self.stop = _Stop()
+        self.stop = _Stop(lambda event, message: self._log(event, message))
         self.heartbeat = Heartbeat(
             schedule=times.describe(), state="waiting", pid=os.getpid(), updated_at=""
         )
