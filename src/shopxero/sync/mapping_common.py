@@ -10,18 +10,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ValidationError
 
 from shopxero.errors import MappingError
-from shopxero.xero.models import xero_field_name
+from shopxero.xero.models import XeroLineItem, xero_field_name
 
 __all__ = [
     "DEFAULT_SYNCED_FINANCIAL_STATUSES",
     "ELLIPSIS",
     "MappingOptions",
+    "amount_line",
     "build",
     "clean_text",
     "fit",
@@ -113,3 +115,19 @@ def build(model: type[M], *, entity: str, source_id: object, **fields: Any) -> M
             source_id=str(source_id),
             field=f"xero.{where}" if where else None,
         ) from None
+
+
+def amount_line(
+    *, source_id: object, description: str, amount: Decimal, account: str, tax_type: str
+) -> XeroLineItem:
+    """A line of one amount and no item (a tip, duties, fees, a refund adjustment): 1 x amount."""
+    return build(
+        XeroLineItem,
+        entity="order",
+        source_id=source_id,
+        description=description,
+        quantity=Decimal(1),
+        unit_amount=amount,
+        account_code=account,
+        tax_type=tax_type,
+    )

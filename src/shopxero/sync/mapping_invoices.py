@@ -21,7 +21,7 @@ from decimal import Decimal
 from shopxero.errors import MappingError
 from shopxero.shopify.models import LineItem, MoneySet, Order, ShippingLine
 from shopxero.sync.invoice_totals import predict_totals
-from shopxero.sync.mapping_common import MappingOptions, build, clean_text, fit
+from shopxero.sync.mapping_common import MappingOptions, amount_line, build, clean_text, fit
 from shopxero.sync.mapping_items import account_for
 from shopxero.sync.tax import TaxResolver, is_charged, order_region
 from shopxero.xero.models import (
@@ -133,14 +133,11 @@ def _charge_lines(
     fees = _shop_money(o.original_total_additional_fees_set)
     charges.append(("Additional fees", fees, options.fees_account))
     return [
-        build(
-            XeroLineItem,
-            entity="order",
+        amount_line(
             source_id=o.id,
             description=description,
-            quantity=Decimal(1),
-            unit_amount=amount,
-            account_code=account or options.sales_account,
+            amount=amount,
+            account=account or options.sales_account,
             tax_type=tax.out_of_scope_type(),
         )
         for description, amount, account in charges

@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from shopxero.errors import MappingError
 from shopxero.shopify.models import LineItem, MoneySet, Order, Refund, ShippingLine
 from shopxero.sync.invoice_totals import predict_totals
-from shopxero.sync.mapping_common import MappingOptions, build, clean_text, fit
+from shopxero.sync.mapping_common import MappingOptions, amount_line, build, clean_text, fit
 from shopxero.sync.mapping_invoices import _is_tip as is_tip_line
 from shopxero.sync.mapping_items import account_for
 from shopxero.sync.mapping_payments import refunded_transactions, shop_amount
@@ -283,14 +283,11 @@ def _charge_lines(
         total=refund.total_additional_fees_set,
     )
     return [
-        build(
-            XeroLineItem,
-            entity="order",
+        amount_line(
             source_id=o.id,
             description=description,
-            quantity=Decimal(1),
-            unit_amount=amount,
-            account_code=options.fees_account or options.sales_account,
+            amount=amount,
+            account=options.fees_account or options.sales_account,
             tax_type=tax.out_of_scope_type(),
         )
         for description, amount in (("Refund: duties", duties), ("Refund: additional fees", fees))
@@ -327,14 +324,11 @@ def credit_note_from_refund(
         gap = cash - predicted
         if not gap.is_zero():
             lines.append(
-                build(
-                    XeroLineItem,
-                    entity="order",
+                amount_line(
                     source_id=o.id,
                     description=ADJUSTMENT_DESCRIPTION,
-                    quantity=Decimal(1),
-                    unit_amount=gap,
-                    account_code=options.sales_account,
+                    amount=gap,
+                    account=options.sales_account,
                     tax_type=tax.out_of_scope_type(),
                 )
             )
