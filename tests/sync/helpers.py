@@ -91,9 +91,12 @@ async def run_engine(
     clock: SandboxClock | None = None,
     only: list[str] | None = None,
     dry_run: bool = False,
+    plan_lifecycle: bool = True,
+    **overrides: Any,
 ) -> tuple[RunReport, list[QueuedError]]:
-    """One engine run against the simulators: its report and the open error queue after it."""
-    settings = sandbox_settings(shop_url, xero_url, data_dir)
+    """One engine run against the simulators: its report and the open error queue after it.
+    ``overrides`` change settings (``sync_payments=False``...)."""
+    settings = sandbox_settings(shop_url, xero_url, data_dir).model_copy(update=overrides)
     with StateStore.open(settings.state_db_path) as store:
         async with build_clients(
             settings, call_sink=store_call_sink(store), clock=clock
@@ -105,7 +108,7 @@ async def run_engine(
                 settings=settings,
                 now=clock.now if clock else None,
             )
-            report = await engine.run(only=only, dry_run=dry_run)
+            report = await engine.run(only=only, dry_run=dry_run, plan_lifecycle=plan_lifecycle)
             return report, store.errors.list_open()
 
 

@@ -19,14 +19,16 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.sync.helpers import sandbox_requests, sandbox_settings, sandbox_state, serve_seed
+from tests.sync.helpers import (
+    run_engine,
+    sandbox_requests,
+    sandbox_state,
+    serve_seed,
+)
 
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.seeds import load_seed
-from shopxero.store import StateStore
 from shopxero.store.errors_queue import QueuedError
-from shopxero.sync.engine import SyncEngine
-from shopxero.sync.factory import build_clients, store_call_sink
 from shopxero.sync.plan import Action, PlannedChange
 from shopxero.sync.report import RunReport
 
@@ -70,20 +72,15 @@ async def _run(
     plan_lifecycle: bool = True,
     **overrides: Any,
 ) -> tuple[RunReport, list[QueuedError]]:
-    settings = sandbox_settings(shop_url, xero_url, data_dir).model_copy(update=overrides)
-    with StateStore.open(settings.state_db_path) as store:
-        async with build_clients(
-            settings, call_sink=store_call_sink(store), clock=clock
-        ) as clients:
-            engine = SyncEngine(
-                store=store,
-                shopify=clients.shopify,
-                xero=clients.xero,
-                settings=settings,
-                now=clock.now if clock else None,
-            )
-            report = await engine.run(dry_run=dry_run, plan_lifecycle=plan_lifecycle)
-            return report, store.errors.list_open()
+    return await run_engine(
+        shop_url,
+        xero_url,
+        data_dir,
+        clock=clock,
+        dry_run=dry_run,
+        plan_lifecycle=plan_lifecycle,
+        **overrides,
+    )
 
 
 def _planned(report: RunReport, resource: str, action: Action) -> list[PlannedChange]:
