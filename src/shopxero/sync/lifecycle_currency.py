@@ -72,6 +72,13 @@ def _pres(value: MoneySet | None, field: str) -> Decimal:
     return bag.amount
 
 
+def _presentment_both(value: MoneySet | None, field: str) -> MoneySet:
+    """A ``*_set`` whose shop side is its presentment amount, for mapping code that reads the
+    shop side of sets (refund shipping, duties, additional fees)."""
+    bag = MoneyBag(amount=_pres(value, field))
+    return MoneySet(shop_money=bag, presentment_money=bag)
+
+
 def _tax_lines(lines: Iterable[TaxLine], field: str) -> list[TaxLine]:
     return [
         t.model_copy(update={"price": _pres(t.price_set, f"{field}.{i}.price_set")})
@@ -129,12 +136,12 @@ def _refund(r: Refund, field: str) -> Refund:
     shipping: list[RefundShippingLine] = []
     for i, rsl in enumerate(r.refund_shipping_lines):
         where = f"{field}.refund_shipping_lines.{i}"
-        amount = _pres(rsl.subtotal_amount_set, f"{where}.subtotal_amount_set")
-        bag = MoneyBag(amount=amount)
         shipping.append(
             rsl.model_copy(
                 update={
-                    "subtotal_amount_set": MoneySet(shop_money=bag, presentment_money=bag),
+                    "subtotal_amount_set": _presentment_both(
+                        rsl.subtotal_amount_set, f"{where}.subtotal_amount_set"
+                    ),
                     "shipping_line": _shipping(rsl.shipping_line, f"{where}.shipping_line")
                     if rsl.shipping_line is not None
                     else None,
@@ -148,13 +155,33 @@ def _refund(r: Refund, field: str) -> Refund:
         if adj.tax_amount is not None or adj.tax_amount_set is not None:
             update["tax_amount"] = _pres(adj.tax_amount_set, f"{where}.tax_amount_set")
         adjustments.append(adj.model_copy(update=update))
-    return r.model_copy(
-        update={
-            "refund_line_items": lines,
-            "refund_shipping_lines": shipping,
-            "order_adjustments": adjustments,
-        }
-    )
+    changes: dict[str, Any] = {
+        "refund_line_items": lines,
+        "refund_shipping_lines": shipping,
+        "order_adjustments": adjustments,
+        "duties": [
+            d.model_copy(
+                update={
+                    "amount_set": _presentment_both(d.amount_set, f"{field}.duties.{i}.amount_set")
+                }
+            )
+            for i, d in enumerate(r.duties)
+        ],
+        "additional_fees": [
+            f.model_copy(
+                update={
+                    "amount_set": _presentment_both(
+                        f.amount_set, f"{field}.additional_fees.{i}.amount_set"
+                    )
+                }
+            )
+            for i, f in enumerate(r.additional_fees)
+        ],
+    }
+    for name in ("total_duties_set", "total_additional_fees_set"):
+        if getattr(r, name) is not None:
+            changes[name] = _presentment_both(getattr(r, name), f"{field}.{name}")
+    return r.model_copy(update=changes)
 
 
 def order_in_presentment(o: Order) -> Order:
@@ -183,8 +210,7 @@ def order_in_presentment(o: Order) -> Order:
         for name in _CHARGE_SETS:
             both = getattr(o, name)
             if both is not None and (both.shop_money or both.presentment_money) is not None:
-                bag = MoneyBag(amount=_pres(both, name), currency_code=o.presentment_currency)
-                update[name] = MoneySet(shop_money=bag, presentment_money=bag)
+                update[name] = _presentment_both(both, name)
         if o.total_tip_received and not o.total_tip_received.is_zero():
             update["total_tip_received"] = _tip_in_presentment(o)
     except _Missing as missing:

@@ -219,15 +219,15 @@ def _shipping_lines(
     return lines
 
 
-def _in_order_currency(o: Order, value: MoneySet | None) -> Decimal | None:
-    """``value`` in the order's currency: the shop side, or the presentment side once the order
-    is stated in its presentment currency (``lifecycle_currency`` renames ``currency``)."""
+def _amount(o: Order, value: MoneySet | None) -> Decimal | None:
+    """``value`` in the order's currency: its shop side (``lifecycle_currency`` makes that the
+    presentment amount when invoicing in the customer's currency), else a presentment side in
+    the same currency."""
     if value is None:
         return None
-    shop, pres = value.shop_money, value.presentment_money
-    bag = shop
-    if pres is not None and pres.code == o.currency and (shop is None or shop.code != o.currency):
-        bag = pres
+    bag = value.shop_money
+    if bag is None and value.presentment_money is not None:
+        bag = value.presentment_money if value.presentment_money.code == o.currency else None
     return bag.amount if bag is not None else None
 
 
@@ -245,13 +245,13 @@ def _refunded_charge(
     where = f"refunds.{refund.id}"
     listed = Decimal(0)
     for index, amount_set in enumerate(amounts):
-        amount = _in_order_currency(o, amount_set)
+        amount = _amount(o, amount_set)
         if amount is None:
             raise _err(
                 o, f"{where}.{field}.{index}.amount_set", f"a refunded {field} amount is missing"
             )
         listed += amount
-    stated = _in_order_currency(o, total)
+    stated = _amount(o, total)
     if amounts and stated is not None and stated != listed:
         raise _err(
             o,
