@@ -35,6 +35,7 @@ from shopxero.sync.tax import (
     TaxKey,
     TaxResolver,
     is_charged,
+    map_key_for,
     normalise_country,
     order_region,
     parse_tax_key,
@@ -329,11 +330,11 @@ def _check_seen(tax: TaxResolver, seen: Sequence[SeenTax]) -> list[Problem]:
 
 def _fix_for(tax_lines: Sequence[TaxLine], region: Region) -> str:
     """The map entry that would cover these lines, with the place when it is known."""
-    titles = "+".join(sorted({t.title or "" for t in tax_lines if is_charged(t)}))
-    place = f"{region.country}:" if region.country else ""
+    charged = [t for t in tax_lines if is_charged(t)]
     return (
         "add a rate with that percentage in Xero (Settings > Tax rates), then set "
-        f'SHOPXERO_TAX_TYPE_MAP to {{"{place}{titles}": "<its TaxType>"}} (or rely on the '
+        f'SHOPXERO_TAX_TYPE_MAP to {{"{map_key_for(charged, region)}": "<its TaxType>"}} (or '
+        "rely on the "
         "rate matching when it is the only type of that rate)"
     )
 

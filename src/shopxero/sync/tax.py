@@ -39,6 +39,7 @@ __all__ = [
     "TaxKey",
     "TaxResolver",
     "is_charged",
+    "map_key_for",
     "normalise_country",
     "order_region",
     "parse_tax_key",
@@ -134,6 +135,12 @@ class TaxKey:
         if self.province is None:
             return 1
         return 0 if self.province == region.province else None
+
+
+def map_key_for(tax_lines: Sequence[TaxLine], region: Region) -> str:
+    """The map key naming these lines' titles where the order went (``IE:IE VAT``)."""
+    titles = "+".join(sorted({t.title or "" for t in tax_lines}))
+    return f"{region.country}:{titles}" if region.country else titles
 
 
 def parse_tax_key(key: str) -> TaxKey:
@@ -404,13 +411,11 @@ class TaxResolver:
             r for r in self._revenue if r.effective_rate is not None and r.effective_rate == percent
         ]
         if not matches:
-            titles = "+".join(sorted({t.title or "" for t in charged}))
-            place = f"{region.country}:" if region.country else ""
             raise MappingError(
                 f"no active Xero revenue tax rate of {_rate_text(percent)}% for Shopify tax "
                 f"{_describe(charged)} (order to {region}); add a {_rate_text(percent)}% sales "
                 "tax rate in Xero, or map this tax to an existing type: SHOPXERO_TAX_TYPE_MAP "
-                f'{{"{place}{titles}": "<TaxType>"}}',
+                f'{{"{map_key_for(charged, region)}": "<TaxType>"}}',
                 entity="tax_line",
                 source_id=_describe(charged),
             )
