@@ -1,20 +1,20 @@
 """Validate seed records against the schemas of Xero's OpenAPI spec (openapi-schema-validator).
 
-The spec lives beside the repo (``../shared/specs``), as CI clones it next to ``shared/``.
+The spec is the vendored copy in ``src/shopxero/sandbox/specs`` (source and licence in its README).
 """
 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 from openapi_schema_validator import OAS30Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+from tests.vendored import XERO_ACCOUNTING
 
-SPEC = Path(__file__).resolve().parents[2] / ".." / "shared" / "specs" / "xero_accounting.yaml"
+SPEC = XERO_ACCOUNTING
 _URI = "urn:xero-accounting"
 
 

@@ -7,15 +7,14 @@ from pathlib import Path
 
 import httpx
 from tests.seeds.conftest import NOW
+from tests.vendored import SHOPIFY_REST_FIXTURES
 
 from shopxero.config import Settings
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.run import start_sandboxes
 from shopxero.sandbox.seeds import credentials
 
-FIXTURES = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "shopify" / "2026-07"
-)
+FIXTURES = SHOPIFY_REST_FIXTURES
 
 SMALL_SEED = {"shopify": {"shop": {"country_code": "NZ", "myshopify_domain": "kiwi.myshopify.com"}}}
 

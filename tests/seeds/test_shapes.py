@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.seeds.spec_schemas import schema_errors
+from tests.vendored import SHOPIFY_REST_FIXTURES
 
-FIXTURES = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "shopify" / "2026-07"
-)
+FIXTURES = SHOPIFY_REST_FIXTURES
 
 
 def _fixture(name: str, *keys: str) -> dict[str, Any]:

@@ -6,12 +6,12 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.vendored import SHOPIFY_REST_FIXTURES
 
 from shopxero.errors import MappingError
 from shopxero.shopify.models import (
@@ -25,9 +25,7 @@ from shopxero.shopify.models import (
     to_decimal,
 )
 
-FIXTURES = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "shopify" / "2026-07"
-)
+FIXTURES = SHOPIFY_REST_FIXTURES
 
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "customer": parse_customer,

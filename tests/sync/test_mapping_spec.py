@@ -14,7 +14,6 @@ from collections import Counter
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ import yaml
 from openapi_schema_validator import OAS30Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+from tests.vendored import XERO_ACCOUNTING
 
 from shopxero.errors import MappingError
 from shopxero.sandbox.seeds.loader import load_seed
@@ -49,7 +49,7 @@ from shopxero.xero.models import (
     XeroPayment,
 )
 
-SPEC = Path(__file__).resolve().parents[2] / ".." / "shared" / "specs" / "xero_accounting.yaml"
+SPEC = XERO_ACCOUNTING
 _URI = "urn:xero-accounting"
 CONTACT_ID = "3ff6d40c-af9a-40a3-89ce-3c1556a25591"
 

@@ -9,9 +9,9 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
+from tests.vendored import XERO_ACCOUNTING
 
-REPO = Path(__file__).resolve().parents[2]
-SPEC_PATH = REPO.parent / "shared" / "specs" / "xero_accounting.yaml"
+SPEC_PATH = XERO_ACCOUNTING
 
 
 class FakeClock:

@@ -8,20 +8,18 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+from tests.vendored import SHOPIFY_REST_FIXTURES
 
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.shopify.app import ShopifyCredentials, ShopifySandbox, create_shopify_app
 from shopxero.sandbox.transport import SandboxASGITransport
 
 # Shopify's own 2026-07 REST bodies, beside the repository (as tests/shopify and tests/seeds use).
-FIXTURES = (
-    Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures" / "shopify" / "2026-07"
-)
+FIXTURES = SHOPIFY_REST_FIXTURES
 # A fixed "now" so the 60-day window and the shop's -05:00 offset are deterministic.
 NOW = datetime(2026, 11, 26, 15, 0, 0, tzinfo=UTC)
 VERSION = "2026-07"

@@ -1,6 +1,6 @@
 """OpenAPI conformance for the Accounting simulator: validate answers against xero_accounting.yaml.
 
-The spec (``shared/specs/xero_accounting.yaml``, a sibling of the repository) is parsed once per
+The spec (``src/shopxero/sandbox/specs/xero_accounting.yaml``, vendored) is parsed once per
 session. For each answer we find the operation (method + path template), take the JSON schema
 the spec declares for that status, and validate the body with the OpenAPI 3.0 schema validator
 (``openapi-schema-validator``, which openapi-core itself uses), including ``format: uuid``.
@@ -20,18 +20,17 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import httpx
 import jsonschema
 import yaml
 from openapi_schema_validator import OAS30Validator
+from tests.vendored import XERO_ACCOUNTING
 
 __all__ = ["SPEC_PATH", "check_response", "validate_answer"]
 
-# parents[3] is the repository root (tests/sandbox/xero/spec.py); shared/ is its sibling.
-SPEC_PATH = Path(__file__).resolve().parents[3] / ".." / "shared" / "specs" / "xero_accounting.yaml"
+SPEC_PATH = XERO_ACCOUNTING
 API_PREFIX = "/api.xro/2.0"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -18,15 +17,14 @@ from tests.sandbox.xero.platform_helpers import (
     code_flow,
     fake_sandbox,
 )
+from tests.vendored import XERO_IDENTITY
 
 pytestmark = pytest.mark.anyio
-
-SPECS = Path(__file__).resolve().parents[3] / ".." / "shared" / "specs"
 
 
 @cache
 def identity_spec() -> dict[str, Any]:
-    return dict(yaml.safe_load((SPECS / "xero-identity.yaml").read_text(encoding="utf-8")))
+    return dict(yaml.safe_load(XERO_IDENTITY.read_text(encoding="utf-8")))
 
 
 def _format_checker() -> jsonschema.FormatChecker:

@@ -2,7 +2,7 @@
 
 Seeds pass only what matters (names, email, SKUs, prices); these builders fill in the rest as
 Shopify does, so the sandbox serves bodies with the same keys and JSON types as the real API
-(``/work/shared/fixtures/shopify/2026-07``).
+(``tests/fixtures/shopify/2026-07``).
 """
 
 from __future__ import annotations
