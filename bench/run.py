@@ -48,10 +48,10 @@ from shopxero.sync.factory import build_clients, store_call_sink
 __all__ = ["main", "run_benchmark"]
 
 PHASES = ("first_import", "rerun", "day")
-DAY_BUDGET = 5000  # Xero's calls per organisation per day (xero-api-facts §4)
+DAY_BUDGET = 5000  # Xero's calls per organisation per day (xero-api-notes §4)
 STARTER_DAY_BUDGET = 1000  # the Starter tier's day budget
 MINUTE_LIMIT = 60  # Xero calls per tenant per minute
-# Shopify REST: a bucket of 40 that leaks 2 calls/s (shopify-api-facts §3), so at most
+# Shopify REST: a bucket of 40 that leaks 2 calls/s (shopify-api-notes §3), so at most
 # 40 + 120 = 160 calls fit in any one minute.
 SHOPIFY_MINUTE_MAX = 160
 # The baseline needs more than a day's budget for a first import; its sandbox lets it finish so

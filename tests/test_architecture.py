@@ -1,4 +1,5 @@
-"""The layering table of design.md, enforced by walking every import in src/shopxero."""
+"""The layering table of docs/architecture.md (Package layout), enforced by walking every import in
+src/shopxero."""
 
 from __future__ import annotations
 

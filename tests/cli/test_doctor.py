@@ -129,7 +129,7 @@ async def test_client_credentials_token_lifetime_is_reported(tmp_path: Path) -> 
     )
     report = await _doctor(settings, now=now)
     check = _one(report, "shopify", "token")
-    # The grant's expires_in (shopify-api-facts §2b: 24 h, ~86399 s), read from the call log.
+    # The grant's expires_in (shopify-api-notes §2b: 24 h, ~86399 s), read from the call log.
     assert check.status == "ok" and "valid for 24 h" in check.detail
     assert "2026-11-27 07:59 UTC" in check.detail
     assert SHOPIFY_CLIENT_SECRET not in json.dumps(report.to_json())
@@ -138,7 +138,7 @@ async def test_client_credentials_token_lifetime_is_reported(tmp_path: Path) -> 
 async def test_an_unsupported_pinned_version_is_found_from_the_served_header(
     tmp_path: Path,
 ) -> None:
-    # shopify-api-facts §1: an unsupported version falls forward to the oldest supported one.
+    # shopify-api-notes §1: an unsupported version falls forward to the oldest supported one.
     report = await _doctor(_settings(tmp_path, shopify_api_version="2024-01"))
     check = _one(report, "shopify", "api version")
     assert check.status == "warning"
@@ -263,7 +263,7 @@ async def test_web_app_token_ages_and_tenant(tmp_path: Path) -> None:
     assert "Demo Shop Ltd" in _one(report, "xero", "tenant").detail
     assert _one(report, "xero", "organisation").status == "ok"
 
-    # Refresh token last used 55 days ago: it dies at 60 (xero-api-facts §1.3). Checked as of a
+    # Refresh token last used 55 days ago: it dies at 60 (xero-api-notes §1.3). Checked as of a
     # "now" 55 days after the tokens were saved.
     later = now + timedelta(days=55)
     report = await _doctor(settings, seed=seed, xero=xero, now=later)

@@ -120,7 +120,7 @@ def test_a_tick_that_finds_the_lock_held_is_skipped(tmp_path: Path) -> None:
 def test_a_failing_run_is_followed_by_the_next(
     sandboxes: RunningSandboxes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Xero answers 500 to everything during the first tick (xero-api-facts: 5xx is transient;
+    # Xero answers 500 to everything during the first tick (xero-api-notes: 5xx is transient;
     # the client retries, then the run gives up with exit 2).
     httpx.post(
         f"{sandboxes.xero_url}/_sandbox/faults",

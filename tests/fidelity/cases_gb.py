@@ -1,7 +1,7 @@
 """UK corpus: a tax-inclusive shop charging VAT at 20 % (5 % reduced), Xero's UK organisation.
 
 Arithmetic: inclusive VAT on a line amount A is A x 20/120 = A/6, rounded per line to the penny
-(Shopify per line, Xero per line: xero-api-facts §6.6). Totals are the lines' amounts (tax is
+(Shopify per line, Xero per line: xero-api-notes §6.6). Totals are the lines' amounts (tax is
 inside them). TaxTypes: OUTPUT2 20 %, RROUTPUT 5 %, ZERORATEDOUTPUT for untaxed lines, NONE for
 gift cards (outside VAT).
 """

@@ -100,7 +100,7 @@ class Case:
     # Money outside the lines: {"tip": "2.00", "duties": "7.50", "fees": "2.00"}
     extra: dict[str, str] = field(default_factory=dict)
     # Where the goods go when not to the customer's home country: "NZ", "US-MA" (country and
-    # Shopify's province_code); Shopify taxes by the shipping address (facts §5).
+    # Shopify's province_code); Shopify taxes by the shipping address (shopify-api-notes §5).
     ship_to: str | None = None
 
 
@@ -122,7 +122,7 @@ def _money_set(shop: str, shop_cur: str, pres: str, pres_cur: str) -> dict[str, 
 def _tax_line(t: Tax, cur: str) -> dict[str, Any]:
     return {
         "title": t.title,
-        "rate": float(Decimal(t.rate)),  # a JSON number, as REST sends it (facts §5)
+        "rate": float(Decimal(t.rate)),  # a JSON number, as REST sends it (shopify-api-notes §5)
         "price": t.price,
         "price_set": _money_set(t.price, cur, t.price, cur),
         "channel_liable": False,
@@ -159,7 +159,7 @@ def build_order(
                 "current_quantity": line.qty,
                 "price": line.price,
                 "price_set": _money_set(line.price, currency, pres_price, pres_cur),
-                "total_discount": "0.00",  # Shopify leaves it at 0.00 (facts §8 #10)
+                "total_discount": "0.00",  # Shopify leaves it at 0.00 (shopify-api-notes §8 #10)
                 "discount_allocations": [
                     {
                         "amount": amount,

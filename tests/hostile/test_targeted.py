@@ -54,7 +54,7 @@ def test_a_lone_new_variant_with_a_nul_in_its_sku_is_synced_or_named() -> None:
 def test_an_absurd_price_is_refused_by_xero_naming_the_field_and_the_rest_goes_through() -> None:
     # Found by the property tests: 10**400 is a finite Decimal; the Xero simulator answered a 500
     # (quantize overflow) where Xero answers a validation error. Written out as a plain decimal
-    # string: the exponent form "1e400" is refused before Xero (shopify-api-facts §5).
+    # string: the exponent form "1e400" is refused before Xero (shopify-api-notes §5).
     pid = 9_900_000_000_001
     bad = _variant(9_900_000_000_002, pid, price="1" + "0" * 400 + ".00", sku="HUGE")
     good = _variant(9_900_000_000_003, pid, price="5.00", sku="FINE")

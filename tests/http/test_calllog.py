@@ -1,4 +1,5 @@
-"""Redaction and truncation of what goes into the API-call log (design.md invariant 7)."""
+"""Redaction and truncation of what goes into the API-call log
+(docs/architecture.md, invariant 7)."""
 
 from __future__ import annotations
 

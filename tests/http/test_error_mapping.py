@@ -47,7 +47,7 @@ def _response(status: int, body: object = None, headers: dict[str, str] | None =
         (429, {"errors": "Exceeded 2 calls per second"}, RateLimitedError),
         (500, {"errors": "Internal Server Error"}, UnavailableError),
         (502, "<html>Bad gateway</html>", UnavailableError),
-        (503, "The Organisation is offline", UnavailableError),  # xero-api-facts §7
+        (503, "The Organisation is offline", UnavailableError),  # xero-api-notes §7
         (401, {"errors": "[API] Invalid API key or access token"}, ApiAuthError),
         (403, {"Title": "Forbidden", "Detail": "AuthenticationUnsuccessful"}, ApiAuthError),
         (404, {"errors": "Not Found"}, NotFoundError),

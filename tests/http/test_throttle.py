@@ -1,4 +1,4 @@
-"""Shopify's leaky bucket on the client side (shopify-api-facts §3), on a fake clock."""
+"""Shopify's leaky bucket on the client side (shopify-api-notes §3), on a fake clock."""
 
 from __future__ import annotations
 

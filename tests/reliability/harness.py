@@ -8,7 +8,8 @@ request log (the same log ``GET /_sandbox/requests`` serves). A kill on the arri
 goes on to commit. A kill on ``POST /connect/token`` lands inside a token refresh: Xero rotates the
 refresh token, the client never stores the new one.
 
-``final_invariants`` is what must hold after the last, clean run (design.md invariants 1, 2, 4, 7).
+``final_invariants`` is what must hold after the last, clean run
+(docs/architecture.md, invariants 1, 2, 4, 7).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ __all__ = [
     "write_web_token_file",
 ]
 
-# The Xero creates whose answer we kill between (design invariant 1: PUT is create-only).
+# The Xero creates whose answer we kill between (docs/architecture.md, invariant 1: PUT is
+# create-only).
 WRITE_PATH = re.compile(r"^/api\.xro/2\.0/(Contacts|Items|Invoices|CreditNotes|Payments)$")
 TOKEN_PATH = "/connect/token"
 Entry = dict[str, Any]
@@ -78,7 +80,7 @@ def token_file_refresh_is_current(sandboxes: RunningSandboxes, path: Path) -> bo
     """True when the file's refresh token has not been rotated away at the sandbox.
 
     After a kill inside a refresh Xero has rotated the token but the file still holds the old one,
-    which only works for the 30-minute grace (xero-api-facts §1.3). The harness must not move the
+    which only works for the 30-minute grace (xero-api-notes §1.3). The harness must not move the
     Xero clock past that grace before a run has stored the new token: a real merchant whose
     machine was off for 30 minutes right after such a crash has to re-authorise too.
     """

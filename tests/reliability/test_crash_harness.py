@@ -47,7 +47,7 @@ ROUND_TIMEOUT = float(os.environ.get("CRASH_HARNESS_ROUND_TIMEOUT", "600"))
 # The harness is about crashes; the day budget has its own cells in the fault matrix. Dozens of
 # restarts each re-read the organisation, so the full run would otherwise need a second day.
 DAY_LIMIT = 1_000_000
-# A Shopify Plus bucket (400, leaking 20/s; shopify-api-facts §3): the per-order transaction reads
+# A Shopify Plus bucket (400, leaking 20/s; shopify-api-notes §3): the per-order transaction reads
 # would otherwise pace every restarted run at 2 requests a second.
 SHOPIFY_PLUS = {"bucket_size": 400, "leak_per_second": 20.0}
 TIMEOUT = "10"
@@ -139,7 +139,7 @@ def _round(
         if not token_file_refresh_is_current(sandboxes, token_file):
             kind = "xero_write"  # a refresh was lost; let a run store the new token first
         else:
-            sandboxes.xero.clock.advance(1801)  # the access token has expired (facts §1.3)
+            sandboxes.xero.clock.advance(1801)  # the access token has expired (xero-api-notes §1.3)
             outcome = sync.run(
                 watch_log=xero_log,
                 match=lambda e: e["method"] == "POST" and e["path"] == TOKEN_PATH,

@@ -1,10 +1,10 @@
 """The fault matrix (issue 6): every kind of call × every fault, as one table.
 
 Each applicable cell resets both simulators, injects the fault into the one call kind, runs
-`shopxero sync` (in process, real HTTP), checks the exit code design.md gives and that the fault
-was really hit, then runs again without faults: that run must complete (exit 0), and Xero must hold
-exactly what an undisturbed run gives, one record per natural key, nothing lost, an empty error
-queue. Cells that cannot happen say why in the table; a cell missing from the table fails
+`shopxero sync` (in process, real HTTP), checks the exit code docs/architecture.md gives and that
+the fault was really hit, then runs again without faults: that run must complete (exit 0), and Xero
+must hold exactly what an undisturbed run gives, one record per natural key, nothing lost, an empty
+error queue. Cells that cannot happen say why in the table; a cell missing from the table fails
 ``test_every_cell_is_in_the_table``.
 
 Retry waits are zeroed by ``stamina.set_testing`` (the attempts stay the policy's); the timeout
@@ -90,8 +90,12 @@ FAULTS = (
 # budget: the run stops cleanly with exit 1 and says when to resume; "reauth" = exit 2 naming
 # `shopxero auth xero`. Any other string is the reason the cell does not apply.
 OK, STOP, REAUTH = "ok", "stop", "reauth"
-NO_DAY_SHOPIFY = "n/a: Shopify REST has no daily call limit, only the leaky bucket (facts §3)"
-NO_REVOKE_SHOPIFY = "n/a: Shopify's client credentials grant has no refresh token (facts §2b)"
+NO_DAY_SHOPIFY = (
+    "n/a: Shopify REST has no daily call limit, only the leaky bucket (shopify-api-notes §3)"
+)
+NO_REVOKE_SHOPIFY = (
+    "n/a: Shopify's client credentials grant has no refresh token (shopify-api-notes §2b)"
+)
 NO_REVOKE_XERO = (
     "n/a: revoking kills the whole token family, so the run's first Xero call fails whatever its"
     " kind; the 'xero token refresh' row is that cell"
@@ -150,7 +154,7 @@ def test_every_cell_is_in_the_table() -> None:
 
 def _status_body(kind: Kind, status: int) -> Any:
     if status == 401 and kind.service == "xero":
-        # xero-api-facts §7: the gateway's expired-token problem.
+        # xero-api-notes §7: the gateway's expired-token problem.
         return {
             "Type": None,
             "Title": "Unauthorized",
@@ -174,10 +178,10 @@ def fault_specs(kind: Kind, fault: str) -> list[dict[str, Any]]:
     if fault == "429 retry-after":
         headers = {"Retry-After": "1"}
         if kind.service == "xero":
-            headers["X-Rate-Limit-Problem"] = "minute"  # facts §2
+            headers["X-Rate-Limit-Problem"] = "minute"  # xero-api-notes §2
         return [{**at, "kind": "status", "status": 429, "headers": headers, "body": ""}]
     if fault == "429 no retry-after":
-        # facts §2: concurrent-limit 429s may come without Retry-After.
+        # xero-api-notes §2: concurrent-limit 429s may come without Retry-After.
         headers = {"X-Rate-Limit-Problem": "concurrent"} if kind.service == "xero" else {}
         return [{**at, "kind": "status", "status": 429, "headers": headers, "body": ""}]
     if fault == "day limit":
@@ -190,7 +194,7 @@ def fault_specs(kind: Kind, fault: str) -> list[dict[str, Any]]:
     if fault == "500":
         return [{**at, "kind": "status", "status": 500, "body": _status_body(kind, 500)}]
     if fault == "503 offline":
-        # facts §7: plain text, not JSON.
+        # xero-api-notes §7: plain text, not JSON.
         return [{**at, "kind": "status", "status": 503, "body": "The Organisation is offline"}]
     if fault == "drop before":
         return [{**at, "kind": "drop_before"}]
@@ -233,7 +237,7 @@ def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
     root = tmp_path_factory.mktemp("matrix")
     stamina.set_testing(True)
     try:
-        plus = {"bucket_size": 400, "leak_per_second": 20.0}  # Shopify Plus (facts §3)
+        plus = {"bucket_size": 400, "leak_per_second": 20.0}  # Shopify Plus (shopify-api-notes §3)
         with start_sandboxes(SEED, shopify_options=plus) as sandboxes:
             with pytest.MonkeyPatch.context() as mp:
                 _configure(mp, sandboxes, web=False)
@@ -331,7 +335,8 @@ def test_fault_cell(
         assert code == 0, out
         _change_in_shopify(sandboxes, kind)
     if kind.expire_token:
-        sandboxes.xero.clock.advance(1801)  # the access token is past its 30 minutes (facts §1.3)
+        # The access token is past its 30 minutes (xero-api-notes §1.3).
+        sandboxes.xero.clock.advance(1801)
     if fault == "refresh token revoked":
         assert token_file is not None
         _revoke(sandboxes, token_file)
@@ -344,7 +349,8 @@ def test_fault_cell(
     code, out = _sync(data_dir)
 
     if fault == "refresh token revoked":
-        # Revocation kills the access token too (facts §1.6): the first Xero call is refused.
+        # Revocation kills the access token too (xero-api-notes §1.6): the first Xero call is
+        # refused.
         refused = [e for e in sandboxes.xero.log.entries() if e["status"] == 401]
         assert refused, f"no Xero call was refused after the revocation: {out}"
     else:

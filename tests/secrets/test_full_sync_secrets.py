@@ -1,4 +1,4 @@
-"""The secrets grep over a whole CLI session (design invariant 7; issue 6 "Secrets").
+"""The secrets grep over a whole CLI session (docs/architecture.md, invariant 7; issue 6 "Secrets").
 
 Both simulators over real HTTP with the demo seed; Xero in web mode with a token file the tool
 must refresh (its access token is marked expired), Shopify by client credentials, then once more

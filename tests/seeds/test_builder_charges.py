@@ -2,7 +2,7 @@
 
 A hand-worked order first (every figure stated), then any combination checked against the
 independent invariants (``tests/seeds/invariants.py``, which know duties and fees too).
-Shapes: shopify-api-facts §5 "Refund" and "Tips, gift cards, duties"; refund ``duties``
+Shapes: shopify-api-notes §5 "Refund" and "Tips, gift cards, duties"; refund ``duties``
 [{duty_id, amount_set}] as ShopifySharp's ``RefundDuty.cs``.
 """
 

@@ -90,7 +90,7 @@ def test_json_file_is_completed_from_the_shops_country(tmp_path: Path) -> None:
 
 def test_json_file_shopify_numbers_stay_plain_json(tmp_path: Path) -> None:
     # The Shopify sandbox serves the seed as JSON; refund subtotals and tax rates are JSON
-    # numbers on Shopify's wire (facts §5), so they stay JSON-serialisable numbers here.
+    # numbers on Shopify's wire (shopify-api-notes §5), so they stay JSON-serialisable numbers here.
     order = {"id": 5, "tax_lines": [{"rate": 0.2, "price": "1.00", "title": "VAT"}]}
     path = tmp_path / "seed.json"
     path.write_text(json.dumps({"shopify": {"orders": [order]}}), encoding="utf-8")

@@ -11,7 +11,7 @@ from shopxero.sandbox.seeds.money import cents, money, money_set, prorate, split
 
 
 def test_fixed_discount_over_three_equal_lines_gives_the_first_line_the_penny() -> None:
-    # shopify-api-facts §5 "Order": 10.00 over three 199.00 lines is 3.34 / 3.33 / 3.33.
+    # shopify-api-notes §5 "Order": 10.00 over three 199.00 lines is 3.34 / 3.33 / 3.33.
     assert split_by_weight(D("10.00"), [D("199.00")] * 3) == [D("3.34"), D("3.33"), D("3.33")]
 
 

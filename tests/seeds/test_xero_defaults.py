@@ -57,7 +57,7 @@ def test_organisation_country_currency_and_version(
     assert org["OrganisationType"] == "COMPANY"
     assert org["IsDemoCompany"] is False
     assert org["OrganisationStatus"] == "ACTIVE"
-    assert "PeriodLockDate" not in org  # xero-api-facts §6.8: no lock date on a new org
+    assert "PeriodLockDate" not in org  # xero-api-notes §6.8: no lock date on a new org
 
 
 @pytest.mark.parametrize("country", COUNTRIES)
@@ -76,7 +76,7 @@ def test_ids_are_stable_and_unique(country: str) -> None:
 
 @pytest.mark.parametrize("country", COUNTRIES)
 def test_the_system_accounts_a_sync_relies_on_exist_once(country: str) -> None:
-    # xero-api-facts §6.6: find the rounding account by SystemAccount == ROUNDING.
+    # xero-api-notes §6.6: find the rounding account by SystemAccount == ROUNDING.
     system = [a.get("SystemAccount") for a in default_accounts(country)]
     for needed in ("ROUNDING", "DEBTORS", "CREDITORS", "GST", "RETAINEDEARNINGS"):
         assert system.count(needed) == 1, needed
@@ -84,7 +84,7 @@ def test_the_system_accounts_a_sync_relies_on_exist_once(country: str) -> None:
 
 @pytest.mark.parametrize("country", COUNTRIES)
 def test_there_is_a_bank_account_payments_can_go_to(country: str) -> None:
-    # xero-api-facts §6.4: a payment's account must be BANK or have EnablePaymentsToAccount.
+    # xero-api-notes §6.4: a payment's account must be BANK or have EnablePaymentsToAccount.
     banks = [a for a in default_accounts(country) if a["Type"] == "BANK"]
     assert banks
     currency = default_organisation(country)["BaseCurrency"]

@@ -1,4 +1,5 @@
-"""Shopify credentials: the client credentials grant (facts §2b) and the static token (§2a)."""
+"""Shopify credentials: the client credentials grant (shopify-api-notes §2b) and the static token
+(§2a)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ def _queries(sandbox, suffix: str) -> list[dict[str, list[str]]]:
 
 
 async def test_orders_are_listed_with_status_any(make_client, shop_sandbox):
-    """Without status=any Shopify hides closed and cancelled orders (facts §8 #1)."""
+    """Without status=any Shopify hides closed and cancelled orders (shopify-api-notes §8 #1)."""
     client, _, warnings = make_client()
     ids = [o["id"] async for o in client.iter_orders()]
     await client.aclose()
@@ -87,7 +87,7 @@ async def test_naive_datetimes_are_refused_naming_the_filter(make_client):
 
 
 async def test_a_product_with_exactly_100_variants_is_warned_about(make_client, shop_sandbox):
-    """REST returns at most 100 variants (facts §1): 100 may mean "cut short"."""
+    """REST returns at most 100 variants (shopify-api-notes §1): 100 may mean "cut short"."""
     product = copy.deepcopy(shop_sandbox.state()["products"][0])
     template = product["variants"][0]
     product["variants"] = [

@@ -79,7 +79,8 @@ def test_every_fixture_record_parses(label: str, key: str, record: dict[str, Any
 
 
 def test_order_money_is_exact_decimal_and_dates_are_aware() -> None:
-    """Strings, JSON-number rates and refund subtotals all become exact Decimals (facts §5)."""
+    """Strings, JSON-number rates and refund subtotals all become exact Decimals
+    (shopify-api-notes §5)."""
     order = parse_order(_fixture("order_test_1"))
     assert order.total_price == Decimal("598.94")
     assert order.tax_lines[0].rate == Decimal("0.06")  # a float in JSON, exact here
@@ -97,7 +98,7 @@ def test_order_money_is_exact_decimal_and_dates_are_aware() -> None:
 
 
 def test_transaction_total_unsettled_uses_currency_key() -> None:
-    """``total_unsettled_set`` says ``currency``, not ``currency_code`` (facts §5)."""
+    """``total_unsettled_set`` says ``currency``, not ``currency_code`` (shopify-api-notes §5)."""
     from shopxero.shopify.models import MoneySet
 
     bag = MoneySet.model_validate({"shop_money": {"amount": "348.0", "currency": "USD"}})
@@ -113,7 +114,8 @@ def test_fields_filtered_bodies_parse() -> None:
 
 
 def test_guest_order_and_deleted_product_line_parse() -> None:
-    """``customer: null`` and a line whose variant/product were deleted (facts §8 #4, #6)."""
+    """``customer: null`` and a line whose variant/product were deleted (shopify-api-notes §8 #4,
+    #6)."""
     order = parse_order(
         {
             "id": 3,

@@ -1,6 +1,6 @@
 """Shopify money strings are plain decimals; anything else is refused naming record and field.
 
-shopify-api-facts §5: "Money is a decimal string: "199.00"", with a few JSON-number exceptions in
+shopify-api-notes §5: "Money is a decimal string: "199.00"", with a few JSON-number exceptions in
 refunds (§5 "Refund", §8 #7: ``refund_line_items[].subtotal``/``total_tax``) and tax ``rate``
 (0.06 in the fixtures). Exponents, padding, ``NaN`` and ``Infinity`` are not what Shopify sends:
 reading ``"1E+3"`` as 1000 would put a made-up amount on an invoice.
@@ -77,8 +77,8 @@ def test_products_name_the_variant_field(record: dict[str, Any], field: str) -> 
 
 
 def test_refund_strings_are_checked_and_its_json_numbers_still_read() -> None:
-    """The JSON-number exceptions (facts §8 #7) parse exactly; a string in the same refund
-    that is not plain is still refused, with its path."""
+    """The JSON-number exceptions (shopify-api-notes §8 #7) parse exactly; a string in the same
+    refund that is not plain is still refused, with its path."""
     good = {
         "id": 5,
         "refund_line_items": [{"id": 1, "quantity": 1, "subtotal": 195.66, "total_tax": 3.98}],

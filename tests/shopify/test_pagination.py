@@ -1,4 +1,5 @@
-"""Link-header pagination: parsing, following verbatim, and refusing loops (facts §4)."""
+"""Link-header pagination: parsing, following verbatim, and refusing loops
+(shopify-api-notes §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pacing against the simulator's leaky bucket (shopify-api-facts §3) on a shared sped-up clock.
+"""Pacing against the simulator's leaky bucket (shopify-api-notes §3) on a shared sped-up clock.
 
 The goal is both halves of "stay inside the limit while finishing fast": zero 429s over long
 listings, and at least 90% of the bucket's drain rate used once the burst allowance is spent.

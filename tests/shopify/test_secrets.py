@@ -1,4 +1,5 @@
-"""No token or secret in the call log, in error texts, in our log lines (design.md invariant 7).
+"""No token or secret in the call log, in error texts, in our log lines
+(docs/architecture.md, invariant 7).
 
 A client-credentials run is pushed through every path that writes a record or an error: token
 grants (and a 401 forcing a second grant), a 429, a 5xx, a dropped connection, a 400 and a

@@ -2,7 +2,7 @@
 rate direction"): Xero's rate is invoice-currency units per ONE unit of the organisation's base
 currency (base amount = invoice amount / CurrencyRate), Shopify's presentment units per shop
 unit. They are one number only when the shop's currency is the base currency; otherwise the
-invoice goes without a rate and Xero uses its day rate (xero-api-facts §6.3, CurrencyRate line).
+invoice goes without a rate and Xero uses its day rate (xero-api-notes §6.3, CurrencyRate line).
 """
 
 from __future__ import annotations

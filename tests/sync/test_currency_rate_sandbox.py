@@ -3,7 +3,7 @@ direction"): demo order 1039 was paid EUR 47.00 = GBP 40.46 in a GBP shop. Invoi
 customer's currency (SHOPXERO_INVOICE_CURRENCY=presentment), it carries Shopify's rate only when
 the Xero organisation's base currency is the shop's (GBP); under another base currency the rate
 Shopify used means nothing to Xero, so the invoice goes without one (Xero applies its day rate,
-xero-api-facts §6.3 CurrencyRate line) and the run report says so once.
+xero-api-notes §6.3 CurrencyRate line) and the run report says so once.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ async def test_invoice_in_the_base_currency_needs_no_rate_and_no_note(world: Wor
 
 def test_the_simulator_answers_currency_rate_with_six_decimals() -> None:
     # Xero's CurrencyRate is max [18].[6] and its spec's answers carry 6 dp (0.937053,
-    # 1.547150, 1.000000) [xero-api-facts §6.3, R1]; ordinary money stays at 2 dp.
+    # 1.547150, 1.000000) [xero-api-notes §6.3, R1]; ordinary money stays at 2 dp.
     shown = present_document(
         {"CurrencyRate": Decimal("1.1616411"), "Total": Decimal("47"), "Rate": Decimal("0.5")}
     )

@@ -1,7 +1,7 @@
 """The sync engine over the demo seed, against in-memory fakes of both APIs.
 
 The fakes keep Xero's uniqueness rules (ContactNumber, active contact Name, Item Code,
-InvoiceNumber: xero-api-facts §6) and per-element results, and count every call, so the
+InvoiceNumber: xero-api-notes §6) and per-element results, and count every call, so the
 invariants can be checked without the simulators: first import, no-op second run, updates of
 exactly the changed records, linking of existing records, a deleted state DB. Sandbox-backed
 tests over real HTTP are in test_engine_sandbox.py.

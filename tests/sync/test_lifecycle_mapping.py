@@ -127,7 +127,7 @@ def test_a_refunded_line_nets_its_discount_into_the_unit_price() -> None:
 
 
 def test_refunded_shipping_counts_once_though_shopify_states_it_twice() -> None:
-    # shopify-api-facts §5: the refund shipping line and the shipping_refund adjustment are the
+    # shopify-api-notes §5: the refund shipping line and the shipping_refund adjustment are the
     # same 5.00 (+1.00 VAT).
     refund = _refund(
         refund_shipping_lines=[

@@ -38,12 +38,13 @@ def _customer(**fields: Any) -> Customer:
     ],
 )
 def test_base_name_fallbacks(fields: dict[str, Any], expected: str) -> None:
-    """Name, else company, else email, else phone, else the customer id (facts §8 #6)."""
+    """Name, else company, else email, else phone, else the customer id
+    (shopify-api-notes §8 #6)."""
     assert contact_base_name(_customer(**fields)) == expected
 
 
 def test_long_name_is_cut_to_255_with_an_ellipsis() -> None:
-    """Xero's Name limit is 255 (facts §6.1)."""
+    """Xero's Name limit is 255 (xero-api-notes §6.1)."""
     name = contact_base_name(_customer(first_name="A" * 200, last_name="B" * 200))
     assert len(name) == 255 and name.endswith("…") and name.startswith("A" * 200 + " ")
 
@@ -64,7 +65,8 @@ def test_disambiguated_long_name_keeps_the_id_and_fits() -> None:
 
 
 def test_contact_from_full_customer() -> None:
-    """ContactNumber is the customer id (facts §5.2); phones and both address types filled."""
+    """ContactNumber is the customer id (xero-api-notes §5.2); phones and both address types
+    filled."""
     customer = _customer(
         first_name="Bob",
         last_name="Norman",

@@ -129,7 +129,7 @@ def test_uk_inclusive_two_mugs_at_twelve_pounds() -> None:
 
 
 def test_uk_inclusive_with_paid_shipping() -> None:
-    """£30.00 shirt + £4.99 shipping, both incl. 20% VAT (facts §8 #9: shipping too).
+    """£30.00 shirt + £4.99 shipping, both incl. 20% VAT (shopify-api-notes §8 #9: shipping too).
 
     Tax: 30.00 x 20/120 = 5.00; 4.99 x 20/120 = 0.8316.. -> 0.83; Total 34.99.
     """
@@ -177,7 +177,7 @@ def test_us_exclusive_with_untaxed_shipping() -> None:
 
 
 def test_discount_penny_split_uses_allocations() -> None:
-    """$10.00 off three $199.00 lines is allocated 3.34/3.33/3.33 (facts §8 #10).
+    """$10.00 off three $199.00 lines is allocated 3.34/3.33/3.33 (shopify-api-notes §8 #10).
 
     Lines 195.66, 195.67, 195.67 = 587.00; TX 6.25%: 12.22875 -> 12.23, 12.229375 -> 12.23 (x2);
     tax 36.69; Total 623.69.
@@ -259,7 +259,8 @@ def test_free_and_fully_discounted_shipping_add_no_line() -> None:
 
 
 def test_deleted_product_line_is_a_plain_description_line() -> None:
-    """``variant_id`` null (product deleted, facts §8 #4): no ItemCode, sales account."""
+    """``variant_id`` null (product deleted, shopify-api-notes §8 #4): no ItemCode, sales
+    account."""
     order = _order(
         [
             _line(
@@ -293,7 +294,8 @@ def test_guest_order_maps_to_the_contact_given() -> None:
 
 
 def test_date_is_the_shop_local_date_of_processed_at() -> None:
-    """23:30 in Chicago on 1 March is 2 March in London (facts §8 #18: use processed_at)."""
+    """23:30 in Chicago on 1 March is 2 March in London (shopify-api-notes §8 #18: use
+    processed_at)."""
     order = _order(
         [_line("5.00")],
         "5.00",
@@ -372,7 +374,7 @@ def test_bad_orders_name_the_field(fields: dict[str, Any], field: str) -> None:
 
 
 def test_non_ascii_prefix_is_refused_naming_the_xero_field() -> None:
-    """InvoiceNumber must be printable ASCII (facts §6.3)."""
+    """InvoiceNumber must be printable ASCII (xero-api-notes §6.3)."""
     options = MappingOptions(sales_account="200", shipping_account="210", invoice_prefix="№")
     with pytest.raises(MappingError) as caught:
         _map(_order([_line("1.00")], "1.00"), options)

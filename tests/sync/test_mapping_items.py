@@ -33,7 +33,7 @@ def _code(variant: Variant, *products: Product) -> str:
 
 
 def test_unique_sku_is_the_code() -> None:
-    """design.md invariant 1: a unique, short SKU is the Item Code, stripped."""
+    """docs/architecture.md, invariant 1: a unique, short SKU is the Item Code, stripped."""
     product = _product(_variant(1, " MUG-RED "), _variant(2, "MUG-BLUE"))
     assert _code(product.variants[0], product) == "MUG-RED"
     assert _code(product.variants[1], product) == "MUG-BLUE"
@@ -47,7 +47,8 @@ def test_empty_sku_falls_back_to_the_variant_id(sku: str | None) -> None:
 
 
 def test_duplicate_sku_across_products_and_case_falls_back_for_both() -> None:
-    """Shopify does not enforce SKU uniqueness (facts §8 #5); ``ab-1`` and ``AB-1 `` collide."""
+    """Shopify does not enforce SKU uniqueness (shopify-api-notes §8 #5); ``ab-1`` and ``AB-1 ``
+    collide."""
     one = _product(_variant(1, "AB-1"))
     two = parse_product({"id": 11, "variants": [_variant(2, "ab-1 ")]})
     assert _code(one.variants[0], one, two) == "SHOPIFY-1"

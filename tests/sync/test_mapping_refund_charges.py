@@ -2,7 +2,7 @@
 
 Shapes: REST refund ``duties`` [{"duty_id", "amount_set"}] (ShopifySharp ``RefundDuty.cs``;
 GraphQL ``RefundDuty.amountSet``), ``additional_fees`` [{..., "amount_set"}] (GraphQL
-``RefundAdditionalFee.amountSet``; the REST element is UNCONFIRMED, shopify-api-facts §5
+``RefundAdditionalFee.amountSet``; the REST element is UNCONFIRMED, shopify-api-notes §5
 "Refund"), ``total_duties_set`` / ``total_additional_fees_set``. Expected figures are worked out
 by hand in each test.
 """

@@ -1,10 +1,10 @@
-"""Mapping's payloads, sent to the Xero simulator (brief A), come back with Shopify's totals.
+"""Mapping's payloads, sent to the Xero simulator, come back with Shopify's totals.
 
 The simulator does Xero's own arithmetic (per-line tax rounding, Inclusive/Exclusive); the
 invoice Total it computes must equal the order's ``total_price`` for every synced order of the
 demo seed (UK, VAT-inclusive, discounts, shipping, gift cards, deleted products, guests) and for
-US tax-exclusive orders (design invariant 6). Contacts and items are created first, as the
-engine would, so the simulator also checks account codes, tax types and item codes exist.
+US tax-exclusive orders (docs/architecture.md, invariant 6). Contacts and items are created first,
+as the engine would, so the simulator also checks account codes, tax types and item codes exist.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """OAuth tokens against the Xero simulator: refresh with rotation, 401 recovery, lost answers,
-invalid_grant, the cross-process lock, Custom Connections, revocation (facts §1.3, §1.6, §1.7)."""
+invalid_grant, the cross-process lock, Custom Connections, revocation (xero-api-notes §1.3, §1.6,
+§1.7)."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ async def test_access_token_is_refreshed_five_minutes_before_expiry(tmp_path: Pa
     assert fresh != first.access_token
     saved = load_token_file(path)
     assert saved is not None and saved.access_token == fresh
-    # Rotation: the new refresh token is the one on disk (facts §1.3).
+    # Rotation: the new refresh token is the one on disk (xero-api-notes §1.3).
     assert saved.refresh_token != first.refresh_token
     assert saved.tenant_id == first.tenant_id
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -130,7 +131,8 @@ async def test_invalid_grant_asks_for_reauthorisation_without_leaking(tmp_path: 
     sandbox = platform_sandbox(clock)
     path = tmp_path / "xero-token.json"
     first = token_file_from(sandbox.issue_tokens_for_tests(), path, clock)
-    clock.advance(61 * 24 * 3600)  # an unused refresh token dies after 60 days (facts §1.3)
+    # An unused refresh token dies after 60 days (xero-api-notes §1.3).
+    clock.advance(61 * 24 * 3600)
     warnings: list[str] = []
     tokens = manager(
         path, "http://xero", clock, SandboxASGITransport(app=sandbox), warn=warnings.append

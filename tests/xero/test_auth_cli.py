@@ -180,7 +180,7 @@ def test_broad_scopes_by_option_for_an_app_created_before_march_2026(
         opened = scripted_browser(monkeypatch)
         result = run(tmp_path, env, "auth", "xero", "--scopes", "broad")
     assert result.exit_code == 0, result.output
-    assert "accounting.transactions" in opened[0]  # facts §1.4: broad set
+    assert "accounting.transactions" in opened[0]  # xero-api-notes §1.4: broad set
     saved = load_token_file(tmp_path / "data" / "xero-token.json")
     assert saved is not None and "accounting.transactions" in saved.scopes
 

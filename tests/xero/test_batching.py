@@ -1,4 +1,4 @@
-"""Exact JSON for Decimal money and splitting writes into Xero-sized batches (facts §4)."""
+"""Exact JSON for Decimal money and splitting writes into Xero-sized batches (xero-api-notes §4)."""
 
 from __future__ import annotations
 

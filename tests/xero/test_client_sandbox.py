@@ -234,7 +234,8 @@ async def test_a_lost_create_answer_is_retried_and_replayed_not_duplicated(env) 
         [contact("shopify-40", "Gus Hay")], idempotency_key="lost-1"
     )
     assert results[0].ok
-    # The retry carried the same Idempotency-Key: Xero replayed the first answer (facts §3).
+    # The retry carried the same Idempotency-Key: Xero replayed the first answer
+    # (xero-api-notes §3).
     assert [c["Name"] for c in sandbox.state()["contacts"]] == ["Gus Hay"]
     assert results[0].record["ContactID"] == sandbox.state()["contacts"][0]["ContactID"]
 

@@ -65,8 +65,8 @@ async def test_reads_send_accept_json_tenant_and_bearer(fake_clock, static_token
     async with make_client(handler, fake_clock, static_tokens) as client:
         assert (await client.get_organisation())["Name"] == "Demo"
     headers = seen[0].headers
-    assert headers["accept"] == "application/json"  # facts §12 #1
-    assert headers["xero-tenant-id"] == "tenant-1"  # facts §1.5
+    assert headers["accept"] == "application/json"  # xero-api-notes §12 #1
+    assert headers["xero-tenant-id"] == "tenant-1"  # xero-api-notes §1.5
     assert headers["authorization"] == "Bearer AT-secret-1"
 
 
@@ -79,7 +79,7 @@ async def test_custom_connection_sends_no_tenant_header(fake_clock, static_token
 
     async with make_client(handler, fake_clock, static_tokens, tenant_id=None) as client:
         assert await client.list_accounts() == [{"Code": "200"}]
-    assert "xero-tenant-id" not in seen[0].headers  # facts §1.7
+    assert "xero-tenant-id" not in seen[0].headers  # xero-api-notes §1.7
 
 
 async def test_writes_are_put_with_summarize_errors_false_and_the_key(
@@ -102,10 +102,10 @@ async def test_writes_are_put_with_summarize_errors_false_and_the_key(
     async with make_client(handler, fake_clock, static_tokens) as client:
         results = await client.create_invoices([payload], idempotency_key="shopxero:order:1001:v1")
     request = seen[0]
-    assert request.method == "PUT"  # facts §4: PUT creates only
-    assert request.url.params["summarizeErrors"] == "false"  # facts §4, §12 #5
-    assert request.url.params["unitdp"] == "4"  # facts §6.6
-    assert request.headers["idempotency-key"] == "shopxero:order:1001:v1"  # facts §3
+    assert request.method == "PUT"  # xero-api-notes §4: PUT creates only
+    assert request.url.params["summarizeErrors"] == "false"  # xero-api-notes §4, §12 #5
+    assert request.url.params["unitdp"] == "4"  # xero-api-notes §6.6
+    assert request.headers["idempotency-key"] == "shopxero:order:1001:v1"  # xero-api-notes §3
     # The Decimal went out as an exact JSON number, not a float approximation.
     assert b'"UnitAmount":0.3' in request.content
     spec_validator.validate(request)
@@ -252,7 +252,7 @@ async def test_invoice_lookup_by_number_goes_in_chunks_of_40(fake_clock, static_
     numbers = [f"SHOP-{i}" for i in range(95)]
     async with make_client(handler, fake_clock, static_tokens) as client:
         found = await client.get_invoices_by_number(numbers)
-    assert [len(chunk) for chunk in seen] == [40, 40, 15]  # facts §5.1
+    assert [len(chunk) for chunk in seen] == [40, 40, 15]  # xero-api-notes §5.1
     assert [i["InvoiceNumber"] for i in found] == numbers
 
 
@@ -291,7 +291,7 @@ def _raise(exc: type[Exception]) -> Callable[[httpx.Request], httpx.Response]:
     return handler
 
 
-# One table: which failures are retried (transient) and which are not (facts §7).
+# One table: which failures are retried (transient) and which are not (xero-api-notes §7).
 @pytest.mark.parametrize(
     ("first", "retried", "final_error"),
     [

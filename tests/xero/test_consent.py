@@ -128,7 +128,7 @@ def test_pkce_is_s256_of_a_valid_verifier() -> None:
     import re
 
     pkce = new_pkce()
-    assert re.fullmatch(r"[A-Za-z0-9\-._~]{43,128}", pkce.verifier)  # facts §1.2
+    assert re.fullmatch(r"[A-Za-z0-9\-._~]{43,128}", pkce.verifier)  # xero-api-notes §1.2
     digest = hashlib.sha256(pkce.verifier.encode()).digest()
     assert pkce.challenge == base64.urlsafe_b64encode(digest).decode().rstrip("=")
 

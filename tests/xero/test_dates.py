@@ -1,4 +1,4 @@
-"""Xero's /Date(ms+0000)/ codec [xero-api-facts §5.1]."""
+"""Xero's /Date(ms+0000)/ codec [xero-api-notes §5.1]."""
 
 from __future__ import annotations
 

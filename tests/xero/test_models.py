@@ -145,13 +145,13 @@ def test_item_payload() -> None:
     ],
 )
 def test_limits_from_the_spec_are_enforced(build: object, message: str) -> None:
-    """Limits from xero_accounting.yaml (facts §6) fail before any Xero call."""
+    """Limits from xero_accounting.yaml (xero-api-notes §6) fail before any Xero call."""
     with pytest.raises(ValidationError, match=message):
         build()  # type: ignore[operator]
 
 
 def test_credit_note_refuses_discounts() -> None:
-    """Xero allows no DiscountAmount/DiscountRate on credit notes (facts §6.5)."""
+    """Xero allows no DiscountAmount/DiscountRate on credit notes (xero-api-notes §6.5)."""
     with pytest.raises(ValidationError, match="no discount on credit notes"):
         XeroCreditNote(
             contact=XeroContactRef(contact_id=CONTACT_ID),

@@ -2,7 +2,7 @@
 
 Plain-text 503 "Organisation is offline" bodies, XML error bodies (what Xero sends when Accept
 is not JSON), HTML 404 pages, empty arrays where an object is null, elements saved with
-``StatusAttributeString: WARNING``, and a 200 whose element lacks its ID (xero-api-facts §4, §7).
+``StatusAttributeString: WARNING``, and a 200 whose element lacks its ID (xero-api-notes §4, §7).
 Each is armed with ``/_sandbox/faults`` (``status`` + ``body``) on the simulator.
 """
 
@@ -23,7 +23,7 @@ def _puts(outcome: Any, path: str) -> list[dict[str, Any]]:
 
 
 def test_a_plain_text_503_organisation_offline_is_retried_and_the_write_lands() -> None:
-    # xero-api-facts §7: 503 "The Organisation is offline" arrives as text/plain, not JSON.
+    # xero-api-notes §7: 503 "The Organisation is offline" arrives as text/plain, not JSON.
     fault = {
         "method": "PUT",
         "path": "/Contacts$",

@@ -1,10 +1,11 @@
-"""A 401 TokenExpired whose token refresh fails temporarily (xero-api-facts §1.3, §7).
+"""A 401 TokenExpired whose token refresh fails temporarily (xero-api-notes §1.3, §7).
 
 The identity endpoint answering 5xx, 429 or nothing at all is not a credentials problem: the
 error must say the refresh failed temporarily and why (no secret in it), be a transient
 (retryable) error instead of the original 401, leave the token file as it was, and the next call
 once the endpoint is back must refresh and succeed. Over the Xero simulator with faults on
-``/connect/token``; the CLI test checks ``shopxero sync`` still exits 2 (design.md exit codes).
+``/connect/token``; the CLI test checks ``shopxero sync`` still exits 2 (docs/architecture.md, exit
+codes).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from shopxero.xero.tokens import XeroTokenSet, load_token_file, save_token_file
 from .conftest import WEB_CLIENT_ID, WEB_CLIENT_SECRET, platform_sandbox, token_file_from
 
 TOKEN_PATH = r"^/connect/token$"
-# Each fault fails every attempt the token manager makes in one refresh (facts §1.3 lets it
+# Each fault fails every attempt the token manager makes in one refresh (xero-api-notes §1.3 lets it
 # resend the same refresh token, which it does REFRESH_ATTEMPTS times with back-off).
 FAULTS: dict[str, tuple[dict[str, Any], str]] = {
     "5xx": ({"kind": "status", "status": 503}, "token endpoint is unavailable"),
@@ -81,7 +82,7 @@ class World:
 @pytest.fixture
 def world(tmp_path: Path) -> World:
     """A token Xero has expired (31 minutes old) that our token file believes good for hours:
-    only Xero's 401 TokenExpired tells us to refresh (xero-api-facts §7)."""
+    only Xero's 401 TokenExpired tells us to refresh (xero-api-notes §7)."""
     clock = SandboxClock(speed=600)  # back-off (1 + 2 + 4 s per refresh) passes in milliseconds
     sandbox = platform_sandbox(clock)
     path = tmp_path / "xero-token.json"

@@ -115,7 +115,7 @@ def test_refresh_keeps_the_old_refresh_token_when_none_is_returned() -> None:
     [(10, None), (49, None), (50, "expires on"), (61, "has expired")],
 )
 def test_sixty_day_refresh_token_warning_from_day_50(age_days: int, expected: str | None) -> None:
-    # xero-api-facts §1.3: unused refresh tokens expire after 60 days.
+    # xero-api-notes §1.3: unused refresh tokens expire after 60 days.
     warning = refresh_token_warning(_tokens(), NOW + timedelta(days=age_days))
     if expected is None:
         assert warning is None

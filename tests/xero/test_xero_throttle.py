@@ -1,4 +1,5 @@
-"""Xero pacing (facts §2): 60 a minute, 5 in flight, the day budget; against the simulator too."""
+"""Xero pacing (xero-api-notes §2): 60 a minute, 5 in flight, the day budget; against the simulator
+too."""
 
 from __future__ import annotations
 
@@ -124,7 +125,7 @@ async def test_120_gets_on_a_sped_up_clock_use_the_minute_limit_without_a_429() 
     assert len(api_requests) == 120
     times = [datetime.fromisoformat(e["time"]) for e in api_requests]
     first_minute = [t for t in times if (t - times[0]).total_seconds() < 60]
-    assert len(first_minute) >= 54  # 90 % of Xero's 60/minute (xero-api-facts §2)
+    assert len(first_minute) >= 54  # 90 % of Xero's 60/minute (xero-api-notes §2)
 
 
 async def test_concurrency_limit_respected_against_the_simulator() -> None:
@@ -147,7 +148,8 @@ async def test_concurrency_limit_respected_against_the_simulator() -> None:
 
 
 async def test_day_budget_read_from_xero_stops_the_run_with_calls_in_reserve() -> None:
-    """Starter tier (facts §2: 1,000 a day) shrunk: the header, not a constant, sets the budget."""
+    """Starter tier (xero-api-notes §2: 1,000 a day) shrunk: the header, not a constant, sets the
+    budget."""
     clock = SandboxClock(speed=60)
     sandbox = platform_sandbox(clock, day_limit=30)
     sink = ListSink()

@@ -106,7 +106,8 @@ def _register_commands() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app and turn shopxero errors into design.md's exit codes."""
+    """Entry point: run the app and turn shopxero errors into the exit codes of
+    docs/architecture.md."""
     _register_commands()
     try:
         app(args=argv, standalone_mode=True)

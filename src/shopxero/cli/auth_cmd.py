@@ -1,7 +1,7 @@
 """shopxero CLI: ``shopxero auth shopify|xero|status`` (check and set up credentials).
 
-``auth shopify`` lives here (brief E); ``auth xero`` and ``auth status`` are added to the same
-``auth_app`` (brief F).
+``auth shopify``, ``auth xero`` and ``auth status`` share one ``auth_app``; the work is in
+``cli/auth_shopify.py`` and ``cli/auth_xero.py``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ auth_app = typer.Typer(
 app.add_typer(auth_app, name="auth")
 
 
-# --- auth shopify (brief E); the work is in cli/auth_shopify.py ------------------------------
+# --- auth shopify; the work is in cli/auth_shopify.py ----------------------------------------
 
 
 @auth_app.command("shopify")
@@ -38,8 +38,8 @@ def auth_shopify(
     try:
         report = check_shopify(ctx.obj.settings())
     except ShopxeroError as exc:
-        # One line, and exit 2 (design.md: could not run); the error text is already redacted.
-        # escape(): "[request <id>]" in the text is not rich markup.
+        # One line, and exit 2 (docs/architecture.md: could not run); the error text is already
+        # redacted. escape(): "[request <id>]" in the text is not rich markup.
         message = escape(f"Shopify check failed: {exc}")
         err_console.print(f"[red]error:[/red] {message}", soft_wrap=True)
         raise typer.Exit(EXIT_UNABLE) from None
@@ -55,7 +55,7 @@ def auth_shopify(
         typer.echo(f"warning: {warning}")
 
 
-# --- auth xero / auth status (brief F); the work is in cli/auth_xero.py ---------------------
+# --- auth xero / auth status; the work is in cli/auth_xero.py -------------------------------
 
 
 @auth_app.command("xero")

@@ -1,7 +1,7 @@
 """The work behind ``shopxero auth shopify``: check the Shopify credentials against the shop.
 
 Builds the auth the settings describe (a static admin token, or a Dev Dashboard app's client id
-and secret, shopify-api-facts §2), asks the shop for its name and our granted scopes, and reports
+and secret, shopify-api-notes §2), asks the shop for its name and our granted scopes, and reports
 what a sync would miss: ``read_all_orders`` absent means orders older than 60 days are invisible
 (§4); a served API version other than the pinned one means Shopify fell forward (§1).
 """

@@ -1,7 +1,8 @@
 """``shopxero log``: the API-call log of the state DB, filtered, as a table or JSON.
 
-Every HTTP attempt either client made is logged (already redacted, design.md invariant 7);
-failed calls also keep their request and response bodies (truncated), shown with ``--bodies``.
+Every HTTP attempt either client made is logged (already redacted, docs/architecture.md,
+invariant 7); failed calls also keep their request and response bodies (truncated), shown with
+``--bodies``.
 """
 
 from __future__ import annotations

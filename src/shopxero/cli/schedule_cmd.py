@@ -6,7 +6,8 @@ it held (another scheduler, a manual ``shopxero sync``) is skipped with a messag
 never stops the scheduler: exit 1 (records queued) and exit 2 (could not run; an auth failure is
 called out, since only a person can fix it) are logged and the next tick runs as planned.
 SIGTERM/SIGINT stop it after the current run; a second signal aborts the run (the engine's
-intents make that safe, design.md). The heartbeat file it keeps is what ``shopxero health`` reads.
+intents make that safe, docs/architecture.md, invariant 2). The heartbeat file it keeps is what
+``shopxero health`` reads.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``shopxero sync``, ``shopxero status`` and ``shopxero errors list|retry|resolve``.
 
-Exit codes (design.md): 0 all synced; 1 some records failed and are queued (also: a run stopped
-cleanly by the Xero day budget, with a message saying when it can resume); 2 could not run
+Exit codes (docs/architecture.md): 0 all synced; 1 some records failed and are queued (also: a run
+stopped cleanly by the Xero day budget, with a message saying when it can resume); 2 could not run
 (config, auth, connectivity) with a one-line reason.
 """
 

@@ -3,7 +3,7 @@
 Every attempt a client makes (retries and the re-send after a token refresh included) becomes one
 frozen ``CallRecord`` handed to a ``CallSink``. Nothing secret may reach a record: query strings,
 bodies and headers go through ``redact_query`` / ``redact_text`` / ``redact_headers`` first, and
-bodies are truncated so a record stays small (design.md invariant 7).
+bodies are truncated so a record stays small (docs/architecture.md, invariant 7).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ _TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "Authorization: Bearer xyz" / "Basic xyz"
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 " + MASK),
     # Shopify admin tokens: shpat_ (app), shpca_ (custom), shppa_ (private), shpss_ (secret);
-    # shopify-api-facts §2a.
+    # shopify-api-notes §2a.
     (re.compile(r"\bshp(?:at|ca|pa|ss|ua)_[A-Za-z0-9]+"), MASK),
     # JWTs (Xero access and id tokens are JWTs).
     (re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), MASK),

@@ -3,7 +3,7 @@
 The one place that decides what a status means: 429 is rate limited (with ``Retry-After``), 5xx
 and Xero's plain-text 503 "Organisation is offline" are transient, 401/403 auth, 404 not found,
 400/422 validation (with the vendor's own messages), a redirect or any other 4xx permanent.
-Bodies may be JSON, plain text or XML (xero-api-facts §7: "check status before parsing"), so
+Bodies may be JSON, plain text or XML (xero-api-notes §7: "check status before parsing"), so
 parsing never raises.
 """
 
@@ -42,7 +42,7 @@ __all__ = [
 
 EXCERPT_LIMIT = 500
 
-# Shopify answers with X-Request-Id; Xero with Xero-Correlation-Id (xero-api-facts §7).
+# Shopify answers with X-Request-Id; Xero with Xero-Correlation-Id (xero-api-notes §7).
 _REQUEST_ID_HEADERS = ("x-request-id", "xero-correlation-id", "request-id")
 
 
@@ -57,7 +57,7 @@ def request_id_of(headers: httpx.Headers) -> str | None:
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` value: delta-seconds (``"2.0"``) or an HTTP date.
 
-    Shopify sends fractional seconds (shopify-api-facts §3); RFC 9110 also allows a date.
+    Shopify sends fractional seconds (shopify-api-notes §3); RFC 9110 also allows a date.
     """
     if value is None or not value.strip():
         return None
@@ -101,7 +101,7 @@ def _shopify_messages(errors: Any) -> list[str]:
 
 
 def _xero_messages(body: dict[str, Any]) -> list[str]:
-    # Xero 400: {"Elements": [{"ValidationErrors": [{"Message": ...}]}]} (xero-api-facts §7).
+    # Xero 400: {"Elements": [{"ValidationErrors": [{"Message": ...}]}]} (xero-api-notes §7).
     out: list[str] = []
     for element in body.get("Elements") or []:
         if isinstance(element, dict):
@@ -116,7 +116,7 @@ _XML_MESSAGE = re.compile(r"<Message>(.*?)</Message>", re.DOTALL)
 
 
 def xml_messages(text: str) -> list[str]:
-    """Xero's messages from an XML error body (sent when Accept is not JSON, facts §7):
+    """Xero's messages from an XML error body (sent when Accept is not JSON, xero-api-notes §7):
     each ``ValidationError``'s message, else the exception's own ``Message``."""
     if not text.lstrip().startswith("<"):
         return []

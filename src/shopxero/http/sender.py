@@ -39,7 +39,7 @@ __all__ = ["RATE_LIMIT_HEADERS", "ErrorRefiner", "RequestAuth", "Sender"]
 
 log = logging.getLogger(__name__)
 
-# Headers copied into CallRecord.rate_limit (shopify-api-facts §3, xero-api-facts §2).
+# Headers copied into CallRecord.rate_limit (shopify-api-notes §3, xero-api-notes §2).
 RATE_LIMIT_HEADERS = (
     "x-shopify-shop-api-call-limit",
     "retry-after",
@@ -128,7 +128,8 @@ class Sender:
                         method, url, params, json, data, headers, number=exchanges, content=content
                     )
                 except ApiAuthError as exc:
-                    # One re-acquire per logical call (design.md: 401 -> refresh once, retry).
+                    # One re-acquire per logical call (docs/architecture.md, Rate limits and
+                    # retries: 401 -> refresh once, retry).
                     if exc.status == 401 and self.auth is not None and not refreshed:
                         refreshed = True
                         try:

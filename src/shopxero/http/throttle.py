@@ -73,7 +73,7 @@ class ShopifyBucket:
     """Client-side model of Shopify's REST leaky bucket, so that no request provokes a 429.
 
     Shopify's bucket holds ``size`` requests and leaks ``size / 20`` per second: 40 and 2/s on
-    Basic, 80 and 4/s on Advanced, 400 and 20/s on Plus (shopify-api-facts §3). We start from the
+    Basic, 80 and 4/s on Advanced, 400 and 20/s on Plus (shopify-api-notes §3). We start from the
     Basic bucket and learn the real size from ``X-Shopify-Shop-Api-Call-Limit: used/size`` on
     every answer. Our level counts requests we admitted that the server may not have counted yet,
     so it takes the larger of our estimate and the server's ``used``. ``headroom`` slots are kept

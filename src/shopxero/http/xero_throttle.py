@@ -1,6 +1,6 @@
 """Pacing for Xero, per tenant: 60 calls a minute, 5 in flight, and the day budget.
 
-Xero's limits (xero-api-facts §2): per tenant at most 5 requests in progress, 60 per minute in a
+Xero's limits (xero-api-notes §2): per tenant at most 5 requests in progress, 60 per minute in a
 fixed window that resets at a time Xero does not tell us, and 5,000 a day (1,000 on the Starter
 tier, so the day budget is read from ``X-DayLimit-Remaining`` rather than assumed).
 
@@ -30,13 +30,13 @@ from shopxero.http.clock import Clock, SystemClock
 
 __all__ = ["XeroThrottle"]
 
-# xero-api-facts §2.
+# xero-api-notes §2.
 MINUTE_LIMIT = 60
 CONCURRENT_LIMIT = 5
 WINDOW_SECONDS = 60.0
 DEFAULT_DAY_RESERVE = 20
-# Xero does not publish when a tenant's day window resets (facts §2: fixed windows, reset "at
-# different times for each tenant"); without a Retry-After we assume the worst case.
+# Xero does not publish when a tenant's day window resets (xero-api-notes §2: fixed windows, reset
+# "at different times for each tenant"); without a Retry-After we assume the worst case.
 DAY_SECONDS = 86_400.0
 
 

@@ -1,9 +1,9 @@
 """What both simulators share: the request log, fault injection and the ``/_sandbox`` endpoints.
 
 ``ControlMiddleware`` is the outermost ASGI layer of each simulator. It answers the control
-endpoints of design.md, records every other request (secrets masked), and applies injected faults:
-an HTTP status, a delay, a connection dropped before the request is processed, or one dropped after
-the write was committed (the app ran, the answer is lost).
+endpoints of docs/architecture.md, records every other request (secrets masked), and applies
+injected faults: an HTTP status, a delay, a connection dropped before the request is processed, or
+one dropped after the write was committed (the app ran, the answer is lost).
 """
 
 from __future__ import annotations

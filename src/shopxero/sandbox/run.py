@@ -45,8 +45,8 @@ class RunningSandboxes:
         """Settings that point shopxero at these sandboxes.
 
         ``shopify_auth``: the Dev Dashboard client credentials grant (default; the path new
-        installs use, facts §2b) or the legacy static ``shpat_`` token (§2a). Only one is
-        written, since the tool prefers a static token when both are set.
+        installs use, shopify-api-notes §2b) or the legacy static ``shpat_`` token (§2a). Only one
+        is written, since the tool prefers a static token when both are set.
         """
         env = {
             "SHOPXERO_SHOPIFY_SHOP": self.shop_domain,

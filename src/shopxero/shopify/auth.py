@@ -1,6 +1,6 @@
 """Shopify credentials: a static admin token, or tokens from the client credentials grant.
 
-Two ways a merchant's own tool gets at the Admin API (shopify-api-facts §2):
+Two ways a merchant's own tool gets at the Admin API (shopify-api-notes §2):
 
 - ``StaticTokenAuth``: the ``shpat_`` token of a legacy admin-created custom app (§2a). It never
   expires and cannot be re-acquired, so a 401 is final.
@@ -29,7 +29,7 @@ from shopxero.http.sender import Sender
 __all__ = ["TOKEN_HEADER", "ClientCredentialsAuth", "ShopifyAuth", "StaticTokenAuth"]
 
 TOKEN_HEADER = "X-Shopify-Access-Token"
-# Shopify's example client re-acquires 60 s before expires_in runs out (facts §2b).
+# Shopify's example client re-acquires 60 s before expires_in runs out (shopify-api-notes §2b).
 REFRESH_MARGIN_SECONDS = 60.0
 TOKEN_PATH = "/admin/oauth/access_token"
 

@@ -5,7 +5,7 @@ errors and error statuses become ``shopxero.errors``, transient failures are ret
 re-acquires a client-credentials token once, and every exchange is written to the call log with
 secrets masked. Answers are plain JSON dicts; ``shopify.models`` parses them.
 
-Shopify specifics (shopify-api-facts): lists ask for ``limit=250`` and follow ``Link: rel="next"``
+Shopify specifics (shopify-api-notes): lists ask for ``limit=250`` and follow ``Link: rel="next"``
 verbatim (§4); orders are listed with ``status=any`` because the default hides closed and
 cancelled ones (§8 #1); orders older than 60 days need ``read_all_orders`` (§4); a product with
 exactly 100 variants may have been cut short by REST (§1). Those last two are warned about.
@@ -33,9 +33,9 @@ from shopxero.shopify.pagination import CursorGuard, PaginationLoopError, next_l
 __all__ = ["DEFAULT_API_VERSION", "ShopifyClient"]
 
 DEFAULT_API_VERSION = "2026-10"
-PAGE_LIMIT = 250  # the REST maximum (facts §4)
-REST_VARIANT_CAP = 100  # REST returns at most 100 variants per product (facts §1)
-ORDER_WINDOW = timedelta(days=60)  # visible without read_all_orders (facts §4)
+PAGE_LIMIT = 250  # the REST maximum (shopify-api-notes §4)
+REST_VARIANT_CAP = 100  # REST returns at most 100 variants per product (shopify-api-notes §1)
+ORDER_WINDOW = timedelta(days=60)  # visible without read_all_orders (shopify-api-notes §4)
 ALL_ORDERS_SCOPE = "read_all_orders"
 
 Warn = Callable[[str], None]
@@ -118,7 +118,8 @@ class ShopifyClient:
 
     @property
     def served_api_version(self) -> str | None:
-        """``X-Shopify-API-Version`` of the last answer (Shopify falls forward, facts §1)."""
+        """``X-Shopify-API-Version`` of the last answer (Shopify falls forward,
+        shopify-api-notes §1)."""
         headers = self._sender.last_response_headers
         return headers.get("x-shopify-api-version") if headers is not None else None
 
@@ -201,7 +202,7 @@ class ShopifyClient:
         return refunds
 
     async def list_transactions(self, order_id: int) -> list[dict[str, Any]]:
-        # transactions.json takes no limit and is not paginated (facts §4).
+        # transactions.json takes no limit and is not paginated (shopify-api-notes §4).
         body, _ = await self._get_json(self._api(f"orders/{int(order_id)}/transactions.json"))
         return [t for t in body.get("transactions") or [] if isinstance(t, dict)]
 
@@ -209,8 +210,8 @@ class ShopifyClient:
         self, limit: int, *, fields: Sequence[str] = ()
     ) -> list[dict[str, Any]]:
         """The first page of orders (any status, Shopify's default order): ``limit`` at most
-        250 (facts §4), only ``fields`` when given. For checks that need a sample of real
-        orders, not every order (one call)."""
+        250 (shopify-api-notes §4), only ``fields`` when given. For checks that need a sample of
+        real orders, not every order (one call)."""
         params = {"status": "any", "limit": str(max(1, min(limit, PAGE_LIMIT)))}
         if fields:
             params["fields"] = ",".join(fields)

@@ -7,11 +7,12 @@ stays ``None`` (never a silent 0): mapping refuses a record that lacks an amount
 
 Money is ``Decimal`` parsed through ``str()``: Shopify sends strings almost everywhere, but
 ``refund_line_items[].subtotal``/``total_tax`` and tax ``rate`` arrive as JSON numbers
-(shopify-api-facts §5, §8 #7), and ``Decimal(str(0.06))`` is exactly ``0.06`` where
+(shopify-api-notes §5, §8 #7), and ``Decimal(str(0.06))`` is exactly ``0.06`` where
 ``Decimal(0.06)`` is not. A money string must be a plain decimal (``"199.00"``, ``"-5.00"``,
-facts §5): ``"1E+3"``, ``" 12.00 "`` or ``"NaN"`` is not what Shopify sends, so it is refused with
-the field's path rather than read as some number. Datetimes must carry an offset (Shopify renders
-shop-local offsets, facts §8 #18); a naive one is an error rather than a guess.
+shopify-api-notes §5): ``"1E+3"``, ``" 12.00 "`` or ``"NaN"`` is not what Shopify sends, so it is
+refused with the field's path rather than read as some number. Datetimes must carry an offset
+(Shopify renders shop-local offsets, shopify-api-notes §8 #18); a naive one is an error rather than
+a guess.
 
 ``parse_customer`` / ``parse_product`` / ``parse_order`` (and friends) turn a raw dict into a
 model or raise :class:`~shopxero.errors.MappingError` naming the record id and the dotted path of
@@ -64,9 +65,9 @@ __all__ = [
 ]
 
 
-# What Shopify's money strings look like (facts §5): digits, an optional minus (adjustments and
-# refund discrepancies are negative) and an optional fraction. ASCII digits only: ``\d`` would
-# take Arabic-Indic digits, which Decimal reads too.
+# What Shopify's money strings look like (shopify-api-notes §5): digits, an optional minus
+# (adjustments and refund discrepancies are negative) and an optional fraction. ASCII digits only:
+# ``\d`` would take Arabic-Indic digits, which Decimal reads too.
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
@@ -75,8 +76,8 @@ def to_decimal(value: object) -> Decimal:
 
     Strings must be plain decimals (``"199.00"``, ``"-5.00"``). JSON numbers (int or float) are
     the documented exceptions (``refund_line_items[].subtotal``/``total_tax``, tax ``rate``:
-    facts §5, §8 #7) and go through ``str()``. Raises ``ValueError`` (which pydantic reports with
-    the field's path) for anything else: booleans, empty or padded strings, exponents,
+    shopify-api-notes §5, §8 #7) and go through ``str()``. Raises ``ValueError`` (which pydantic
+    reports with the field's path) for anything else: booleans, empty or padded strings, exponents,
     ``NaN``/``Infinity`` and text that is not a number.
     """
     if isinstance(value, Decimal):
@@ -135,7 +136,8 @@ class MoneyBag(_ShopifyModel):
 
     @property
     def code(self) -> str | None:
-        """The currency code under either key (facts §5: transactions use ``currency``)."""
+        """The currency code under either key (shopify-api-notes §5: transactions use
+        ``currency``)."""
         return self.currency_code or self.currency
 
 
@@ -224,7 +226,7 @@ class Variant(_ShopifyModel):
 
 
 class Product(_ShopifyModel):
-    """A product and its variants (REST returns at most 100 variants, facts §1)."""
+    """A product and its variants (REST returns at most 100 variants, shopify-api-notes §1)."""
 
     id: int
     title: str | None = None
@@ -251,7 +253,8 @@ class TaxLine(_ShopifyModel):
 
 
 class DiscountAllocation(_ShopifyModel):
-    """The part of one discount application that landed on a line (penny-split, facts §8 #10)."""
+    """The part of one discount application that landed on a line (penny-split,
+    shopify-api-notes §8 #10)."""
 
     amount: Money | None = None
     amount_set: MoneySet | None = None
@@ -297,7 +300,8 @@ class LineItem(_ShopifyModel):
 
     @property
     def discount_total(self) -> Decimal:
-        """Sum of the line's discount allocations (``total_discount`` may read 0.00, facts §5).
+        """Sum of the line's discount allocations (``total_discount`` may read 0.00,
+        shopify-api-notes §5).
 
         An allocation without an amount counts as nothing here; mapping refuses such a line.
         """
@@ -333,7 +337,8 @@ class ShippingLine(_ShopifyModel):
 
 
 class RefundLineItem(_ShopifyModel):
-    """A refunded quantity of one line. ``subtotal``/``total_tax`` are JSON numbers (facts §5)."""
+    """A refunded quantity of one line. ``subtotal``/``total_tax`` are JSON numbers
+    (shopify-api-notes §5)."""
 
     id: int | None = None
     line_item_id: int | None = None
@@ -348,7 +353,7 @@ class RefundLineItem(_ShopifyModel):
 
 
 class OrderAdjustment(_ShopifyModel):
-    """A refund adjustment: shipping refunds and refund discrepancies (facts §5)."""
+    """A refund adjustment: shipping refunds and refund discrepancies (shopify-api-notes §5)."""
 
     id: int | None = None
     order_id: int | None = None
@@ -362,7 +367,8 @@ class OrderAdjustment(_ShopifyModel):
 
 
 class RefundShippingLine(_ShopifyModel):
-    """A refunded shipping line (exact REST shape partly UNCONFIRMED in facts §5; kept loose)."""
+    """A refunded shipping line (exact REST shape partly UNCONFIRMED in shopify-api-notes §5; kept
+    loose)."""
 
     id: int | None = None
     shipping_line_id: int | None = None
@@ -388,8 +394,8 @@ class RefundDutyType(_ShopifyModel):
 
 
 class RefundAdditionalFee(_ShopifyModel):
-    """A refunded additional fee. The REST element shape is UNCONFIRMED (facts §5 "Refund" lists
-    only ``additional_fees``); GraphQL ``RefundAdditionalFee`` has ``amountSet`` and
+    """A refunded additional fee. The REST element shape is UNCONFIRMED (shopify-api-notes §5
+    "Refund" lists only ``additional_fees``); GraphQL ``RefundAdditionalFee`` has ``amountSet`` and
     ``originalAdditionalFee``, so ``amount_set`` is what is read and the id is kept loose."""
 
     id: int | None = None
@@ -431,8 +437,8 @@ class Refund(_ShopifyModel):
     transactions: _List[Transaction] = []
     order_adjustments: _List[OrderAdjustment] = []
     refund_shipping_lines: _List[RefundShippingLine] = []
-    # Refunded import duties and additional fees (facts §5 "Refund"): the entries and their
-    # totals; both may be null or absent on refunds that give none back.
+    # Refunded import duties and additional fees (shopify-api-notes §5 "Refund"): the entries and
+    # their totals; both may be null or absent on refunds that give none back.
     duties: _List[RefundDuty] = []
     refund_duties: _List[RefundDutyType] = []
     total_duties_set: MoneySet | None = None
@@ -441,7 +447,8 @@ class Refund(_ShopifyModel):
 
 
 class Order(_ShopifyModel):
-    """An order as REST returns it; ``customer`` is null for guest and POS orders (facts §8 #6)."""
+    """An order as REST returns it; ``customer`` is null for guest and POS orders
+    (shopify-api-notes §8 #6)."""
 
     id: int
     name: str | None = None
@@ -486,7 +493,8 @@ class Order(_ShopifyModel):
     total_price_set: MoneySet | None = None
     total_tax_set: MoneySet | None = None
     current_total_price_set: MoneySet | None = None
-    # Import duties and additional fees the buyer paid (facts §5 "Tips, gift cards, duties").
+    # Import duties and additional fees the buyer paid (shopify-api-notes §5 "Tips, gift cards,
+    # duties").
     original_total_duties_set: MoneySet | None = None
     original_total_additional_fees_set: MoneySet | None = None
     current_total_duties_set: MoneySet | None = None

@@ -3,7 +3,7 @@
 A list answer links to the next page in ``Link: <...page_info=...>; rel="next"``; there is no
 header when everything fit on one page. The link must be followed exactly as given: "page_info
 can't be modified and must be used exactly as it appears", and a page URL may carry only
-``page_info``, ``limit`` and ``fields`` (shopify-api-facts §4), so filters go on the first request
+``page_info``, ``limit`` and ``fields`` (shopify-api-notes §4), so filters go on the first request
 only. A server that hands back a cursor it already gave would make us loop forever;
 ``CursorGuard`` refuses that.
 """
@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["CursorGuard", "PaginationLoopError", "next_link", "page_info_of", "parse_link_header"]
 
-# Shopify's own clients split on ", " and match <url>; rel="name" (shopify-api-facts §4).
+# Shopify's own clients split on ", " and match <url>; rel="name" (shopify-api-notes §4).
 _LINK_RE = re.compile(r'<([^<>]+)>\s*;\s*rel="?([^",;]+)"?')
 
 

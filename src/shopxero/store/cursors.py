@@ -1,4 +1,5 @@
-"""Per-entity cursors (design invariant 3): the max ``updated_at`` of committed work."""
+"""Per-entity cursors (docs/architecture.md, invariant 3): the max ``updated_at`` of committed
+work."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@
 applies pending migrations and hands out one repository per table group (``store.mappings``,
 ``store.intents``, ``store.cursors``, ``store.runs``, ``store.errors``, ``store.calls``,
 ``store.cache``; ``store.history`` reads only). All SQL of shopxero lives in this package
-(design.md, layering table).
+(docs/architecture.md, the table in Package layout).
 
 Transactions: the connection is in autocommit mode and ``atomic()`` opens ``BEGIN IMMEDIATE``
 (the write lock up front, so two processes never deadlock on upgrade), nesting as SAVEPOINTs the

@@ -1,4 +1,5 @@
-"""The error queue (design invariant 4): every record that failed, why, and when to retry it."""
+"""The error queue (docs/architecture.md, invariant 4): every record that failed, why, and when to
+retry it."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 ``recent_calls`` filters the API-call log (newest first); ``run_call_stats`` sums each run's
 calls per service with its busiest Xero minute (Xero allows 60 calls a minute and 5,000 a day
-per organisation, xero-api-facts §2) and its 429s; ``errors_per_day`` counts new error-queue
-entries by UTC day. All SQL stays in ``store`` (design.md layering).
+per organisation, xero-api-notes §2) and its 429s; ``errors_per_day`` counts new error-queue
+entries by UTC day. All SQL stays in ``store`` (docs/architecture.md, Package layout).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Write intents (design invariant 2): what we are about to send, committed before sending."""
+"""Write intents (docs/architecture.md, invariant 2): what we are about to send, committed before
+sending."""
 
 from __future__ import annotations
 

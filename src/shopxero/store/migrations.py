@@ -34,7 +34,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             # One row per Shopify record we have a Xero counterpart for. ``checksum`` and
             # ``payload_json`` are of the payload last sent (or found equal when linking);
             # ``xero_updated_utc`` is Xero's UpdatedDateUTC right after our last write, so a
-            # newer one means a person edited it in Xero (design invariant 5).
+            # newer one means a person edited it in Xero (docs/architecture.md, invariant 5).
             """CREATE TABLE mappings (
                 entity TEXT NOT NULL,
                 shopify_id TEXT NOT NULL,
@@ -50,7 +50,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
             "CREATE UNIQUE INDEX mappings_natural_key ON mappings (entity, natural_key)",
             "CREATE UNIQUE INDEX mappings_xero_id ON mappings (entity, xero_id)",
-            # Intent before write (design invariant 2): committed before the request is sent.
+            # Intent before write (docs/architecture.md, invariant 2): committed before the request
+            # is sent.
             """CREATE TABLE intents (
                 id INTEGER PRIMARY KEY,
                 entity TEXT NOT NULL,

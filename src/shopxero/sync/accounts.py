@@ -1,8 +1,9 @@
 """Default account codes resolved from the organisation's own chart of accounts.
 
 A standard Xero organisation (UK, AU, NZ, US) must work with no mapping settings at all
-(design.md "Seeds"), so every account the mapping needs has a default found in the chart; a
-setting overrides it and is checked to exist. Pure: the accounts list comes in as Xero's JSON.
+(docs/architecture.md, "Seeds"), so every account the mapping needs has a default found in the
+chart; a setting overrides it and is checked to exist. Pure: the accounts list comes in as Xero's
+JSON.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Given the desired payloads of a step (contacts, items or invoices) and the Xero records found by
 linking, this decides per record (create / link / update / skip), checks updates for conflicts
-(design invariant 5), records the dry-run plan or sends the writes, and counts outcomes.
+(docs/architecture.md, invariant 5), records the dry-run plan or sends the writes, and counts
+outcomes.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Checksums of exactly the payload we send to Xero, for change detection (design invariant 5).
+"""Checksums of exactly the payload we send to Xero, for change detection
+(docs/architecture.md, invariant 5).
 
 The checksum is sha256 over a canonical JSON rendering: keys sorted, no whitespace, every number
 (``int``, ``float`` or ``Decimal``) written in one normal form so that ``10``, ``10.0`` and

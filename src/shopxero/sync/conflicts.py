@@ -1,4 +1,5 @@
-"""Conflict checks before updates (design invariant 5), run only when an update is planned.
+"""Conflict checks before updates (docs/architecture.md, invariant 5), run only when an update is
+planned.
 
 Someone edited the record in Xero when its UpdatedDateUTC is newer than the one we saw right
 after our last write. Contacts and items: Shopify wins, the decision is noted in the run report.

@@ -17,7 +17,8 @@ __all__ = ["RunContext"]
 
 @dataclass
 class RunContext:
-    """One run's shared state. ``started_at`` caps every cursor (design invariant 3)."""
+    """One run's shared state. ``started_at`` caps every cursor
+    (docs/architecture.md, invariant 3)."""
 
     store: StateStore
     shopify: Any  # shopify.client.ShopifyClient (typed loosely: tests pass fakes)

@@ -2,13 +2,13 @@
 
 Each check yields a ``Check`` (ok, warning or error, what was found, and the fix). The checks:
 Shopify connectivity and credentials, the API version Shopify served against the pinned one
-(shopify-api-facts §1: an unsupported version "falls forward"), the granted scopes
+(shopify-api-notes §1: an unsupported version "falls forward"), the granted scopes
 (``read_all_orders`` for orders older than 60 days, §4), the Shopify token's lifetime; the Xero
-token file (access-token expiry, refresh-token age: 60 days unused kills it, xero-api-facts
-§1.3), the tenant, connectivity, the account codes and tax types (brief J's
-``sync.preflight.check_tax_and_accounts``), the payment account (Type BANK or payments enabled,
+token file (access-token expiry, refresh-token age: 60 days unused kills it, xero-api-notes
+§1.3), the tenant, connectivity, the account codes and tax types
+(``sync.preflight.check_tax_and_accounts``), the payment account (Type BANK or payments enabled,
 as Xero requires of a payment's account), the organisation's base currency against the shop's,
-and the day budget left (``X-DayLimit-Remaining``, facts §2).
+and the day budget left (``X-DayLimit-Remaining``, xero-api-notes §2).
 
 The checks only read: one Shopify token grant at most, then ``shop.json`` and
 ``access_scopes.json``; on Xero one token request at most, then ``Organisation``, ``Accounts``
@@ -54,8 +54,8 @@ __all__ = [
 Status = Literal["ok", "warning", "error"]
 REQUIRED_SHOPIFY_SCOPES = ("read_customers", "read_products", "read_orders")
 ALL_ORDERS_SCOPE = "read_all_orders"
-# A first import of a big shop needs a good part of the 5,000-call day (facts §2); below this a
-# run is likely to stop on the budget part way.
+# A first import of a big shop needs a good part of the 5,000-call day (xero-api-notes §2); below
+# this a run is likely to stop on the budget part way.
 DAY_BUDGET_WARN_BELOW = 1000
 # The checks should answer within seconds, not sit in a sync's 10-minute retry budget.
 CHECK_RETRY = RetryPolicy(attempts=2, timeout=20.0, wait_initial=0.5, wait_max=2.0, wait_jitter=0.2)

@@ -3,9 +3,9 @@
 For each Shopify resource: fetch what changed since its cursor minus the lookback window (first
 run: everything), plus records whose retryable error is due, de-duplicated by id; the step maps,
 plans, links and writes them; then the cursor advances to the newest ``updated_at`` seen, capped
-at the run's start (design invariant 3). Every record's outcome is committed (synced, skipped or
-queued) before its cursor moves; a run stopped by the Xero day budget leaves the cursors of the
-unfinished resources where they were.
+at the run's start (docs/architecture.md, invariant 3). Every record's outcome is committed (synced,
+skipped or queued) before its cursor moves; a run stopped by the Xero day budget leaves the cursors
+of the unfinished resources where they were.
 """
 
 from __future__ import annotations

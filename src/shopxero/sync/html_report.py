@@ -4,7 +4,7 @@
 busiest Xero minute, failures); ``render_html`` turns them into a page with inline CSS, a few
 lines of inline JS (hover highlight) and inline SVG charts (``sync.html_charts``): records per
 run, Xero calls per run against the 5,000-call day budget, the busiest Xero minute against the
-60-calls-a-minute limit (xero-api-facts §2), and errors over time. No external URL: the page
+60-calls-a-minute limit (xero-api-notes §2), and errors over time. No external URL: the page
 opens from a file on a machine with no network, and a mail attachment shows the same thing.
 """
 
@@ -22,8 +22,8 @@ from shopxero.sync.html_charts import Limit, Series, bar_chart, line_chart
 
 __all__ = ["XERO_DAY_LIMIT", "XERO_MINUTE_LIMIT", "HistoryData", "collect_history", "render_html"]
 
-XERO_DAY_LIMIT = 5000  # calls per organisation per day (xero-api-facts §2)
-XERO_MINUTE_LIMIT = 60  # calls per organisation per minute (xero-api-facts §2)
+XERO_DAY_LIMIT = 5000  # calls per organisation per day (xero-api-notes §2)
+XERO_MINUTE_LIMIT = 60  # calls per organisation per minute (xero-api-notes §2)
 RECORD_OUTCOMES = ("created", "updated", "linked", "failed")
 _COLOURS = {
     "created": "#2e7d32",

@@ -1,10 +1,10 @@
 """Xero's invoice arithmetic, mirrored so mapping can predict the Total Xero will compute.
 
-Xero computes per line, rounding each line to 2 dp, then sums (xero-api-facts §6.6, R20):
+Xero computes per line, rounding each line to 2 dp, then sums (xero-api-notes §6.6, R20):
 LineAmount = Quantity x UnitAmount - DiscountAmount; tax on top of it for ``Exclusive``, inside it
 for ``Inclusive`` (amount x rate / (100 + rate)), none for ``NoTax``; half away from zero.
 Mapping compares the predicted Total with Shopify's ``total_price`` and, where they differ by
-rounding, adds a rounding line (design invariant 6).
+rounding, adds a rounding line (docs/architecture.md, invariant 6).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """What the lifecycle steps share: one order's pending work, queueing its failures, and
-which accounts take payments (xero-api-facts §6.4)."""
+which accounts take payments (xero-api-notes §6.4)."""
 
 from __future__ import annotations
 

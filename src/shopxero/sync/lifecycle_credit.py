@@ -4,7 +4,7 @@ For every refund not yet fully applied: its AUTHORISED credit note is created (o
 says the number exists, found and linked: a run that lost Xero's answer), then
 
 - the money the refund gave back (its refund transactions) is paid out of the credit note from
-  the gateway's account (a cash refund, xero-api-facts §6.4), unless the credit note already
+  the gateway's account (a cash refund, xero-api-notes §6.4), unless the credit note already
   carries that payment (same Reference, Amount, Date);
 - the rest of its credit is allocated to the invoice (a separate call after creation, §6.5),
   which needs the invoice to still owe that much: a refund after full payment with no money

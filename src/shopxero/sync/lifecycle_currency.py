@@ -3,19 +3,19 @@
 By default (``SHOPXERO_INVOICE_CURRENCY=shop``) invoices are in the shop's currency: the
 top-level money fields Shopify gives. With ``presentment`` they are in the currency the customer
 paid in: every amount is taken from its ``*_set.presentment_money`` twin
-(shopify-api-facts §8 #8). Transactions are in the presentment currency already.
+(shopify-api-notes §8 #8). Transactions are in the presentment currency already.
 
 ``CurrencyRate`` direction (sources: docs/fidelity.md "Currency rate direction"): Xero's rate
 is *invoice-currency units per one unit of the organisation's base currency*, so base amount =
 invoice amount / CurrencyRate. Xero's own OpenAPI spec shows it in two recorded answers: an AUD
 quote of an NZ organisation (GST ``OUTPUT2``) dated 2019-10-24 with ``CurrencyRate: 0.937053``
 (AUD per NZD that day; NZD per AUD was about 1.07), and an NZD quote of a US organisation dated
-2020-02-01 with ``1.547150`` (NZD per USD; USD per NZD was about 0.65) [xero-api-facts R1,
+2020-02-01 with ``1.547150`` (NZD per USD; USD per NZD was about 0.65) [xero-api-notes R1,
 ``getQuotes`` / ``getQuote`` examples]. Shopify's rate (``currency_rate``) is presentment units
 per *shop* unit, so it is Xero's CurrencyRate exactly when the shop's currency is the base
 currency (``xero_currency_rate``). When it is not, Shopify never gave the base-currency rate: the
 invoice goes without ``CurrencyRate``, Xero applies its day rate for the invoice date
-(xero-api-facts §6.3, ``CurrencyRate`` line), and the run report says so once
+(xero-api-notes §6.3, ``CurrencyRate`` line), and the run report says so once
 (``day_rate_note``). Payments and credit notes are sent without a ``CurrencyRate``: Xero picks
 their rate (for a credit note the XE.com day rate, spec ``CreditNote.CurrencyRate``).
 
@@ -56,7 +56,7 @@ __all__ = [
     "xero_currency_rate",
 ]
 
-_RATE = Decimal("0.000001")  # CurrencyRate max [18].[6] (facts §6.3)
+_RATE = Decimal("0.000001")  # CurrencyRate max [18].[6] (xero-api-notes §6.3)
 
 
 class _Missing(Exception):
@@ -234,9 +234,10 @@ _CENT = Decimal("0.01")
 
 
 def _tip_in_presentment(o: Order) -> Decimal:
-    """``total_tip_received`` has no ``_set`` twin in REST (facts §5 "Tips": UNCONFIRMED): a tip
-    line carries its own presentment price; otherwise the shop amount at Shopify's own rate, to
-    the cent (a cent of difference is closed by the explained rounding line)."""
+    """``total_tip_received`` has no ``_set`` twin in REST (shopify-api-notes §5 "Tips":
+    UNCONFIRMED): a tip line carries its own presentment price; otherwise the shop amount at
+    Shopify's own rate, to the cent (a cent of difference is closed by the explained rounding
+    line)."""
     assert o.total_tip_received is not None
     rate = currency_rate(o)
     if rate is None:

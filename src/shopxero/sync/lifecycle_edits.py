@@ -3,9 +3,9 @@
 An invoice Xero still lets us rewrite (unpaid, not voided) is updated in place: each line we
 send carries the ``LineItemID`` of the Xero line it replaces (same ItemCode, else same
 Description), because a line sent without its ID makes Xero delete the old line and add a new
-one (xero-api-facts §6.3 "Line-item update"). A paid, credited or voided invoice is not
-rewritten (design invariant 5): the order goes to the error queue saying which figures differ
-and what to do in Xero.
+one (xero-api-notes §6.3 "Line-item update"). A paid, credited or voided invoice is not
+rewritten (docs/architecture.md, invariant 5): the order goes to the error queue saying which
+figures differ and what to do in Xero.
 """
 
 from __future__ import annotations

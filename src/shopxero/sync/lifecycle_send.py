@@ -1,11 +1,11 @@
 """Writes of an order's life (payments, credit notes, voids): intent first, batches of <= 50.
 
-The same discipline as ``writer.send_changes`` (design invariant 2) for records that are not
-planned by checksum: each element's intent is committed before the request, the Idempotency-Key
-is derived from the intents, and every element's outcome is returned to the caller, which
-records the mapping or queues the failure. A batch lost to a transient error leaves its intents
-open and returns ``None`` results: the next run settles them by looking at Xero (a payment by
-the invoice's Payments, a credit note by its number), never by sending blindly again. A dry run
+The same discipline as ``writer.send_changes`` (docs/architecture.md, invariant 2) for records that
+are not planned by checksum: each element's intent is committed before the request, the
+Idempotency-Key is derived from the intents, and every element's outcome is returned to the caller,
+which records the mapping or queues the failure. A batch lost to a transient error leaves its
+intents open and returns ``None`` results: the next run settles them by looking at Xero (a payment
+by the invoice's Payments, a credit note by its number), never by sending blindly again. A dry run
 sends nothing: the writes become the run's plan.
 """
 

@@ -1,7 +1,7 @@
 """Find what already exists in Xero before creating anything ("link before create").
 
 Contacts are found by ContactNumber, then email, then exact name (a contact the merchant made by
-hand is linked, not duplicated; xero-api-facts §9 "Lookup order"); items by Code; invoices by
+hand is linked, not duplicated; xero-api-notes §9 "Lookup order"); items by Code; invoices by
 InvoiceNumber. On a first import (many unmapped records) whole lists are read — every contact
 with pageSize=1000, every item in one call, invoices by number 40 per call — instead of one
 lookup per record. Indexes are plain dicts of Xero's JSON records.
@@ -167,7 +167,7 @@ async def load_contacts(
 
 
 async def load_items(xero: XeroReader, codes: list[str]) -> KeyIndex:
-    """Items by Code: GET /Items is unpaged (facts §5.1), so one call reads them all."""
+    """Items by Code: GET /Items is unpaged (xero-api-notes §5.1), so one call reads them all."""
     index = KeyIndex("Code")
     if not codes:
         return index
@@ -179,7 +179,8 @@ async def load_items(xero: XeroReader, codes: list[str]) -> KeyIndex:
 
 
 async def load_invoices(xero: XeroReader, numbers: list[str]) -> KeyIndex:
-    """Invoices by InvoiceNumber, batched (the client asks 40 numbers per call, facts §5.1)."""
+    """Invoices by InvoiceNumber, batched (the client asks 40 numbers per call,
+    xero-api-notes §5.1)."""
     index = KeyIndex("InvoiceNumber")
     if numbers:
         index.add_all(await xero.get_invoices_by_number(numbers))

@@ -41,9 +41,9 @@ class MappingOptions:
     """How Shopify records become Xero payloads. Account codes must exist in the org's chart.
 
     ``rounding_account`` receives the cent-level difference between Xero's per-line tax rounding
-    and Shopify's order total (design invariant 6); without it such an order is a MappingError.
-    ``gift_card_account`` takes gift-card sales (a liability, not revenue; facts §8 #13);
-    without it they go to ``sales_account``.
+    and Shopify's order total (docs/architecture.md, invariant 6); without it such an order is a
+    MappingError. ``gift_card_account`` takes gift-card sales (a liability, not revenue;
+    shopify-api-notes §8 #13); without it they go to ``sales_account``.
     """
 
     sales_account: str

@@ -1,9 +1,10 @@
 """Shopify customer -> Xero Contact (pure).
 
-The natural key is ``ContactNumber = str(customer.id)`` (xero-api-facts §5.2, design invariant 1).
-Xero also wants ``Name`` unique across active contacts (facts §6.1), and Shopify only requires a
-name, an email *or* a phone (facts §5), so the name falls back step by step and two customers with
-the same name are told apart by :func:`disambiguated_name` (the engine decides when).
+The natural key is ``ContactNumber = str(customer.id)`` (xero-api-notes §5.2;
+docs/architecture.md, invariant 1). Xero also wants ``Name`` unique across active contacts
+(xero-api-notes §6.1), and Shopify only requires a name, an email *or* a phone
+(shopify-api-notes §5), so the name falls back step by step and two customers with the same name are
+told apart by :func:`disambiguated_name` (the engine decides when).
 """
 
 from __future__ import annotations

@@ -1,15 +1,16 @@
 """Shopify order -> Xero sales invoice (ACCREC), pure.
 
-``InvoiceNumber`` = prefix + ``order_number`` is the natural key (design invariant 1); the
-order name (``#1001``) is the Reference. Lines carry Shopify's unit price and, as DiscountAmount,
-the sum of the line's ``discount_allocations`` (not ``total_discount``, facts §5, §8 #10).
-Amounts are tax-inclusive when the shop's prices are (``taxes_included``, facts §8 #9), and that
-covers shipping too. Tips, import duties and additional fees get lines of their own, outside
-sales tax, to the tips / fees accounts. The invoice reflects the order as placed; refunds become
-credit notes.
+``InvoiceNumber`` = prefix + ``order_number`` is the natural key
+(docs/architecture.md, invariant 1); the order name (``#1001``) is the Reference. Lines carry
+Shopify's unit price and, as DiscountAmount, the sum of the line's ``discount_allocations`` (not
+``total_discount``, shopify-api-notes §5, §8 #10). Amounts are tax-inclusive when the shop's prices
+are (``taxes_included``, shopify-api-notes §8 #9), and that covers shipping too. Tips, import duties
+and additional fees get lines of their own, outside sales tax, to the tips / fees accounts. The
+invoice reflects the order as placed; refunds become credit notes.
 
-Xero rounds tax per line (facts §6.6), Shopify may round differently: the predicted Xero Total is
-compared with ``total_price`` and a cent-level difference goes to a rounding line (invariant 6).
+Xero rounds tax per line (xero-api-notes §6.6), Shopify may round differently: the predicted Xero
+Total is compared with ``total_price`` and a cent-level difference goes to a rounding line
+(invariant 6).
 """
 
 from __future__ import annotations
@@ -110,8 +111,8 @@ def _tax_type(
 
 
 def _is_tip(li: LineItem) -> bool:
-    """A tip arrives as a line with no product (facts §5 "Tips": the REST shape is UNCONFIRMED,
-    so a productless line titled like a tip is taken for one)."""
+    """A tip arrives as a line with no product (shopify-api-notes §5 "Tips": the REST shape is
+    UNCONFIRMED, so a productless line titled like a tip is taken for one)."""
     title = li.title or li.name or ""
     return li.variant_id is None and li.product_id is None and bool(_TIP_TITLE.search(title))
 
@@ -191,8 +192,8 @@ def _product_lines(
                 item_code=code,
                 account_code=_line_account(li, options, product_types, item_accounts),
                 tax_type=(
-                    # A gift-card sale is a liability, outside VAT/GST (facts §8 #13); a tip is
-                    # no supply either.
+                    # A gift-card sale is a liability, outside VAT/GST (shopify-api-notes §8 #13); a
+                    # tip is no supply either.
                     tax.out_of_scope_type()
                     if li.gift_card or _is_tip(li)
                     else _tax_type(tax, o, li, taxable=li.taxable, field=field)

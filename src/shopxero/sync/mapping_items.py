@@ -1,9 +1,10 @@
 """Shopify variant -> Xero Item (pure).
 
-Item ``Code`` is the natural key (design invariant 1): the variant's SKU when it is non-empty,
-unique in the shop (compared stripped and case-insensitively, since Shopify enforces no SKU
-uniqueness, facts §8 #5) and at most 30 characters; otherwise ``SHOPIFY-{variant id}``. Items are
-sold, not purchased, and untracked (no inventory asset account; facts §6.2).
+Item ``Code`` is the natural key (docs/architecture.md, invariant 1): the variant's SKU when it is
+non-empty, unique in the shop (compared stripped and case-insensitively, since Shopify enforces no
+SKU uniqueness, shopify-api-notes §8 #5) and at most 30 characters; otherwise
+``SHOPIFY-{variant id}``. Items are sold, not purchased, and untracked (no inventory asset account;
+xero-api-notes §6.2).
 """
 
 from __future__ import annotations

@@ -3,12 +3,12 @@
 A successful, non-test ``sale`` or ``capture`` transaction is money received for the order: it
 becomes a Payment on the order's invoice, to the account mapped for its gateway
 (``account_by_gateway``; a ``gift_card`` redemption goes to the gift-card liability account,
-facts §8 #13; anything else to the payment/clearing account). A successful ``refund``
+shopify-api-notes §8 #13; anything else to the payment/clearing account). A successful ``refund``
 transaction is money given back: it is paid out of the refund's credit note.
 
-Xero Payments have no unique key (design invariant 1), so each one carries a Reference naming
-the Shopify transaction: with the amount and the date it is how an existing payment is
-recognised before paying again (``find_existing``).
+Xero Payments have no unique key (docs/architecture.md, invariant 1), so each one carries a
+Reference naming the Shopify transaction: with the amount and the date it is how an existing payment
+is recognised before paying again (``find_existing``).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 PAID_KINDS = frozenset({"sale", "capture"})
-GIFT_CARD_GATEWAY = "gift_card"  # shopify-api-facts "Tips, gift cards, duties"
+GIFT_CARD_GATEWAY = "gift_card"  # shopify-api-notes "Tips, gift cards, duties"
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def net_received(transactions: Iterable[Transaction]) -> Decimal:
 def shop_amount(t: Transaction, o: Order) -> Decimal:
     """The transaction's amount in the shop currency (the invoice's currency).
 
-    Transactions are in the presentment currency (shopify-api-facts §8 #8); Shopify's rate is
+    Transactions are in the presentment currency (shopify-api-notes §8 #8); Shopify's rate is
     the order total's shop/presentment ratio. The whole total converts to exactly its shop
     counterpart, a part of it is rounded to the cent.
     """

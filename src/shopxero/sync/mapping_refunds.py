@@ -2,13 +2,14 @@
 
 Each refund becomes one credit note numbered ``{prefix}{order_number}-R{n}`` (n = the refund's
 place among the order's refunds by id, so the number is deterministic and Xero refuses a second
-one: design invariant 1). Lines, stated the order's way (tax-inclusive when ``taxes_included``):
+one: docs/architecture.md, invariant 1). Lines, stated the order's way (tax-inclusive when
+``taxes_included``):
 
 - each refunded line: the refund line's ``subtotal`` (the units' price net of their discount
-  share: credit notes take no discounts, xero-api-facts §6.5), with the line's tax type; a
+  share: credit notes take no discounts, xero-api-notes §6.5), with the line's tax type; a
   refunded tip line goes to the tips account outside sales tax, as the invoice put it;
 - refunded shipping: ``refund_shipping_lines`` (Shopify also states the same money again as a
-  ``shipping_refund`` order adjustment, shopify-api-facts §5 "Refund": counted once), or the
+  ``shipping_refund`` order adjustment, shopify-api-notes §5 "Refund": counted once), or the
   adjustment alone when there is no refund shipping line;
 - refunded import duties and additional fees (the refund's ``duties`` / ``additional_fees``
   entries, or their ``total_*_set``): a "Refund: duties" / "Refund: additional fees" line to the
@@ -50,11 +51,11 @@ __all__ = [
 ]
 
 ADJUSTMENT_DESCRIPTION = "Refund adjustment (refunded amount differs from the goods returned)"
-_UNIT = Decimal("0.0001")  # unitdp=4 (facts §6.6)
+_UNIT = Decimal("0.0001")  # unitdp=4 (xero-api-notes §6.6)
 
 
 def line_amount_types(o: Order) -> LineAmountTypes:
-    """The invoice's and its credit notes' LineAmountTypes (facts §8 #9)."""
+    """The invoice's and its credit notes' LineAmountTypes (shopify-api-notes §8 #9)."""
     taxes = [t for li in o.line_items for t in li.tax_lines]
     taxes += [t for s in o.shipping_lines for t in s.tax_lines]
     if not any(is_charged(t) for t in taxes):
@@ -240,8 +241,9 @@ def _refunded_charge(
     total: MoneySet | None,
 ) -> Decimal:
     """What the refund gave back of one charge: the sum of its entries' ``amount_set``, else the
-    refund's ``total_{field}_set`` (the entries' element shape is partly UNCONFIRMED, facts §5
-    "Refund"); entries that disagree with the stated total are refused, never guessed."""
+    refund's ``total_{field}_set`` (the entries' element shape is partly UNCONFIRMED,
+    shopify-api-notes §5 "Refund"); entries that disagree with the stated total are refused, never
+    guessed."""
     where = f"refunds.{refund.id}"
     listed = Decimal(0)
     for index, amount_set in enumerate(amounts):
@@ -356,7 +358,7 @@ def credit_note_from_refund(
 
 
 def credit_total(note: XeroCreditNote, tax: TaxResolver) -> Decimal:
-    """The Total Xero will compute for ``note`` (per-line tax rounding, facts §6.6)."""
+    """The Total Xero will compute for ``note`` (per-line tax rounding, xero-api-notes §6.6)."""
     return predict_totals(note.line_items, note.line_amount_types, tax.rate_for).total
 
 

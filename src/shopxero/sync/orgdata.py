@@ -2,7 +2,7 @@
 
 The Xero organisation, its chart of accounts and tax rates, and the Shopify shop (timezone,
 country) change rarely. A run reads them only when a record has to be mapped, and only once per
-state DB, so a run with no Shopify change makes no Xero call (brief H) and one Shopify call per
+state DB, so a run with no Shopify change makes no Xero call and one Shopify call per
 entity. ``refresh()`` drops the cache (``shopxero sync --refresh-org``).
 """
 

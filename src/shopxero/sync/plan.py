@@ -3,7 +3,8 @@
 Inputs are the desired Xero payload (from the pure mapping, with its checksum) and what the state
 DB remembers about the record; no IO, no clock. The engine turns ``PlannedChange``s into intents
 and batched writes, and ``--dry-run`` prints them. Change detection is by checksum of exactly the
-fields we send (design invariant 5): an unchanged record plans ``SKIP`` and costs no Xero call.
+fields we send (docs/architecture.md, invariant 5): an unchanged record plans ``SKIP`` and costs no
+Xero call.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ class Desired:
 
     ``entity`` is the Xero kind ("contact", "item", "invoice"); ``shopify_id`` the customer,
     variant or order id as text; ``natural_key`` the ContactNumber / Code / InvoiceNumber that
-    Xero refuses to duplicate (design invariant 1); ``label`` names the record for people.
+    Xero refuses to duplicate (docs/architecture.md, invariant 1); ``label`` names the record for
+    people.
     """
 
     entity: str
@@ -67,7 +69,7 @@ class PlannedChange:
     reason: str = ""
     diff: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     # Sent with the payload but not part of it (nor of its checksum): the LineItemIDs an update
-    # keeps so Xero edits the lines in place instead of replacing them (facts §6.3).
+    # keeps so Xero edits the lines in place instead of replacing them (xero-api-notes §6.3).
     payload_overrides: dict[str, Any] = field(default_factory=dict)
     # What a person reads about a planned payment, credit note or void of an order's life
     # (amount, account, number, total, paid out, allocated), as text; empty for other records.
@@ -105,7 +107,7 @@ def record_matches_payload(payload: Mapping[str, Any], record: Mapping[str, Any]
     Used when linking an existing record: an equal record is adopted without a write, so
     rebuilding the state DB does not rewrite the whole organisation. An AUTHORISED document that
     Xero holds as PAID is the one we sent: Xero moves it to PAID by itself once it is fully paid
-    (xero-api-facts §6.3), and sending AUTHORISED again could not change that.
+    (xero-api-notes §6.3), and sending AUTHORISED again could not change that.
     """
     if payload.get("Status") == "AUTHORISED" and record.get("Status") == "PAID":
         payload = {k: v for k, v in payload.items() if k != "Status"}

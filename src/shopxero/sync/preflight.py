@@ -3,7 +3,7 @@
 A run that would write to Xero calls :func:`check_tax_and_accounts` once, before its first
 write; ``shopxero doctor`` calls it too. Each :class:`Problem` says what is wrong and exactly
 what to change; an ``error`` stops the sync (exit 2) because every order it touched would be
-refused or, worse, accepted with the wrong VAT. Checks (issue 5 "Tax", xero-api-facts §7, §9):
+refused or, worse, accepted with the wrong VAT. Checks (issue 5 "Tax", xero-api-notes §7, §9):
 
 - every ``SHOPXERO_TAX_TYPE_MAP`` TaxType exists in ``GET /TaxRates``, is ACTIVE, can apply to
   revenue, and has the rate the key (``VAT@20``) or the Shopify tax lines seen say Shopify charges;
@@ -497,7 +497,8 @@ def check_tax_and_accounts(
 def _check_gift_cards(
     settings: Settings, accounts: Sequence[Mapping[str, Any]], shop: Mapping[str, Any]
 ) -> list[Problem]:
-    """Gift cards sold are a liability (facts §8 #13) and redeemed ones are payments from it."""
+    """Gift cards sold are a liability (shopify-api-notes §8 #13) and redeemed ones are payments
+    from it."""
     code = settings.gift_card_account
     if code is None:
         if not shop.get("has_gift_cards"):

@@ -12,10 +12,10 @@ Then the orders whose invoice is in step go through the sync's orders step once 
 invoice unchanged, so no write), and its lifecycle step links their payments and credit notes
 as it does after a lost answer (``rebuild_lifecycle``).
 
-Cursors (design invariant 3) are placed so that the next sync re-reads everything the rebuild did
-not settle: at the rebuild's start when every record of a resource was linked in step (an order:
-with its payments and refunds) or skipped by rule, else just before the oldest unsettled record,
-else left unset (a full read). The engine subtracts the lookback window when it reads from a
+Cursors (docs/architecture.md, invariant 3) are placed so that the next sync re-reads everything the
+rebuild did not settle: at the rebuild's start when every record of a resource was linked in step
+(an order: with its payments and refunds) or skipped by rule, else just before the oldest unsettled
+record, else left unset (a full read). The engine subtracts the lookback window when it reads from a
 cursor, as after any sync.
 """
 

@@ -21,7 +21,8 @@ __all__ = [
     "RunReport",
 ]
 
-# Shopify resources in sync order (design.md: customers, then products, then orders).
+# Shopify resources in sync order (docs/architecture.md, Data flow: customers, then products, then
+# orders).
 ENTITIES: tuple[str, ...] = ("customers", "products", "orders")
 # What an order's life adds in Xero (counted and, in a dry run, planned under these names).
 LIFE_ENTITIES: tuple[str, ...] = ("payments", "credit_notes")

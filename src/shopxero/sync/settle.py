@@ -1,4 +1,4 @@
-"""Settle open write intents left by an interrupted run (design invariant 2).
+"""Settle open write intents left by an interrupted run (docs/architecture.md, invariant 2).
 
 For each open create intent the natural key is looked up in Xero: found -> the mapping is
 recorded (the write happened, its answer was lost); not found -> the intent is dropped and the

@@ -1,8 +1,8 @@
 """Customers -> Xero Contacts (and the one guest contact for orders without a customer).
 
-Names: Xero wants a contact name unique across active contacts (facts §6.1). A customer keeps
-the name chosen for it on its first sync (stored in the mapping) while its base name is unchanged;
-a base name already held by another Shopify customer or an unrelated Xero contact becomes
+Names: Xero wants a contact name unique across active contacts (xero-api-notes §6.1). A customer
+keeps the name chosen for it on its first sync (stored in the mapping) while its base name is
+unchanged; a base name already held by another Shopify customer or an unrelated Xero contact becomes
 ``disambiguated_name`` ("Jane Smith (1234)"), stable across runs.
 """
 

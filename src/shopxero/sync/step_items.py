@@ -1,8 +1,8 @@
 """Products -> Xero Items, one per variant (untracked, sold, not purchased).
 
-Item Code (design invariant 1): a variant already mapped keeps its code; a new one gets
-``item_code_for`` with SKU counts over the products fetched plus every code already mapped, so a
-SKU shared with another variant (in this run or an earlier one) falls back to the id-based code.
+Item Code (docs/architecture.md, invariant 1): a variant already mapped keeps its code; a new one
+gets ``item_code_for`` with SKU counts over the products fetched plus every code already mapped, so
+a SKU shared with another variant (in this run or an earlier one) falls back to the id-based code.
 """
 
 from __future__ import annotations

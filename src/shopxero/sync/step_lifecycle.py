@@ -3,7 +3,8 @@
 Runs after the orders step for every fetched order whose invoice is in Xero:
 
 1. An order whose life figures (status, refunds, outstanding, cancellation) are what we last
-   completed is skipped with no call at all (design invariant 5: no change, no Xero call).
+   completed is skipped with no call at all (docs/architecture.md, invariant 5: no change, no Xero
+   call).
 2. Its transactions are read from Shopify; what is not yet mapped is the work.
 3. The invoices with work are read from Xero (40 per call): their Payments, AmountDue, Status.
 4. Cancelled orders that never received money: the invoice is voided.

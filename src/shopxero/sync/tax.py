@@ -1,6 +1,6 @@
 """Shopify tax lines -> a Xero TaxType code, from the organisation's own ``GET /TaxRates``.
 
-Xero wants a TaxType *code* valid for revenue (``OUTPUT2``, ``TAX001``...; xero-api-facts §7, §9),
+Xero wants a TaxType *code* valid for revenue (``OUTPUT2``, ``TAX001``...; xero-api-notes §7, §9),
 not a name, and it computes the tax itself from that type's rate. So for a line we pick:
 
 1. an override from ``SHOPXERO_TAX_TYPE_MAP`` (see :func:`parse_tax_key` for the keys): by the
@@ -80,8 +80,8 @@ ABROAD = "abroad"
 
 @dataclass(frozen=True)
 class Region:
-    """Where an order goes: the place Shopify taxed it for (facts §5: tax follows the shipping
-    address, or the billing address when nothing ships)."""
+    """Where an order goes: the place Shopify taxed it for (shopify-api-notes §5: tax follows the
+    shipping address, or the billing address when nothing ships)."""
 
     country: str | None = None
     province: str | None = None

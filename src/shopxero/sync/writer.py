@@ -1,11 +1,11 @@
 """Send planned creates and updates to Xero: intents first, batches of <= 50, per-element results.
 
-For every batch (design invariant 2): the intents (natural key, checksum) are committed, the
-Idempotency-Key is derived from them, and only then the request goes out. Each element's outcome
-is recorded: OK -> mapping (Xero id, checksum, UpdatedDateUTC) and intent settled; ERROR -> intent
-settled and the record queued with Xero's own messages. A batch that fails as a whole with a
-transient error leaves its create intents open (the write may have happened: the next run looks
-the natural keys up) and queues the records as retryable.
+For every batch (docs/architecture.md, invariant 2): the intents (natural key, checksum) are
+committed, the Idempotency-Key is derived from them, and only then the request goes out. Each
+element's outcome is recorded: OK -> mapping (Xero id, checksum, UpdatedDateUTC) and intent settled;
+ERROR -> intent settled and the record queued with Xero's own messages. A batch that fails as a
+whole with a transient error leaves its create intents open (the write may have happened: the next
+run looks the natural keys up) and queues the records as retryable.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ __all__ = [
     "send_changes",
 ]
 
-BATCH_SIZE = 50  # xero-api-facts §4: "batch elements in bundles of up to 50"
+BATCH_SIZE = 50  # xero-api-notes §4: "batch elements in bundles of up to 50"
 MAX_TRANSIENT_BATCHES = 2
 ID_FIELDS = {"contact": "ContactID", "item": "ItemID", "invoice": "InvoiceID"}
 RESOURCE_OF = {"contact": "customers", "item": "products", "invoice": "orders"}
@@ -87,8 +87,8 @@ def _idempotency_key(
     """Deterministic from the batch's intents and the exact bodies sent.
 
     A retry of the same intents replays Xero's first answer; a later run (new intents) never
-    collides with a cached error (facts §3). The digest covers the bodies themselves, not only
-    the desired checksums: Xero answers 400 when one key comes with a different request, and an
+    collides with a cached error (xero-api-notes §3). The digest covers the bodies themselves, not
+    only the desired checksums: Xero answers 400 when one key comes with a different request, and an
     update's body also carries the Xero ID and blanked fields, which the checksum does not.
     Intent ids alone are not enough either: a state DB rebuilt inside Xero's 6-minute window
     numbers its intents from 1 again.
@@ -101,8 +101,9 @@ def _payload(change: PlannedChange) -> dict[str, Any]:
     payload = {**change.desired.payload, **change.payload_overrides}
     if change.action is Action.UPDATE and change.xero_id:
         payload[ID_FIELDS[change.desired.entity]] = change.xero_id
-        # Xero keeps fields an update omits (facts §6.1 "omitted elements are preserved"), so a
-        # text field we sent before and no longer have (a surname removed in Shopify) is blanked.
+        # Xero keeps fields an update omits (xero-api-notes §6.1 "omitted elements are preserved"),
+        # so a text field we sent before and no longer have (a surname removed in Shopify) is
+        # blanked.
         for key, (old, new) in change.diff.items():
             if new is None and isinstance(old, str) and old:
                 payload[key] = ""
@@ -166,8 +167,8 @@ def queue_failure(
 def _batches(
     ctx: RunContext, changes: Sequence[PlannedChange], operation: str, result: BatchResult
 ) -> list[list[PlannedChange]]:
-    """<= 50 elements and <= 3.5 MB per request (facts §4); an element too big on its own is
-    queued (no request could carry it)."""
+    """<= 50 elements and <= 3.5 MB per request (xero-api-notes §4); an element too big on its own
+    is queued (no request could carry it)."""
     sendable: list[PlannedChange] = []
     for change in changes:
         size = len(encode_json(_payload(change)))

@@ -1,7 +1,7 @@
 """Xero OAuth2 tokens: refresh with rotation (web apps), client credentials (Custom Connections).
 
 ``OAuthTokenManager`` keeps the token file (``xero.tokens``) in step with Xero's refresh-token
-rotation (xero-api-facts §1.3):
+rotation (xero-api-notes §1.3):
 - the access token is refreshed ~5 minutes before it expires, or once after a 401 TokenExpired;
 - the rotated refresh token is saved atomically BEFORE the new access token is handed out;
 - one refresher at a time across processes (``filelock`` on ``<token_file>.lock``), and after
@@ -11,9 +11,9 @@ rotation (xero-api-facts §1.3):
   refresh token, which Xero honours for a 30-minute grace window;
 - ``invalid_grant`` means the token family is dead: ``ReauthorizeError``.
 
-``ClientCredentialsTokens`` is the Custom Connection variant (facts §1.7): no refresh token, no
-tenant header; the token is simply re-acquired before it expires. No token, secret or code is ever
-put into an exception text or a log line here.
+``ClientCredentialsTokens`` is the Custom Connection variant (xero-api-notes §1.7): no refresh
+token, no tenant header; the token is simply re-acquired before it expires. No token, secret or code
+is ever put into an exception text or a log line here.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ __all__ = [
     "scopes_for",
 ]
 
-# xero-api-facts §1.4: apps created since 2 March 2026 must use granular scopes.
+# xero-api-notes §1.4: apps created since 2 March 2026 must use granular scopes.
 GRANULAR_SCOPES = (
     "offline_access",
     "accounting.contacts",
@@ -60,7 +60,7 @@ BROAD_SCOPES = (
     "accounting.contacts",
     "accounting.settings",
 )
-# Refresh this long before the 30-minute access token runs out (facts §1.3).
+# Refresh this long before the 30-minute access token runs out (xero-api-notes §1.3).
 REFRESH_MARGIN = timedelta(minutes=5)
 REFRESH_ATTEMPTS = 4
 REFRESH_MAX_WAIT = 60.0  # seconds; a longer Retry-After ends the run (exit 2, retry later)
@@ -184,7 +184,8 @@ class OAuthTokenManager:
                 body = await self.identity.token_request(form, what="refreshing the Xero token")
             except TransientApiError as exc:
                 # The answer may be lost after Xero rotated the token: the previous refresh token
-                # stays valid for 30 minutes (facts §1.3), so the same form is safe to resend.
+                # stays valid for 30 minutes (xero-api-notes §1.3), so the same form is safe to
+                # resend.
                 if attempt == REFRESH_ATTEMPTS:
                     raise
                 wait = delay
@@ -230,7 +231,8 @@ class _AsyncFileLock:
 
 
 class ClientCredentialsTokens:
-    """``XeroTokenProvider`` for a Custom Connection (client_credentials grant, facts §1.7)."""
+    """``XeroTokenProvider`` for a Custom Connection (client_credentials grant,
+    xero-api-notes §1.7)."""
 
     def __init__(
         self,
@@ -258,7 +260,8 @@ class ClientCredentialsTokens:
 
     @property
     def tenant_id(self) -> None:
-        """A Custom Connection is one organisation: no ``xero-tenant-id`` header (facts §1.7)."""
+        """A Custom Connection is one organisation: no ``xero-tenant-id`` header
+        (xero-api-notes §1.7)."""
         return None
 
     @property

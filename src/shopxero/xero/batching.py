@@ -1,7 +1,7 @@
 """Xero write batches: exact JSON encoding (Decimal as JSON numbers) and splitting into batches.
 
 Xero recommends at most 50 elements per PUT/POST and refuses bodies above 3.5 MB
-(xero-api-facts §4), so every write goes out in batches that respect both. The size of a batch is
+(xero-api-notes §4), so every write goes out in batches that respect both. The size of a batch is
 measured with the same encoder the client sends with, so the limit is checked on the real bytes.
 """
 
@@ -19,7 +19,7 @@ __all__ = [
     "split_batches",
 ]
 
-# xero-api-facts §4: "batch elements in bundles of up to 50"; "A single POST ... has a size limit
+# xero-api-notes §4: "batch elements in bundles of up to 50"; "A single POST ... has a size limit
 # of 3.5MB".
 MAX_BATCH_ELEMENTS = 50
 MAX_BATCH_BYTES = 3_500_000

@@ -2,7 +2,7 @@
 
 ``BearerAuth`` adapts a ``XeroTokenProvider`` to the shared sender: the bearer and
 ``xero-tenant-id`` headers, and ONE refresh after a 401 whose ``Detail`` starts with
-``TokenExpired`` (xero-api-facts §7); any other 401 is not cured by a refresh and is raised.
+``TokenExpired`` (xero-api-notes §7); any other 401 is not cured by a refresh and is raised.
 ``refine_xero_error`` adds Xero's specifics to the generic status mapping.
 """
 
@@ -46,7 +46,7 @@ class BearerAuth:
         return headers
 
     async def on_unauthorized(self) -> bool:
-        # facts §7: only "TokenExpired" is cured by a refresh; "AuthenticationUnsuccessful"
+        # xero-api-notes §7: only "TokenExpired" is cured by a refresh; "AuthenticationUnsuccessful"
         # (revoked, wrong client) is not, and refreshing then would only hide the real problem.
         rejected = next(iter(self.expired), None)
         if rejected is None:
@@ -77,8 +77,8 @@ def refine_xero_error(
             sent = response.request.headers.get("authorization", "")
             auth.expired.add(sent.removeprefix("Bearer "))
         elif detail == "AuthenticationUnsuccessful":
-            # facts §1.6: a revoked connection (the app disconnected in Xero) refuses every call
-            # with this; no refresh cures it, so say what does.
+            # xero-api-notes §1.6: a revoked connection (the app disconnected in Xero) refuses every
+            # call with this; no refresh cures it, so say what does.
             error.message = (
                 "AuthenticationUnsuccessful: Xero no longer accepts this connection (revoked or "
                 "disconnected); re-run `shopxero auth xero`"
@@ -86,7 +86,7 @@ def refine_xero_error(
     if response.status_code == 429 and (error.status == 429):
         problem = (response.headers.get("x-rate-limit-problem") or "").lower()
         if problem.startswith("day"):
-            # A day-limit Retry-After can be many hours (facts §9): stop, do not wait.
+            # A day-limit Retry-After can be many hours (xero-api-notes §9): stop, do not wait.
             throttle.pause(_float_or_none(response.headers.get("retry-after")), problem)
             try:
                 throttle.check_day_budget()

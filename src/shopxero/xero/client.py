@@ -2,7 +2,7 @@
 
 Everything goes through ``shopxero.http.sender.Sender`` (pacing by ``XeroThrottle``, error
 mapping, call records, retries of transient errors only, one token refresh after a 401
-TokenExpired). Rules from xero-api-facts: ``Accept: application/json`` (§5.1, §12 #1);
+TokenExpired). Rules from xero-api-notes: ``Accept: application/json`` (§5.1, §12 #1);
 ``xero-tenant-id`` on every call except Custom Connections (§1.5, §1.7); writes carry at most 50
 elements, ALWAYS ``summarizeErrors=false`` (§4, §12 #5) and the caller's ``Idempotency-Key``
 (<= 128 chars, §3); PUT creates and POST updates (§4); invoices and credit notes use ``unitdp=4``
@@ -41,14 +41,14 @@ from shopxero.xero.elements import (
 
 __all__ = ["ElementResult", "XeroClient", "XeroTokenProvider", "XeroValidationError"]
 
-MAX_IDEMPOTENCY_KEY = 128  # facts §3: "128 character max."
-LOOKUP_CHUNK = 40  # facts §5.1: URL length bounds list params; Xero suggests batches of 40.
-MAX_PAGE_SIZE = 1000  # facts §5.1
+MAX_IDEMPOTENCY_KEY = 128  # xero-api-notes §3: "128 character max."
+LOOKUP_CHUNK = 40  # xero-api-notes §5.1: URL length bounds list params; Xero suggests batches of 40
+MAX_PAGE_SIZE = 1000  # xero-api-notes §5.1
 HISTORY_ENDPOINTS = frozenset({"Invoices", "Contacts", "Items", "Payments", "CreditNotes"})
 
 
 def _iso_seconds(value: datetime) -> str:
-    # facts §5.1: If-Modified-Since is a UTC timestamp accurate to the second.
+    # xero-api-notes §5.1: If-Modified-Since is a UTC timestamp accurate to the second.
     if value.tzinfo is None:
         raise ValueError("modified_since must be timezone-aware")
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
@@ -205,7 +205,7 @@ class XeroClient:
         return list((await self._get("TaxRates")).get("TaxRates") or [])
 
     async def list_currencies(self) -> list[dict[str, Any]]:
-        """GET /Currencies: the currencies the organisation can invoice in (facts §6.3)."""
+        """GET /Currencies: the currencies the organisation can invoice in (xero-api-notes §6.3)."""
         return list((await self._get("Currencies")).get("Currencies") or [])
 
     def iter_contacts(
@@ -221,7 +221,8 @@ class XeroClient:
         )
 
     async def get_contact_by_number(self, number: str) -> dict[str, Any] | None:
-        """``GET /Contacts/{ContactNumber}`` (facts §5.2); None when there is no such contact."""
+        """``GET /Contacts/{ContactNumber}`` (xero-api-notes §5.2); None when there is no such
+        contact."""
         if not number:
             raise ValueError("contact number must not be empty")
         body = await self._get_or_none(f"Contacts/{quote(number, safe='')}", {})
@@ -251,7 +252,7 @@ class XeroClient:
     async def list_items(
         self, *, code: str | None = None, modified_since: datetime | None = None
     ) -> list[dict[str, Any]]:
-        """GET Items (unpaged, facts §5.3), optionally one ``Code`` only."""
+        """GET Items (unpaged, xero-api-notes §5.3), optionally one ``Code`` only."""
         params = {"unitdp": "4"}
         if code is not None:
             params["where"] = where_equals("Code", code)
@@ -259,7 +260,7 @@ class XeroClient:
         return list(body.get("Items") or [])
 
     async def get_invoices_by_number(self, numbers: Sequence[str]) -> list[dict[str, Any]]:
-        """Invoices by ``InvoiceNumbers=`` in chunks of 40 (facts §5.1, §5.4)."""
+        """Invoices by ``InvoiceNumbers=`` in chunks of 40 (xero-api-notes §5.1, §5.4)."""
         found: list[dict[str, Any]] = []
         for chunk in _chunks(_list_values(numbers, "invoice number"), LOOKUP_CHUNK):
             params = {"InvoiceNumbers": ",".join(chunk), "unitdp": "4"}
@@ -285,8 +286,8 @@ class XeroClient:
     async def get_invoice(self, invoice_id_or_number: str) -> dict[str, Any] | None:
         """One invoice by InvoiceID, or by InvoiceNumber; None when there is none.
 
-        Xero's docs allow ``/Invoices/{InvoiceNumber}`` (facts §5.4) but the spec types that path
-        parameter as a uuid, so numbers go through the ``InvoiceNumbers=`` list parameter.
+        Xero's docs allow ``/Invoices/{InvoiceNumber}`` (xero-api-notes §5.4) but the spec types
+        that path parameter as a uuid, so numbers go through the ``InvoiceNumbers=`` list parameter.
         """
         if not invoice_id_or_number:
             raise ValueError("invoice id or number must not be empty")
@@ -397,7 +398,7 @@ class XeroClient:
         idempotency_key: str,
         on: date | None = None,
     ) -> ElementResult:
-        """Allocate an AUTHORISED credit note to an invoice (facts §6.5; a separate call).
+        """Allocate an AUTHORISED credit note to an invoice (xero-api-notes §6.5; a separate call).
 
         The spec requires ``Date`` though Xero's docs call it read-only (the later of the two
         documents' dates); ``on`` defaults to today on the client's clock.
@@ -415,7 +416,8 @@ class XeroClient:
     async def add_history_note(
         self, endpoint: str, record_id: str, details: str, *, idempotency_key: str
     ) -> None:
-        """Add a note to a record's history (facts §6.8), e.g. "Synced from Shopify order #1001"."""
+        """Add a note to a record's history (xero-api-notes §6.8), e.g. "Synced from Shopify order
+        #1001"."""
         if endpoint not in HISTORY_ENDPOINTS:
             raise ValueError(
                 f"no history notes on {endpoint!r}; one of {sorted(HISTORY_ENDPOINTS)}"

@@ -2,10 +2,10 @@
 
 ``run_consent_flow`` opens (or prints) the authorize URL on login.xero.com, waits on the redirect
 URI's localhost port for ``?code=...&state=...``, exchanges the code at ``/connect/token`` (HTTP
-Basic client auth, facts §1.1) with the PKCE verifier (§1.2), reads ``/connections`` to pick the
-organisation (§1.5) and saves the tokens (``xero.tokens``, mode 0600). The callback server answers
-only requests from the loopback interface, refuses a wrong ``state`` (CSRF) and a code it has
-already taken (replay), and keeps waiting for the genuine redirect after refusing one.
+Basic client auth, xero-api-notes §1.1) with the PKCE verifier (§1.2), reads ``/connections`` to
+pick the organisation (§1.5) and saves the tokens (``xero.tokens``, mode 0600). The callback server
+answers only requests from the loopback interface, refuses a wrong ``state`` (CSRF) and a code it
+has already taken (replay), and keeps waiting for the genuine redirect after refusing one.
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ class Pkce:
 
 
 def new_pkce() -> Pkce:
-    """A 64-char verifier (43..128 of A-Z a-z 0-9 -._~, facts §1.2) and its S256 challenge."""
+    """A 64-char verifier (43..128 of A-Z a-z 0-9 -._~, xero-api-notes §1.2) and its S256
+    challenge."""
     verifier = secrets.token_urlsafe(48)  # 64 URL-safe characters
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     challenge = base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
@@ -66,7 +67,7 @@ def authorize_url(
     state: str,
     code_challenge: str,
 ) -> str:
-    """``{login}/identity/connect/authorize?...`` (facts §1.1)."""
+    """``{login}/identity/connect/authorize?...`` (xero-api-notes §1.1)."""
     query = urlencode(
         {
             "response_type": "code",

@@ -2,7 +2,7 @@
 
 Xero's JSON dates are Microsoft .NET style: milliseconds since the Unix epoch, optionally with an
 offset that only says which zone the value was rendered in (the milliseconds are UTC). Some
-elements also carry ISO strings (``DateString``, ``UpdatedDateUTCString``) [xero-api-facts §5.1].
+elements also carry ISO strings (``DateString``, ``UpdatedDateUTCString``) [xero-api-notes §5.1].
 """
 
 from __future__ import annotations

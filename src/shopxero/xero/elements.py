@@ -2,7 +2,7 @@
 
 With ``summarizeErrors=false`` Xero answers a batch with 200 and one element per element sent, in
 order, each with ``StatusAttributeString`` OK / WARNING / ERROR, ``ValidationErrors[]`` and
-``Warnings[]`` (xero-api-facts §4). A whole-request 400 ``ValidationException`` carries the same
+``Warnings[]`` (xero-api-notes §4). A whole-request 400 ``ValidationException`` carries the same
 elements under ``Elements`` (§7); both become one ``ElementResult`` per element sent.
 """
 
@@ -60,7 +60,7 @@ def _one(element: dict[str, Any]) -> ElementResult:
         ok = status in ("OK", "WARNING")
     else:
         # Older answers without the status string: the flags tell (Contact HasValidationErrors,
-        # Invoice HasErrors; facts §4).
+        # Invoice HasErrors; xero-api-notes §4).
         ok = not errors and not element.get("HasValidationErrors") and not element.get("HasErrors")
     if not ok and not errors:
         errors = ["Xero refused this element without a message"]

@@ -1,8 +1,8 @@
 """Calls to Xero's identity server (token, revocation) and ``/connections``, errors mapped.
 
-Client authentication is HTTP Basic (xero-api-facts §1.1). Failures never carry a token, secret
-or code into their message: ``invalid_grant`` becomes ``ReauthorizeError`` (facts §1.3, §7),
-``invalid_client`` an ``AuthError`` naming the settings, network trouble ``UnavailableError``.
+Client authentication is HTTP Basic (xero-api-notes §1.1). Failures never carry a token, secret
+or code into their message: ``invalid_grant`` becomes ``ReauthorizeError`` (xero-api-notes §1.3,
+§7), ``invalid_client`` an ``AuthError`` naming the settings, network trouble ``UnavailableError``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ class IdentityClient:
         return httpx.AsyncClient(transport=self._transport, timeout=self._timeout)
 
     async def token_request(self, form: dict[str, str], *, what: str) -> dict[str, Any]:
-        """POST ``/connect/token`` with HTTP Basic client auth (facts §1.1); the JSON answer."""
+        """POST ``/connect/token`` with HTTP Basic client auth (xero-api-notes §1.1); the JSON
+        answer."""
         url = f"{self.identity_base_url}/connect/token"
         try:
             async with self._client() as http:
@@ -60,7 +61,8 @@ class IdentityClient:
         return _token_answer(response, what=what)
 
     async def revoke(self, refresh_token: str) -> None:
-        """POST ``/connect/revocation`` (facts §1.6): removes the token family and connections."""
+        """POST ``/connect/revocation`` (xero-api-notes §1.6): removes the token family and
+        connections."""
         url = f"{self.identity_base_url}/connect/revocation"
         try:
             async with self._client() as http:
@@ -81,7 +83,7 @@ class IdentityClient:
             )
 
     async def connections(self, connections_url: str, access_token: str) -> list[dict[str, Any]]:
-        """``GET /connections`` (facts §1.5): the tenants this token may use."""
+        """``GET /connections`` (xero-api-notes §1.5): the tenants this token may use."""
         try:
             async with self._client() as http:
                 response = await http.get(
@@ -127,7 +129,7 @@ def _token_answer(response: httpx.Response, *, what: str) -> dict[str, Any]:
         return body
     if response.status_code == 429:
         # Busy, not a refusal: the same form is safe to resend (a lost rotation has a 30-minute
-        # grace, facts §1.3), so the caller retries after Retry-After instead of giving up.
+        # grace, xero-api-notes §1.3), so the caller retries after Retry-After instead of giving up.
         raise RateLimitedError(
             f"{what}: Xero's token endpoint is rate limiting",
             retry_after=parse_retry_after(response.headers.get("retry-after")),

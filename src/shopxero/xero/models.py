@@ -5,7 +5,7 @@ Two families with opposite tolerance:
 * **Payload models** (``XeroContact``, ``XeroItem``, ``XeroInvoice``, ...) are strict: unknown
   fields are refused (``extra="forbid"``) and the spec's limits are enforced here (Contact Name 255,
   ContactNumber 50, Item Code 30, Item Name 50, Description 4000, InvoiceNumber 255 printable
-  ASCII, Reference 255; xero-api-facts §6), so a bad record fails in mapping with a clear message
+  ASCII, Reference 255; xero-api-notes §6), so a bad record fails in mapping with a clear message
   instead of costing a Xero call. Python names are snake_case; ``to_payload()`` renders Xero's
   PascalCase keys (``ContactID``, ``UpdatedDateUTC``, ``COGSAccountCode`` spelled as Xero does).
 * **Record models** (``XeroContactRecord``, ``XeroItemRecord``, ``XeroInvoiceRecord``, ...), the
@@ -74,7 +74,7 @@ _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0
 def is_acceptable_email(value: str | None) -> bool:
     """Whether Xero would take this as a Contact EmailAddress.
 
-    Xero rejects malformed addresses and "umlauts" (non-ASCII, xero-api-facts §6.1), and caps the
+    Xero rejects malformed addresses and "umlauts" (non-ASCII, xero-api-notes §6.1), and caps the
     field at 255 characters. Mapping leaves such an address out rather than fail the contact.
     """
     if not value or len(value) > 255:
@@ -93,7 +93,7 @@ class InvoiceType(StrEnum):
 
 
 class InvoiceStatus(StrEnum):
-    """Invoice and credit-note statuses (xero-api-facts §6.3)."""
+    """Invoice and credit-note statuses (xero-api-notes §6.3)."""
 
     DRAFT = "DRAFT"
     SUBMITTED = "SUBMITTED"
@@ -234,7 +234,7 @@ class SalesDetails(_Payload):
 
 
 class XeroItem(_Payload):
-    """An Item (untracked: no inventory asset account, facts §6.2)."""
+    """An Item (untracked: no inventory asset account, xero-api-notes §6.2)."""
 
     item_id: str | None = None
     code: str = Field(min_length=1, max_length=30)
@@ -373,7 +373,7 @@ class XeroCreditNote(_Payload):
 
 
 class XeroPayment(_Payload):
-    """A payment against an invoice, or a cash refund of a credit note (facts §6.4)."""
+    """A payment against an invoice, or a cash refund of a credit note (xero-api-notes §6.4)."""
 
     invoice: XeroDocumentRef | None = None
     credit_note: XeroDocumentRef | None = None
@@ -392,7 +392,8 @@ class XeroPayment(_Payload):
 
 
 class XeroAllocation(_Payload):
-    """Part of a credit note applied to an invoice. The spec marks Date required (facts §6.5)."""
+    """Part of a credit note applied to an invoice. The spec marks Date required
+    (xero-api-notes §6.5)."""
 
     invoice: XeroDocumentRef
     amount: Decimal = Field(gt=0)

@@ -1,7 +1,7 @@
 """The Xero token file: one token set, mode 0600, replaced atomically.
 
 Xero rotates the refresh token on every refresh and the previous one survives only a 30-minute
-grace window (xero-api-facts §1.3), so losing the new one is losing the connection. The file is
+grace window (xero-api-notes §1.3), so losing the new one is losing the connection. The file is
 therefore written to a temp file in the same folder (created 0600, never world-readable), fsynced,
 renamed over the old one, and the folder fsynced, before the new access token is used.
 """
@@ -29,7 +29,7 @@ __all__ = [
     "save_token_file",
 ]
 
-# xero-api-facts §1.3: "Unused refresh tokens expire after 60 days"; warn from day 50.
+# xero-api-notes §1.3: "Unused refresh tokens expire after 60 days"; warn from day 50.
 REFRESH_TOKEN_LIFETIME = timedelta(days=60)
 REFRESH_TOKEN_WARN_AFTER = timedelta(days=50)
 FILE_MODE = 0o600
@@ -56,7 +56,8 @@ class XeroTokenSet:
         now: datetime,
         previous: XeroTokenSet | None = None,
     ) -> XeroTokenSet:
-        """Build from a ``/connect/token`` answer (facts §1.1: access_token, expires_in, ...)."""
+        """Build from a ``/connect/token`` answer (xero-api-notes §1.1: access_token, expires_in,
+        ...)."""
         try:
             access = str(body["access_token"])
             expires_in = float(body.get("expires_in", 1800))
@@ -194,7 +195,8 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def refresh_token_warning(tokens: XeroTokenSet, now: datetime) -> str | None:
-    """A warning once the refresh token has gone 50 days unused (it dies at 60, facts §1.3)."""
+    """A warning once the refresh token has gone 50 days unused (it dies at 60,
+    xero-api-notes §1.3)."""
     if tokens.refresh_token is None:
         return None
     age = now - tokens.refreshed_at

@@ -1,4 +1,4 @@
-"""Tokens, the client credentials grant, scopes and API versions (shopify-api-facts §1, §2)."""
+"""Tokens, the client credentials grant, scopes and API versions (shopify-api-notes §1, §2)."""
 
 from __future__ import annotations
 
@@ -106,8 +106,8 @@ async def test_granted_token_expires_on_the_sandbox_clock() -> None:
         app.clock.advance(2)
         r = await c.get(api("shop.json"), headers=auth_headers(token))
         assert (r.status_code, r.json()) == (401, INVALID)
-        # No refresh token: the client repeats the grant (facts §2b), and the static token
-        # (a different app) never expires.
+        # No refresh token: the client repeats the grant (shopify-api-notes §2b), and the static
+        # token (a different app) never expires.
         fresh = (await c.post("/admin/oauth/access_token", json=GRANT)).json()["access_token"]
         assert (await c.get(api("shop.json"), headers=auth_headers(fresh))).status_code == 200
         assert (await c.get(api("shop.json"), headers=auth_headers())).status_code == 200
@@ -189,7 +189,7 @@ async def test_access_scopes_lists_the_tokens_scopes() -> None:
         ("2026-04", 200, "2026-04"),
         ("2026-07", 200, "2026-07"),
         ("2026-10", 200, "2026-10"),
-        ("2024-10", 200, "2025-10"),  # retired: Shopify "falls forward" (facts §1)
+        ("2024-10", 200, "2025-10"),  # retired: Shopify "falls forward" (shopify-api-notes §1)
         ("2027-01", 404, None),  # not released
         ("2026-02", 404, None),  # not a release month
         ("latest", 404, None),

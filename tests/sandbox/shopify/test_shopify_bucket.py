@@ -1,4 +1,4 @@
-"""The REST leaky bucket (shopify-api-facts §3): 40 calls, leaking 2/s on the sandbox clock."""
+"""The REST leaky bucket (shopify-api-notes §3): 40 calls, leaking 2/s on the sandbox clock."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Customers and products: filters (shopify-api-facts §4), counts, REST's 100-variant cap."""
+"""Customers and products: filters (shopify-api-notes §4), counts, REST's 100-variant cap."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ async def test_customer_count_and_get() -> None:
 
 
 async def test_rest_serves_at_most_100_variants_per_product() -> None:
-    """facts §1: "The REST API won't return more than 100 variants for each product"."""
+    """shopify-api-notes §1: "The REST API won't return more than 100 variants for each product"."""
     seed = make_seed(products=[make_product(7, variants=130), make_product(8, variants=100)])
     app = build_sandbox(seed)
     async with client_for(app) as c:

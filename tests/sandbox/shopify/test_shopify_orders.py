@@ -44,7 +44,8 @@ async def _ids(path: str, *, credentials: ShopifyCredentials = CREDENTIALS) -> l
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        # facts §4 / §8 #1: without status, only open orders (not closed, not cancelled).
+        # shopify-api-notes §4 / §8 #1: without status, only open orders (not closed, not
+        # cancelled).
         ("", [1001, 1002, 1003, 1004]),
         ("status=open", [1001, 1002, 1003, 1004]),
         ("status=closed", [1005, 1006, 1008]),
@@ -99,7 +100,7 @@ async def test_order_json_has_refunds_but_not_transactions(client: Any, auth: An
     order = (await client.get(api("orders/1001.json"), headers=auth)).json()["order"]
     assert "transactions" not in order
     assert order["refunds"] and order["refunds"][0]["order_id"] == 450789469
-    # facts §5: the embedded customer has no order statistics.
+    # shopify-api-notes §5: the embedded customer has no order statistics.
     assert order["customer"]["id"] == 207119551
     for gone in ("orders_count", "total_spent", "last_order_id", "last_order_name"):
         assert gone not in order["customer"]
@@ -144,7 +145,8 @@ WITHOUT_ALL_ORDERS = ShopifyCredentials(
 
 
 async def test_sixty_day_window_without_read_all_orders() -> None:
-    """facts §4: only the last 60 days' orders exist for a token without read_all_orders."""
+    """shopify-api-notes §4: only the last 60 days' orders exist for a token without
+    read_all_orders."""
     ids = await _ids("orders.json?status=any", credentials=WITHOUT_ALL_ORDERS)
     assert ids == [1001, 1002, 1003, 1004, 1005, 1006, 1007]
     app = build_sandbox(make_seed(orders=ORDERS), credentials=WITHOUT_ALL_ORDERS)
@@ -204,7 +206,8 @@ async def test_limit_default_is_50_and_max_250_is_accepted() -> None:
 
 
 async def test_customer_orders_lists_only_that_customers_orders() -> None:
-    """``customers/{id}/orders.json`` (facts §4) with the orders' status default and filters."""
+    """``customers/{id}/orders.json`` (shopify-api-notes §4) with the orders' status default and
+    filters."""
     other = make_order(1010)
     other["customer"] = {**other["customer"], "id": 555}
     orders = [*ORDERS, other, make_order(1011, customer=False)]

@@ -1,4 +1,4 @@
-"""Cursor pagination via the ``Link`` header (shopify-api-facts §4), in process and over HTTP."""
+"""Cursor pagination via the ``Link`` header (shopify-api-notes §4), in process and over HTTP."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ from shopxero.sandbox.shopify.pagination import Cursor, encode_cursor
 
 pytestmark = pytest.mark.anyio
 
-LINK = re.compile(r'<([^<]+)>; rel="([^"]+)"')  # how Shopify's own clients parse it (facts §4)
+# How Shopify's own clients parse it (shopify-api-notes §4).
+LINK = re.compile(r'<([^<]+)>; rel="([^"]+)"')
 
 
 def links(response: httpx.Response) -> dict[str, str]:
@@ -59,7 +60,7 @@ async def test_pages_follow_the_link_header_to_the_end() -> None:
         pages, urls = await walk(c, api("orders.json?status=any&limit=5&fields=id"))
     assert [len(p) for p in pages] == [5, 5, 5, 5, 3]
     assert [i for p in pages for i in p] == list(range(5000, 5023))
-    # Shopify's shape: the next URL has only limit, fields and page_info (facts §4).
+    # Shopify's shape: the next URL has only limit, fields and page_info (shopify-api-notes §4).
     for url in urls[1:]:
         parts = urlsplit(url)
         assert parts.scheme == "https" and parts.netloc == "jsmith.myshopify.com"

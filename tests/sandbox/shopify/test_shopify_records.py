@@ -41,7 +41,8 @@ async def test_upsert_bumps_updated_at_in_shop_offset_and_shows_up_with_updated_
         )
     [customer] = r.json()["customers"]
     assert customer["id"] == 2 and customer["note"] == "VIP"
-    # Seconds precision and the shop's own offset, the way Shopify writes times (facts §4).
+    # Seconds precision and the shop's own offset, the way Shopify writes times
+    # (shopify-api-notes §4).
     assert customer["updated_at"].startswith("2026-11-26T11:00:0")
     assert customer["updated_at"].endswith("-05:00")
 
@@ -82,7 +83,7 @@ async def test_deleted_products_vanish_and_orders_keep_their_lines() -> None:
         r = await c.get(api("orders/1001.json"), headers=auth_headers())
     lines = r.json()["order"]["line_items"]
     assert len(lines) == 3
-    # facts §8 pitfall 4: the line keeps title/sku/price but loses its links.
+    # shopify-api-notes §8 pitfall 4: the line keeps title/sku/price but loses its links.
     for line in lines:
         assert line["product_id"] is None and line["variant_id"] is None
         assert line["product_exists"] is False

@@ -4,7 +4,8 @@ values), up to the order of list items where the fixture is not in id order.
 
 Fixtures for endpoints the simulator does not serve (customer search, variants, single refunds
 and transactions, collections) are not replayed; ``order_test_3`` is left out because it asks for
-``fields=total-price`` yet answers ``total_price`` (the fixtures are synthetic, facts §7).
+``fields=total-price`` yet answers ``total_price`` (the fixtures are synthetic,
+shopify-api-notes §7).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Bearer token, xero-tenant-id and scope checks on /api.xro/2.0 [facts §1.5, §1.7, §7]."""
+"""Bearer token, xero-tenant-id and scope checks on /api.xro/2.0 [xero-api-notes §1.5, §1.7, §7]."""
 
 from __future__ import annotations
 

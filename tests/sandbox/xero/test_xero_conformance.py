@@ -53,7 +53,8 @@ async def test_token_answer_matches_the_access_token_schema() -> None:
         body = await code_flow(client, scope="openid profile email offline_access")
     validate("AccessToken", body)
     described = set(identity_spec()["components"]["schemas"]["AccessToken"]["properties"])
-    # "scope" is not in the schema but is in Xero's recorded answers (facts §1.1, R22 cassette).
+    # "scope" is not in the schema but is in Xero's recorded answers (xero-api-notes §1.1, R22
+    # cassette).
     assert set(body) - described == {"scope"}
 
 

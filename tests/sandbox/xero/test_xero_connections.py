@@ -1,4 +1,5 @@
-"""GET /connections and DELETE /connections/{id} (api.xero.com, tenantless) [facts §1.5]."""
+"""GET /connections and DELETE /connections/{id} (api.xero.com, tenantless)
+[xero-api-notes §1.5]."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Idempotency-Key replay on PUT/POST/PATCH [facts §3]."""
+"""Idempotency-Key replay on PUT/POST/PATCH [xero-api-notes §3]."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Per-tenant minute, day and concurrent limits, and the app-minute limit [facts §2]."""
+"""Per-tenant minute, day and concurrent limits, and the app-minute limit [xero-api-notes §2]."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Scope rules and the token store's lifetimes, without HTTP [facts §1.3, §1.4]."""
+"""Scope rules and the token store's lifetimes, without HTTP [xero-api-notes §1.3, §1.4]."""
 
 from __future__ import annotations
 

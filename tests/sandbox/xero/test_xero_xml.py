@@ -1,4 +1,4 @@
-"""XML unless Accept asks for JSON [facts §5.1, §12 #1]."""
+"""XML unless Accept asks for JSON [xero-api-notes §5.1, §12 #1]."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ codes split with penny remainders, free and paid shipping, guest checkouts, dele
 lines, partial and full refunds, cancelled, pending and test orders, gift cards, EUR
 presentment. Unlike the demo there are no intentionally broken records, so a bench run that
 queues anything has found a bug. Orders spread over the last 3 years (``read_all_orders``
-matters, facts §4).
+matters, shopify-api-notes §4).
 """
 
 from __future__ import annotations

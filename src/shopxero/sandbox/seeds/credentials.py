@@ -21,7 +21,8 @@ __all__ = [
     "xero_credentials",
 ]
 
-# Shopify: a legacy admin token (shpat_ prefix, facts §2a) and a Dev Dashboard app (§2b).
+# Shopify: a legacy admin token (shpat_ prefix, shopify-api-notes §2a) and a Dev Dashboard app
+# (§2b).
 SHOPIFY_ACCESS_TOKEN = "shpat_sandbox0000000000000000000000"
 SHOPIFY_CLIENT_ID = "sandbox-shopify-client-id"
 SHOPIFY_CLIENT_SECRET = "shpss_sandbox_client_secret_not_real"

@@ -19,7 +19,7 @@ Intentionally broken records (``broken_records`` finds them in a seed):
   the UK Xero organisation has no tax rate for; the tool must queue it with a message naming the
   order and the tax line.
 - the customer with email ``jürgen.müller@example.de``: Xero does not accept umlauts in
-  EmailAddress (xero-api-facts §6.1); the tool must not send that email (omit it and say so, or
+  EmailAddress (xero-api-notes §6.1); the tool must not send that email (omit it and say so, or
   queue the contact with a message naming the field).
 """
 

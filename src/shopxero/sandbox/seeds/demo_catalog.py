@@ -2,13 +2,13 @@
 
 Awkward customers: two "Oliver Smith"s; a customer with no email (Harry Taylor); one with only a
 phone number; one with only a company name; Japanese, Greek and Arabic names; an email Xero does
-not accept (umlauts, xero-api-facts §6.1); "Sophie Martin", whose email the merchant already has
+not accept (umlauts, xero-api-notes §6.1); "Sophie Martin", whose email the merchant already has
 on a hand-made Xero contact.
 
 Awkward SKUs: an empty SKU and a null SKU; "MUG-CLASSIC" on two different products; a 37-character
-SKU (Xero Item Code is at most 30, facts §6.2); "TEA-EARL-100", which is also the Code of an Item
-the merchant made in Xero by hand. A zero-rated book (``taxable`` false), a reduced-rate (5%) child
-car seat, and a gift card product.
+SKU (Xero Item Code is at most 30, xero-api-notes §6.2); "TEA-EARL-100", which is also the Code of
+an Item the merchant made in Xero by hand. A zero-rated book (``taxable`` false), a reduced-rate
+(5%) child car seat, and a gift card product.
 """
 
 from __future__ import annotations

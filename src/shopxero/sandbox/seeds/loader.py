@@ -64,7 +64,7 @@ def load_seed(spec: str | dict[str, Any], *, now: datetime | None = None) -> dic
     if not isinstance(raw, dict):
         raise ConfigError(f"--seed {path}: the top level must be an object with shopify/xero")
     # Xero numbers become Decimal (amounts, rates); the Shopify part stays as on the wire
-    # (money is strings there; the few JSON numbers are what Shopify sends, facts §5).
+    # (money is strings there; the few JSON numbers are what Shopify sends, shopify-api-notes §5).
     if "xero" in exact:
         raw["xero"] = exact["xero"]
     try:

@@ -3,7 +3,7 @@
 Shopify rounds tax per line (tax-exclusive: ``amount x rate``; tax-inclusive: the tax contained in
 the amount, ``amount - amount / (1 + rate)``) and splits an order-level discount across lines in
 proportion to their amounts, handing the penny remainders to the first lines (the fixture's 10.00
-over three 199.00 lines is 3.34 / 3.33 / 3.33, shopify-api-facts §5 "Order"). Amounts on the wire
+over three 199.00 lines is 3.34 / 3.33 / 3.33, shopify-api-notes §5 "Order"). Amounts on the wire
 are strings with two decimals; ``money_set`` builds Shopify's ``{shop_money, presentment_money}``.
 """
 

@@ -18,7 +18,8 @@ __all__ = ["order_record", "refund_record", "refund_shipping", "shipping_adjustm
 
 
 def refund_shipping(draft: Draft, parts: OrderParts, gross: Money) -> dict[str, Any]:
-    """A ``refund_shipping_lines`` entry; ``gross`` stated the order's way (facts §5)."""
+    """A ``refund_shipping_lines`` entry; ``gross`` stated the order's way
+    (shopify-api-notes §5)."""
     return {
         "id": parts.ids.next("refund_line_item"),
         "shipping_line_id": draft.shipping_lines[0]["id"],

@@ -35,7 +35,8 @@ def shopify_time(moment: datetime, tz: str) -> str:
 
 
 class IdSequence:
-    """Deterministic 64-bit-sized ids per kind (Shopify ids exceed 32 bits, facts §5)."""
+    """Deterministic 64-bit-sized ids per kind (Shopify ids exceed 32 bits,
+    shopify-api-notes §5)."""
 
     _BASES: ClassVar[dict[str, int]] = {
         "customer": 7_100_000_000_000,
@@ -85,7 +86,7 @@ class LineSpec:
     grams: int = 250
     tax_rate: Decimal | None = None  # overrides the shop rate (reduced rate, foreign VAT)
     tax_title: str | None = None
-    # A tip: a productless line outside tax and discounts (shopify-api-facts §5 "Tips": GraphQL
+    # A tip: a productless line outside tax and discounts (shopify-api-notes §5 "Tips": GraphQL
     # links a TipSale to a line item; the REST shape is UNCONFIRMED).
     tip: bool = False
 

@@ -6,16 +6,17 @@ Seeds describe an order as lines, an optional discount code, shipping, payment a
 - line tax per line on the discounted amount (``money.tax_for``), order ``tax_lines`` summed by
   title and rate; ``taxes_included`` orders state prices with tax in them;
 - a fixed discount code split across the discountable lines with penny remainders
-  (``discount_allocations``; ``total_discount`` stays "0.00" as Shopify leaves it, facts §8.10);
+  (``discount_allocations``; ``total_discount`` stays "0.00" as Shopify leaves it,
+  shopify-api-notes §8 #10);
 - ``subtotal_price = total_line_items_price - total_discounts``; ``total_price = subtotal +
   shipping (+ total_tax when tax-exclusive)``;
-- refunds: ``refund_line_items`` (``subtotal`` and ``total_tax`` as JSON numbers, facts §5; stated
-  the order's way, so tax-inclusive when ``taxes_included``), shipping refunds as both a
-  ``refund_shipping_lines`` entry and an ``order_adjustments`` entry of kind ``shipping_refund``
-  (as Shopify's own refund fixture shows them: the SAME money twice; the adjustment's ``amount``
-  is the refunded shipping without tax and ``tax_amount`` its tax, both negative), and a refund
-  transaction for exactly the money returned (none when nothing was received: a refund of an
-  unpaid order only lowers what is owed);
+- refunds: ``refund_line_items`` (``subtotal`` and ``total_tax`` as JSON numbers,
+  shopify-api-notes §5; stated the order's way, so tax-inclusive when ``taxes_included``), shipping
+  refunds as both a ``refund_shipping_lines`` entry and an ``order_adjustments`` entry of kind
+  ``shipping_refund`` (as Shopify's own refund fixture shows them: the SAME money twice; the
+  adjustment's ``amount`` is the refunded shipping without tax and ``tax_amount`` its tax, both
+  negative), and a refund transaction for exactly the money returned (none when nothing was
+  received: a refund of an unpaid order only lowers what is owed);
 - tips (``LineSpec.tip``): a productless, untaxed, undiscounted line; ``total_tip_received`` is
   their sum. Import duties (one duty on the first line's ``duties``) and additional fees
   (``OrderSpec.duties`` / ``additional_fees``) are untaxed and in ``total_price``
@@ -184,7 +185,7 @@ class OrderBuilder:
             draft.duty_ids.append(duty_id)
             draft.line_items[0]["duties"] = [
                 {
-                    # facts §5 "Tips, gift cards, duties": line_items[].duties fields
+                    # shopify-api-notes §5 "Tips, gift cards, duties": line_items[].duties fields
                     "id": duty_id,
                     "harmonized_system_code": "691200",
                     "country_code_of_origin": "GB",
@@ -268,7 +269,7 @@ class OrderBuilder:
                 "location_id": None,
                 "quantity": qty,
                 "restock_type": "return" if r_spec.restock else "no_restock",
-                # JSON numbers here, unlike everywhere else (facts §5 "Refund").
+                # JSON numbers here, unlike everywhere else (shopify-api-notes §5 "Refund").
                 "subtotal": float(sub.shop),
                 "subtotal_set": self.parts.money(sub.shop, sub.pres, cur),
                 "total_tax": float(tax.shop),

@@ -263,7 +263,7 @@ _NZ_RATES: list[RateRow] = [
     ("Zero Rated", "ZERORATED", "ZERORATEDOUTPUT", "0", True, False),
     ("No GST", "NONE", "NONE", "0", True, True),
 ]
-# US: user-defined sales tax rates get TAX001, TAX002... (xero-api-facts §6.8).
+# US: user-defined sales tax rates get TAX001, TAX002... (xero-api-notes §6.8).
 _US_RATES: list[RateRow] = [
     ("Tax Exempt", "NONE", "NONE", "0", True, True),
     ("CA Sales Tax", "TAX001", "OUTPUT", "7.25", True, False),

@@ -2,8 +2,8 @@
 
 The sandbox serves these when a seed leaves the Xero side out, and the tool's own defaults
 (sales, shipping, rounding, payment accounts; tax types) must work against them with no mapping
-settings (design.md, "Seeds"). Shapes follow the spec schemas ``Organisation``, ``Account`` and
-``TaxRate`` in ``xero_accounting.yaml``; numbers (tax rates) are ``Decimal``.
+settings (docs/architecture.md, "Seeds"). Shapes follow the spec schemas ``Organisation``,
+``Account`` and ``TaxRate`` in ``xero_accounting.yaml``; numbers (tax rates) are ``Decimal``.
 
 Sources for the charts (third-party copies of Xero's default chart, as Xero's own pages are not
 stored): UK - "Xero Chart of Accounts Cheat Sheet" (linggardandthomas.co.uk) and the "Xero default

@@ -24,7 +24,7 @@ __all__ = ["DEFAULT_CREDENTIALS", "ShopifyCredentials", "ShopifySandbox", "creat
 Scope = dict[str, Any]
 
 # Used when the caller passes none; obviously fake, never a real shop's (the seeds' credentials
-# module, brief D, hands the tool the values the sandbox was built with).
+# module, shopxero.sandbox.seeds.credentials, hands the tool the values the sandbox was built with).
 DEFAULT_CREDENTIALS = ShopifyCredentials(
     access_token="shpat_sandbox" + "0" * 25,
     client_id="sandbox-shopify-client-id",
@@ -87,8 +87,8 @@ def create_shopify_app(
 ) -> ShopifySandbox:
     """A simulator serving ``seed_shopify`` (``{"shop", "customers", "products", "orders"}``).
 
-    Defaults are a standard plan's bucket (40, leaking 2/s; Plus is 400/20, facts §3) and the
-    client credentials token lifetime of 86399 s (facts §2b).
+    Defaults are a standard plan's bucket (40, leaking 2/s; Plus is 400/20, shopify-api-notes §3)
+    and the client credentials token lifetime of 86399 s (shopify-api-notes §2b).
     """
     return ShopifySandbox(
         seed_shopify,

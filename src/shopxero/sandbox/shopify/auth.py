@@ -1,4 +1,4 @@
-"""Who may call the Shopify simulator, and with which scopes (shopify-api-facts §2).
+"""Who may call the Shopify simulator, and with which scopes (shopify-api-notes §2).
 
 Two kinds of token are accepted in ``X-Shopify-Access-Token``:
 
@@ -7,8 +7,8 @@ Two kinds of token are accepted in ``X-Shopify-Access-Token``:
   /admin/oauth/access_token`` with ``grant_type=client_credentials``, valid for ``expires_in``
   seconds of sandbox time, with no refresh token (the client repeats the grant).
 
-Both are separate apps, so each has its own leaky bucket (facts §3: the bucket is per app+store).
-Tokens are never logged or put in error texts here; the request log masks the header.
+Both are separate apps, so each has its own leaky bucket (shopify-api-notes §3: the bucket is per
+app+store). Tokens are never logged or put in error texts here; the request log masks the header.
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ class TokenRegistry:
         )
         if not (id_ok and secret_ok):
             return None
-        # 38 characters with the shpat_ prefix, like Shopify's own (facts §2a); earlier tokens
-        # stay valid until they expire, as a second grant does not revoke the first.
+        # 38 characters with the shpat_ prefix, like Shopify's own (shopify-api-notes §2a); earlier
+        # tokens stay valid until they expire, as a second grant does not revoke the first.
         token = "shpat_" + secrets.token_hex(16)
         grant = Grant(
             self.client_app,

@@ -1,4 +1,4 @@
-"""Shopify's REST leaky bucket, one per app (shopify-api-facts §3).
+"""Shopify's REST leaky bucket, one per app (shopify-api-notes §3).
 
 Each app installed on a store has a bucket of ``size`` requests (40 on standard plans, 400 on
 Plus) that leaks ``leak_per_second`` (2, or 20 on Plus). A request adds one; a request that would
@@ -28,7 +28,7 @@ class BucketResult:
 
     @property
     def call_limit_header(self) -> str:
-        """``X-Shopify-Shop-Api-Call-Limit`` value, ``used/size`` (facts §3)."""
+        """``X-Shopify-Shop-Api-Call-Limit`` value, ``used/size`` (shopify-api-notes §3)."""
         return f"{self.used}/{self.size}"
 
 

@@ -1,6 +1,6 @@
 """Query parameters of the REST list and count endpoints, and the record filters they mean.
 
-Filter names per resource follow shopify-api-facts §4 (from Shopify's own generated 2026-07
+Filter names per resource follow shopify-api-notes §4 (from Shopify's own generated 2026-07
 resources). A bad value is a 400 naming the parameter, ``{"errors": {"<param>": ["..."]}}``:
 a lenient simulator would let a client send nonsense that the real shop rejects.
 """
@@ -28,8 +28,8 @@ __all__ = [
 
 Record = dict[str, Any]
 
-DEFAULT_LIMIT = 50  # facts §4
-MAX_LIMIT = 250  # facts §4
+DEFAULT_LIMIT = 50  # shopify-api-notes §4
+MAX_LIMIT = 250  # shopify-api-notes §4
 
 _COMMON = (
     "ids",
@@ -312,7 +312,8 @@ def _passes(kind: str, record: Record, name: str, raw: str, zone: ZoneInfo) -> b
 
 
 def matches(kind: str, record: Record, filters: Mapping[str, str], zone: ZoneInfo) -> bool:
-    """Whether ``record`` passes every filter; orders default to ``status=open`` (facts §4)."""
+    """Whether ``record`` passes every filter; orders default to ``status=open``
+    (shopify-api-notes §4)."""
     if kind == "orders" and not _order_status(record, filters.get("status", "open")):
         return False
     return all(_passes(kind, record, name, raw, zone) for name, raw in filters.items())

@@ -1,4 +1,4 @@
-"""``POST /admin/oauth/access_token``: the client credentials grant (shopify-api-facts §2b).
+"""``POST /admin/oauth/access_token``: the client credentials grant (shopify-api-notes §2b).
 
 The request is ``grant_type=client_credentials&client_id=..&client_secret=..`` as a form (the
 official docs) or as JSON (the official Node library); the answer is ``{"access_token", "scope",

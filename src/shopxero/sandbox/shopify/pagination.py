@@ -1,4 +1,4 @@
-"""Cursor pagination the way Shopify's REST Admin API does it (shopify-api-facts §4).
+"""Cursor pagination the way Shopify's REST Admin API does it (shopify-api-notes §4).
 
 A page links to its neighbours in the ``Link`` header,
 ``<{base}/admin/api/{v}/orders.json?limit=N&page_info=XYZ>; rel="next"`` (and ``rel="previous"``),

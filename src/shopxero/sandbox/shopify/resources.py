@@ -3,7 +3,7 @@
 Every ``/admin/api/{version}/...`` request passes, in order: the version (unknown -> 404), the
 access token (401), the app's leaky bucket (429), the resource's scope (403), then the handler.
 Responses carry ``X-Shopify-API-Version``, ``X-Shopify-Shop-Api-Call-Limit`` and
-``X-Request-Id`` like Shopify's. Error bodies are Shopify's texts (shopify-api-facts §2-§4).
+``X-Request-Id`` like Shopify's. Error bodies are Shopify's texts (shopify-api-notes §2-§4).
 """
 
 from __future__ import annotations
@@ -49,14 +49,15 @@ __all__ = ["SUPPORTED_VERSIONS", "ShopifyAPI", "resolve_version"]
 Record = dict[str, Any]
 Handler = Callable[[Request, Grant], Awaitable[tuple[Any, dict[str, str]]]]
 
-# Stable versions served (facts §1: 2025-10 is supported until at least 2026-10; 2026-10 is the
-# release candidate in the corpus). Older quarterly versions "fall forward" to the oldest one.
+# Stable versions served (shopify-api-notes §1: 2025-10 is supported until at least 2026-10; 2026-10
+# is the release candidate in the corpus). Older quarterly versions "fall forward" to the oldest
+# one.
 SUPPORTED_VERSIONS = ("2025-10", "2026-01", "2026-04", "2026-07", "2026-10")
 _VERSION = re.compile(r"^(\d{4})-(01|04|07|10)$")
 
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 NOT_FOUND = "Not Found"
-ORDER_WINDOW = timedelta(days=60)  # facts §4: older orders need read_all_orders
+ORDER_WINDOW = timedelta(days=60)  # shopify-api-notes §4: older orders need read_all_orders
 SINGULAR = {"customers": "customer", "products": "product", "orders": "order"}
 SCOPE = {"customers": "read_customers", "products": "read_products", "orders": "read_orders"}
 PAGE_INFO_COMPANIONS = frozenset({"page_info", "limit", "fields"})
@@ -77,7 +78,7 @@ def resolve_version(requested: str) -> str | None:
     if requested in SUPPORTED_VERSIONS:
         return requested
     if requested < SUPPORTED_VERSIONS[0]:
-        return SUPPORTED_VERSIONS[0]  # facts §1: "Shopify falls forward"
+        return SUPPORTED_VERSIONS[0]  # shopify-api-notes §1: "Shopify falls forward"
     return None
 
 
@@ -256,7 +257,7 @@ class ShopifyAPI:
         if params.get("page_info"):
             extra = [name for name in params if name not in PAGE_INFO_COMPANIONS]
             if extra:
-                # facts §4: "created_at_min cannot be passed when page_info is present"
+                # shopify-api-notes §4: "created_at_min cannot be passed when page_info is present"
                 raise QueryError(
                     "page_info", f"{extra[0]} cannot be passed when page_info is present"
                 )

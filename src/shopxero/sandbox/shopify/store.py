@@ -170,7 +170,8 @@ class ShopStore:
         return result
 
     def _orphan_line_items(self, product_ids: set[int]) -> None:
-        """Orders keep lines of deleted products, without the links (facts §8 pitfall 4)."""
+        """Orders keep lines of deleted products, without the links
+        (shopify-api-notes §8 pitfall 4)."""
         orders = self._records["orders"]
         for order_id, order in list(orders.items()):
             lines = order.get("line_items") or []

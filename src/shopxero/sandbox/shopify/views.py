@@ -1,12 +1,12 @@
 """How stored records look on the wire, where REST differs from the stored (seed) shape.
 
 - An order's JSON has ``refunds`` but not ``transactions``: those come only from
-  ``orders/{id}/transactions.json`` (shopify-api-facts §5 and the 2026-07 fixtures).
+  ``orders/{id}/transactions.json`` (shopify-api-notes §5 and the 2026-07 fixtures).
 - The ``customer`` embedded in an order has no ``orders_count``, ``total_spent``,
-  ``last_order_id``, ``last_order_name`` since 2022-04 (facts §5), and no ``addresses`` (the
-  2026-07 order fixture has only ``default_address``).
+  ``last_order_id``, ``last_order_name`` since 2022-04 (shopify-api-notes §5), and no ``addresses``
+  (the 2026-07 order fixture has only ``default_address``).
 - A product shows at most 100 variants: "The REST API won't return more than 100 variants for
-  each product" (facts §1).
+  each product" (shopify-api-notes §1).
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ __all__ = [
     "create_xero_app",
 ]
 
-# What shopxero asks a new app for [xero-api-facts §1.4 "Suggested set"].
+# What shopxero asks a new app for [xero-api-notes §1.4 "Suggested set"].
 DEFAULT_TEST_SCOPES = (
     "offline_access",
     "accounting.contacts",
@@ -93,7 +93,7 @@ class XeroSandbox:
         self.tenant_id = org.tenant_id
         organisation = org.state().get("organisation") or {}
         self.tenant_name = str(organisation.get("Name") or "Demo Company")
-        # A Custom Connection is authorised for one organisation up front [facts §1.7].
+        # A Custom Connection is authorised for one organisation up front [xero-api-notes §1.7].
         self.tokens.connect(
             self.credentials.cc_client_id, self.tenant_id, self.tenant_name, str(uuid.uuid4())
         )

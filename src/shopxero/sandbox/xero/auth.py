@@ -1,11 +1,12 @@
 """Who is calling the Accounting API: bearer token, ``xero-tenant-id`` and scope checks.
 
 - No token, a garbage or revoked one: 401 ``AuthenticationUnsuccessful``; an expired one: 401
-  ``TokenExpired: token expired at …`` [xero-api-facts §7].
+  ``TokenExpired: token expired at …`` [xero-api-notes §7].
 - Web-app tokens must name a tenant connected to the app in ``xero-tenant-id``; missing, unknown
-  or disconnected: 403 [facts §1.5]. Custom Connection tokens need no header (one organisation
-  per connection [facts §1.7]); a header naming another tenant is still a 403.
-- A token without the endpoint's scope family: 401 ``AuthorizationUnsuccessful`` [facts §7].
+  or disconnected: 403 [xero-api-notes §1.5]. Custom Connection tokens need no header (one
+  organisation per connection [xero-api-notes §1.7]); a header naming another tenant is still a 403.
+- A token without the endpoint's scope family: 401 ``AuthorizationUnsuccessful``
+  [xero-api-notes §7].
 """
 
 from __future__ import annotations

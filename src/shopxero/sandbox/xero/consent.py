@@ -1,6 +1,6 @@
 """The login.xero.com consent page: ``GET``/``POST /identity/connect/authorize``.
 
-GET checks the authorize request (facts §1.1, §1.2, §1.4) and shows the organisation, the
+GET checks the authorize request (xero-api-notes §1.1, §1.2, §1.4) and shows the organisation, the
 scopes and two buttons in one form: ``decision=allow`` ("Allow access") and ``decision=deny``
 ("Cancel"). The form posts back a one-time ``request_id``; the parameters themselves stay on the
 server, so a script cannot tamper with them between the page and the answer. Allow redirects
@@ -35,7 +35,8 @@ class _ConsentError(Exception):
 
 
 def redirect_uri_problem(uri: str, registered: tuple[str, ...]) -> str | None:
-    """Why ``uri`` cannot be a redirect URI, or None: https, or http on localhost [facts §1.1]."""
+    """Why ``uri`` cannot be a redirect URI, or None: https, or http on localhost
+    [xero-api-notes §1.1]."""
     if not uri:
         return "redirect_uri is required"
     if registered and uri not in registered:
@@ -87,7 +88,7 @@ def _check(ctx: IdentityContext, params: dict[str, str]) -> tuple[str, list[str]
     permitted = allowed_scopes(broad_allowed=creds.broad_scopes_allowed)
     refused = [s for s in scopes if s not in permitted]
     if refused:
-        # New apps asking for broad scopes fail like this [facts §1.4, R31].
+        # New apps asking for broad scopes fail like this [xero-api-notes §1.4, R31].
         raise _ConsentError("invalid_scope", "Invalid scope for client: " + " ".join(refused))
     challenge = params.get("code_challenge")
     method = params.get("code_challenge_method")

@@ -17,11 +17,11 @@ class XeroClientCredentials:
 
     ``client_id``/``client_secret``: a "web app" (authorization code, PKCE S256 optional but
     checked when used, refresh tokens). ``cc_client_id``/``cc_client_secret``: a Custom
-    Connection (client_credentials grant, no refresh token, one organisation) [facts §1.7].
+    Connection (client_credentials grant, no refresh token, one organisation) [xero-api-notes §1.7].
     ``broad_scopes_allowed``: the web app was created before 2 March 2026 and may still ask for
-    ``accounting.transactions`` [facts §1.4]; new apps (the default) get ``invalid_scope``.
+    ``accounting.transactions`` [xero-api-notes §1.4]; new apps (the default) get ``invalid_scope``.
     ``redirect_uris``: when set, the only redirect URIs the web app registered (Xero matches
-    exactly [facts §1.1]); when empty, any https or localhost URI is accepted.
+    exactly [xero-api-notes §1.1]); when empty, any https or localhost URI is accepted.
     """
 
     client_id: str

@@ -1,7 +1,7 @@
 """The platform in front of the Accounting routes: auth, rate limits, idempotency, XML.
 
 Order, as at Xero: token and tenant first (a tenant is needed to count against), then the rate
-limits, then the Idempotency-Key ("evaluated after rate limiting" [xero-api-facts §3]), then the
+limits, then the Idempotency-Key ("evaluated after rate limiting" [xero-api-notes §3]), then the
 accounting routes. The answer is rendered last, JSON or XML by ``Accept``, so a replayed answer
 follows the replaying request's ``Accept`` and carries fresh rate-limit headers.
 """
@@ -170,7 +170,8 @@ class ApiGateway:
         try:
             await self._inner(scope, receive, capture)
         except Exception:
-            # A crash in a route is Xero's 500; it is cached like any other answer [facts §3].
+            # A crash in a route is Xero's 500; it is cached like any other answer
+            # [xero-api-notes §3].
             logger.exception("accounting route failed: %s %s", scope["method"], scope["path"])
             return _problem_response(problems.server_error())
         return StoredResponse(status, out_headers, b"".join(chunks))

@@ -1,4 +1,4 @@
-"""Xero's ``Idempotency-Key`` replay for PUT, POST and PATCH [xero-api-facts §3].
+"""Xero's ``Idempotency-Key`` replay for PUT, POST and PATCH [xero-api-notes §3].
 
 - The first answer to a key is stored for 6 minutes (sandbox clock) from the first call and
   replayed for the same method, URL, tenant and body; after that the key is new again.

@@ -1,14 +1,15 @@
 """Xero identity endpoints: ``/connect/token``, ``/connect/revocation`` and ``/connections``.
 
 Real hosts: identity.xero.com (token, revocation) and api.xero.com (connections); the simulator
-serves them all on one port. Behaviour follows xero-api-facts §1 and xero-identity.yaml:
+serves them all on one port. Behaviour follows xero-api-notes §1 and xero-identity.yaml:
 - Client authentication by HTTP Basic or by ``client_id``/``client_secret`` in the form (both
-  are seen in the wild, facts §1.1); a failed Basic login is 401 ``invalid_client`` with
+  are seen in the wild, xero-api-notes §1.1); a failed Basic login is 401 ``invalid_client`` with
   ``WWW-Authenticate``, a failed form login 400 ``invalid_client`` (RFC 6749 §5.2).
 - Grants: ``authorization_code`` (+PKCE), ``refresh_token`` (rotation with grace),
   ``client_credentials`` (Custom Connection client only). Errors are RFC 6749 JSON
-  (``{"error": "invalid_grant"}``, facts §1.3).
-- ``/connections`` needs a bearer token and carries only ``X-AppMinLimit-Remaining`` [facts §1.5].
+  (``{"error": "invalid_grant"}``, xero-api-notes §1.3).
+- ``/connections`` needs a bearer token and carries only ``X-AppMinLimit-Remaining``
+  [xero-api-notes §1.5].
 """
 
 from __future__ import annotations
@@ -208,7 +209,7 @@ async def delete_connection(request: Request) -> Response:
     connection_id = request.path_params["id"]
     if ctx.tokens.delete_connection(grant.client_id, connection_id):
         return Response(status_code=204, headers=headers)
-    # A tenantId or authEventId instead of the connection id: 403 [facts §1.5, I-node403];
+    # A tenantId or authEventId instead of the connection id: 403 [xero-api-notes §1.5, I-node403];
     # an id that is nothing we know: 404 (xero-identity.yaml).
     known = {
         value.lower()

@@ -1,10 +1,11 @@
 """The error bodies Xero's API gateway sends (RFC 7807 style), in one place.
 
-401 and 403 shapes are recorded from the live API [xero-api-facts §7]:
+401 and 403 shapes are recorded from the live API [xero-api-notes §7]:
 ``{"Type": null, "Title": "Unauthorized", "Status": 401, "Detail": "TokenExpired: token expired
 at 01/01/2001 00:00:00", "Instance": "…", "Extensions": {}}``. Xero does not publish the bodies of
-its 429 and idempotency 400s; we use the same gateway shape for them (UNCONFIRMED, see facts §2,
-§3), with the documented message texts. The 500 body follows facts §7 (I-node466).
+its 429 and idempotency 400s; we use the same gateway shape for them (UNCONFIRMED, see
+xero-api-notes §2, §3), with the documented message texts. The 500 body follows xero-api-notes §7
+(I-node466).
 """
 
 from __future__ import annotations
@@ -65,12 +66,13 @@ def token_expired(expired_at: float) -> Problem:
 
 
 def authorization_unsuccessful() -> Problem:
-    """A valid token without the scope the endpoint needs [facts §7: often scope/consent]."""
+    """A valid token without the scope the endpoint needs [xero-api-notes §7: often
+    scope/consent]."""
     return Problem(401, _gateway(401, "Unauthorized", "AuthorizationUnsuccessful"))
 
 
 def forbidden() -> Problem:
-    """Missing, unknown or disconnected ``xero-tenant-id`` [facts §1.5, §7]."""
+    """Missing, unknown or disconnected ``xero-tenant-id`` [xero-api-notes §1.5, §7]."""
     return Problem(403, _gateway(403, "Forbidden", "AuthenticationUnsuccessful"))
 
 

@@ -1,15 +1,16 @@
 """Xero's rate limits: per tenant 60 a minute, 5 in flight, a day budget; per app 10,000 a minute.
 
-Windows are FIXED, not rolling, and "reset at different times for each tenant" [xero-api-facts
+Windows are FIXED, not rolling, and "reset at different times for each tenant" [xero-api-notes
 §2]: a window opens at the first request after the previous one closed. Time is the sandbox
 clock, so ``SandboxClock(speed=60)`` runs a minute window in one real second.
 
 Counting choices (Xero does not document them; these are the simplest faithful ones):
 - A request rejected with 429 does not consume any budget.
 - Every admitted request counts, whatever its outcome, including idempotent replays, because
-  "Idempotency is evaluated after rate limiting: retries still consume quota" [facts §2, §3].
+  "Idempotency is evaluated after rate limiting: retries still consume quota" [xero-api-notes §2,
+  §3].
 - Checks run day, minute, app-minute, concurrent; the first breached names the problem in
-  ``X-Rate-Limit-Problem``. Only minute and day 429s carry ``Retry-After`` [facts §2].
+  ``X-Rate-Limit-Problem``. Only minute and day 429s carry ``Retry-After`` [xero-api-notes §2].
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ __all__ = ["Admission", "RateLimiter", "Rejection"]
 
 MINUTE = 60.0
 DAY = 86_400.0
-APP_MINUTE_LIMIT = 10_000  # per app across all tenants [facts §2]
+APP_MINUTE_LIMIT = 10_000  # per app across all tenants [xero-api-notes §2]
 
 
 @dataclass
@@ -98,7 +99,7 @@ class RateLimiter:
             app = self._apps.setdefault(client_id, _Window(MINUTE, self.app_minute_limit))
             app.roll(now)
             if tenant_id is None:
-                # Tenantless calls (/connections) see only the app limit [facts §1.5].
+                # Tenantless calls (/connections) see only the app limit [xero-api-notes §1.5].
                 if app.remaining() == 0:
                     return Rejection("appminute", self._headers(None, app))
                 app.count += 1

@@ -1,7 +1,7 @@
 """Xero's OAuth scopes: which ones an app may ask for, and which one an API call needs.
 
 Apps created on or after 2 March 2026 ("new apps") must use the granular scopes; older apps may
-still ask for the broad ``accounting.transactions`` family until September 2027 [xero-api-facts
+still ask for the broad ``accounting.transactions`` family until September 2027 [xero-api-notes
 §1.4]. A new app asking for a broad scope gets ``invalid_scope``. Enforcement on API calls is
 coarse: one scope family per endpoint, the ``.read`` variant being enough for GET.
 """
@@ -19,7 +19,7 @@ __all__ = [
     "scope_permits",
 ]
 
-# openid/profile/email for SSO, offline_access for a refresh token [facts §1.3, §1.4].
+# openid/profile/email for SSO, offline_access for a refresh token [xero-api-notes §1.3, §1.4].
 IDENTITY_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
 
 
@@ -27,8 +27,8 @@ def _with_read(*names: str) -> frozenset[str]:
     return frozenset({*names, *(f"{n}.read" for n in names)})
 
 
-# The granular set that replaces accounting.transactions (facts §1.4, [R7]), plus the classic
-# scopes that stay as they are (contacts, settings, attachments, budgets).
+# The granular set that replaces accounting.transactions (xero-api-notes §1.4, [R7]), plus the
+# classic scopes that stay as they are (contacts, settings, attachments, budgets).
 GRANULAR_SCOPES = _with_read(
     "accounting.contacts",
     "accounting.invoices",
@@ -40,7 +40,8 @@ GRANULAR_SCOPES = _with_read(
     "accounting.attachments",
 ) | frozenset({"accounting.budgets.read"})
 
-# Broad scopes only "old" apps (created before 2 March 2026) may still request [facts §1.4].
+# Broad scopes only "old" apps (created before 2 March 2026) may still request
+# [xero-api-notes §1.4].
 BROAD_SCOPES = frozenset(
     {
         "accounting.transactions",
@@ -51,7 +52,8 @@ BROAD_SCOPES = frozenset(
     }
 )
 
-# What a Custom Connection created today is authorised for (granular, no journals [facts §1.7]).
+# What a Custom Connection created today is authorised for (granular, no journals
+# [xero-api-notes §1.7]).
 DEFAULT_CUSTOM_CONNECTION_SCOPES = frozenset(
     {
         "accounting.contacts",
@@ -63,7 +65,7 @@ DEFAULT_CUSTOM_CONNECTION_SCOPES = frozenset(
 )
 
 # Endpoint (first path segment under /api.xro/2.0, lower case) -> scope families that grant it.
-# Items are reachable through accounting.invoices OR accounting.settings [facts §1.4, R7].
+# Items are reachable through accounting.invoices OR accounting.settings [xero-api-notes §1.4, R7].
 _ENDPOINT_FAMILIES: dict[str, tuple[str, ...]] = {
     "contacts": ("accounting.contacts",),
     "contactgroups": ("accounting.contacts",),

@@ -1,7 +1,7 @@
 """The Xero simulator's identity state: consents, codes, token families and connections.
 
 One in-memory store, guarded by a lock because the app may serve from a uvicorn thread while a
-test reads it. Lifetimes follow xero-api-facts §1: access tokens 30 minutes, authorization codes
+test reads it. Lifetimes follow xero-api-notes §1: access tokens 30 minutes, authorization codes
 5 minutes (third-party figure, §1.1), refresh tokens rotate on each use with a 30-minute grace for
 the previous one and die after 60 days unused (§1.3). Times are sandbox-clock seconds.
 
@@ -38,10 +38,10 @@ __all__ = [
     "pkce_s256",
 ]
 
-ACCESS_TOKEN_SECONDS = 1800  # "expires_in": 1800 [facts §1.3]
-AUTH_CODE_SECONDS = 300  # 5 minutes; Xero does not document it (facts §1.1: 5 min or 30 s)
-REFRESH_GRACE_SECONDS = 1800  # the previous refresh token works for 30 minutes [facts §1.3]
-REFRESH_TOKEN_SECONDS = 60 * 86_400  # unused refresh tokens expire after 60 days [facts §1.3]
+ACCESS_TOKEN_SECONDS = 1800  # "expires_in": 1800 [xero-api-notes §1.3]
+AUTH_CODE_SECONDS = 300  # 5 minutes; Xero does not document it (xero-api-notes §1.1: 5 min or 30 s)
+REFRESH_GRACE_SECONDS = 1800  # the previous refresh token works for 30 min [xero-api-notes §1.3]
+REFRESH_TOKEN_SECONDS = 60 * 86_400  # an unused refresh token lasts 60 days [xero-api-notes §1.3]
 CONSENT_SECONDS = 600  # how long a consent page stays answerable (ours; not a Xero figure)
 
 GrantKind = Literal["web", "custom"]
@@ -241,7 +241,7 @@ class TokenStore:
         return self._issue(grant)
 
     def issue_custom(self, client_id: str, scopes: frozenset[str]) -> dict[str, Any]:
-        """client_credentials: an access token only, never a refresh token [facts §1.7]."""
+        """client_credentials: an access token only, never a refresh token [xero-api-notes §1.7]."""
         grant = self._new_grant(client_id, "custom", scopes - {"offline_access"})
         return self._issue(grant)
 
@@ -270,7 +270,7 @@ class TokenStore:
             if holder is None or holder.grant.client_id != client_id:
                 return
             holder.grant.revoked = True
-            # "revoke access tokens and remove all a user's connections" [facts §1.6]
+            # "revoke access tokens and remove all a user's connections" [xero-api-notes §1.6]
             for conn_id, conn in list(self._s.connections.items()):
                 if conn.client_id == client_id:
                     del self._s.connections[conn_id]
@@ -344,7 +344,7 @@ class TokenStore:
         }
         with self._lock:
             self._s.access[access] = _AccessToken(grant, now + ACCESS_TOKEN_SECONDS)
-            # A refresh token only with offline_access [facts §1.3].
+            # A refresh token only with offline_access [xero-api-notes §1.3].
             if grant.kind == "web" and "offline_access" in grant.scopes:
                 refresh = secrets.token_urlsafe(32)
                 self._s.refresh[refresh] = _RefreshToken(grant, now)

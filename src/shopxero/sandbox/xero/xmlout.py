@@ -1,6 +1,6 @@
 """JSON answers turned into Xero-style XML, for requests that do not ask for JSON.
 
-Xero answers XML unless the request sends ``Accept: application/json`` [xero-api-facts §5.1,
+Xero answers XML unless the request sends ``Accept: application/json`` [xero-api-notes §5.1,
 §12 #1]. The accounting routes speak JSON only; this module renders the same body the way
 Xero's XML looks: a ``<Response>`` (or ``<ApiException>`` for errors) root, collections as a
 plural element holding singular children (``<Contacts><Contact>…``), ``/Date(ms)/`` values as

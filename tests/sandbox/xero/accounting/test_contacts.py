@@ -53,7 +53,7 @@ async def test_put_with_a_name_already_used_by_an_active_contact_is_refused(
     (element,) = body["Elements"]
     assert element["ValidationErrors"] == [
         {"Message": DUPLICATE_NAME.format(name="ada  lovelace ")}
-    ]  # xero-api-facts §6.1, exact text of the spec example
+    ]  # xero-api-notes §6.1, exact text of the spec example
 
 
 async def test_archived_contact_name_can_be_reused(client: httpx.AsyncClient) -> None:
@@ -81,7 +81,7 @@ async def test_duplicate_contact_number_is_refused_on_put_and_within_one_batch(
     (element,) = response.json()["Elements"]
     assert element["Name"] == "B"
     assert "The contact number C1 is already assigned" in element["ValidationErrors"][0]["Message"]
-    # The good element WAS saved although the answer is a 400 (xero-api-facts §4).
+    # The good element WAS saved although the answer is a 400 (xero-api-notes §4).
     assert [c["Name"] for c in org.state()["contacts"]] == ["A"]
 
 
@@ -115,7 +115,7 @@ async def test_post_without_id_updates_the_contact_with_the_same_name(
         "/Contacts", json={"Contacts": [{"Name": "Grace Hopper", "EmailAddress": "new@a.io"}]}
     )
     (updated,) = response.json()["Contacts"]
-    assert updated["ContactID"] == contact_id  # implicit match on Name (facts §4, §9)
+    assert updated["ContactID"] == contact_id  # implicit match on Name (xero-api-notes §4, §9)
     assert updated["EmailAddress"] == "new@a.io"
     assert updated["UpdatedDateUTC"] != first.json()["Contacts"][0]["UpdatedDateUTC"]
     assert len(org.state()["contacts"]) == 1

@@ -1,7 +1,7 @@
 """Xero's arithmetic on invoices, with every expected number worked out by hand in the comments.
 
 UK organisation: OUTPUT2 is 20% (VAT on Income), account 200 Sales defaults to OUTPUT2.
-Rules [xero-api-facts §6.3, §6.6, R20]: LineAmount = Qty x UnitAmount less discount, 2 dp;
+Rules [xero-api-notes §6.3, §6.6, R20]: LineAmount = Qty x UnitAmount less discount, 2 dp;
 tax per line, 2 dp, half away from zero, then summed.
 """
 
@@ -48,7 +48,7 @@ async def test_exclusive_invoice_with_discount_rate(api: Any) -> None:
 async def test_tax_is_rounded_per_line_then_summed(api: Any) -> None:
     contact = await api.contact()
     # Three lines of 1.03: tax 0.206 -> 0.21 each, 0.63 in all. Taxing the 3.09 subtotal
-    # once would give 0.618 -> 0.62; Xero's answer is the per-line 0.63 (facts §6.6).
+    # once would give 0.618 -> 0.62; Xero's answer is the per-line 0.63 (xero-api-notes §6.6).
     invoice = await api.invoice(contact, [line("1", "1.03") for _ in range(3)])
     assert invoice["TotalTax"] == 0.63
     assert invoice["Total"] == 3.72

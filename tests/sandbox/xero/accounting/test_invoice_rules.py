@@ -39,7 +39,7 @@ async def test_put_with_an_existing_invoice_number_is_refused(api: Any) -> None:
     contact = await api.contact()
     await api.invoice(contact, [LINE], InvoiceNumber="SHOP-1001")
     response = await api.put("/Invoices", "Invoices", element(contact, InvoiceNumber="shop-1001"))
-    assert api.errors(response) == ["Invoice # must be unique."]  # facts §7 [I-net238]
+    assert api.errors(response) == ["Invoice # must be unique."]  # xero-api-notes §7 [I-net238]
 
 
 async def test_post_with_an_existing_number_updates_that_invoice(api: Any, org: XeroOrg) -> None:
@@ -49,7 +49,8 @@ async def test_post_with_an_existing_number_updates_that_invoice(api: Any, org: 
         "/Invoices", "Invoices", element(contact, InvoiceNumber="SHOP-1002", Reference="changed")
     )
     (updated,) = response.json()["Invoices"]
-    assert updated["InvoiceID"] == first["InvoiceID"]  # implicit match (facts §4, I-pyxero328)
+    # Implicit match (xero-api-notes §4, I-pyxero328).
+    assert updated["InvoiceID"] == first["InvoiceID"]
     assert updated["Reference"] == "changed"
     assert len(org.state()["invoices"]) == 1
 

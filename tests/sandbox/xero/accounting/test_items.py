@@ -30,7 +30,7 @@ async def test_put_creates_an_untracked_item(api: Any) -> None:
 async def test_duplicate_code_uses_xeros_message(api: Any) -> None:
     await api.put("/Items", "Items", MUG)
     response = await api.put("/Items", "Items", {**MUG, "Code": "mug-blue"})
-    # Spec example text (xero_accounting.yaml l.9036, facts §6.2).
+    # Spec example text (xero_accounting.yaml l.9036, xero-api-notes §6.2).
     assert api.errors(response) == ["Price List Item with Code 'mug-blue' already exists"]
 
 
@@ -61,7 +61,7 @@ async def test_lookups_by_id_code_and_where(api: Any) -> None:
     where = (await api.client.get("/Items", params={"where": 'Code=="CAP"'})).json()
     assert [i["Code"] for i in where["Items"]] == ["CAP"]
     everything = (await api.client.get("/Items", params={"page": "1"})).json()
-    assert "pagination" not in everything  # GET Items is never paged (facts §5.3)
+    assert "pagination" not in everything  # GET Items is never paged (xero-api-notes §5.3)
     assert (await api.client.get("/Items/NOPE")).status_code == 404
 
 

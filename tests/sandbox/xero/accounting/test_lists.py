@@ -1,5 +1,5 @@
 """List endpoints: paging blocks, clamping, where over HTTP, IDs, searchTerm, If-Modified-Since,
-summaryOnly, and Xero's trimmed unpaged invoice list [xero-api-facts §5.1-§5.4]."""
+summaryOnly, and Xero's trimmed unpaged invoice list [xero-api-notes §5.1-§5.4]."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ async def test_contacts_paging_default_size_and_block(api: Any, org: XeroOrg) ->
 async def test_page_size_is_clamped(api: Any, org: XeroOrg) -> None:
     await make_contacts(api, org, 3)
     big = (await api.client.get("/Contacts", params={"page": "1", "pageSize": "5000"})).json()
-    assert big["pagination"]["pageSize"] == 1000  # 5000 -> 1000 (facts §5.1)
+    assert big["pagination"]["pageSize"] == 1000  # 5000 -> 1000 (xero-api-notes §5.1)
     small = (await api.client.get("/Contacts", params={"page": "1", "pageSize": "0"})).json()
     assert small["pagination"] == {"page": 1, "pageSize": 1, "pageCount": 3, "itemCount": 3}
 
@@ -48,7 +48,7 @@ async def test_where_arrives_percent_encoded_and_matches_case_insensitively(
     api: Any, org: XeroOrg
 ) -> None:
     await make_contacts(api, org, 3)
-    # httpx percent-encodes the query, as Xero requires (facts §5.1).
+    # httpx percent-encodes the query, as Xero requires (xero-api-notes §5.1).
     response = await api.client.get("/Contacts", params={"where": 'EmailAddress=="C1@SHOP.IO"'})
     assert "%22" in str(response.request.url)
     assert [c["Name"] for c in response.json()["Contacts"]] == ["Customer 0001"]
@@ -71,7 +71,7 @@ async def test_ids_search_term_and_summary_only(api: Any, org: XeroOrg) -> None:
     searched = (await api.client.get("/Contacts", params={"searchTerm": "customer 0002"})).json()
     assert [c["ContactID"] for c in searched["Contacts"]] == [ids[2]]
     summary = (await api.client.get("/Contacts", params={"summaryOnly": "true"})).json()
-    assert "pagination" in summary  # summaryOnly enforces paging (facts §5.1)
+    assert "pagination" in summary  # summaryOnly enforces paging (xero-api-notes §5.1)
     assert all("Addresses" not in c and "IsCustomer" not in c for c in summary["Contacts"])
 
 
@@ -105,7 +105,7 @@ async def test_unpaged_invoice_list_has_no_line_items(api: Any) -> None:
     paged = (await api.client.get("/Invoices", params={"page": "1"})).json()
     assert all(len(i["LineItems"]) == 1 for i in paged["Invoices"])
     by_status = (await api.client.get("/Invoices", params={"Statuses": "AUTHORISED"})).json()
-    assert "pagination" in by_status  # Statuses enforces paging (facts §5.1)
+    assert "pagination" in by_status  # Statuses enforces paging (xero-api-notes §5.1)
     assert [i["InvoiceNumber"] for i in by_status["Invoices"]] == ["A-2"]
 
 

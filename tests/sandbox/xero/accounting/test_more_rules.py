@@ -145,7 +145,7 @@ async def test_invoice_contact_by_contact_number(api: Any) -> None:
 
 
 async def test_email_addresses_must_be_plain_ascii(api: Any) -> None:
-    # The demo seed's "jürgen.müller@example.de": Xero does not take umlauts (facts §6.1).
+    # The demo seed's "jürgen.müller@example.de": Xero does not take umlauts (xero-api-notes §6.1).
     response = await api.put(
         "/Contacts",
         "Contacts",
@@ -257,7 +257,8 @@ async def test_sent_to_contact_on_a_draft_is_saved_with_a_warning(api: Any) -> N
         summarizeErrors="false",
     )
     (invoice,) = response.json()["Invoices"]
-    assert invoice["StatusAttributeString"] == "WARNING"  # saved, with a warning (facts §4)
+    # Saved, with a warning (xero-api-notes §4).
+    assert invoice["StatusAttributeString"] == "WARNING"
     assert invoice["Warnings"] == [
         {"Message": "Only AUTHORISED invoices may have SentToContact updated."}
     ]

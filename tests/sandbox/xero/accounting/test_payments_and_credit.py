@@ -69,7 +69,7 @@ async def test_payment_account_must_be_bank_or_enabled_for_payments(api: Any, or
         "Account code '200' cannot be used for payments: the account must be of type BANK or "
         "have payments enabled."
     ]
-    # A clearing account with EnablePaymentsToAccount (facts §6.4) takes payments.
+    # A clearing account with EnablePaymentsToAccount (xero-api-notes §6.4) takes payments.
     clearing = org.account_by_code("800") or org.account_by_code("820")
     assert clearing is not None
     clearing["EnablePaymentsToAccount"] = True

@@ -48,7 +48,7 @@ def test_escaped_backslash() -> None:
 
 
 def test_name_and_email_compare_case_insensitively() -> None:
-    # Optimised Contacts filters are case-insensitive [xero-api-facts §5.2].
+    # Optimised Contacts filters are case-insensitive [xero-api-notes §5.2].
     assert names('Name=="SAY \\"HI\\" LTD"') == ['Say "Hi" Ltd']
     assert names('EmailAddress=="hi@example.COM"') == ['Say "Hi" Ltd']
 

@@ -1,6 +1,6 @@
 """Xero's invoice arithmetic: line amounts, per-line tax, document totals. Pure, Decimal only.
 
-Rules (xero-api-facts §6.3, §6.6, R20):
+Rules (xero-api-notes §6.3, §6.6, R20):
 - LineAmount = Quantity x UnitAmount, less DiscountRate % or DiscountAmount, rounded to 2 dp.
 - Tax is computed per line from the line's TaxType rate and rounded to 2 dp, then summed.
   Exclusive: tax = LineAmount x rate; Inclusive: the tax is inside the line amount,
@@ -62,7 +62,7 @@ def line_amount(
 
 
 def line_tax(amount: Decimal, rate_percent: Decimal, line_amount_types: str) -> Decimal:
-    """Tax on one line, rounded to 2 dp [xero-api-facts §6.6: per line, then summed]."""
+    """Tax on one line, rounded to 2 dp [xero-api-notes §6.6: per line, then summed]."""
     if line_amount_types == "NoTax" or rate_percent == ZERO:
         return money(ZERO)
     if line_amount_types == "Inclusive":

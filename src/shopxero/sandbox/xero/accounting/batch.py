@@ -1,13 +1,14 @@
 """Writing a batch of elements the way Xero does, including its partial-success trap.
 
 - Body: ``{"Contacts": [...]}``, or one element without the wrapper; an empty or unreadable
-  body, or an empty list, is ``NoDataProcessedException`` [xero-api-facts §7].
+  body, or an empty list, is ``NoDataProcessedException`` [xero-api-notes §7].
 - Elements are saved one by one, in order, so a later element sees the earlier ones (two
   elements with the same ContactNumber: the second fails).
 - ``summarizeErrors=false``: 200, every element back with ``StatusAttributeString`` OK or
-  ERROR (+ ``ValidationErrors`` and the resource's error flag) [facts §4].
+  ERROR (+ ``ValidationErrors`` and the resource's error flag) [xero-api-notes §4].
 - Otherwise one bad element makes the answer a 400 ValidationException listing the failed
-  elements, although the good ones WERE saved, and their IDs are not returned [facts §4, R38].
+  elements, although the good ones WERE saved, and their IDs are not returned [xero-api-notes §4,
+  R38].
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def summarize_errors(request: Request) -> bool:
     for key, value in request.query_params.multi_items():
         if key.lower() == "summarizeerrors":
             return value.strip().lower() != "false"
-    return True  # the API summarises unless told otherwise [facts §4]
+    return True  # the API summarises unless told otherwise [xero-api-notes §4]
 
 
 def unitdp(request: Request) -> int:

@@ -2,7 +2,7 @@
 
 List: ``where``, ``order``, ``IDs``, ``searchTerm`` (case-insensitive over Name, FirstName,
 LastName, ContactNumber, CompanyNumber, EmailAddress), ``includeArchived`` (ARCHIVED hidden by
-default), ``summaryOnly``, ``page``/``pageSize`` [xero-api-facts §5.1, §5.2].
+default), ``summaryOnly``, ``page``/``pageSize`` [xero-api-notes §5.1, §5.2].
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """Contacts: create (PUT), create-or-update (POST), uniqueness and archive rules.
 
 - Name is required, <= 255; unique among ACTIVE contacts, with Xero's exact message
-  [xero-api-facts §6.1, spec example l.3962]. ContactNumber (<= 50) is unique across contacts.
+  [xero-api-notes §6.1, spec example l.3962]. ContactNumber (<= 50) is unique across contacts.
 - PUT only creates: an element that matches an existing contact by ContactID, ContactNumber or
-  Name is an error [facts §4]. POST updates the contact matched by ContactID, else by
-  ContactNumber, else by Name (Xero's implicit matching, facts §4 and §9), and otherwise creates.
-- Omitted fields are preserved on update [facts §6.1]; IsCustomer/IsSupplier are derived
-  from invoices and cannot be set [facts §6.1].
+  Name is an error [xero-api-notes §4]. POST updates the contact matched by ContactID, else by
+  ContactNumber, else by Name (Xero's implicit matching, xero-api-notes §4 and §9), and otherwise
+  creates.
+- Omitted fields are preserved on update [xero-api-notes §6.1]; IsCustomer/IsSupplier are derived
+  from invoices and cannot be set [xero-api-notes §6.1].
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def _padded(entries: Any, type_key: str, slots: dict[str, dict[str, str]]) -> li
 
 def _name_key(name: str) -> str:
     # Xero compares names ignoring case and surrounding blanks (its Name filter is
-    # case-insensitive, facts §5.2); "John Doe " and "john doe" collide.
+    # case-insensitive, xero-api-notes §5.2); "John Doe " and "john doe" collide.
     return " ".join(name.split()).casefold()
 
 
@@ -138,7 +139,7 @@ def _check_nested(element: Mapping[str, Any], errors: Errors) -> None:
                 check_length(None if value is None else str(value), field, limit, errors)
     persons = element.get("ContactPersons")
     if isinstance(persons, list) and len(persons) > 5:
-        # Xero keeps at most 5 contact persons [facts §6.1].
+        # Xero keeps at most 5 contact persons [xero-api-notes §6.1].
         errors.append("A contact can have a maximum of 5 contact persons.")
 
 
@@ -158,7 +159,8 @@ def save_contact(
     _check_nested(element, errors)
     email = values.get("EmailAddress")
     if email and not _EMAIL.match(email):
-        # "umlauts not supported" (spec Contact.EmailAddress, facts §6.1): ASCII addresses only.
+        # "umlauts not supported" (spec Contact.EmailAddress, xero-api-notes §6.1): ASCII addresses
+        # only.
         errors.append("Email address must be valid.")
     status = element.get("ContactStatus")
     if status is not None and status not in _STATUSES:
@@ -171,7 +173,7 @@ def save_contact(
     existing: dict[str, Any] | None = None
     if contact_id:
         existing = org.contacts.get(contact_id)
-        # IDs are allocated by Xero, never by the client [facts §6.3, I-ns226].
+        # IDs are allocated by Xero, never by the client [xero-api-notes §6.3, I-ns226].
         if existing is None:
             raise ElementInvalid(*errors, f"The contact with ID {contact_id} could not be found.")
         if create_only:

@@ -2,7 +2,7 @@
 
 ``refresh_balance`` is the one place that turns payments and allocations into AmountPaid,
 AmountCredited and AmountDue (RemainingCredit on credit notes), and moves a document to PAID
-when nothing is outstanding, or back to AUTHORISED when a payment is deleted [xero-api-facts
+when nothing is outstanding, or back to AUTHORISED when a payment is deleted [xero-api-notes
 §6.3, §6.5].
 """
 

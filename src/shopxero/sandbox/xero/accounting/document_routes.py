@@ -3,7 +3,7 @@
 Lists: ``IDs``, ``InvoiceNumbers``/``CreditNoteNumbers``, ``ContactIDs``, ``Statuses``,
 ``searchTerm`` (number and Reference), ``where``, ``order``, ``page``/``pageSize``,
 ``summaryOnly``, ``unitdp``, If-Modified-Since. An unpaged list has no LineItems; filtering by
-``Statuses`` or asking ``summaryOnly`` pages anyway [xero-api-facts §5.1, §5.4].
+``Statuses`` or asking ``summaryOnly`` pages anyway [xero-api-notes §5.1, §5.4].
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Invoices and credit notes: create/update, numbering, status transitions, paid-document locks.
 
-[xero-api-facts §6.3, §6.5]
+[xero-api-notes §6.3, §6.5]
 - PUT creates only; POST updates the document matched by its ID, or (ACCREC / ACCRECCREDIT
-  without an ID) by its number, and otherwise creates [facts §4, I-pyxero328].
+  without an ID) by its number, and otherwise creates [xero-api-notes §4, I-pyxero328].
 - ACCREC InvoiceNumber unique (``Invoice # must be unique.``), <= 255 printable ASCII,
   auto-generated (``INV-0001``) when absent; ACCRECCREDIT CreditNoteNumber likewise (``CN-``).
 - Status on create: DRAFT, SUBMITTED or AUTHORISED. Transitions: DRAFT -> DRAFT/SUBMITTED/
@@ -57,7 +57,7 @@ _TRANSITIONS = {
     "DELETED": ("DELETED",),
 }
 _LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
-# What may change once money is applied [facts §6.3, R16].
+# What may change once money is applied [xero-api-notes §6.3, R16].
 _PAID_EDITABLE = {
     "Reference",
     "DueDate",
@@ -287,7 +287,7 @@ def save_document(
     if "SentToContact" in element:
         sent = optional_bool(element, "SentToContact", errors)
         if sent and status != "AUTHORISED":
-            # Saved, but with a warning, and the flag is not set [facts §7, R13].
+            # Saved, but with a warning, and the flag is not set [xero-api-notes §7, R13].
             warnings.append(
                 f"Only AUTHORISED {kind.collection.lower()} may have SentToContact updated."
             )
@@ -309,12 +309,12 @@ def save_document(
     if lock is not None and (
         doc_date <= lock or (existing is not None and existing["Date"] <= lock)
     ):
-        # Nothing dated on or before the lock date can be created or changed [facts §6.8].
+        # Nothing dated on or before the lock date can be created or changed [xero-api-notes §6.8].
         errors.append(
             f"The document date cannot be on or before the period lock date ({lock.isoformat()})."
         )
     if kind is CREDIT_NOTE and existing is None and element.get("Allocations"):
-        # Allocation is a second call, PUT /CreditNotes/{id}/Allocations [facts §6.5, R19].
+        # Allocation is a second call, PUT /CreditNotes/{id}/Allocations [xero-api-notes §6.5, R19].
         errors.append("You cannot create and allocate a credit note in a single call.")
     discounts_allowed = doc_type == "ACCREC"
     if "LineItems" in element or existing is None:

@@ -1,7 +1,7 @@
 """Which fields each endpoint's ``where``/``order`` may use, and their Xero types.
 
 Read from the presented (JSON-shaped) record. ``itext`` fields compare case-insensitively: the
-optimised Contacts filters Name, EmailAddress, AccountNumber [xero-api-facts §5.2] and the
+optimised Contacts filters Name, EmailAddress, AccountNumber [xero-api-notes §5.2] and the
 invoice's Contact.Name; other text compares exactly.
 """
 

@@ -1,5 +1,5 @@
 """/Items and /Items/{ItemID or Code}: an unpaged list (``where``, ``order``, ``unitdp``,
-If-Modified-Since only [xero-api-facts §5.3]), create/update, and delete."""
+If-Modified-Since only [xero-api-notes §5.3]), create/update, and delete."""
 
 from __future__ import annotations
 

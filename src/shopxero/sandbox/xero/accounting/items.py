@@ -1,6 +1,6 @@
 """Items: create (PUT), create-or-update (POST) matched by ItemID or Code, and delete.
 
-Rules [xero-api-facts §6.2, spec Item schema]: Code required, <= 30, unique (Xero's message
+Rules [xero-api-notes §6.2, spec Item schema]: Code required, <= 30, unique (Xero's message
 ``Price List Item with Code 'abc' already exists``, spec l.9036); Name <= 50; Description and
 PurchaseDescription <= 4000; ``SalesDetails``/``PurchaseDetails`` account codes and tax types
 must exist; UnitPrice is rounded to 2 dp, or 4 with ``unitdp=4``; ``IsSold: false`` clears the
@@ -89,7 +89,7 @@ def save_item(
     purchase = _details(org, element, "PurchaseDetails", unitdp, errors)
     if element.get("InventoryAssetAccountCode"):
         # Tracked inventory needs stock movements the sandbox does not model; refuse plainly
-        # rather than pretend (a shop sync uses untracked items, facts §6.2).
+        # rather than pretend (a shop sync uses untracked items, xero-api-notes §6.2).
         errors.append("Tracked inventory items are not supported by this sandbox.")
 
     existing: dict[str, Any] | None = None

@@ -1,14 +1,14 @@
 """Line items of invoices and credit notes: LineItemID semantics, item defaults, account and
 tax checks, and the per-line arithmetic.
 
-- Update semantics [xero-api-facts §6.3]: a line with a known ``LineItemID`` is updated, a line
+- Update semantics [xero-api-notes §6.3]: a line with a known ``LineItemID`` is updated, a line
   without one is new, an existing line left out is deleted; an unknown ``LineItemID`` is an error.
 - ``ItemCode`` without ``UnitAmount``/``AccountCode``/``TaxType``/``Description`` takes the
-  item's sales (or purchase) defaults; explicit values win [facts §6.3].
+  item's sales (or purchase) defaults; explicit values win [xero-api-notes §6.3].
 - Account must exist, be ACTIVE and be one a line may post to (not BANK, not a control
   account); TaxType must exist, be ACTIVE and fit the account's class (a revenue account needs
-  ``CanApplyToRevenue``...) or, without an account, the transaction [facts §7 messages].
-- Discounts only where Xero has them: ACCREC invoices, never credit notes [facts §6.3, §9].
+  ``CanApplyToRevenue``...) or, without an account, the transaction [xero-api-notes §7 messages].
+- Discounts only where Xero has them: ACCREC invoices, never credit notes [xero-api-notes §6.3, §9].
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from shopxero.sandbox.xero.accounting.validation import (
 
 __all__ = ["build_lines", "tax_rate_percent"]
 
-MAX_LINE_AMOUNT = Decimal("9999999999.99")  # spec LineItem.LineAmount [facts §6.3]
+MAX_LINE_AMOUNT = Decimal("9999999999.99")  # spec LineItem.LineAmount [xero-api-notes §6.3]
 _SALES_TYPES = ("ACCREC", "ACCRECCREDIT")
 
 # Control accounts Xero maintains itself; no document line may post to them.

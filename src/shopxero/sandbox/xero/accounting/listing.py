@@ -1,9 +1,11 @@
 """List queries: ``where``, ``order``, ``IDs``-style lists, If-Modified-Since and paging.
 
-- Paging [xero-api-facts §5.1]: ``page`` (1-based) and ``pageSize`` (default 100, clamped to
+- Paging [xero-api-notes §5.1]: ``page`` (1-based) and ``pageSize`` (default 100, clamped to
   1..1000); the response carries ``pagination: {page, pageSize, pageCount, itemCount}``.
-- Default order is ``UpdatedDateUTC ASC`` then the record ID, stable across pages [facts §5.1].
-- ``If-Modified-Since``: records with UpdatedDateUTC later than it, to the second [facts §5.1].
+- Default order is ``UpdatedDateUTC ASC`` then the record ID, stable across pages
+  [xero-api-notes §5.1].
+- ``If-Modified-Since``: records with UpdatedDateUTC later than it, to the second
+  [xero-api-notes §5.1].
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def modified_since(headers: Headers) -> datetime | None:
 def updated_after(records: list[Record], since: datetime | None) -> list[Record]:
     if since is None:
         return records
-    # The header is accurate to the second [facts §5.1] while records keep milliseconds: a
+    # The header is accurate to the second [xero-api-notes §5.1] while records keep milliseconds: a
     # record changed at 10:00:00.5 is later than "10:00:00" and is returned.
     return [r for r in records if r["UpdatedDateUTC"] > since]
 
@@ -155,7 +157,7 @@ def paging(query: QueryParams, *, forced: bool = False) -> Page | None:
         size = int(raw_size) if raw_size is not None else DEFAULT_PAGE_SIZE
     except ValueError as exc:
         raise BadRequest.validation("page and pageSize must be whole numbers") from exc
-    # Out-of-range sizes are clamped, e.g. 5000 -> 1000 [facts §5.1].
+    # Out-of-range sizes are clamped, e.g. 5000 -> 1000 [xero-api-notes §5.1].
     return Page(max(number, 1), min(max(size, 1), MAX_PAGE_SIZE))
 
 

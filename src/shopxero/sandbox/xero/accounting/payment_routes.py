@@ -1,5 +1,5 @@
 """/Payments: list (paged, ``where``, If-Modified-Since), get, create (PUT, or POST of one), and
-``POST /Payments/{id}`` with ``{"Status": "DELETED"}`` [xero-api-facts §6.4]."""
+``POST /Payments/{id}`` with ``{"Status": "DELETED"}`` [xero-api-notes §6.4]."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Payments (against invoices, and cash refunds of credit notes) and credit-note allocations.
 
-[xero-api-facts §6.4, §6.5]
+[xero-api-notes §6.4, §6.5]
 - A payment names one document (``Invoice`` or ``CreditNote`` by ID or number), an ``Account``
   (by AccountID or Code) that is of Type BANK or has ``EnablePaymentsToAccount``, an
   ``Amount`` > 0 and not above what is outstanding (spec example message ``Payment amount
@@ -193,7 +193,7 @@ def delete_payment(org: XeroOrg, payment: dict[str, Any], element: Mapping[str, 
 def create_allocation(
     org: XeroOrg, credit_note: dict[str, Any], element: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Allocate part of an AUTHORISED credit note to an AUTHORISED invoice [facts §6.5]."""
+    """Allocate part of an AUTHORISED credit note to an AUTHORISED invoice [xero-api-notes §6.5]."""
     errors: Errors = []
     invoice = _find_document(org, INVOICE, element.get("Invoice"), None, errors)
     if invoice is None:
@@ -232,7 +232,7 @@ def create_allocation(
         raise ElementInvalid(*errors)
     assert invoice is not None and amount is not None
     allocation_id = org.new_id()
-    # The allocation date is the later of the two documents' dates (read-only, facts §6.5).
+    # The allocation date is the later of the two documents' dates (read-only, xero-api-notes §6.5).
     allocation = {
         "AllocationID": allocation_id,
         "Amount": money(amount),

@@ -66,7 +66,7 @@ def list_response(
     """Filter (If-Modified-Since, where), order, page and present a list.
 
     ``present(record, paged)`` builds the JSON shape; ``paged`` says whether the list is paged
-    (Xero gives more detail on paged lists, e.g. invoice LineItems [facts §5.1]).
+    (Xero gives more detail on paged lists, e.g. invoice LineItems [xero-api-notes §5.1]).
     """
     page = paging(request.query_params, forced=force_paging) if pageable else None
     chosen = updated_after(records, modified_since(request.headers))

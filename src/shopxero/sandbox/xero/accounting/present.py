@@ -1,8 +1,8 @@
 """The JSON shape of each record as Xero returns it (full, list, or summary form).
 
-Xero trims lists: an unpaged GET /Invoices has no LineItems [facts §5.1]; ``summaryOnly``
+Xero trims lists: an unpaged GET /Invoices has no LineItems [xero-api-notes §5.1]; ``summaryOnly``
 drops Payments, HasAttachments, LineItems and CISDeduction from invoices and Addresses,
-Balances, ContactGroups, ContactPersons, IsCustomer, IsSupplier from contacts [facts §5.1].
+Balances, ContactGroups, ContactPersons, IsCustomer, IsSupplier from contacts [xero-api-notes §5.1].
 Documents embed a short Contact and their Payments / CreditNotes / Allocations summaries.
 """
 
@@ -44,7 +44,8 @@ _CONTACT_SUMMARY_DROP = (
 
 
 def party_flags(org: XeroOrg) -> tuple[set[str], set[str]]:
-    """ContactIDs with sales invoices (IsCustomer) and with bills (IsSupplier) [facts §6.1]."""
+    """ContactIDs with sales invoices (IsCustomer) and with bills (IsSupplier)
+    [xero-api-notes §6.1]."""
     customers: set[str] = set()
     suppliers: set[str] = set()
     for invoice in org.invoices.values():

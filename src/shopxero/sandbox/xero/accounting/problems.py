@@ -1,6 +1,6 @@
 """The Accounting API's failure answers: validation, no data, query parse errors and 404.
 
-Bodies follow xero-api-facts §7: ``ValidationException`` (ErrorNumber 10) lists the failed
+Bodies follow xero-api-notes §7: ``ValidationException`` (ErrorNumber 10) lists the failed
 elements with their ``ValidationErrors``; ``NoDataProcessedException`` (17) answers an empty or
 malformed body; ``QueryParseException`` (16) a ``where`` Xero cannot parse; 404 is a plain
 text page, not JSON.
@@ -47,7 +47,7 @@ class BadRequest(Exception):
 
     @classmethod
     def no_data(cls) -> BadRequest:
-        # xero-api-facts §7 (I-php48): the answer to a body that holds no elements.
+        # xero-api-notes §7 (I-php48): the answer to a body that holds no elements.
         return cls(
             17,
             "NoDataProcessedException",
@@ -68,7 +68,7 @@ class BadRequest(Exception):
 
 
 def validation_response(elements: list[dict[str, Any]]) -> Response:
-    """400 ValidationException listing the failed elements [xero-api-facts §7]."""
+    """400 ValidationException listing the failed elements [xero-api-notes §7]."""
     return JsonResponse(
         {
             "ErrorNumber": 10,
@@ -81,5 +81,5 @@ def validation_response(elements: list[dict[str, Any]]) -> Response:
 
 
 def not_found_response() -> Response:
-    # Xero answers an unknown id with a plain page, not a JSON error [brief A; facts §7 404].
+    # Xero answers an unknown id with a plain page, not a JSON error [xero-api-notes §7 404].
     return PlainTextResponse(NOT_FOUND_TEXT, status_code=404, media_type="text/html")

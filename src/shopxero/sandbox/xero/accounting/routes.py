@@ -1,8 +1,9 @@
-"""The Accounting API router that brief B mounts at ``/api.xro/2.0``.
+"""The Accounting API router that ``ApiGateway`` (sandbox/xero/gateway.py) mounts at
+``/api.xro/2.0``.
 
 Owns the reference-data endpoints (Organisation, Accounts, TaxRates) and the History endpoints,
 and assembles the resource routers. Bearer token, tenant header, rate limits, idempotency and
-XML are B's middleware, which runs before any of this.
+XML are the gateway's middleware, which runs before any of this.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ async def get_tax_rate(request: Request, org: XeroOrg) -> Response:
 
 
 def _history_owner(org: XeroOrg, collection: str, ref: str) -> str:
-    """The record's id, or 404: history is addressed by the record's GUID only [facts §6.8]."""
+    """The record's id, or 404: history is addressed by the record's GUID only
+    [xero-api-notes §6.8]."""
     tables: dict[str, Mapping[str, Any]] = {
         "Contacts": org.contacts,
         "Items": org.items,
@@ -152,7 +154,8 @@ async def _not_found(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 def accounting_router(get_org: OrgGetter) -> Router:
-    """All Accounting API routes; ``get_org`` picks the organisation of a request (B's tenant)."""
+    """All Accounting API routes; ``get_org`` picks the organisation of a request (the tenant the
+    gateway checked)."""
     routes: list[Route] = [
         Route("/Organisation", endpoint(get_org, get_organisation), methods=["GET"]),
         Route("/Accounts", endpoint(get_org, list_accounts), methods=["GET"]),

@@ -3,7 +3,7 @@
 Records are held with ``Decimal`` money, aware ``datetime`` timestamps and ``date`` dates. Xero
 writes money as JSON numbers with fixed precision (``40.00``; unit amounts 2 dp, or 4 dp with
 ``unitdp=4``; quantities 4 dp), so this module emits the JSON text itself instead of going through
-floats, which would print ``40.0`` and could drift [xero-api-facts §6.6].
+floats, which would print ``40.0`` and could drift [xero-api-notes §6.6].
 """
 
 from __future__ import annotations
@@ -37,12 +37,12 @@ FOUR_DP = Decimal("0.0001")
 # Fields whose precision is not the 2 dp of ordinary money.
 _FOUR_DP_FIELDS = frozenset({"Quantity", "DisplayTaxRate", "EffectiveRate", "Rate"})
 # CurrencyRate is max [18].[6] and Xero answers it with 6 dp (spec examples 0.937053, 1.547150,
-# 1.000000) [xero-api-facts §6.3, R1]: at 4 dp a rate like 1.161641 would read back as 1.1616.
+# 1.000000) [xero-api-notes §6.3, R1]: at 4 dp a rate like 1.161641 would read back as 1.1616.
 _SIX_DP_FIELDS = frozenset({"CurrencyRate"})
 
 
 def quantize(value: Decimal, places: int) -> Decimal:
-    """Round half away from zero, as Xero does [xero-api-facts §6.6]."""
+    """Round half away from zero, as Xero does [xero-api-notes §6.6]."""
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
@@ -133,7 +133,7 @@ def present_document(record: Mapping[str, Any], *, unitdp: int = 2) -> dict[str,
     """A copy of ``record`` with every number at Xero's precision for this request.
 
     Private keys (leading underscore) hold sandbox bookkeeping and never leave the sandbox.
-    Dates get Xero's companion ``DateString`` (``2026-11-26T00:00:00``) [xero-api-facts §5.1].
+    Dates get Xero's companion ``DateString`` (``2026-11-26T00:00:00``) [xero-api-notes §5.1].
     """
     out: dict[str, Any] = {}
     for key, value in record.items():
@@ -147,6 +147,6 @@ def present_document(record: Mapping[str, Any], *, unitdp: int = 2) -> dict[str,
         ):
             out[f"{key}String"] = f"{value.isoformat()}T00:00:00"
         if key == "UpdatedDateUTC" and isinstance(value, datetime) and record.get("_iso_updated"):
-            # Invoices, credit notes and payments also carry the ISO form [xero-api-facts §5.1].
+            # Invoices, credit notes and payments also carry the ISO form [xero-api-notes §5.1].
             out["UpdatedDateUTCString"] = value.strftime("%Y-%m-%dT%H:%M:%SZ")
     return out

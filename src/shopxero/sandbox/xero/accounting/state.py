@@ -137,7 +137,8 @@ class XeroOrg:
         return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
     def today(self) -> date:
-        """Today in the organisation's timezone: Xero's default document date [facts §6.3]."""
+        """Today in the organisation's timezone: Xero's default document date
+        [xero-api-notes §6.3]."""
         zone = _XERO_TIMEZONES.get(str(self.organisation.get("Timezone") or "").upper())
         return self.now().astimezone(ZoneInfo(zone)).date() if zone else self.now().date()
 

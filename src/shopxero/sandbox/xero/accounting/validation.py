@@ -2,7 +2,7 @@
 
 Each check collects Xero-style messages into a list instead of raising at the first problem,
 because Xero reports every problem of an element at once in its ``ValidationErrors``.
-Max lengths are the spec's (``xero_accounting.yaml`` schemas; xero-api-facts §6.1-§6.3).
+Max lengths are the spec's (``xero_accounting.yaml`` schemas; xero-api-notes §6.1-§6.3).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def check_length(value: str | None, label: str, limit: int, errors: Errors) -> N
 
 
 def check_printable_ascii(value: str | None, label: str, errors: Errors) -> None:
-    # InvoiceNumber: "printable ASCII only" [xero-api-facts §6.3].
+    # InvoiceNumber: "printable ASCII only" [xero-api-notes §6.3].
     if value is not None and not _PRINTABLE_ASCII.match(value):
         errors.append(f"{label} can only contain printable ASCII characters.")
 
@@ -73,8 +73,9 @@ def optional_decimal(element: Mapping[str, Any], key: str, errors: Errors) -> De
         errors.append(f"{key} must be a number.")
         return None
     if number and number.adjusted() >= _MAX_DIGITS:
-        # Xero's amounts are fixed-point columns (LineAmount <= 9,999,999,999.99, facts §6.3);
-        # a number like 1E+400 is a validation error there, never a stored value (or a 500).
+        # Xero's amounts are fixed-point columns (LineAmount <= 9,999,999,999.99,
+        # xero-api-notes §6.3); a number like 1E+400 is a validation error there, never a stored
+        # value (or a 500).
         errors.append(f"{key} is too large.")
         return None
     return number

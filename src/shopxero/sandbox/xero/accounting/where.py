@@ -1,6 +1,6 @@
 """Xero's ``where`` filter: a small .NET-LINQ-like expression language, parsed into a predicate.
 
-Supported (what integrators use, xero-api-facts §5.2-§5.4): ``Field == "text"`` with
+Supported (what integrators use, xero-api-notes §5.2-§5.4): ``Field == "text"`` with
 backslash escapes (``\\"``), ``!=``/``<>``, ``<``, ``<=``, ``>``, ``>=``, ``AND``/``&&``,
 ``OR``/``||``, ``NOT``/``!``, parentheses, ``guid("...")``, ``DateTime(2026, 11, 26)``,
 numbers, ``true``/``false``/``null``, dotted paths (``Contact.ContactID``) and
@@ -9,7 +9,7 @@ numbers, ``true``/``false``/``null``, dotted paths (``Contact.ContactID``) and
 Strictness that mirrors Xero: an unknown field, a syntax error, or comparing a Guid field with a
 plain string (``Contact.ContactID=="..."`` without ``guid(...)``) is a 400 QueryParseException,
 as on the real API. Optimised text fields (Name, EmailAddress, AccountNumber ...) compare
-case-insensitively [xero-api-facts §5.2]; other text compares exactly.
+case-insensitively [xero-api-notes §5.2]; other text compares exactly.
 """
 
 from __future__ import annotations
