@@ -109,12 +109,19 @@ async def test_unpaged_invoice_list_has_no_line_items(api: Any) -> None:
     assert [i["InvoiceNumber"] for i in by_status["Invoices"]] == ["A-2"]
 
 
-async def test_invoice_filters(api: Any) -> None:
+async def test_invoice_filters(api: Any, org: XeroOrg) -> None:
     ada = await api.contact("Ada")
     bob = await api.contact("Bob")
-    await api.invoice(ada, [LINE], InvoiceNumber="F-1", Reference="order 1")
-    await api.invoice(bob, [LINE], InvoiceNumber="F-2", Reference="order 2")
-    await api.invoice(bob, [LINE], InvoiceNumber="F-3", Reference="other")
+    # Lists are in UpdatedDateUTC order, to the millisecond, ties broken by the random InvoiceID:
+    # a tick between the creates makes creation order the list order (two creates can share a
+    # millisecond on a fast machine).
+    for contact, number, reference in (
+        (ada, "F-1", "order 1"),
+        (bob, "F-2", "order 2"),
+        (bob, "F-3", "other"),
+    ):
+        await api.invoice(contact, [LINE], InvoiceNumber=number, Reference=reference)
+        org.clock.advance(1)
 
     async def numbers(**params: str) -> list[str]:
         response = await api.client.get("/Invoices", params=params)
