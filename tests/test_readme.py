@@ -42,14 +42,30 @@ def test_quick_start_is_the_two_contract_commands() -> None:
     assert _quick_start_commands() == [DEMO_COMMAND, TEST_COMMAND]
 
 
-def test_ci_runs_the_readme_test_command_verbatim() -> None:
+def _ci_commands() -> list[str]:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    commands = [
+    return [
         line.strip()
         for line in ci.splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
-    assert commands[-1] == _quick_start_commands()[1]
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    """The README's test command, as written; ``|| exit $?`` only stops CI when it fails (set -e
+    does not act inside an && list)."""
+    readme_command = _quick_start_commands()[1]
+    assert f"{readme_command} || exit $?" in _ci_commands()
+
+
+def test_ci_checks_lint_format_and_types_after_the_tests() -> None:
+    commands = _ci_commands()
+    tests_at = commands.index(f"{_quick_start_commands()[1]} || exit $?")
+    assert commands[tests_at + 1 :] == [
+        ".venv/bin/ruff check .",
+        ".venv/bin/ruff format --check .",
+        ".venv/bin/mypy --strict src/",
+    ]
 
 
 def _settings_doc_module() -> object:
