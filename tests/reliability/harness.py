@@ -40,6 +40,7 @@ from shopxero.xero.tokens import XeroTokenSet, load_token_file, save_token_file
 __all__ = [
     "KillOutcome",
     "SyncProcess",
+    "clear_faults",
     "final_invariants",
     "open_intents",
     "write_env_file",
@@ -260,6 +261,23 @@ def natural_keys_in(body: Any) -> set[str]:
 # --- the end state -------------------------------------------------------------------------------
 
 
+def clear_faults(sandboxes: RunningSandboxes) -> None:
+    """Disarm every injected fault in both simulators (``DELETE /_sandbox/faults``).
+
+    A fault armed for a round whose run was killed before making that call is still waiting:
+    the final clean run and the checks after it must not meet it (a lost token answer would end
+    the token check with "Server disconnected").
+    """
+    for url in (sandboxes.xero_url, sandboxes.shopify_url):
+        answer = httpx.delete(f"{url}/_sandbox/faults", timeout=60)
+        assert answer.status_code == 200 and answer.json() == {"pending": 0}, answer.text
+
+
+def _no_armed_faults(sandboxes: RunningSandboxes) -> None:
+    armed = sandboxes.xero.faults.pending() + sandboxes.shopify.faults.pending()
+    assert armed == 0, f"{armed} fault(s) still armed: clear_faults() before the final run"
+
+
 def xero_state(sandboxes: RunningSandboxes) -> dict[str, Any]:
     state: dict[str, Any] = httpx.get(f"{sandboxes.xero_url}/_sandbox/state", timeout=60).json()
     return state
@@ -308,7 +326,10 @@ def final_invariants(
 
     ``reference`` is ``summarize_xero`` of an uninterrupted run of the same seed: "every eligible
     Shopify record present" means exactly the records a clean run creates, no more, no fewer.
+    No fault may be armed: the final run was meant to be clean, and the checks' own calls (the
+    token refresh) must not meet one.
     """
+    _no_armed_faults(sandboxes)
     state = xero_state(sandboxes)
     # Invariant 1: exactly one Xero record per natural key.
     numbers = [c["ContactNumber"] for c in state["contacts"] if c.get("ContactNumber")]
