@@ -2,11 +2,12 @@
 
 The two simulators are served over real HTTP in the test process (``start_sandboxes``); each round
 starts ``python -m shopxero --env-file ... --data-dir ... sync`` and kills it with SIGKILL, either
-after a seeded random delay or when a watcher thread sees a chosen request arrive in a simulator's
-request log (the same log ``GET /_sandbox/requests`` serves). A kill on the arrival of a Xero
-``PUT`` lands between the write and the recording of its answer: the client is waiting, the server
-goes on to commit. A kill on ``POST /connect/token`` lands inside a token refresh: Xero rotates the
-refresh token, the client never stores the new one.
+after a seeded random delay or when a chosen request arrives in a simulator's request log (the same
+log ``GET /_sandbox/requests`` serves). The log calls the harness as the request arrives, in the
+server's thread and before the simulator acts on it, so the kill always lands before the answer
+exists. A kill on the arrival of a Xero ``PUT`` lands between the write and the recording of its
+answer: the client is waiting, the server goes on to commit. A kill on ``POST /connect/token``
+lands inside a token refresh: Xero rotates the refresh token, the client never stores the new one.
 
 ``final_invariants`` is what must hold after the last, clean run
 (docs/architecture.md, invariants 1, 2, 4, 7).
@@ -21,11 +22,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +33,7 @@ from typing import Any
 
 import httpx
 
+from shopxero.sandbox.control import RequestLog
 from shopxero.sandbox.run import RunningSandboxes
 from shopxero.sandbox.seeds import credentials
 from shopxero.xero.tokens import XeroTokenSet, load_token_file, save_token_file
@@ -120,14 +121,26 @@ class KillOutcome:
 
 @dataclass
 class _Watch:
-    """Kill the process when the ``nth`` request matching ``match`` arrives after ``start``."""
+    """Kill ``proc`` when the ``nth`` request matching ``match`` arrives (a log listener).
 
-    log_entries: Callable[[], list[Entry]]
+    It runs in the simulator's server thread before the request is acted on: the client, waiting
+    for its answer, is dead before the answer exists. (A thread polling the log could lag behind
+    on a busy machine and kill after the client had recorded the answer.)
+    """
+
+    proc: subprocess.Popen[bytes]
     match: Callable[[Entry], bool]
     nth: int
-    start: int
+    count: int = 0
     hit: Entry | None = None
-    stop: threading.Event = field(default_factory=threading.Event)
+
+    def __call__(self, entry: Entry) -> None:
+        if self.hit is not None or not self.match(entry):
+            return
+        self.count += 1
+        if self.count >= self.nth:
+            self.hit = entry
+            self.proc.send_signal(signal.SIGKILL)
 
 
 class SyncProcess:
@@ -162,7 +175,7 @@ class SyncProcess:
         self,
         *,
         kill_after: float | None = None,
-        watch_log: Callable[[], list[Entry]] | None = None,
+        watch_log: RequestLog | None = None,
         match: Callable[[Entry], bool] | None = None,
         nth: int = 1,
     ) -> KillOutcome:
@@ -175,16 +188,16 @@ class SyncProcess:
         out_path = self.data_dir.parent / f"round-{self.rounds}.out"
         err_path = self.data_dir.parent / f"round-{self.rounds}.err"
         watch: _Watch | None = None
-        if watch_log is not None and match is not None:
-            watch = _Watch(watch_log, match, nth, start=len(watch_log()))
+        stop_watching: Callable[[], None] | None = None
         with out_path.open("w") as out, err_path.open("w") as err:
             proc = subprocess.Popen(  # our own interpreter and module
                 self._argv(), stdout=out, stderr=err, env=self._child_env()
             )
-            watcher = None
-            if watch is not None:
-                watcher = threading.Thread(target=_watch_and_kill, args=(watch, proc), daemon=True)
-                watcher.start()
+            # Listening starts before the child can have made a request (its interpreter is
+            # still starting).
+            if watch_log is not None and match is not None:
+                watch = _Watch(proc, match, nth)
+                stop_watching = watch_log.listen(watch)
             killed = False
             try:
                 proc.wait(timeout=kill_after if kill_after is not None else self.wall_timeout)
@@ -199,10 +212,8 @@ class SyncProcess:
                 proc.wait()
                 killed = True
             finally:
-                if watch is not None:
-                    watch.stop.set()
-                if watcher is not None:
-                    watcher.join()
+                if stop_watching is not None:
+                    stop_watching()
         code = proc.returncode
         if watch is not None and watch.hit is not None:
             killed = code == -signal.SIGKILL
@@ -213,22 +224,6 @@ class SyncProcess:
             stdout=out_path.read_text(),
             stderr=err_path.read_text(),
         )
-
-
-def _watch_and_kill(watch: _Watch, proc: subprocess.Popen[bytes]) -> None:
-    seen = watch.start
-    count = 0
-    while not watch.stop.is_set() and proc.poll() is None:
-        entries = watch.log_entries()
-        for entry in entries[seen:]:
-            if watch.match(entry):
-                count += 1
-                if count >= watch.nth:
-                    proc.send_signal(signal.SIGKILL)
-                    watch.hit = entry
-                    return
-        seen = len(entries)
-        time.sleep(0.001)
 
 
 def wait_answered(entry: Entry, timeout: float = 10.0) -> None:

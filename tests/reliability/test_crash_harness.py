@@ -135,7 +135,7 @@ def _round(
     # The first rounds hit the two kill points the issue names, whatever the random draw.
     first = ["xero_write", "token_refresh"] if web else ["xero_write"]
     kind = first[sync.rounds] if sync.rounds < len(first) else rng.choice(kinds)
-    xero_log = sandboxes.xero.log.entries
+    xero_log = sandboxes.xero.log
     if kind == "token_refresh" and token_file is not None:
         if not token_file_refresh_is_current(sandboxes, token_file):
             kind = "xero_write"  # a refresh was lost; let a run store the new token first
@@ -172,7 +172,7 @@ def _round(
         )
     tally.add("shopify_read")
     return sync.run(
-        watch_log=sandboxes.shopify.log.entries,
+        watch_log=sandboxes.shopify.log,
         match=lambda e: e["method"] == "GET" and e["path"].endswith(".json"),
         nth=rng.randint(1, 6),
     )

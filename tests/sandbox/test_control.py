@@ -138,6 +138,19 @@ def test_delay_fault_trips_a_client_timeout_over_real_http() -> None:
             client.post("/write", timeout=0.2)
 
 
+async def test_a_log_listener_sees_each_request_before_the_simulator_acts_on_it() -> None:
+    app, hooks = make_app()
+    seen: list[tuple[str, Any, int]] = []
+    stop = app.log.listen(lambda entry: seen.append((entry["path"], entry["status"], hooks.writes)))
+    async with client_for(app) as client:
+        await client.post("/write", json={"n": 1})
+        stop()
+        await client.post("/write")
+    # Seen on arrival: not yet answered, the write not yet made; nothing after stop().
+    assert seen == [("/write", None, 0)]
+    assert hooks.writes == 2
+
+
 async def test_reset_clears_state_faults_and_log() -> None:
     app, hooks = make_app()
     async with client_for(app) as client:

@@ -176,16 +176,40 @@ class FaultInjector:
             return sum(f.times for f in self._faults)
 
 
+Listener = Callable[[dict[str, Any]], None]
+
+
 class RequestLog:
-    """Every request a simulator received, in order, with secrets masked."""
+    """Every request a simulator received, in order, with secrets masked.
+
+    ``listen`` shows each request to a callback as it arrives: in the server's thread, once the
+    body is read, before a fault or the simulator acts on it. The crash harness kills its client
+    there, so the kill lands before the answer exists, however busy the machine.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: list[dict[str, Any]] = []
+        self._listeners: list[Listener] = []
 
     def append(self, entry: dict[str, Any]) -> None:
         with self._lock:
             self._entries.append(entry)
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(entry)
+
+    def listen(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(entry)`` for every request from now on; returns what stops it."""
+        with self._lock:
+            self._listeners.append(listener)
+
+        def stop() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return stop
 
     def entries(self) -> list[dict[str, Any]]:
         with self._lock:
