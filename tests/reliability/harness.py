@@ -44,6 +44,7 @@ __all__ = [
     "clear_faults",
     "final_invariants",
     "open_intents",
+    "reset_sandboxes",
     "write_env_file",
     "write_web_token_file",
 ]
@@ -266,6 +267,24 @@ def clear_faults(sandboxes: RunningSandboxes) -> None:
     for url in (sandboxes.xero_url, sandboxes.shopify_url):
         answer = httpx.delete(f"{url}/_sandbox/faults", timeout=60)
         assert answer.status_code == 200 and answer.json() == {"pending": 0}, answer.text
+
+
+def reset_sandboxes(sandboxes: RunningSandboxes, *, timeout: float = 60.0) -> None:
+    """Both simulators back to their seed (data, faults, logs; issued tokens stay valid).
+
+    A request a killed run left in flight is let finish first: were it to commit after the
+    reset, it would land in the fresh organisation.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(
+        entry["status"] is None
+        for log in (sandboxes.xero.log, sandboxes.shopify.log)
+        for entry in log.entries()
+    ):
+        time.sleep(0.05)
+    for url in (sandboxes.shopify_url, sandboxes.xero_url):
+        answer = httpx.post(f"{url}/_sandbox/reset", timeout=60)
+        assert answer.status_code == 200, answer.text
 
 
 def _no_armed_faults(sandboxes: RunningSandboxes) -> None:

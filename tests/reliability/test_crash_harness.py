@@ -27,6 +27,7 @@ from tests.reliability.harness import (
     natural_keys_in,
     open_intents,
     report_json,
+    reset_sandboxes,
     summarize_xero,
     token_file_refresh_is_current,
     wait_answered,
@@ -62,6 +63,7 @@ class Tally:
     between_write_and_record: int = 0
     during_refresh: int = 0
     exits: list[int] = field(default_factory=list)
+    imports: int = 1
 
     last: str = ""
 
@@ -198,7 +200,7 @@ def _crash_and_resume(
     rng = random.Random(f"{RNG_SEED}-{'web' if web else 'custom'}")
     tally = Tally()
     with start_sandboxes(SEED, day_limit=DAY_LIMIT, shopify_options=SHOPIFY_PLUS) as sandboxes:
-        data_dir = tmp_path / "data"
+        data_dir = tmp_path / "data-1"
         token_file = write_web_token_file(sandboxes, data_dir) if web else None
         mode = "web" if web else "custom_connection"
         write_env_file(tmp_path / "env", sandboxes, mode=mode, timeout=float(TIMEOUT))
@@ -231,25 +233,40 @@ def _crash_and_resume(
             )
             if outcome.killed:
                 kills += 1
-            else:
-                # A run that was not killed ended on its own; it must have ended properly.
-                assert outcome.exit_code in (0, 1), outcome.stderr[-3000:]
-                tally.exits.append(outcome.exit_code or 0)
+                continue
+            # A run that was not killed ended on its own; it must have ended properly.
+            assert outcome.exit_code in (0, 1), outcome.stderr[-3000:]
+            tally.exits.append(outcome.exit_code or 0)
+            # It finished the import: nothing is left to write, so later rounds could only kill
+            # runs with nothing to do, when timing allowed. Check this import's end state, then
+            # start it again from the seed, until KILLS kills have landed in unfinished imports.
+            _finish_and_check(sandboxes, sync, reference, token_file)
+            tally.imports += 1
+            reset_sandboxes(sandboxes)
+            sync.data_dir = tmp_path / f"data-{tally.imports}"
+            token_file = write_web_token_file(sandboxes, sync.data_dir) if web else None
         assert kills >= KILLS, f"only {kills} kills in {sync.rounds} rounds: {tally}"
-
-        # The end: a clean run completes, and the state is what an uninterrupted run gives. A
-        # fault armed for a round that was killed before making that call is still waiting.
-        clear_faults(sandboxes)
-        final = sync.run()
-        assert final.exit_code in (0, 1), final.stderr[-3000:]
-        report = report_json(final)
-        if final.exit_code == 1:
-            # Records that failed transiently during the crashes wait for their retry time.
-            retry = sync.run()
-            assert retry.exit_code == 0, report_json(retry)
-        final_invariants(sandboxes, data_dir / "state.db", reference.summary, token_file=token_file)
-        assert report["status"] in ("ok", "failed_records")
+        _finish_and_check(sandboxes, sync, reference, token_file)
     return tally
+
+
+def _finish_and_check(
+    sandboxes: RunningSandboxes, sync: SyncProcess, reference: Reference, token_file: Path | None
+) -> None:
+    """A clean run completes, and the state is what an uninterrupted run gives."""
+    # A fault armed for a round that was killed before making that call is still waiting.
+    clear_faults(sandboxes)
+    final = sync.run()
+    assert final.exit_code in (0, 1), final.stderr[-3000:]
+    report = report_json(final)
+    if final.exit_code == 1:
+        # Records that failed transiently during the crashes wait for their retry time.
+        retry = sync.run()
+        assert retry.exit_code == 0, report_json(retry)
+    final_invariants(
+        sandboxes, sync.data_dir / "state.db", reference.summary, token_file=token_file
+    )
+    assert report["status"] in ("ok", "failed_records")
 
 
 def test_crash_and_resume_custom_connection(tmp_path: Path, reference: Reference) -> None:
