@@ -8,9 +8,9 @@ sibling of the checkout) passes on a developer's machine and fails for every use
   repository root, a sibling ``shared/`` folder, or an absolute path into the developers' machine.
 - ``OutsideReadRecorder`` is a ``sys.addaudithook`` hook (installed by ``tests/conftest.py``) that
   records every file a test opens or lists in the repository's parent folder but outside the
-  repository. Temporary folders, the Python installation and dot-entries of the parent folder
+  repository. The temporary folder, the Python installation and dot-entries of the parent folder
   (``~/.cache`` when a clone sits in a home folder) are not reads of a sibling project, so they
-  are left alone.
+  are left alone; for a clone inside the temporary folder, only what test runs make there is.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ _PARENT_HOP = re.compile(r"""["']\.\.(?:[/\\][^"']*)?["']""")
 _SHARED_SIBLING = re.compile(r"""shared["']?\s*[/\\]\s*["']?(?:specs|fixtures|docs|hooks)\b""")
 _ROOT_PARENT = re.compile(r"\b(?:REPO|ROOT|REPO_ROOT|TOP)\.parent\b")
 _MACHINE_PATH = re.compile(r"""["'](?:/work|/root|/home)/""")
+# What test runs make in a temporary folder (pytest's base, mkdtemp's names).
+_TEMPORARY = re.compile(r"^(?:pytest-of-|pytest-|tmp)")
+_INSTALLATION = (sys.prefix, sys.base_prefix)
 _PARENTS_INDEX = re.compile(r"parents\[(\d+)\]")
 _PARENT_CHAIN = re.compile(r"__file__\)?(?:\.resolve\(\))?((?:\.parent)+)")
 
@@ -57,10 +60,15 @@ class OutsideReadRecorder:
     EVENTS = frozenset({"open", "os.listdir", "os.scandir", "glob.glob"})
 
     def __init__(self, repo: Path = REPO) -> None:
-        self.repo = repo
-        self.parent = repo.parent
+        self.repo = repo.resolve()
+        self.parent = self.repo.parent
+        # The temporary folder and the Python installation are not sibling projects, unless the
+        # repository itself lives inside one (a clone in /tmp): then only what test runs make
+        # there (_TEMPORARY) is left alone.
         self.allowed = [
-            Path(p).resolve() for p in (tempfile.gettempdir(), sys.prefix, sys.base_prefix)
+            folder
+            for folder in (Path(p).resolve() for p in (tempfile.gettempdir(), *_INSTALLATION))
+            if not self.repo.is_relative_to(folder)
         ]
         self.reads: list[str] = []
 
@@ -79,7 +87,7 @@ class OutsideReadRecorder:
         if any(path.is_relative_to(allowed) for allowed in self.allowed):
             return False
         rest = path.relative_to(self.parent).parts
-        return bool(rest) and not rest[0].startswith(".")
+        return bool(rest) and not rest[0].startswith(".") and not _TEMPORARY.match(rest[0])
 
     def __call__(self, event: str, args: tuple[object, ...]) -> None:
         if event in self.EVENTS and args and self.outside(args[0]):

@@ -73,6 +73,18 @@ def test_the_runtime_guard_records_a_read_beside_the_repository() -> None:
     assert recorder.reads == [f"open {sibling}", f"os.scandir {REPO.parent / 'another-project'}"]
 
 
+def test_the_runtime_guard_works_for_a_clone_inside_the_temporary_folder(tmp_path: Path) -> None:
+    """CI may clone into /tmp: a sibling there is still outside, pytest's own folders are not."""
+    clone = tmp_path / "clones" / "shopxero"
+    clone.mkdir(parents=True)
+    recorder = OutsideReadRecorder(clone)
+    recorder("open", (str(clone.parent / "shared" / "specs" / "x.yaml"), "r", 0))
+    recorder("open", (str(clone.parent / "pytest-of-ci" / "t0" / "state.db"), "r", 0))
+    recorder("open", (str(clone.parent / "tmpab12cd" / "seed.json"), "r", 0))
+    recorder("open", (str(clone / "tests" / "fixtures" / "x.json"), "r", 0))
+    assert recorder.reads == [f"open {clone.parent / 'shared' / 'specs' / 'x.yaml'}"]
+
+
 def test_the_runtime_guard_is_installed_for_this_session() -> None:
     import sys
 
