@@ -178,13 +178,18 @@ def test_sigterm_while_waiting_stops_cleanly(tmp_path: Path) -> None:
     # No shop configured: the first run exits 2 at once, then the scheduler waits an hour.
     proc = _scheduler_process(tmp_path, "--every", "1h")
     try:
-        for _ in range(100):
+        # The signal must find the scheduler waiting (its handlers installed): a SIGTERM during
+        # the interpreter's start-up would kill it. Start-up is slow on a busy machine.
+        deadline = time.monotonic() + 120
+        while True:
             hb = Heartbeat.read(tmp_path) if (tmp_path / "schedule.json").exists() else None
             if hb is not None and hb.ticks == 1 and hb.state == "waiting":
                 break
+            assert proc.poll() is None, proc.communicate()[0]
+            assert time.monotonic() < deadline, "the scheduler never reached its wait"
             time.sleep(0.1)
         proc.send_signal(signal.SIGTERM)
-        out = proc.communicate(timeout=10)[0]
+        out = proc.communicate(timeout=60)[0]
     finally:
         proc.kill()
     assert proc.returncode == 0, out
