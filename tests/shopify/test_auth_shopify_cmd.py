@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +17,7 @@ from shopxero.sandbox.seeds.credentials import (
     SHOPIFY_CLIENT_SECRET,
     shopify_credentials,
 )
-from shopxero.sandbox.server import RunningServer, free_port, serve_in_thread
+from shopxero.sandbox.server import RunningServer, serve_in_thread
 from shopxero.sandbox.shopify.app import create_shopify_app
 from shopxero.sandbox.shopify.auth import ShopifyCredentials
 
@@ -126,11 +127,15 @@ def test_bad_credentials_exit_2_with_one_line(shop_server, env, reason) -> None:
 
 
 def test_an_unreachable_shop_exits_2() -> None:
-    result = _run(
-        {
-            "SHOPXERO_SHOPIFY_BASE_URL": f"http://127.0.0.1:{free_port()}",
-            "SHOPXERO_SHOPIFY_ACCESS_TOKEN": SHOPIFY_ACCESS_TOKEN,
-        }
-    )
+    # A port bound but not listening refuses connections, and no other socket can take it
+    # meanwhile (a port that was free a moment ago could be listened on by then).
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        result = _run(
+            {
+                "SHOPXERO_SHOPIFY_BASE_URL": f"http://127.0.0.1:{closed.getsockname()[1]}",
+                "SHOPXERO_SHOPIFY_ACCESS_TOKEN": SHOPIFY_ACCESS_TOKEN,
+            }
+        )
     assert result.exit_code == 2
     assert len(_lines(result.output)) == 1 and "connection failed" in result.output
