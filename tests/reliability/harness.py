@@ -227,8 +227,12 @@ class SyncProcess:
         )
 
 
-def wait_answered(entry: Entry, timeout: float = 10.0) -> None:
-    """Wait until the simulator finished the request (its status is set: the write committed)."""
+def wait_answered(entry: Entry, timeout: float = 120.0) -> None:
+    """Wait until the simulator finished the request (its status is set: the write committed).
+
+    The kill comes as the request arrives, so this waits for all of its processing (a batch of
+    50 invoices): ``timeout`` only bounds how slow that may be on a loaded machine.
+    """
     deadline = time.monotonic() + timeout
     while entry.get("status") is None:
         if time.monotonic() > deadline:
