@@ -16,14 +16,14 @@ import pytest
 
 from shopxero.errors import MappingError
 from shopxero.shopify.models import parse_order, parse_refund
-from shopxero.sync.lifecycle_currency import order_in_presentment
-from shopxero.sync.mapping_common import MappingOptions
-from shopxero.sync.mapping_refunds import (
+from shopxero.translate.common import MappingOptions
+from shopxero.translate.credit_notes import (
     ADJUSTMENT_DESCRIPTION,
     credit_note_from_refund,
     credit_total,
 )
-from shopxero.sync.tax import TaxResolver
+from shopxero.translate.currency import order_in_presentment
+from shopxero.translate.tax import TaxResolver
 
 OPTIONS = MappingOptions(
     sales_account="200",

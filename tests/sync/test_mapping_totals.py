@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from shopxero.sandbox.seeds.xero_defaults import default_tax_rates
 from shopxero.sandbox.xero.accounting.arithmetic import LineResult, line_amount, line_tax, totals
 from shopxero.shopify.models import parse_order
-from shopxero.sync.invoice_totals import predict_totals
-from shopxero.sync.mapping import (
+from shopxero.translate import (
     ROUNDING_DESCRIPTION,
     MappingOptions,
     TaxResolver,
     invoice_from_order,
 )
+from shopxero.translate.totals import predict_totals
 from shopxero.xero.models import XeroInvoice
 
 CENT = Decimal("0.01")
