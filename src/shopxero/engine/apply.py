@@ -13,14 +13,10 @@ from typing import Any, TypeVar
 
 from shopxero.engine.checksums import payload_checksum
 from shopxero.engine.context import RunContext
+from shopxero.engine.entity_specs import spec
+from shopxero.engine.error_queue import queue_error
 from shopxero.engine.plan import Action, Desired, PlannedChange, plan_record, record_matches_payload
-from shopxero.engine.writer import (
-    ID_FIELDS,
-    RESOURCE_OF,
-    queue_failure,
-    record_mapping,
-    send_changes,
-)
+from shopxero.engine.writer import queue_failure, record_mapping, send_changes
 from shopxero.errors import MappingError
 
 __all__ = [
@@ -70,7 +66,8 @@ async def apply_desired(
     if not desireds:
         return {}
     entity = desireds[0].entity
-    resource = RESOURCE_OF[entity]
+    resource = spec(entity).resource
+    id_field = spec(entity).id_field
     report = ctx.report
     mappings = ctx.store.mappings.many(entity, [d.shopify_id for d in desireds])
     creates: list[PlannedChange] = []
@@ -83,7 +80,7 @@ async def apply_desired(
         mapping = mappings.get(desired.shopify_id)
         if mapping is None and desired.shopify_id in links:
             record = links[desired.shopify_id]
-            xero_id = str(record[ID_FIELDS[entity]])
+            xero_id = str(record[id_field])
             equal = record_matches_payload(desired.payload, record)
             how = (link_how or {}).get(desired.shopify_id, "natural key")
             linked.append((desired, record, equal))
@@ -184,7 +181,7 @@ async def apply_desired(
     report.count(resource, "created", len(created.ok))
     report.count(resource, "failed", len(created.failed))
     for change, record in created.ok:
-        in_xero[change.desired.shopify_id] = str(record[ID_FIELDS[entity]])
+        in_xero[change.desired.shopify_id] = str(record[id_field])
     ctx.progress.advance(resource, len(created.ok) + len(created.failed))
 
     # Refused as a duplicate natural key: it exists, so link it (and update if it differs).
@@ -208,7 +205,7 @@ async def apply_desired(
             record_mapping(
                 ctx, change.desired, found, checksum=change.desired.checksum if equal else None
             )
-        xero_id = str(found[ID_FIELDS[entity]])
+        xero_id = str(found[id_field])
         in_xero[change.desired.shopify_id] = xero_id
         report.count(resource, "linked")
         if not equal:
@@ -224,7 +221,7 @@ async def apply_desired(
         ]
         again = await send_changes(ctx, retry)
         for change, record in again.ok:
-            in_xero[change.desired.shopify_id] = str(record[ID_FIELDS[entity]])
+            in_xero[change.desired.shopify_id] = str(record[id_field])
         report.count(resource, "created", len(again.ok))
         report.count(resource, "failed", len(again.failed) + len(again.duplicates))
         for change in [*again.name_clashes, *again.duplicates]:
@@ -255,7 +252,7 @@ def _still_refused(ctx: RunContext, desired: Desired) -> bool:
     if ctx.retrying:
         return False
     entry = ctx.store.errors.open_for(
-        RESOURCE_OF[desired.entity], desired.queue_key or desired.shopify_id
+        spec(desired.entity).resource, desired.queue_key or desired.shopify_id
     )
     return bool(entry and not entry.retryable and entry.checksum == desired.checksum)
 
@@ -306,20 +303,15 @@ def queue_record_error(
     operation: str = "map",
 ) -> None:
     """Queue a record that could not even be planned (parse/mapping error, missing dependency)."""
-    if ctx.dry_run:
-        ctx.report.note(f"would queue {resource} {shopify_id}: {message}")
-    else:
-        with ctx.store.atomic():
-            ctx.store.errors.record(
-                operation=operation,
-                entity=resource,
-                shopify_id=shopify_id,
-                label=f"{resource[:-1]} {shopify_id}",
-                error_class=error_class,
-                message=message,
-                retryable=retryable,
-                run_id=ctx.run_id,
-                now=ctx.now(),
-            )
+    queue_error(
+        ctx,
+        resource=resource,
+        shopify_id=shopify_id,
+        label=f"{resource[:-1]} {shopify_id}",
+        operation=operation,
+        error_class=error_class,
+        message=message,
+        retryable=retryable,
+    )
     ctx.report.count(resource, "failed")
     ctx.progress.advance(resource)

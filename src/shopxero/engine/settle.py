@@ -16,8 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from shopxero.engine.context import RunContext
+from shopxero.engine.entity_specs import spec
 from shopxero.engine.linking import BULK_THRESHOLD, ContactIndex, load_invoices, load_items
-from shopxero.engine.writer import ID_FIELDS, RESOURCE_OF
 from shopxero.store.mappings import MappingRecord
 from shopxero.xero.dates import parse_xero_date
 
@@ -67,7 +67,7 @@ async def settle_open_intents(ctx: RunContext) -> int:
             if record is None:
                 ctx.store.intents.close(intent.id, state="dropped", now=ctx.now())
                 continue
-            xero_id = str(record[ID_FIELDS[intent.entity]])
+            xero_id = str(record[spec(intent.entity).id_field])
             holder = ctx.store.mappings.by_xero_id(intent.entity, xero_id)
             if holder is None or holder.shopify_id == intent.shopify_id:
                 ctx.store.mappings.upsert(
@@ -83,7 +83,7 @@ async def settle_open_intents(ctx: RunContext) -> int:
                     )
                 )
                 ctx.store.errors.resolve_for(
-                    RESOURCE_OF[intent.entity],
+                    spec(intent.entity).resource,
                     intent.shopify_id,
                     resolution="found in Xero when settling an interrupted write",
                     now=ctx.now(),

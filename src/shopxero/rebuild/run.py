@@ -28,9 +28,9 @@ from typing import Any
 
 from shopxero.config import Settings
 from shopxero.engine.context import RunContext
+from shopxero.engine.entity_specs import spec
 from shopxero.engine.plan import Action, Desired, PlannedChange, record_matches_payload
 from shopxero.engine.run_report import ENTITIES, ProgressSink, RunReport
-from shopxero.engine.writer import ID_FIELDS
 from shopxero.entities.orders.guest_contact import ensure_guest_contact, guest_contact_desired
 from shopxero.rebuild.lifecycle import relink_lifecycles
 from shopxero.rebuild.views import ReadOnlyXero, RecordingShopify
@@ -269,7 +269,7 @@ def _store_link(
         MappingRecord(
             entity=desired.entity,
             shopify_id=desired.shopify_id,
-            xero_id=str(record[ID_FIELDS[desired.entity]]),
+            xero_id=str(record[spec(desired.entity).id_field]),
             natural_key=desired.natural_key,
             checksum=desired.checksum if equal else None,
             payload=desired.payload if equal else None,

@@ -13,12 +13,13 @@ import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from shopxero.engine.entity_specs import SPECS
 from shopxero.errors import ShopxeroError
 
 __all__ = ["ReadOnlyXero", "RebuildWriteRefused", "RecordingShopify"]
 
-# Xero's id fields of the records a rebuild reads.
-_ID_FIELDS = ("ContactID", "ItemID", "InvoiceID", "CreditNoteID", "PaymentID")
+# Xero's id fields of the records a rebuild reads: every kind the sync writes.
+_ID_FIELDS = tuple(entity.id_field for entity in SPECS.values())
 _WRITE_PREFIXES = ("create_", "update_", "allocate_", "add_", "delete_", "void_", "put_", "post_")
 _SHOPIFY_ITERATORS = {
     "iter_customers": "customers",

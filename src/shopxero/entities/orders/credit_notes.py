@@ -22,8 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from shopxero.engine.context import RunContext
+from shopxero.engine.entity_specs import spec
 from shopxero.engine.orgdata import OrgData
-from shopxero.engine.writer import is_duplicate_key_error
 from shopxero.entities.orders.life_common import (
     CREDIT_APPLIED,
     CREDIT_NOTE,
@@ -185,7 +185,7 @@ async def _create(ctx: RunContext, credits: list[_Credit], creates: list[Write])
             assert outcome.record is not None
             _record_note(ctx, credit, outcome.record)
             ctx.report.count("credit_notes", "created")
-        elif is_duplicate_key_error("invoice", outcome.errors):
+        elif spec("credit_note").is_duplicate_key_error(outcome.errors):
             continue  # it exists (an earlier run's answer was lost): read and link it below
         else:
             credit.failed = True

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from shopxero.engine.context import RunContext
+from shopxero.engine.error_queue import queue_error
 from shopxero.engine.orgdata import OrgData
 from shopxero.entities.orders.life_send import Outcome
 from shopxero.shopify.models import Order, Transaction
@@ -85,24 +86,18 @@ def queue_life_error(
     """Queue one failed step of an order's life under ``<order id>/<key>`` (a dry run only
     says it would, in the run's notes)."""
     life.failed = True
-    if ctx.dry_run:
-        ctx.report.note(f"would queue {RESOURCE} {life.order.id}/{key}: {life.label}: {message}")
-        ctx.report.count(RESOURCE, "failed")
-        return
-    with ctx.store.atomic():
-        ctx.store.errors.record(
-            operation=operation,
-            entity=RESOURCE,
-            shopify_id=f"{life.order.id}/{key}",
-            xero_id=life.invoice_id,
-            label=f"{life.label} ({key.replace('/', ' ')})",
-            error_class=error_class,
-            message=f"{life.label}: {message}",
-            validation_messages=list(messages),
-            retryable=retryable,
-            run_id=ctx.run_id,
-            now=ctx.now(),
-        )
+    queue_error(
+        ctx,
+        resource=RESOURCE,
+        shopify_id=f"{life.order.id}/{key}",
+        label=f"{life.label} ({key.replace('/', ' ')})",
+        operation=operation,
+        error_class=error_class,
+        message=f"{life.label}: {message}",
+        retryable=retryable,
+        messages=messages,
+        xero_id=life.invoice_id,
+    )
     ctx.report.count(RESOURCE, "failed")
 
 
