@@ -29,8 +29,9 @@ ALLOWED: dict[str, set[str]] = {
     "checks": {"config", "errors", "http", "shopify", "xero", "clients", "translate"},
     "engine": {"config", "errors", "store", "xero", "translate", "checks"},
     "entities": {"config", "errors", "store", "shopify.models", "xero", "translate", "engine"},
-    "run": {"config", "errors", "exit_codes", "store", "clients", "engine", "entities"},
-    "rebuild": {"config", "errors", "store", "xero", "engine", "entities", "run"},
+    "run": {"config", "errors", "exit_codes", "store", "clients", "engine", "entities"}
+    | {"shopify.models"},
+    "rebuild": {"config", "errors", "store", "shopify.models", "xero", "engine", "entities", "run"},
     "reports": {"store"},
     "scheduling": {"config", "errors", "exit_codes", "engine.run_report", "engine.runlock", "run"},
     "sandbox": {"errors", "shopify.models", "xero.models", "xero.dates"},

@@ -35,6 +35,7 @@ from shopxero.entities.orders.guest_contact import ensure_guest_contact, guest_c
 from shopxero.rebuild.lifecycle import relink_lifecycles
 from shopxero.rebuild.views import ReadOnlyXero, RecordingShopify
 from shopxero.run.engine import SyncEngine
+from shopxero.shopify.models import raw_updated_at
 from shopxero.store import StateStore
 from shopxero.store.mappings import MappingRecord
 from shopxero.xero.dates import parse_xero_date
@@ -281,17 +282,6 @@ def _store_link(
     )
 
 
-def _updated_at(raw: dict[str, Any]) -> datetime | None:
-    value = raw.get("updated_at")
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else None
-
-
 def _cursor_for(
     resource: str,
     fetched: dict[str, dict[str, Any]],
@@ -319,7 +309,7 @@ def _cursor_for(
     pending = [raw for sid, raw in fetched.items() if not is_settled(sid, raw)]
     if not pending:
         return started
-    stamps = [_updated_at(raw) for raw in pending]
+    stamps = [raw_updated_at(raw) for raw in pending]
     if any(stamp is None for stamp in stamps):
         return None  # cannot place it safely: the next sync reads everything
     oldest = min(s for s in stamps if s is not None)

@@ -10,7 +10,8 @@ of the unfinished resources where they were.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,33 +24,53 @@ from shopxero.entities.contacts import sync_customers
 from shopxero.entities.items import sync_products
 from shopxero.entities.orders.invoices import sync_orders
 from shopxero.errors import QuotaExhaustedError
+from shopxero.shopify.models import raw_updated_at
 from shopxero.store import StateStore
 from shopxero.store.errors_queue import QueuedError
 
 __all__ = ["SyncEngine"]
 
 Step = Callable[[RunContext, Sequence[dict[str, Any]]], Awaitable[None]]
-_STEPS: dict[str, Step] = {
-    "customers": sync_customers,
-    "products": sync_products,
-    "orders": sync_orders,
+
+
+@dataclass(frozen=True)
+class ResourceStep:
+    """One Shopify resource, in the order a run takes them: how to read what changed since a
+    time, how to read one record again by id, and the entity step that takes its records."""
+
+    name: str
+    changed_since: Callable[[Any, datetime | None], AsyncIterator[dict[str, Any]]]
+    get_one: Callable[[Any, int], Awaitable[dict[str, Any] | None]]
+    step: Step
+
+
+# The run's order: an invoice needs its contact and its items in Xero first.
+RESOURCE_STEPS: dict[str, ResourceStep] = {
+    r.name: r
+    for r in (
+        ResourceStep(
+            "customers",
+            lambda shopify, since: shopify.iter_customers(updated_at_min=since),
+            lambda shopify, record_id: shopify.get_customer(record_id),
+            sync_customers,
+        ),
+        ResourceStep(
+            "products",
+            lambda shopify, since: shopify.iter_products(updated_at_min=since),
+            lambda shopify, record_id: shopify.get_product(record_id),
+            sync_products,
+        ),
+        ResourceStep(
+            "orders",
+            lambda shopify, since: shopify.iter_orders(updated_at_min=since),
+            lambda shopify, record_id: shopify.get_order(record_id),
+            sync_orders,
+        ),
+    )
 }
 # Closed intents only matter while a crash may still be settled; the call log is for diagnosis.
 INTENT_RETENTION = timedelta(days=30)
 CALL_LOG_RETENTION = timedelta(days=90)
-_ITERATORS = {"customers": "iter_customers", "products": "iter_products", "orders": "iter_orders"}
-_GETTERS = {"customers": "get_customer", "products": "get_product", "orders": "get_order"}
-
-
-def _updated_at(raw: dict[str, Any]) -> datetime | None:
-    value = raw.get("updated_at")
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
 class SyncEngine:
@@ -157,7 +178,7 @@ class SyncEngine:
         if retry is None:
             cursor = self.store.cursors.get(resource)
             since = cursor - timedelta(minutes=self.settings.lookback_minutes) if cursor else None
-            async for raw in getattr(self.shopify, _ITERATORS[resource])(updated_at_min=since):
+            async for raw in RESOURCE_STEPS[resource].changed_since(self.shopify, since):
                 raws[str(raw.get("id"))] = raw  # de-duplicate by id: the last copy wins
             due = [] if ctx.dry_run else self.store.errors.due_for_retry(ctx.now())
         else:
@@ -170,9 +191,9 @@ class SyncEngine:
             else len(records)
         )
         self.progress.start(resource, total)
-        await _STEPS[resource](ctx, records)
+        await RESOURCE_STEPS[resource].step(ctx, records)
         if retry is None and not ctx.dry_run:
-            stamps = [s for s in (_updated_at(r) for r in records) if s is not None]
+            stamps = [s for s in map(raw_updated_at, records) if s is not None]
             if stamps:
                 with self.store.atomic():
                     self.store.cursors.advance(
@@ -187,14 +208,14 @@ class SyncEngine:
         raws: dict[str, dict[str, Any]],
     ) -> None:
         """Add the queued records of ``resource`` to ``raws``, fetched again by id."""
-        getter = getattr(self.shopify, _GETTERS[resource])
+        get_one = RESOURCE_STEPS[resource].get_one
         for entry in queued:
             if entry.entity != resource:
                 continue
             record_id = entry.shopify_id.split("/")[0]
             if record_id in raws or not record_id.isdigit():
                 continue
-            raw = await getter(int(record_id))
+            raw = await get_one(self.shopify, int(record_id))
             if raw is None:
                 if not ctx.dry_run:
                     with self.store.atomic():
