@@ -21,7 +21,7 @@ from shopxero.engine.plan import Desired
 from shopxero.entities.orders.edits import check_order_edits
 from shopxero.entities.orders.guest_contact import GUEST_SHOPIFY_ID, ensure_guest_contact
 from shopxero.entities.orders.life import sync_lifecycle
-from shopxero.errors import ConfigError, MappingError
+from shopxero.errors import ConfigError, DependencyError, MappingError
 from shopxero.shopify.models import Order, parse_order
 from shopxero.translate import invoice_from_order, invoice_number_for, order_skip_reason
 from shopxero.translate.accounts import item_sales_accounts
@@ -110,7 +110,7 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
                 resource,
                 oid,
                 f"{label}: not sent because {missing}",
-                error_class="DependencyError",
+                error_class=DependencyError.queue_name,
                 retryable=True,
                 operation="create",
             )
