@@ -122,27 +122,7 @@ async def rebuild_state(
         progress=progress,
         now=clock,
     )
-    # The guest contact first: orders without a customer are planned against it.
-    side = RunContext(
-        store=store,
-        shopify=shop_view,
-        xero=xero_view,
-        settings=settings,
-        org=engine.org,
-        report=RunReport(started_at=started, dry_run=True),
-        started_at=started,
-        now=clock,
-        dry_run=True,
-    )
-    guest_id = await ensure_guest_contact(side)
-    if guest_id is not None and guest_id in xero_view.seen:
-        desired = guest_contact_desired(settings.guest_contact_name)
-        record = xero_view.seen[guest_id]
-        with store.atomic():
-            equal = record_matches_payload(desired.payload, record)
-            _store_link(store, desired, record, equal=equal, now=clock())
-        report.guest_contact = guest_id
-
+    await _link_guest_contact(store, engine, shop_view, xero_view, report, started, clock)
     # Lives are relinked below through the real lifecycle step; the read pass plans none.
     plan_report = await engine.run(dry_run=True, plan_lifecycle=False)
     settled: dict[str, set[str]] = {resource: set() for resource in ENTITIES}
@@ -169,26 +149,78 @@ async def rebuild_state(
     report.lives_relinked = len(complete)
     report.notes.extend(notes)
     settled["orders"] &= complete
+    _advance_cursors(store, plan_report, shop_view, settled, report, started, clock())
+    _finish(store, plan_report, xero_view, report, clock())
+    return report
 
+
+async def _link_guest_contact(
+    store: StateStore,
+    engine: SyncEngine,
+    shop_view: RecordingShopify,
+    xero_view: ReadOnlyXero,
+    report: RebuildReport,
+    started: datetime,
+    clock: Callable[[], datetime],
+) -> None:
+    """The guest contact first: orders without a customer are planned against it."""
+    side = RunContext(
+        store=store,
+        shopify=shop_view,
+        xero=xero_view,
+        settings=engine.settings,
+        org=engine.org,
+        report=RunReport(started_at=started, dry_run=True),
+        started_at=started,
+        now=clock,
+        dry_run=True,
+    )
+    guest_id = await ensure_guest_contact(side)
+    if guest_id is not None and guest_id in xero_view.seen:
+        desired = guest_contact_desired(engine.settings.guest_contact_name)
+        record = xero_view.seen[guest_id]
+        with store.atomic():
+            equal = record_matches_payload(desired.payload, record)
+            _store_link(store, desired, record, equal=equal, now=clock())
+        report.guest_contact = guest_id
+
+
+def _advance_cursors(
+    store: StateStore,
+    plan_report: RunReport,
+    shop_view: RecordingShopify,
+    settled: dict[str, set[str]],
+    report: RebuildReport,
+    started: datetime,
+    now: datetime,
+) -> None:
     with store.atomic():
         for resource in ENTITIES:
             changes = plan_report.plan.get(resource, [])
             counts = plan_report.counts.get(resource, {})
-            planned_ids = {c.desired.shopify_id for c in changes}
             cursor = _cursor_for(
                 resource,
                 shop_view.fetched[resource],
                 settled[resource],
-                planned_ids,
+                {c.desired.shopify_id for c in changes},
                 no_failures=counts.get("failed", 0) == 0,
                 started=started,
             )
             report.cursors[resource] = cursor
             if cursor is not None:
-                store.cursors.advance(resource, cursor, now=clock())
+                store.cursors.advance(resource, cursor, now=now)
+
+
+def _finish(
+    store: StateStore,
+    plan_report: RunReport,
+    xero_view: ReadOnlyXero,
+    report: RebuildReport,
+    finished: datetime,
+) -> None:
     report.notes.extend(_plan_notes(plan_report.notes))
     report.xero_reads = len(xero_view.seen)
-    report.finished_at = clock()
+    report.finished_at = finished
     if plan_report.run_id is not None:
         # The run history shows the rebuild's read pass for what it was.
         store.runs.finish(
@@ -199,7 +231,6 @@ async def rebuild_state(
             message=f"shopxero rebuild: {report.linked} record(s) linked, nothing written",
             finished_at=report.finished_at,
         )
-    return report
 
 
 def _apply_plan(
