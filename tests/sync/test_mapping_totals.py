@@ -1,7 +1,7 @@
 """Property: for any simple order, Xero's arithmetic on our invoice gives Shopify's total_price.
 
 Xero's arithmetic here is the simulator's own module (``sandbox.xero.accounting
-.arithmetic``), an implementation independent of mapping's ``invoice_totals`` mirror. Orders are
+.arithmetic``), an implementation independent of mapping's ``translate.totals`` mirror. Orders are
 generated the way Shopify prices them: unit price x quantity less the line's discount
 allocations, tax per line (or, in the second property, once per order, which is where a rounding
 line becomes necessary).

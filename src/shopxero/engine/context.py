@@ -42,7 +42,7 @@ class RunContext:
     planned: dict[tuple[str, str], str] = field(default_factory=dict)
     planned_codes: dict[str, str] = field(default_factory=dict)  # variant id -> Item Code
     # Dry runs plan orders' payments, credit notes and voids too; a rebuild's read pass turns
-    # this off (it relinks lives itself, through the real lifecycle step: ``rebuild_lifecycle``).
+    # this off (it relinks lives itself, through the real lifecycle step: ``rebuild.lifecycle``).
     plan_lifecycle: bool = True
 
     @property

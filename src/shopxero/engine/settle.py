@@ -5,7 +5,7 @@ recorded (the write happened, its answer was lost); not found -> the intent is d
 record is planned again. Open update intents are dropped: the mapping still holds the old
 checksum, so the update is simply planned again.
 
-Intents of an order's life (payments, credit notes, allocations; ``sync.step_lifecycle``) have
+Intents of an order's life (payments, credit notes, allocations; ``entities.orders.life``) have
 no natural key to look up here and are closed as dropped: before writing again, that step reads
 the invoice's Payments and the credit note by its number, so a write whose answer was lost is
 found and mapped, never repeated.

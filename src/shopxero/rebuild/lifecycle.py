@@ -2,7 +2,7 @@
 
 After the rebuild has linked the invoices, the sync's own orders step runs once more, for the
 orders whose invoice is in step only, against the read-only Xero view: every invoice plans
-"unchanged" (no write), and the lifecycle step (``step_lifecycle``) finds what already exists
+"unchanged" (no write), and the lifecycle step (``orders.life``) finds what already exists
 the way it does after a lost answer: payments among the invoice's Payments (Reference, Amount,
 Date), credit notes by number (40 per call), and marks each order's life complete. Nothing is
 re-implemented here.

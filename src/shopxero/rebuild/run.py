@@ -10,7 +10,7 @@ only the records that really differ. Records not in Xero are reported; the next 
 
 Then the orders whose invoice is in step go through the sync's orders step once more (every
 invoice unchanged, so no write), and its lifecycle step links their payments and credit notes
-as it does after a lost answer (``rebuild_lifecycle``).
+as it does after a lost answer (``rebuild.lifecycle``).
 
 Cursors (docs/architecture.md, invariant 3) are placed so that the next sync re-reads everything the
 rebuild did not settle: at the rebuild's start when every record of a resource was linked in step

@@ -2,7 +2,7 @@
 
 ``collect_history`` reads the last runs from the state DB (counts, API calls per run, the
 busiest Xero minute, failures); ``render_html`` turns them into a page with inline CSS, a few
-lines of inline JS (hover highlight) and inline SVG charts (``sync.html_charts``): records per
+lines of inline JS (hover highlight) and inline SVG charts (``reports.charts``): records per
 run, Xero calls per run against the 5,000-call day budget, the busiest Xero minute against the
 60-calls-a-minute limit (xero-api-notes §2), and errors over time. No external URL: the page
 opens from a file on a machine with no network, and a mail attachment shows the same thing.

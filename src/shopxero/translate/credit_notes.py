@@ -221,7 +221,7 @@ def _shipping_lines(
 
 
 def _amount(o: Order, value: MoneySet | None) -> Decimal | None:
-    """``value`` in the order's currency: its shop side (``lifecycle_currency`` makes that the
+    """``value`` in the order's currency: its shop side (``translate.currency`` makes that the
     presentment amount when invoicing in the customer's currency), else a presentment side in
     the same currency."""
     if value is None:
@@ -267,7 +267,7 @@ def _charge_lines(
     o: Order, refund: Refund, *, options: MappingOptions, tax: TaxResolver
 ) -> list[XeroLineItem]:
     """Refunded import duties and additional fees: to the fees account, outside sales tax, as
-    ``mapping_invoices`` put them on the invoice (their "Duties" / "Additional fees" lines)."""
+    ``translate.invoices`` put them on the invoice (their "Duties" / "Additional fees" lines)."""
     # REST refund ``duties``: [{"duty_id", "amount_set"}] (ShopifySharp RefundDuty.cs; GraphQL
     # RefundDuty.amountSet); ``additional_fees``: GraphQL RefundAdditionalFee.amountSet.
     duties = _refunded_charge(

@@ -11,7 +11,7 @@ says the number exists, found and linked: a run that lost Xero's answer), then
   back is queued with what to do.
 
 A refund is marked applied once its credit note has no credit left, so a later run costs
-nothing for it. A dry run takes the same path, planning each write instead (``lifecycle_plan``).
+nothing for it. A dry run takes the same path, planning each write instead (``orders.life_plan``).
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ async def apply_refunds(
     await _cash_refunds(ctx, ready, org=org, options=options, accounts=accounts)
     await _allocate(ctx, [c for c in ready if not c.failed])
     if ctx.dry_run:
-        return  # planned (``lifecycle_plan``); a dry run records nothing
+        return  # planned (``orders.life_plan``); a dry run records nothing
     with ctx.store.atomic():
         for credit in ready:
             remaining = Decimal(str((credit.record or {}).get("RemainingCredit") or 0))

@@ -12,14 +12,14 @@ Runs after the orders step for every fetched order whose invoice is in Xero:
    invoice already carries it (same Reference, Amount, Date): never paid twice, even after a
    run that lost Xero's answer.
 6. Each refund becomes an AUTHORISED credit note, whose money back is paid out of the
-   gateway's account and whose rest is allocated to the invoice (``lifecycle_credit``).
+   gateway's account and whose rest is allocated to the invoice (``orders.credit_notes``).
 
 Every item is mapped (transaction -> PaymentID, refund -> CreditNoteID) as it lands; a failure is
 queued under the order (``<order id>/payment/<transaction id>`` ...) and the order's life is
 not marked done, so a retry picks the rest up.
 
 A dry run reads the same and decides the same, but writes nothing, to Xero or the state DB:
-each payment, credit note and void goes into the run's plan (``lifecycle_plan``). An order whose
+each payment, credit note and void goes into the run's plan (``orders.life_plan``). An order whose
 invoice the same dry run would create is planned from Shopify alone, against the invoice as it
 would be created (its total is the order's ``total_price``, nothing paid or credited yet); an
 order whose invoice it would update is planned against the updated total.
@@ -80,7 +80,7 @@ async def sync_lifecycle(
     if not ctx.settings.sync_payments or not orders:
         return
     if ctx.dry_run and not ctx.plan_lifecycle:
-        return  # a rebuild's read pass: lives are relinked afterwards (``rebuild_lifecycle``)
+        return  # a rebuild's read pass: lives are relinked afterwards (``rebuild.lifecycle``)
     if options.invoice_status != "AUTHORISED":
         ctx.report.note(
             "invoices are created as DRAFT, so payments and refunds are not sent "

@@ -1,8 +1,8 @@
 """An order's life in a dry run: the payments, credit notes and voids a real run would make.
 
-A dry run walks the same lifecycle code as a real run (``step_lifecycle``, ``lifecycle_credit``):
+A dry run walks the same lifecycle code as a real run (``orders.life``, ``orders.credit_notes``):
 it reads what a real run reads (Shopify transactions, Xero invoices and credit notes by number)
-and decides the same way. Where a real run would write, ``lifecycle_send.send_writes`` calls
+and decides the same way. Where a real run would write, ``orders.life_send.send_writes`` calls
 ``planned_record`` instead: the write goes into the run's plan and comes back as the record Xero
 would answer with (a placeholder id, a credit note's computed Total as its RemainingCredit), so
 the steps after it (paying a credit note out, allocating the rest) plan on from there.
