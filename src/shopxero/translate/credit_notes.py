@@ -25,12 +25,12 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from shopxero.errors import MappingError
-from shopxero.shopify.models import LineItem, MoneySet, Order, Refund, ShippingLine
+from shopxero.shopify.models import MoneySet, Order, Refund
 from shopxero.translate.common import MappingOptions, amount_line, build, clean_text, fit
 from shopxero.translate.invoices import _is_tip as is_tip_line
 from shopxero.translate.items import account_for
 from shopxero.translate.payments import refunded_transactions, shop_amount
-from shopxero.translate.tax import TaxResolver, is_charged, order_region
+from shopxero.translate.tax import TaxResolver, is_charged, line_tax_type, order_region
 from shopxero.translate.totals import predict_totals
 from shopxero.xero.models import (
     InvoiceStatus,
@@ -85,15 +85,6 @@ def _err(o: Order, field: str, message: str) -> MappingError:
     return MappingError(message, entity="order", source_id=str(o.id), field=field)
 
 
-def _tax_type(
-    tax: TaxResolver, o: Order, line: LineItem | ShippingLine, *, taxable: bool, field: str
-) -> str:
-    try:
-        return tax.for_lines(line.tax_lines, taxable=taxable, region=order_region(o))
-    except MappingError as exc:
-        raise _err(o, f"{field}.tax_lines", exc.message) from None
-
-
 def _quantity_and_unit(quantity: int, subtotal: Decimal) -> tuple[Decimal, Decimal, bool]:
     """Quantity x UnitAmount equal to ``subtotal`` at 4 dp, else 1 x subtotal (flagged)."""
     unit = (subtotal / quantity).quantize(_UNIT, rounding=ROUND_HALF_UP)
@@ -138,7 +129,7 @@ def _goods_lines(
         else:
             product_type = product_types.get(li.product_id) if li.product_id is not None else None
             account = account_for(options, sku=li.sku, product_type=product_type)
-            tax_type = _tax_type(tax, o, li, taxable=li.taxable, field=f"{field}.line_item")
+            tax_type = line_tax_type(tax, o, li, taxable=li.taxable, field=f"{field}.line_item")
         lines.append(
             build(
                 XeroLineItem,
@@ -171,7 +162,7 @@ def _shipping_lines(
             (s for s in o.shipping_lines if s.id == rsl.shipping_line_id), None
         )
         tax_type = (
-            _tax_type(tax, o, shipping, taxable=True, field=f"{field}.shipping_line")
+            line_tax_type(tax, o, shipping, taxable=True, field=f"{field}.shipping_line")
             if shipping is not None
             else tax.zero_type(taxable=True, region=order_region(o))
         )
@@ -201,7 +192,7 @@ def _shipping_lines(
             continue
         shipping = o.shipping_lines[0] if o.shipping_lines else None
         tax_type = (
-            _tax_type(tax, o, shipping, taxable=True, field="shipping_lines.0")
+            line_tax_type(tax, o, shipping, taxable=True, field="shipping_lines.0")
             if shipping is not None and not tax_part.is_zero()
             else tax.zero_type(taxable=True, region=order_region(o))
         )

@@ -20,10 +20,10 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from shopxero.errors import MappingError
-from shopxero.shopify.models import LineItem, MoneySet, Order, ShippingLine
+from shopxero.shopify.models import LineItem, MoneySet, Order
 from shopxero.translate.common import MappingOptions, amount_line, build, clean_text, fit
 from shopxero.translate.items import account_for
-from shopxero.translate.tax import TaxResolver, is_charged, order_region
+from shopxero.translate.tax import TaxResolver, is_charged, line_tax_type
 from shopxero.translate.totals import predict_totals
 from shopxero.xero.models import (
     InvoiceStatus,
@@ -97,17 +97,6 @@ def _checked_amounts(o: Order, li: LineItem, field: str) -> tuple[int, Decimal, 
             where = f"{field}.discount_allocations.{index}.amount"
             raise _missing(o, where, "a discount allocation's amount")
     return li.quantity, li.price, li.discount_total
-
-
-def _tax_type(
-    tax: TaxResolver, o: Order, line: LineItem | ShippingLine, *, taxable: bool, field: str
-) -> str:
-    try:
-        return tax.for_lines(line.tax_lines, taxable=taxable, region=order_region(o))
-    except MappingError as exc:
-        raise MappingError(
-            exc.message, entity="order", source_id=str(o.id), field=f"{field}.tax_lines"
-        ) from None
 
 
 def _is_tip(li: LineItem) -> bool:
@@ -196,7 +185,7 @@ def _product_lines(
                     # tip is no supply either.
                     tax.out_of_scope_type()
                     if li.gift_card or _is_tip(li)
-                    else _tax_type(tax, o, li, taxable=li.taxable, field=field)
+                    else line_tax_type(tax, o, li, taxable=li.taxable, field=field)
                 ),
                 discount_amount=discount if discount else None,
             )
@@ -224,7 +213,7 @@ def _shipping_lines(o: Order, *, options: MappingOptions, tax: TaxResolver) -> l
                 quantity=Decimal(1),
                 unit_amount=charged,
                 account_code=options.shipping_account,
-                tax_type=_tax_type(tax, o, s, taxable=True, field=f"shipping_lines.{index}"),
+                tax_type=line_tax_type(tax, o, s, taxable=True, field=f"shipping_lines.{index}"),
             )
         )
     return lines

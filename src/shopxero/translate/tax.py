@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from shopxero.errors import MappingError
-from shopxero.shopify.models import Order, TaxLine
+from shopxero.shopify.models import LineItem, Order, ShippingLine, TaxLine
 from shopxero.xero.records import XeroTaxRateRecord
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "TaxKey",
     "TaxResolver",
     "is_charged",
+    "line_tax_type",
     "map_key_for",
     "normalise_country",
     "order_region",
@@ -432,3 +433,16 @@ class TaxResolver:
                 continue
             groups.setdefault(r.effective_rate, []).append(r.tax_type)
         return [sorted(types) for _, types in sorted(groups.items()) if len(types) > 1]
+
+
+def line_tax_type(
+    tax: TaxResolver, o: Order, line: LineItem | ShippingLine, *, taxable: bool, field: str
+) -> str:
+    """The TaxType of one line of order ``o`` (an invoice's or a credit note's), for the order's
+    region; a line no rate fits is a MappingError of the order at ``{field}.tax_lines``."""
+    try:
+        return tax.for_lines(line.tax_lines, taxable=taxable, region=order_region(o))
+    except MappingError as exc:
+        raise MappingError(
+            exc.message, entity="order", source_id=str(o.id), field=f"{field}.tax_lines"
+        ) from None
