@@ -24,6 +24,7 @@ __all__ = [
     "ELLIPSIS",
     "MappingOptions",
     "amount_line",
+    "as_money",
     "build",
     "clean_text",
     "fit",
@@ -34,6 +35,7 @@ DEFAULT_SYNCED_FINANCIAL_STATUSES = frozenset(
     {"paid", "partially_paid", "partially_refunded", "refunded"}
 )
 _INVOICE_STATUSES = frozenset({"DRAFT", "SUBMITTED", "AUTHORISED"})
+_CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +94,18 @@ def fit(value: str, limit: int) -> str:
     if len(value) <= limit:
         return value
     return value[: limit - 1].rstrip() + ELLIPSIS
+
+
+def as_money(value: Any, *, to_cents: bool) -> Decimal:
+    """A money amount (a number, a numeric string or Decimal; None, 0 or "" for zero) as a Decimal.
+
+    ``to_cents=False`` keeps the value as given (``Decimal(str(value))``), e.g. to quote the figures
+    of a Xero record as Xero holds them. ``to_cents=True`` quantizes to 0.01 with the decimal
+    context's rounding (half-even unless changed), for amounts always shown in cents such as a dry
+    run's plan.
+    """
+    amount = Decimal(str(value or 0))
+    return amount.quantize(_CENT) if to_cents else amount
 
 
 M = TypeVar("M", bound=BaseModel)

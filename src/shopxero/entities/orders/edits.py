@@ -19,6 +19,7 @@ from shopxero.engine.conflicts import check_invoice_updates
 from shopxero.engine.context import RunContext
 from shopxero.engine.plan import PlannedChange
 from shopxero.shopify.models import Order
+from shopxero.translate.common import as_money
 
 __all__ = ["check_order_edits", "keep_line_ids", "paid_edit_message"]
 
@@ -52,10 +53,6 @@ def keep_line_ids(change: PlannedChange, record: Mapping[str, Any] | None) -> Pl
     return replace(change, payload_overrides={**change.payload_overrides, "LineItems": lines})
 
 
-def _money(value: Any) -> Decimal:
-    return Decimal(str(value or 0))
-
-
 def paid_edit_message(
     change: PlannedChange, record: Mapping[str, Any] | None, order: Order | None, reason: str
 ) -> str:
@@ -64,8 +61,10 @@ def paid_edit_message(
         return reason
     number = change.desired.natural_key
     status = str(record.get("Status") or "")
-    total, paid = _money(record.get("Total")), _money(record.get("AmountPaid"))
-    credited = _money(record.get("AmountCredited"))
+    # Xero's figures exactly as Xero holds them (not rounded): the message quotes them.
+    total = as_money(record.get("Total"), to_cents=False)
+    paid = as_money(record.get("AmountPaid"), to_cents=False)
+    credited = as_money(record.get("AmountCredited"), to_cents=False)
     now = order.total_price if order.total_price is not None else Decimal(0)
     fields = ", ".join(change.diff) or "lines"
     state = f"is {status} in Xero"

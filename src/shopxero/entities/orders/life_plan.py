@@ -27,6 +27,7 @@ from shopxero.engine.apply import is_placeholder, new_placeholder
 from shopxero.engine.checksums import payload_checksum
 from shopxero.engine.context import RunContext
 from shopxero.engine.plan import Action, Desired, PlannedChange
+from shopxero.translate.common import as_money
 
 if TYPE_CHECKING:
     from shopxero.entities.orders.life_send import Write
@@ -46,10 +47,6 @@ _ORDERS = "orders"
 _ZERO = Decimal("0.00")
 
 
-def _money(value: Any) -> Decimal:
-    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
-
-
 def _desired(write: Write) -> Desired:
     return Desired(
         entity=write.entity,
@@ -67,7 +64,7 @@ def planned_record(ctx: RunContext, write: Write, *, operation: str) -> dict[str
         _plan_void(ctx, write)
         return dict(write.payload)
     if write.entity == "credit_note":
-        total = _money(write.expected.get("Total"))
+        total = as_money(write.expected.get("Total"), to_cents=True)
         details = {
             "number": write.natural_key,
             "total": str(total),
@@ -129,7 +126,7 @@ def _plan_void(ctx: RunContext, write: Write) -> None:
 
 def _payment_details(payload: dict[str, Any]) -> dict[str, str]:
     return {
-        "amount": str(_money(payload.get("Amount"))),
+        "amount": str(as_money(payload.get("Amount"), to_cents=True)),
         "account": str((payload.get("Account") or {}).get("Code") or ""),
         "date": str(payload.get("Date") or ""),
         "reference": str(payload.get("Reference") or ""),
@@ -196,7 +193,7 @@ def plan_found_credit_note(
     """A credit note already in Xero under the number we would give it: linked, not created."""
     details = {
         "number": number,
-        "total": str(_money(record.get("Total"))),
+        "total": str(as_money(record.get("Total"), to_cents=True)),
         "invoice": invoice_number,
         "paid_out": str(_ZERO),
         "allocated": str(_ZERO),
@@ -244,8 +241,8 @@ def _amend_credit(
         if change.desired.natural_key != number:
             continue
         details = dict(change.details)
-        details["paid_out"] = str(_money(details.get("paid_out")) + paid_out)
-        details["allocated"] = str(_money(details.get("allocated")) + allocated)
+        details["paid_out"] = str(as_money(details.get("paid_out"), to_cents=True) + paid_out)
+        details["allocated"] = str(as_money(details.get("allocated"), to_cents=True) + allocated)
         details["invoice"] = details.get("invoice") or invoice
         changes[index] = replace(
             change,
@@ -256,8 +253,8 @@ def _amend_credit(
     details = {
         "number": number,
         "invoice": invoice,
-        "paid_out": str(_money(paid_out)),
-        "allocated": str(_money(allocated)),
+        "paid_out": str(as_money(paid_out, to_cents=True)),
+        "allocated": str(as_money(allocated, to_cents=True)),
     }
     changes.append(
         PlannedChange(
@@ -278,7 +275,8 @@ def _amend_credit(
 
 def _credit_reason(details: dict[str, str], action: Action) -> str:
     """``total 30.00: 8.00 paid out to the customer, 22.00 allocated to invoice SHOP-1032``."""
-    paid_out, allocated = _money(details.get("paid_out")), _money(details.get("allocated"))
+    paid_out = as_money(details.get("paid_out"), to_cents=True)
+    allocated = as_money(details.get("allocated"), to_cents=True)
     parts = []
     if paid_out:
         parts.append(f"{paid_out} paid out to the customer")
