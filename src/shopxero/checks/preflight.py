@@ -29,7 +29,7 @@ from pydantic import ValidationError as PydanticValidationError
 from shopxero.config import Settings
 from shopxero.errors import ConfigError, MappingError
 from shopxero.shopify.models import Order, TaxLine
-from shopxero.translate.accounts import resolve_accounts
+from shopxero.translate.accounts import is_active_account, resolve_accounts
 from shopxero.translate.tax import (
     Region,
     TaxKey,
@@ -124,7 +124,8 @@ def _rate_percent(rate: Mapping[str, Any]) -> Decimal | None:
         return None
 
 
-def _active(record: Mapping[str, Any]) -> bool:
+def _rate_active(record: Mapping[str, Any]) -> bool:
+    """A tax rate record's Status, read as ``TaxResolver`` reads it."""
     return str(record.get("Status") or "ACTIVE").upper() == "ACTIVE"
 
 
@@ -133,7 +134,7 @@ def _revenue_choices(tax_rates: Sequence[Mapping[str, Any]], percent: Decimal | 
     options = [
         r
         for r in tax_rates
-        if _active(r)
+        if _rate_active(r)
         and r.get("CanApplyToRevenue") is not False
         and (percent is None or _rate_percent(r) == percent)
     ]
@@ -213,7 +214,7 @@ def _check_map_entry(
             )
         ]
     name = f"{tax_type} ({record.get('Name')})"
-    if not _active(record):
+    if not _rate_active(record):
         return [
             Problem(
                 "error",
@@ -413,7 +414,7 @@ def _check_account(use: _Use, accounts: Sequence[Mapping[str, Any]]) -> Problem 
             "default",
         )
     label = f"{use.code} ({account.get('Name')}, {account.get('Type')})"
-    if not _active(account):
+    if not is_active_account(account):
         return Problem(
             "error",
             f"{use.setting} = {use.code}: account {label} is {account.get('Status')}.",

@@ -15,7 +15,7 @@ from typing import Any
 
 from shopxero.errors import ConfigError
 
-__all__ = ["ResolvedAccounts", "item_sales_accounts", "resolve_accounts"]
+__all__ = ["ResolvedAccounts", "is_active_account", "item_sales_accounts", "resolve_accounts"]
 
 _REVENUE_TYPES = frozenset({"REVENUE", "SALES"})
 # Standard charts: UK/AU/NZ "200 Sales", US "400 Sales".
@@ -33,8 +33,18 @@ class ResolvedAccounts:
     payment: str | None
 
 
+def is_active_account(account: Mapping[str, Any]) -> bool:
+    """Whether Xero lets new documents use this account (one record of ``GET /Accounts``).
+
+    Xero's ``Status`` is ACTIVE, ARCHIVED or DELETED; an account without the field counts as
+    active. The one test of it: the defaults picked here, the preflight's check of configured
+    codes and the payment-account check of an order's life all use this.
+    """
+    return bool(account.get("Status", "ACTIVE") == "ACTIVE")
+
+
 def _active(accounts: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return [a for a in accounts if a.get("Status", "ACTIVE") == "ACTIVE" and a.get("Code")]
+    return [a for a in accounts if is_active_account(a) and a.get("Code")]
 
 
 def _check(code: str, setting: str, accounts: Sequence[Mapping[str, Any]]) -> str:

@@ -15,6 +15,7 @@ from shopxero.engine.error_queue import queue_error
 from shopxero.engine.orgdata import OrgData
 from shopxero.entities.orders.life_send import Outcome
 from shopxero.shopify.models import Order, Transaction
+from shopxero.translate.accounts import is_active_account
 from shopxero.translate.payments import GatewayAccounts
 
 __all__ = [
@@ -112,7 +113,7 @@ def resolve_life_error(ctx: RunContext, life: OrderLife, key: str) -> None:
 def payable(org: OrgData, code: str) -> bool:
     """Xero takes payments only into BANK accounts or ones with payments enabled (§6.4)."""
     for account in org.accounts:
-        if account.get("Code") == code and account.get("Status", "ACTIVE") == "ACTIVE":
+        if account.get("Code") == code and is_active_account(account):
             return account.get("Type") == "BANK" or account.get("EnablePaymentsToAccount") is True
     return False
 
