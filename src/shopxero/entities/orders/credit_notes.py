@@ -36,7 +36,7 @@ from shopxero.entities.orders.life_common import (
 from shopxero.entities.orders.life_plan import plan_allocation, plan_found_credit_note
 from shopxero.entities.orders.life_send import Write, send_writes
 from shopxero.errors import MappingError, PermanentApiError, TransientApiError
-from shopxero.shopify.models import Refund
+from shopxero.shopify.models import Refund, Transaction
 from shopxero.store.mappings import MappingRecord
 from shopxero.translate.common import MappingOptions
 from shopxero.translate.credit_notes import credit_note_from_refund, credit_total, refunds_by_id
@@ -251,58 +251,11 @@ async def _cash_refunds(
     accounts: GatewayAccounts,
 ) -> None:
     writes: list[Write] = []
-    owners: dict[str, _Credit] = {}
+    owners: dict[str, _Credit] = {}  # refund transaction id -> the credit note it pays out of
     for credit in credits:
-        assert credit.record is not None
-        remaining = Decimal(str(credit.record.get("RemainingCredit") or 0))
-        existing = list(credit.record.get("Payments") or [])
-        for t in refunded_transactions(credit.refund.transactions):
-            code = accounts.for_gateway(t.gateway)
-            if code is None or not payable(org, code):
-                credit.failed = True
-                queue_life_error(
-                    ctx,
-                    credit.life,
-                    credit.key,
-                    f"the {t.gateway} refund {t.id} cannot be paid out of credit note "
-                    f"{credit.number}: {f'account {code}' if code else 'no payment account'} "
-                    "does not take payments in Xero; set SHOPXERO_ACCOUNT_BY_GATEWAY",
-                    operation="create",
-                )
-                break
-            try:
-                amount = min(shop_amount(t, credit.life.order), remaining)
-            except MappingError as exc:
-                credit.failed = True
-                queue_life_error(ctx, credit.life, credit.key, str(exc), operation="map")
-                break
-            payload = (
-                refund_payment(
-                    t,
-                    order_id=credit.life.order.id,
-                    credit_note_id=credit.note_id,
-                    account_code=code,
-                    zone=options.zone,
-                    amount=amount,
-                ).to_payload()
-                if amount > 0
-                else None
-            )
-            if payload is None or find_existing(payload, existing) is not None:
-                continue  # nothing left to pay out, or paid out before
-            remaining -= amount
-            owners[str(t.id)] = credit
-            writes.append(
-                Write(
-                    entity="refund_payment",
-                    shopify_id=str(t.id),
-                    natural_key=str(payload["Reference"]),
-                    payload=payload,
-                    label=f"{credit.life.label} refund {t.id} (paid out of {credit.number})",
-                    parent=credit.number,
-                )
-            )
-        credit.record["RemainingCredit"] = remaining
+        for write in _payouts(ctx, credit, org=org, options=options, accounts=accounts):
+            owners[write.shopify_id] = credit
+            writes.append(write)
     for outcome in await send_writes(ctx, ctx.xero.create_payments, writes):
         credit = owners[outcome.write.shopify_id]
         if outcome.ok:
@@ -310,6 +263,77 @@ async def _cash_refunds(
             continue
         credit.failed = True
         queue_outcome(ctx, credit.life, credit.key, outcome, f"pay out {credit.number}")
+
+
+def _payouts(
+    ctx: RunContext,
+    credit: _Credit,
+    *,
+    org: OrgData,
+    options: MappingOptions,
+    accounts: GatewayAccounts,
+) -> list[Write]:
+    """The cash refunds to pay out of ``credit``: each refund transaction's money (at most the
+    credit left), unless the credit note already carries it; the credit left after them is
+    set on its record, for the allocation. A transaction that cannot be paid out (no payable
+    account, an amount that cannot be mapped) is queued, fails the credit and ends its payouts."""
+    assert credit.record is not None
+    remaining = Decimal(str(credit.record.get("RemainingCredit") or 0))
+    existing = list(credit.record.get("Payments") or [])
+    writes: list[Write] = []
+    for t in refunded_transactions(credit.refund.transactions):
+        code = accounts.for_gateway(t.gateway)
+        if code is None or not payable(org, code):
+            _queue_unpayable(ctx, credit, t, code)
+            break
+        try:
+            amount = min(shop_amount(t, credit.life.order), remaining)
+        except MappingError as exc:
+            credit.failed = True
+            queue_life_error(ctx, credit.life, credit.key, str(exc), operation="map")
+            break
+        payload = (
+            refund_payment(
+                t,
+                order_id=credit.life.order.id,
+                credit_note_id=credit.note_id,
+                account_code=code,
+                zone=options.zone,
+                amount=amount,
+            ).to_payload()
+            if amount > 0
+            else None
+        )
+        if payload is None or find_existing(payload, existing) is not None:
+            continue  # nothing left to pay out, or paid out before
+        remaining -= amount
+        writes.append(
+            Write(
+                entity="refund_payment",
+                shopify_id=str(t.id),
+                natural_key=str(payload["Reference"]),
+                payload=payload,
+                label=f"{credit.life.label} refund {t.id} (paid out of {credit.number})",
+                parent=credit.number,
+            )
+        )
+    credit.record["RemainingCredit"] = remaining
+    return writes
+
+
+def _queue_unpayable(ctx: RunContext, credit: _Credit, t: Transaction, code: str | None) -> None:
+    """Fail ``credit``: its refund transaction ``t`` has no account in Xero that takes
+    payments (``code``, if any, does not)."""
+    credit.failed = True
+    queue_life_error(
+        ctx,
+        credit.life,
+        credit.key,
+        f"the {t.gateway} refund {t.id} cannot be paid out of credit note "
+        f"{credit.number}: {f'account {code}' if code else 'no payment account'} "
+        "does not take payments in Xero; set SHOPXERO_ACCOUNT_BY_GATEWAY",
+        operation="create",
+    )
 
 
 async def _allocate(ctx: RunContext, credits: list[_Credit]) -> None:
@@ -320,17 +344,7 @@ async def _allocate(ctx: RunContext, credits: list[_Credit]) -> None:
             continue
         life = credit.life
         if left > life.due:
-            credit.failed = True
-            queue_life_error(
-                ctx,
-                life,
-                credit.key,
-                f"credit note {credit.number} has {left} of credit that Shopify did not pay "
-                f"back, but invoice {life.invoice_number} only has {life.due} still due in "
-                "Xero (it was paid); refund the customer from the credit note in Xero or "
-                "allocate it by hand, then resolve this entry",
-                operation="create",
-            )
+            _queue_overpaid(ctx, credit, left)
             continue
         if ctx.dry_run:
             plan_allocation(
@@ -340,53 +354,88 @@ async def _allocate(ctx: RunContext, credits: list[_Credit]) -> None:
                 invoice_number=life.invoice_number,
                 amount=left,
             )
-            life.due -= left
-            credit.record["RemainingCredit"] = Decimal(0)
+        elif not await _send_allocation(ctx, credit, left):
             continue
-        with ctx.store.atomic():
-            intent = ctx.store.intents.add(
-                entity="allocation",
-                operation="create",
-                shopify_id=str(credit.refund.id),
-                natural_key=credit.number,
-                checksum=str(left),
-                now=ctx.now(),
-            )
-        key = f"shopxero:allocation:{credit.note_id}:{left}:{intent}"
-        try:
-            result = await ctx.xero.allocate_credit_note(
-                credit.note_id, invoice_id=life.invoice_id, amount=left, idempotency_key=key
-            )
-        except (TransientApiError, PermanentApiError) as exc:
-            retryable = isinstance(exc, TransientApiError)
-            credit.failed = True
-            with ctx.store.atomic():
-                if not retryable:
-                    ctx.store.intents.close(intent, state="dropped", now=ctx.now())
-            queue_life_error(
-                ctx,
-                life,
-                credit.key,
-                f"could not allocate credit note {credit.number} to invoice "
-                f"{life.invoice_number}: {exc}",
-                operation="create",
-                error_class=type(exc).__name__,
-                retryable=retryable,
-            )
-            continue
-        with ctx.store.atomic():
-            ctx.store.intents.close(intent, now=ctx.now())
-        if not result.ok:
-            credit.failed = True
-            queue_life_error(
-                ctx,
-                life,
-                credit.key,
-                f"Xero refused to allocate credit note {credit.number} to invoice "
-                f"{life.invoice_number}: " + "; ".join(result.errors),
-                operation="create",
-                messages=list(result.errors),
-            )
-            continue
+        # The credit is now the invoice's (or would be, in a dry run): later steps see it so.
         life.due -= left
         credit.record["RemainingCredit"] = Decimal(0)
+
+
+def _queue_overpaid(ctx: RunContext, credit: _Credit, left: Decimal) -> None:
+    """Fail ``credit``: its ``left`` credit is more than its invoice still owes, so it cannot
+    be allocated (a refund after full payment with no money back)."""
+    life = credit.life
+    credit.failed = True
+    queue_life_error(
+        ctx,
+        life,
+        credit.key,
+        f"credit note {credit.number} has {left} of credit that Shopify did not pay "
+        f"back, but invoice {life.invoice_number} only has {life.due} still due in "
+        "Xero (it was paid); refund the customer from the credit note in Xero or "
+        "allocate it by hand, then resolve this entry",
+        operation="create",
+    )
+
+
+async def _send_allocation(ctx: RunContext, credit: _Credit, left: Decimal) -> bool:
+    """Allocate ``left`` of ``credit`` to its invoice in Xero, under an intent whose id makes
+    the Idempotency-Key; False (the credit failed and queued) when Xero did not take it."""
+    life = credit.life
+    with ctx.store.atomic():
+        intent = ctx.store.intents.add(
+            entity="allocation",
+            operation="create",
+            shopify_id=str(credit.refund.id),
+            natural_key=credit.number,
+            checksum=str(left),
+            now=ctx.now(),
+        )
+    key = f"shopxero:allocation:{credit.note_id}:{left}:{intent}"
+    try:
+        result = await ctx.xero.allocate_credit_note(
+            credit.note_id, invoice_id=life.invoice_id, amount=left, idempotency_key=key
+        )
+    except (TransientApiError, PermanentApiError) as exc:
+        _queue_allocation_error(ctx, credit, intent, exc)
+        return False
+    with ctx.store.atomic():
+        ctx.store.intents.close(intent, now=ctx.now())
+    if not result.ok:
+        credit.failed = True
+        queue_life_error(
+            ctx,
+            life,
+            credit.key,
+            f"Xero refused to allocate credit note {credit.number} to invoice "
+            f"{life.invoice_number}: " + "; ".join(result.errors),
+            operation="create",
+            messages=list(result.errors),
+        )
+        return False
+    return True
+
+
+def _queue_allocation_error(
+    ctx: RunContext,
+    credit: _Credit,
+    intent: int,
+    exc: TransientApiError | PermanentApiError,
+) -> None:
+    """Fail ``credit`` after its allocation call raised ``exc``: a transient error (retryable)
+    leaves the intent open, as Xero may have taken the call; a permanent one drops it."""
+    retryable = isinstance(exc, TransientApiError)
+    credit.failed = True
+    with ctx.store.atomic():
+        if not retryable:
+            ctx.store.intents.close(intent, state="dropped", now=ctx.now())
+    queue_life_error(
+        ctx,
+        credit.life,
+        credit.key,
+        f"could not allocate credit note {credit.number} to invoice "
+        f"{credit.life.invoice_number}: {exc}",
+        operation="create",
+        error_class=type(exc).__name__,
+        retryable=retryable,
+    )
