@@ -28,6 +28,7 @@ order whose invoice it would update is planned against the updated total.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -57,6 +58,7 @@ from shopxero.translate.common import MappingOptions
 from shopxero.translate.invoices import invoice_number_for
 from shopxero.translate.payments import (
     GIFT_CARD_GATEWAY,
+    GatewayAccounts,
     find_existing,
     invoice_payment,
     received_transactions,
@@ -264,86 +266,129 @@ async def _void(ctx: RunContext, lives: list[OrderLife]) -> None:
             queue_outcome(ctx, life, "void", outcome, "void the invoice")
 
 
+@dataclass
+class _Payments:
+    """The payment step's work: ``writes`` to send (each one's order and transaction in
+    ``owners``, by transaction id), the payments ``found`` already on their invoice (an earlier
+    run whose answer was lost: linked, never paid twice) and whether a gift-card redemption went
+    to the default payment account (``gift_default``, for the report's note)."""
+
+    writes: list[Write] = field(default_factory=list)
+    owners: dict[str, tuple[OrderLife, Transaction]] = field(default_factory=dict)
+    found: list[tuple[OrderLife, Transaction, Mapping[str, Any]]] = field(default_factory=list)
+    gift_default: bool = False
+
+
 async def _pay(
     ctx: RunContext, lives: list[OrderLife], org: OrgData, options: MappingOptions
 ) -> None:
     accounts = gateway_accounts(ctx, org)
-    writes: list[Write] = []
-    owners: dict[str, tuple[OrderLife, Transaction]] = {}
-    found: list[tuple[OrderLife, Transaction, Mapping[str, Any]]] = []
-    gift_default = False
+    work = _Payments()
     for life in lives:
         assert life.invoice is not None
         existing = list(life.invoice.get("Payments") or [])
         for t in life.to_pay:
-            key = f"payment/{t.id}"
-            code = accounts.for_gateway(t.gateway)
-            if code is None or not payable(org, code):
-                where = f"account {code}" if code else "no payment account"
-                queue_life_error(
-                    ctx,
-                    life,
-                    key,
-                    f"the {t.gateway} payment {t.id} cannot be recorded: {where} does not take "
-                    "payments in Xero (it must be a BANK account or have 'Enable payments to "
-                    "this account' ticked); set SHOPXERO_ACCOUNT_BY_GATEWAY or "
-                    "SHOPXERO_PAYMENT_ACCOUNT",
-                    operation="create",
-                )
+            code = _payment_account(ctx, life, t, org=org, accounts=accounts)
+            if code is None:
                 continue
             if t.gateway == GIFT_CARD_GATEWAY and code == accounts.default:
-                gift_default = True
-            try:
-                payload = invoice_payment(
-                    t,
-                    order_id=life.order.id,
-                    invoice_id=life.invoice_id,
-                    account_code=code,
-                    zone=options.zone,
-                    amount=shop_amount(t, life.order),
-                ).to_payload()
-            except MappingError as exc:
-                queue_life_error(ctx, life, key, str(exc), operation="map")
-                continue
-            match = find_existing(payload, existing)
-            if match is not None:
-                found.append((life, t, match))  # paid by a run whose answer was lost
-                continue
-            amount = Decimal(str(payload["Amount"]))
-            if amount > life.due:
-                queue_life_error(
-                    ctx,
-                    life,
-                    key,
-                    f"the {t.gateway} payment {t.id} of {amount} is more than the {life.due} "
-                    f"still due on invoice {life.invoice_number} in Xero (was it paid by hand "
-                    "in Xero?); check the invoice's payments",
-                    operation="create",
-                )
-                continue
-            life.due -= amount
-            owners[str(t.id)] = (life, t)
-            writes.append(
-                Write(
-                    entity=PAYMENT,
-                    shopify_id=str(t.id),
-                    natural_key=str(payload["Reference"]),
-                    payload=payload,
-                    label=f"{life.label} payment {t.id}",
-                    parent=life.invoice_number,
-                )
-            )
-    if gift_default:
+                work.gift_default = True
+            _add_payment(ctx, work, life, t, code=code, existing=existing, options=options)
+    if work.gift_default:
         ctx.report.note(
             f"gift-card redemptions {'would be' if ctx.dry_run else 'were'} recorded to the "
             "payment account: set "
             "SHOPXERO_GIFT_CARD_ACCOUNT to the gift-card liability account (payments enabled)"
         )
     with ctx.store.atomic():
-        for life, t, match in found:
+        for life, t, match in work.found:
             _record_payment(ctx, life, t, match, found=True)
-    for outcome in await send_writes(ctx, ctx.xero.create_payments, writes):
-        life, t = owners[outcome.write.shopify_id]
+    await _send_payments(ctx, work)
+
+
+def _payment_account(
+    ctx: RunContext, life: OrderLife, t: Transaction, *, org: OrgData, accounts: GatewayAccounts
+) -> str | None:
+    """The Xero account ``t``'s money goes to; None (queued) when there is none that takes
+    payments."""
+    code = accounts.for_gateway(t.gateway)
+    if code is not None and payable(org, code):
+        return code
+    where = f"account {code}" if code else "no payment account"
+    queue_life_error(
+        ctx,
+        life,
+        f"payment/{t.id}",
+        f"the {t.gateway} payment {t.id} cannot be recorded: {where} does not take "
+        "payments in Xero (it must be a BANK account or have 'Enable payments to "
+        "this account' ticked); set SHOPXERO_ACCOUNT_BY_GATEWAY or "
+        "SHOPXERO_PAYMENT_ACCOUNT",
+        operation="create",
+    )
+    return None
+
+
+def _add_payment(
+    ctx: RunContext,
+    work: _Payments,
+    life: OrderLife,
+    t: Transaction,
+    *,
+    code: str,
+    existing: Sequence[Mapping[str, Any]],
+    options: MappingOptions,
+) -> None:
+    """Add transaction ``t`` to ``work``: as found when its invoice already carries it (same
+    Reference, Amount, Date), else as a write taken off what the invoice still owes; queued
+    when it cannot be mapped or is more than the invoice owes."""
+    key = f"payment/{t.id}"
+    try:
+        payload = invoice_payment(
+            t,
+            order_id=life.order.id,
+            invoice_id=life.invoice_id,
+            account_code=code,
+            zone=options.zone,
+            amount=shop_amount(t, life.order),
+        ).to_payload()
+    except MappingError as exc:
+        queue_life_error(ctx, life, key, str(exc), operation="map")
+        return
+    match = find_existing(payload, existing)
+    if match is not None:
+        work.found.append((life, t, match))  # paid by a run whose answer was lost
+        return
+    amount = Decimal(str(payload["Amount"]))
+    if amount > life.due:
+        queue_life_error(
+            ctx,
+            life,
+            key,
+            f"the {t.gateway} payment {t.id} of {amount} is more than the {life.due} "
+            f"still due on invoice {life.invoice_number} in Xero (was it paid by hand "
+            "in Xero?); check the invoice's payments",
+            operation="create",
+        )
+        return
+    life.due -= amount
+    work.owners[str(t.id)] = (life, t)
+    work.writes.append(
+        Write(
+            entity=PAYMENT,
+            shopify_id=str(t.id),
+            natural_key=str(payload["Reference"]),
+            payload=payload,
+            label=f"{life.label} payment {t.id}",
+            parent=life.invoice_number,
+        )
+    )
+
+
+async def _send_payments(ctx: RunContext, work: _Payments) -> None:
+    """Send ``work``'s payments and record each as it lands; a failed one gives its amount
+    back to what its invoice owes."""
+    for outcome in await send_writes(ctx, ctx.xero.create_payments, work.writes):
+        life, t = work.owners[outcome.write.shopify_id]
         if outcome.ok:
             assert outcome.record is not None
             with ctx.store.atomic():
