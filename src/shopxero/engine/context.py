@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from shopxero.config import Settings
 from shopxero.engine.orgdata import OrgDataLoader
+from shopxero.engine.ports import ShopifyApi, XeroApi
 from shopxero.engine.run_report import NullProgress, ProgressSink, RunReport
 from shopxero.store import StateStore
 
@@ -21,8 +21,8 @@ class RunContext:
     (docs/architecture.md, invariant 3)."""
 
     store: StateStore
-    shopify: Any  # shopify.client.ShopifyClient (typed loosely: tests pass fakes)
-    xero: Any  # xero.client.XeroClient
+    shopify: ShopifyApi  # shopify.client.ShopifyClient, a rebuild's recording view, or a fake
+    xero: XeroApi  # xero.client.XeroClient, a rebuild's read-only view, or a fake
     settings: Settings
     org: OrgDataLoader
     report: RunReport

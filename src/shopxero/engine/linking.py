@@ -10,15 +10,15 @@ lookup per record. Indexes are plain dicts of Xero's JSON records.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import Any
 
+from shopxero.engine.ports import XeroReader
 from shopxero.xero.elements import where_writable
 
 __all__ = [
     "BULK_THRESHOLD",
     "ContactIndex",
     "KeyIndex",
-    "XeroReader",
     "load_contacts",
     "load_invoices",
     "load_items",
@@ -28,22 +28,6 @@ __all__ = [
 # Above this many unmapped contacts, one paged read of all contacts is cheaper than up to three
 # lookups per record.
 BULK_THRESHOLD = 10
-
-
-class XeroReader(Protocol):
-    """The reads of ``xero.client.XeroClient`` linking uses."""
-
-    def iter_contacts(self, *, page_size: int = 1000) -> Any: ...
-
-    async def get_contact_by_number(self, number: str) -> dict[str, Any] | None: ...
-
-    async def find_contacts(
-        self, *, email: str | None = None, name: str | None = None
-    ) -> list[dict[str, Any]]: ...
-
-    async def list_items(self, *, code: str | None = None) -> list[dict[str, Any]]: ...
-
-    async def get_invoices_by_number(self, numbers: list[str]) -> list[dict[str, Any]]: ...
 
 
 def norm(text: str | None) -> str:

@@ -26,6 +26,7 @@ __all__ = ["settle_open_intents"]
 
 async def _contacts_by_number(ctx: RunContext, numbers: list[str]) -> ContactIndex:
     index = ContactIndex()
+    record: dict[str, Any] | None
     if len(numbers) > BULK_THRESHOLD:
         async for record in ctx.xero.iter_contacts(page_size=1000):
             index.add(record)

@@ -21,6 +21,7 @@ from typing import Any
 from shopxero.config import Settings
 from shopxero.engine.context import RunContext
 from shopxero.engine.orgdata import OrgDataLoader
+from shopxero.engine.ports import ShopifyApi
 from shopxero.engine.run_report import RunReport
 from shopxero.entities.orders.invoices import sync_orders
 from shopxero.entities.orders.life_common import LIFE
@@ -33,7 +34,7 @@ __all__ = ["relink_lifecycles"]
 async def relink_lifecycles(
     store: StateStore,
     *,
-    shopify: Any,
+    shopify: ShopifyApi,
     xero_view: ReadOnlyXero,
     settings: Settings,
     org: OrgDataLoader,

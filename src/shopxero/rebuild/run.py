@@ -30,6 +30,7 @@ from shopxero.config import Settings
 from shopxero.engine.context import RunContext
 from shopxero.engine.entity_specs import spec
 from shopxero.engine.plan import Action, Desired, PlannedChange, record_matches_payload
+from shopxero.engine.ports import ShopifyApi, XeroApi
 from shopxero.engine.run_report import ENTITIES, ProgressSink, RunReport
 from shopxero.entities.orders.guest_contact import ensure_guest_contact, guest_contact_desired
 from shopxero.rebuild.lifecycle import relink_lifecycles
@@ -102,8 +103,8 @@ class RebuildReport:
 async def rebuild_state(
     store: StateStore,
     *,
-    shopify: Any,
-    xero: Any,
+    shopify: ShopifyApi,
+    xero: XeroApi,
     settings: Settings,
     progress: ProgressSink | None = None,
     now: Callable[[], datetime] | None = None,

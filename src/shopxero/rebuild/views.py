@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from shopxero.engine.entity_specs import SPECS
+from shopxero.engine.ports import ShopifyApi, XeroApi
 from shopxero.errors import ShopxeroError
 
 __all__ = ["ReadOnlyXero", "RebuildWriteRefused", "RecordingShopify"]
@@ -62,7 +63,7 @@ async def _iterated(result: Any, remember: Callable[[Any], None]) -> AsyncIterat
 class ReadOnlyXero:
     """A view of ``xero.client.XeroClient`` that reads, remembers, and refuses to write."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: XeroApi) -> None:
         self._inner = inner
         self.seen: dict[str, dict[str, Any]] = {}
 
@@ -92,7 +93,7 @@ class ReadOnlyXero:
 class RecordingShopify:
     """A view of ``shopify.client.ShopifyClient`` keeping each raw record read, per resource."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: ShopifyApi) -> None:
         self._inner = inner
         self.fetched: dict[str, dict[str, dict[str, Any]]] = {
             resource: {} for resource in _SHOPIFY_ITERATORS.values()

@@ -18,6 +18,7 @@ from typing import Any
 from shopxero.config import Settings
 from shopxero.engine.context import RunContext
 from shopxero.engine.orgdata import OrgDataLoader
+from shopxero.engine.ports import ShopifyApi, XeroApi
 from shopxero.engine.run_report import ENTITIES, NullProgress, ProgressSink, RunReport
 from shopxero.engine.settle import settle_open_intents
 from shopxero.entities.contacts import sync_customers
@@ -39,8 +40,8 @@ class ResourceStep:
     time, how to read one record again by id, and the entity step that takes its records."""
 
     name: str
-    changed_since: Callable[[Any, datetime | None], AsyncIterator[dict[str, Any]]]
-    get_one: Callable[[Any, int], Awaitable[dict[str, Any] | None]]
+    changed_since: Callable[[ShopifyApi, datetime | None], AsyncIterator[dict[str, Any]]]
+    get_one: Callable[[ShopifyApi, int], Awaitable[dict[str, Any] | None]]
     step: Step
 
 
@@ -80,8 +81,8 @@ class SyncEngine:
         self,
         *,
         store: StateStore,
-        shopify: Any,
-        xero: Any,
+        shopify: ShopifyApi,
+        xero: XeroApi,
         settings: Settings,
         progress: ProgressSink | None = None,
         now: Callable[[], datetime] | None = None,
