@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from shopxero.engine.ports import XeroWriter
 from shopxero.xero.elements import ElementResult
 
 __all__ = ["SPECS", "BatchWrite", "EntitySpec", "spec"]
@@ -39,8 +40,8 @@ class EntitySpec:
     name: str
     resource: str
     id_field: str
-    create: Callable[[Any], BatchWrite] | None = None
-    update: Callable[[Any], BatchWrite] | None = None
+    create: Callable[[XeroWriter], BatchWrite] | None = None
+    update: Callable[[XeroWriter], BatchWrite] | None = None
     duplicate_key: Callable[[str], bool] = _never
     name_clash: Callable[[str], bool] = _never
 
@@ -52,7 +53,7 @@ class EntitySpec:
         """A create refused because an unrelated active record has the name."""
         return self.name_clash(" ".join(messages).lower())
 
-    def writer(self, xero: Any, operation: str) -> BatchWrite:
+    def writer(self, xero: XeroWriter, operation: str) -> BatchWrite:
         """The client's batch write for ``operation`` (``create`` or ``update``)."""
         pick = self.create if operation == "create" else self.update
         if pick is None:
