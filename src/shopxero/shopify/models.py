@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
@@ -578,3 +579,16 @@ def parse_refund(raw: Mapping[str, Any]) -> Refund:
 def parse_transaction(raw: Mapping[str, Any]) -> Transaction:
     """Parse a transaction dict or raise MappingError(entity="transaction", ...)."""
     return _parse(Transaction, raw, "transaction")
+
+
+def raw_updated_at(raw: Mapping[str, Any]) -> datetime | None:
+    """A raw record's ``updated_at`` as an aware UTC datetime; None when missing, unreadable or
+    naive (a cursor never moves on a time it cannot place)."""
+    value = raw.get("updated_at")
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None

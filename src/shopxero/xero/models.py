@@ -14,7 +14,7 @@ Two families with opposite tolerance:
 ``to_payload()`` returns a plain dict: PascalCase keys, ``None`` and empty lists left out, dates as
 ``YYYY-MM-DD`` strings, enums as their string values, and **money kept as ``Decimal``**. Decimals
 are deliberately not turned into floats: the Xero client's JSON encoder writes them as exact JSON
-numbers (``Decimal("10.10")`` -> ``10.10``), and :func:`shopxero.sync.checksums.payload_checksum`
+numbers (``Decimal("10.10")`` -> ``10.10``), and :func:`shopxero.engine.checksums.payload_checksum`
 normalises them, so ``10.0`` and ``10.00`` checksum alike.
 """
 
