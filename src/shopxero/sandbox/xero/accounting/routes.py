@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route, Router
 from starlette.types import Receive, Scope, Send
 
+from shopxero.sandbox.xero.accounting.bank_routes import bank_routes
 from shopxero.sandbox.xero.accounting.batch import read_elements, write_batch
 from shopxero.sandbox.xero.accounting.contact_routes import contact_routes
 from shopxero.sandbox.xero.accounting.document_routes import document_routes
@@ -38,7 +39,15 @@ from shopxero.sandbox.xero.accounting.validation import check_length, optional_t
 __all__ = ["accounting_router"]
 
 # Endpoints whose records keep a history, and the table each one's id lives in.
-_HISTORY_TABLES = ("Contacts", "Items", "Invoices", "CreditNotes", "Payments")
+_HISTORY_TABLES = (
+    "Contacts",
+    "Items",
+    "Invoices",
+    "CreditNotes",
+    "Payments",
+    "BankTransactions",
+    "BankTransfers",
+)
 
 
 async def get_organisation(request: Request, org: XeroOrg) -> Response:
@@ -103,6 +112,8 @@ def _history_owner(org: XeroOrg, collection: str, ref: str) -> str:
         "Invoices": org.invoices,
         "CreditNotes": org.credit_notes,
         "Payments": org.payments,
+        "BankTransactions": org.bank_transactions,
+        "BankTransfers": org.bank_transfers,
     }
     guid = as_guid(ref)
     if guid is None or guid not in tables[collection]:
@@ -173,5 +184,6 @@ def accounting_router(get_org: OrgGetter) -> Router:
     routes += item_routes(get_org)
     routes += document_routes(get_org)
     routes += payment_routes(get_org)
+    routes += bank_routes(get_org)
     # Unknown paths get Xero's 404 page too, not Starlette's "Not Found".
     return Router(routes=routes, default=_not_found)
