@@ -32,6 +32,7 @@ from shopxero.sandbox.xero.accounting.plumbing import (
 )
 from shopxero.sandbox.xero.accounting.present import present_history
 from shopxero.sandbox.xero.accounting.problems import ElementInvalid, not_found_response
+from shopxero.sandbox.xero.accounting.report_routes import report_routes
 from shopxero.sandbox.xero.accounting.serialize import JsonResponse, envelope, present_document
 from shopxero.sandbox.xero.accounting.state import XeroOrg
 from shopxero.sandbox.xero.accounting.validation import check_length, optional_text
@@ -185,5 +186,6 @@ def accounting_router(get_org: OrgGetter) -> Router:
     routes += document_routes(get_org)
     routes += payment_routes(get_org)
     routes += bank_routes(get_org)
+    routes += report_routes(get_org)
     # Unknown paths get Xero's 404 page too, not Starlette's "Not Found".
     return Router(routes=routes, default=_not_found)
