@@ -324,6 +324,20 @@ async def test_delete_and_reconciled_transactions(api: Any) -> None:
     assert api.element_errors(frozen, "BankTransactions") == [
         "This bank transaction cannot be edited as it has been reconciled (changed: LineItems)."
     ]
+    # The whole transaction re-sent with a new Reference is fine: nothing it posts changes.
+    whole = {k: v for k, v in created.items() if k != "StatusAttributeString"}
+    renamed = _one(
+        await api.post(
+            url, "BankTransactions", {**whole, "Reference": "Payout 3"}, summarizeErrors="false"
+        )
+    )
+    assert (renamed["Reference"], renamed["Total"]) == ("Payout 3", 3.1)
+    moved = await api.post(
+        url, "BankTransactions", {**whole, "Date": "2026-11-01"}, summarizeErrors="false"
+    )
+    assert api.element_errors(moved, "BankTransactions") == [
+        "This bank transaction cannot be edited as it has been reconciled (changed: Date)."
+    ]
     refused = await api.post(
         url, "BankTransactions", {"Status": "DELETED"}, summarizeErrors="false"
     )

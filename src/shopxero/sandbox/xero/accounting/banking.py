@@ -69,17 +69,6 @@ REFERENCE_LIMIT = 255
 _LINE_SIDE = {"SPEND": "ACCPAY", "RECEIVE": "ACCREC"}
 _LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# What a reconciled bank transaction no longer lets change (the amounts, accounts, date, parties).
-_FROZEN_WHEN_RECONCILED = (
-    "Type",
-    "Contact",
-    "LineItems",
-    "BankAccount",
-    "Date",
-    "LineAmountTypes",
-    "CurrencyRate",
-    "CurrencyCode",
-)
 _CONTACT_KEYS = "Name, ContactID, ContactNumber"
 
 
@@ -405,6 +394,27 @@ def _delete_transaction(org: XeroOrg, existing: dict[str, Any]) -> dict[str, Any
     return existing
 
 
+def _postings(lines: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """What each line posts: account, tax type, amount and tax."""
+    return [
+        (line.get("AccountCode"), line.get("TaxType"), line["LineAmount"], line["TaxAmount"])
+        for line in lines
+    ]
+
+
+def _reconciled_changes(existing: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    old = {
+        "Type": existing["Type"],
+        "BankAccount": existing["_account_id"],
+        "Contact": existing["_contact_id"],
+        "Date": existing["Date"],
+        "LineAmountTypes": existing["LineAmountTypes"],
+        "CurrencyRate": existing["CurrencyRate"],
+        "LineItems": _postings(existing["LineItems"]),
+    }
+    return [key for key, value in new.items() if value != old[key]]
+
+
 def _line_error(lines: list[dict[str, Any]]) -> str | None:
     """ "Quantity must be >= 0", "Lineitem unit amount must be > 0", an active AccountCode
     [xero-api-notes §13.2]: the first line that breaks one."""
@@ -468,14 +478,6 @@ def save_bank_transaction(
         return _delete_transaction(org, existing)
     elif status != "AUTHORISED":
         errors.append(f"Bank transaction status cannot be changed to {status}.")
-    if existing is not None and existing.get("IsReconciled"):
-        frozen = [key for key in _FROZEN_WHEN_RECONCILED if key in element]
-        if frozen:
-            errors.append(
-                "This bank transaction cannot be edited as it has been reconciled "
-                f"(changed: {', '.join(frozen)})."
-            )
-
     kind = _check_type(element.get("Type") or (existing or {}).get("Type"), errors)
 
     if existing is not None and "BankAccount" not in element:
@@ -552,6 +554,32 @@ def save_bank_transaction(
         discounts_allowed=False,  # discounts are for ACCREC invoices only [R1 LineItem]
         errors=errors,
     )
+    if (
+        existing is not None
+        and existing.get("IsReconciled")
+        and values.get("IsReconciled", True)
+        and kind is not None
+        and account is not None
+    ):
+        # An update re-sends the whole transaction (the spec requires Type, LineItems and
+        # BankAccount): what may not change once reconciled is what it posts, not the fields sent.
+        changed = _reconciled_changes(
+            existing,
+            {
+                "Type": kind,
+                "BankAccount": account["AccountID"],
+                "Contact": contact_id if new_contact is None else None,
+                "Date": on,
+                "LineAmountTypes": line_amount_types,
+                "CurrencyRate": rate,
+                "LineItems": _postings(lines),
+            },
+        )
+        if changed:
+            errors.append(
+                "This bank transaction cannot be edited as it has been reconciled "
+                f"(changed: {', '.join(changed)})."
+            )
     line_error = _line_error(lines)
     if line_error:
         errors.append(line_error)
