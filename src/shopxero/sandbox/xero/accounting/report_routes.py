@@ -7,7 +7,8 @@ the ``account`` attribute) and a ``Total`` SummaryRow; amounts are strings with 
 figures come from ``ledger`` (payments, spend/receive money, both sides of transfers). Dates left
 out default to the current month in the organisation's timezone (UNCONFIRMED, §13.4). The
 balance of an account at the end of day D is its Closing Balance for ``fromDate=toDate=D``.
-Amounts are in each account's own currency.
+Amounts are in each account's own currency; the Total row adds them as they are (meaningful in
+one currency only).
 """
 
 from __future__ import annotations
