@@ -107,7 +107,8 @@ FEE_TABLE: dict[str, FeeRate] = {
 DISPUTE_FEE = Decimal("15.00")
 
 # Which ``summary`` pair of a payout each balance-transaction type adds to (shopify-api-notes §9:
-# "adjustments including disputes").
+# "adjustments including disputes"; that failed and cancelled payouts count as retried payouts is
+# assumed from the names).
 SUMMARY_KINDS = ("adjustments", "charges", "refunds", "reserved_funds", "retried_payouts")
 _SUMMARY_OF_TYPE = {
     "charge": "charges",
