@@ -17,18 +17,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 from shopxero.config import Settings
+from shopxero.engine.checksums import payload_checksum
+from shopxero.engine.linking import norm
+from shopxero.engine.orgdata import OrgData, OrgDataLoader, mapping_options
+from shopxero.entities.orders.guest_contact import GUEST_CONTACT_NUMBER
 from shopxero.errors import ApiError, MappingError
 from shopxero.shopify.client import ShopifyClient
 from shopxero.shopify.models import Order, parse_customer, parse_order, parse_product
 from shopxero.store import StateStore
-from shopxero.sync.checksums import payload_checksum
-from shopxero.sync.context import RunContext
-from shopxero.sync.linking import norm
-from shopxero.sync.mapping import (
+from shopxero.translate import (
     contact_base_name,
     contact_from_customer,
     count_skus,
@@ -39,9 +39,6 @@ from shopxero.sync.mapping import (
     item_from_variant,
     order_skip_reason,
 )
-from shopxero.sync.orgdata import OrgData, OrgDataLoader
-from shopxero.sync.step_contacts import GUEST_CONTACT_NUMBER
-from shopxero.sync.step_items import mapping_options
 from shopxero.xero.client import XeroClient
 
 __all__ = ["NaiveResult", "NaiveSync"]
@@ -213,8 +210,7 @@ class NaiveSync:
         return guest.xero_id if guest else None
 
     def _options(self, org: OrgData) -> Any:
-        # mapping_options only reads ``ctx.settings``.
-        return mapping_options(cast(RunContext, SimpleNamespace(settings=self.settings)), org)
+        return mapping_options(self.settings, org)
 
     async def _one(
         self,

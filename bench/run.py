@@ -38,12 +38,12 @@ from bench.increment import day_increment
 from bench.naive import NaiveSync
 from bench.report import markdown_tables, print_tables
 from shopxero.cli.demo_cmd import settings_for_sandboxes
+from shopxero.clients import build_clients, store_call_sink
 from shopxero.config import Settings
+from shopxero.run.engine import SyncEngine
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.run import RunningSandboxes, start_sandboxes
 from shopxero.store import StateStore
-from shopxero.sync.engine import SyncEngine
-from shopxero.sync.factory import build_clients, store_call_sink
 
 __all__ = ["main", "run_benchmark"]
 

@@ -22,7 +22,18 @@ ALLOWED: dict[str, set[str]] = {
     "shopify": {"http", "errors"},
     "xero": {"http", "errors"},
     "store": {"errors"},
-    "sync": {"config", "errors", "http", "shopify", "xero", "store"},
+    "exit_codes": set(),
+    "clients": {"config", "errors", "http", "shopify", "xero", "store"},
+    # Pure Shopify -> Xero: the models, dates and errors only; no I/O, no store, no clients.
+    "translate": {"errors", "shopify.models", "xero.models", "xero.records", "xero.dates"},
+    "checks": {"config", "errors", "http", "shopify", "xero", "clients", "translate"},
+    "engine": {"config", "errors", "store", "xero", "translate", "checks"},
+    "entities": {"config", "errors", "store", "shopify.models", "xero", "translate", "engine"},
+    "run": {"config", "errors", "exit_codes", "store", "clients", "engine", "entities"}
+    | {"shopify.models"},
+    "rebuild": {"config", "errors", "store", "shopify.models", "xero", "engine", "entities", "run"},
+    "reports": {"store"},
+    "scheduling": {"config", "errors", "exit_codes", "engine.run_report", "engine.runlock", "run"},
     "sandbox": {"errors", "shopify.models", "xero.models", "xero.dates"},
 }
 
@@ -79,6 +90,75 @@ def test_no_sql_outside_store() -> None:
 def test_every_area_in_the_tree_is_in_the_table() -> None:
     areas = {_area(p) for p in _modules()}
     assert areas <= set(ALLOWED), areas - set(ALLOWED)
+
+
+def _entity(module: str) -> str | None:
+    """The entity a module of ``shopxero.entities`` belongs to (a module or a subpackage)."""
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[:2] == ["shopxero", "entities"] else None
+
+
+@pytest.mark.parametrize(
+    "path", sorted((SRC / "entities").rglob("*.py")), ids=lambda p: str(p.relative_to(SRC))
+)
+def test_entities_never_import_each_other(path: Path) -> None:
+    own = _entity("shopxero." + ".".join(path.relative_to(SRC).with_suffix("").parts))
+    others = {
+        name
+        for name in _imports(path)
+        if _entity(name) not in (None, own) and not name.endswith(".__init__")
+    }
+    assert not others, f"{path.relative_to(SRC)} ({own}) imports another entity: {sorted(others)}"
+
+
+def _private_imports(path: Path, text: str | None = None) -> list[str]:
+    """Names starting with one underscore that ``path`` (or ``text`` as that file) imports from
+    another package."""
+    own_package = ".".join(("shopxero", *path.relative_to(SRC).parent.parts))
+    tree = ast.parse(path.read_text(encoding="utf-8") if text is None else text)
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            source_package = node.module.rpartition(".")[0]
+            if not node.module.startswith("shopxero") or source_package == own_package:
+                continue
+            found += [
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if alias.name.startswith("_") and not alias.name.startswith("__")
+            ]
+    return found
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(SRC)))
+def test_no_private_name_is_imported_across_packages(path: Path) -> None:
+    assert _private_imports(path) == []
+
+
+def test_translate_touches_no_io() -> None:
+    """The pure layer imports no client, store, HTTP or clock, and no I/O module of the stdlib."""
+    impure = {"httpx", "sqlite3", "asyncio", "socket", "os", "pathlib", "time", "random"}
+    found = {
+        f"{p.relative_to(SRC)}: {name}"
+        for p in sorted((SRC / "translate").rglob("*.py"))
+        for name in _imports(p)
+        if name.split(".")[0] in impure
+    }
+    assert found == set()
+
+
+def test_the_entity_check_catches_one_entity_importing_another(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text("from shopxero.entities.contacts import sync_customers\n")
+    names = _imports(probe)
+    assert {_entity(n) for n in names} == {"contacts"}
+    assert _entity("shopxero.entities.orders.invoices") == "orders"
+
+
+def test_the_private_check_catches_a_private_import() -> None:
+    probe = SRC / "checks" / "probe.py"  # never written: the text is checked as that file
+    text = "from shopxero.clients import _helper\nfrom shopxero.checks.doctor import _check\n"
+    assert _private_imports(probe, text) == ["shopxero.clients._helper"]
 
 
 def test_the_table_catches_a_forbidden_import(tmp_path: Path) -> None:

@@ -18,21 +18,29 @@ Classes are grouped by what the caller should do next::
     │       ├── ValidationError     400 with the vendor's validation messages
     │       └── QuotaExhaustedError the day budget is spent; says when work can resume
     └── RecordError                 one record cannot be synced; the run goes on
-        └── MappingError            the Shopify record cannot be turned into a Xero payload
+        ├── MappingError            the Shopify record cannot be turned into a Xero payload
+        ├── ConflictError           changed in Xero since our last write: not overwritten
+        │                           (queued as "Conflict")
+        └── DependencyError         waits for another record, e.g. an order for its contact
 
 httpx exceptions never leave the API clients: they are mapped to ``UnavailableError``.
+
+The error queue stores each failure's class as a string (``error_class``), which tests and users
+read: it is the class's ``queue_name`` for the classes that have one, else its ``__name__``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 __all__ = [
     "ApiAuthError",
     "ApiError",
     "AuthError",
     "ConfigError",
+    "ConflictError",
+    "DependencyError",
     "MappingError",
     "NotFoundError",
     "PermanentApiError",
@@ -176,3 +184,28 @@ class RecordError(ShopxeroError):
 
 class MappingError(RecordError):
     """The Shopify record cannot be turned into a valid Xero payload."""
+
+
+class ConflictError(RecordError):
+    """The record changed in Shopify, but what Xero holds now must not be overwritten: it was
+    changed there since our last write (an invoice paid, part-paid, credited, voided or deleted in
+    Xero), so the update is not sent (docs/architecture.md, invariant 5). Not retried; the user
+    settles it in Xero and resolves the queue entry.
+
+    The error queue has always stored this failure as ``"Conflict"``, and users filter on that
+    string, so it is kept as ``queue_name``; the class itself takes the ``Error`` suffix every
+    class of this tree has. Write ``ConflictError.queue_name`` where the string is stored.
+    """
+
+    queue_name: ClassVar[str] = "Conflict"
+
+
+class DependencyError(RecordError):
+    """The record needs another record that is not in Xero yet, e.g. an order whose contact or
+    items failed or were never synced: it is not sent without them and is retried later.
+
+    Stored in the error queue under its class name, ``"DependencyError"`` (``queue_name`` says
+    so, like ``ConflictError``'s).
+    """
+
+    queue_name: ClassVar[str] = "DependencyError"

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from shopxero.checks.doctor import Check, DoctorReport, run_doctor
 from shopxero.cli.app import _register_commands, app
 from shopxero.config import Settings
 from shopxero.sandbox.clock import SandboxClock
@@ -35,7 +36,6 @@ from shopxero.sandbox.shopify.app import create_shopify_app
 from shopxero.sandbox.shopify.auth import ShopifyCredentials
 from shopxero.sandbox.transport import SandboxASGITransport
 from shopxero.sandbox.xero.app import XeroSandbox, create_xero_app
-from shopxero.sync.doctor import Check, DoctorReport, run_doctor
 from shopxero.xero.tokens import XeroTokenSet, save_token_file
 
 pytestmark = pytest.mark.anyio

@@ -9,9 +9,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from shopxero.cli.app import _register_commands, app
+from shopxero.reports.charts import Limit, Series, bar_chart, line_chart
 from shopxero.store import StateStore
 from shopxero.store.calls import StoredCall
-from shopxero.sync.html_charts import Limit, Series, bar_chart, line_chart
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from shopxero.cli.app import _register_commands, app
-from shopxero.sync import runlock
-from shopxero.sync.runlock import run_lock
+from shopxero.engine import runlock
+from shopxero.engine.runlock import run_lock
 
 COMMANDS = {
     "rebuild": (["rebuild"], "rebuild when it has finished"),

@@ -20,12 +20,12 @@ import stamina
 from typer.testing import CliRunner
 
 from shopxero.cli.app import AppContext, _register_commands, app
-from shopxero.cli.schedule_cmd import Scheduler, TickOutcome, sync_once
-from shopxero.cli.schedule_state import EveryTimes, Heartbeat
 from shopxero.config import Settings
+from shopxero.engine.runlock import run_lock
 from shopxero.sandbox.run import RunningSandboxes, start_sandboxes
+from shopxero.scheduling.scheduler import Scheduler, TickOutcome, sync_once
+from shopxero.scheduling.times import EveryTimes, Heartbeat
 from shopxero.store import StateStore
-from shopxero.sync.runlock import run_lock
 
 # Small, so a first import takes about a second: the schedule, not the sync, is under test.
 SEED = "bench:customers=3,products=3,orders=4"

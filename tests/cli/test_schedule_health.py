@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from shopxero.cli.app import AppContext, _register_commands, app
 from shopxero.cli.health_cmd import check_health
-from shopxero.cli.schedule_cmd import Scheduler, TickOutcome
-from shopxero.cli.schedule_state import EveryTimes, Heartbeat, utc_text
+from shopxero.scheduling.scheduler import Scheduler, TickOutcome
+from shopxero.scheduling.times import EveryTimes, Heartbeat, utc_text
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

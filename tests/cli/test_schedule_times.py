@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from shopxero.cli.app import _register_commands, app
-from shopxero.cli.schedule_cmd import Scheduler, TickOutcome
-from shopxero.cli.schedule_state import CronTimes, EveryTimes, parse_every
+from shopxero.scheduling.scheduler import Scheduler, TickOutcome
+from shopxero.scheduling.times import CronTimes, EveryTimes, parse_every
 
 T0 = datetime(2026, 11, 26, 11, 7, 30, tzinfo=UTC)
 

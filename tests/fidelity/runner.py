@@ -18,7 +18,9 @@ from typing import Any
 import anyio
 from tests.fidelity.corpus import Case, build_order, processed_at
 
+from shopxero.clients import build_clients
 from shopxero.config import Settings
+from shopxero.run.engine import SyncEngine
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.credentials import (
@@ -41,8 +43,6 @@ from shopxero.sandbox.shopify.app import create_shopify_app
 from shopxero.sandbox.transport import SandboxASGITransport
 from shopxero.sandbox.xero.app import create_xero_app
 from shopxero.store import StateStore
-from shopxero.sync.engine import SyncEngine
-from shopxero.sync.factory import build_clients
 
 __all__ = ["COUNTRIES", "CountryRun", "corpus_accounts", "run_country"]
 

@@ -18,6 +18,12 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from shopxero.checks.preflight import (
+    Problem,
+    check_tax_and_accounts,
+    errors_message,
+    seen_in_orders,
+)
 from shopxero.cli.app import _register_commands, app
 from shopxero.config import Settings
 from shopxero.sandbox.run import RunningSandboxes, start_sandboxes
@@ -27,13 +33,7 @@ from shopxero.sandbox.seeds.xero_defaults import (
     default_tax_rates,
 )
 from shopxero.shopify.models import TaxLine
-from shopxero.sync.preflight import (
-    Problem,
-    check_tax_and_accounts,
-    errors_message,
-    seen_in_orders,
-)
-from shopxero.sync.tax import NOWHERE
+from shopxero.translate.tax import NOWHERE
 
 
 def _org(country: str = "GB") -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from shopxero.clients import build_clients, store_call_sink
 from shopxero.config import Settings
+from shopxero.engine.run_report import RunReport
+from shopxero.run.engine import SyncEngine
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.credentials import (
     SHOPIFY_ACCESS_TOKEN,
@@ -30,9 +33,6 @@ from shopxero.sandbox.transport import SandboxASGITransport
 from shopxero.sandbox.xero.app import create_xero_app
 from shopxero.store import StateStore
 from shopxero.store.errors_queue import QueuedError
-from shopxero.sync.engine import SyncEngine
-from shopxero.sync.factory import build_clients, store_call_sink
-from shopxero.sync.report import RunReport
 
 __all__ = ["DEMO", "Outcome", "run_sync", "run_syncs", "settings_for"]
 

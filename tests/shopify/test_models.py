@@ -15,8 +15,11 @@ from tests.vendored import SHOPIFY_REST_FIXTURES
 
 from shopxero.errors import MappingError
 from shopxero.shopify.models import (
+    parse_balance_transaction,
     parse_customer,
     parse_order,
+    parse_payments_balance,
+    parse_payout,
     parse_product,
     parse_refund,
     parse_shop,
@@ -40,8 +43,14 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "transactions": parse_transaction,
     "variant": parse_variant,
     "variants": parse_variant,
+    "balance_transactions": parse_balance_transaction,
     "shop": parse_shop,
+    "payout": parse_payout,
+    "payouts": parse_payout,
+    "balance": parse_payments_balance,
 }
+# Shopify Payments' balance transactions also answer under "transactions" (shopify-api-notes §9).
+BALANCE_TRANSACTION_FILES = ("payment_transaction_",)
 
 
 def _records() -> list[tuple[str, str, dict[str, Any]]]:
@@ -51,6 +60,8 @@ def _records() -> list[tuple[str, str, dict[str, Any]]]:
         for key, value in response.items():
             if key not in PARSERS:
                 continue  # {"count": n} bodies
+            if key == "transactions" and path.stem.startswith(BALANCE_TRANSACTION_FILES):
+                key = "balance_transactions"
             for index, record in enumerate(value if isinstance(value, list) else [value]):
                 found.append((f"{path.stem}:{key}[{index}]", key, record))
     return found
@@ -69,6 +80,7 @@ def test_the_fixture_corpus_has_every_entity() -> None:
     """Guards the parametrised test below against an empty or moved fixture folder."""
     kinds = {key.rstrip("s") for _, key, _ in RECORDS}
     assert {"customer", "order", "product", "refund", "transaction", "variant", "shop"} <= kinds
+    assert {"payout", "balance_transaction", "balance"} <= kinds
 
 
 @pytest.mark.parametrize(("label", "key", "record"), RECORDS, ids=[r[0] for r in RECORDS])

@@ -14,7 +14,10 @@ from typing import Any
 
 import httpx
 
+from shopxero.clients import build_clients, store_call_sink
 from shopxero.config import Settings
+from shopxero.engine.run_report import RunReport
+from shopxero.run.engine import SyncEngine
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.credentials import (
@@ -29,9 +32,6 @@ from shopxero.sandbox.shopify.app import create_shopify_app
 from shopxero.sandbox.xero.app import create_xero_app
 from shopxero.store import StateStore
 from shopxero.store.errors_queue import QueuedError
-from shopxero.sync.engine import SyncEngine
-from shopxero.sync.factory import build_clients, store_call_sink
-from shopxero.sync.report import RunReport
 
 __all__ = [
     "run_engine",

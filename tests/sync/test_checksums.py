@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shopxero.sync.checksums import canonical_json, payload_checksum
+from shopxero.engine.checksums import canonical_json, payload_checksum
 
 money = st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=2).filter(
     lambda d: d.is_finite()

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from shopxero.shopify.models import Order, parse_order
-from shopxero.sync.lifecycle_currency import (
+from shopxero.translate.currency import (
     currency_rate,
     day_rate_applies,
     day_rate_note,

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from tests.sync.helpers import sandbox_requests, sandbox_settings, sandbox_state, serve_seed
 
+from shopxero.clients import build_clients, store_call_sink
+from shopxero.engine.run_report import RunReport
+from shopxero.run.engine import SyncEngine
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.xero.accounting.serialize import dumps, present_document
 from shopxero.store import StateStore
-from shopxero.sync.engine import SyncEngine
-from shopxero.sync.factory import build_clients, store_call_sink
-from shopxero.sync.report import RunReport
 
 pytestmark = pytest.mark.anyio
 

@@ -26,11 +26,11 @@ from tests.sync.helpers import (
     serve_seed,
 )
 
+from shopxero.engine.plan import Action, PlannedChange
+from shopxero.engine.run_report import RunReport
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.seeds import load_seed
 from shopxero.store.errors_queue import QueuedError
-from shopxero.sync.plan import Action, PlannedChange
-from shopxero.sync.report import RunReport
 
 pytestmark = pytest.mark.anyio
 

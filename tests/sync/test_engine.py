@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 
 from shopxero.config import Settings
+from shopxero.run.engine import SyncEngine
 from shopxero.sandbox.seeds import load_seed
 from shopxero.store import StateStore
-from shopxero.sync.engine import SyncEngine
 from shopxero.xero.dates import format_xero_date, parse_xero_date
 from shopxero.xero.elements import ElementResult
 
@@ -726,10 +726,10 @@ async def test_orders_wait_for_their_contact_and_items(world: Any) -> None:
 async def test_writer_splits_by_size_and_queues_an_element_too_big_for_any_request(
     seed: dict[str, Any],
 ) -> None:
-    from shopxero.sync.context import RunContext
-    from shopxero.sync.plan import Action, Desired, PlannedChange
-    from shopxero.sync.report import RunReport
-    from shopxero.sync.writer import send_changes
+    from shopxero.engine.context import RunContext
+    from shopxero.engine.plan import Action, Desired, PlannedChange
+    from shopxero.engine.run_report import RunReport
+    from shopxero.engine.writer import send_changes
 
     xero = FakeXero(seed["xero"])
     store = StateStore.open(":memory:")

@@ -12,8 +12,14 @@ import pytest
 
 from shopxero.errors import MappingError
 from shopxero.shopify.models import parse_order
-from shopxero.sync.mapping_common import MappingOptions
-from shopxero.sync.mapping_payments import (
+from shopxero.translate.common import MappingOptions
+from shopxero.translate.credit_notes import (
+    ADJUSTMENT_DESCRIPTION,
+    credit_note_from_refund,
+    credit_note_number_for,
+    credit_total,
+)
+from shopxero.translate.payments import (
     GatewayAccounts,
     find_existing,
     invoice_payment,
@@ -21,13 +27,7 @@ from shopxero.sync.mapping_payments import (
     received_transactions,
     shop_amount,
 )
-from shopxero.sync.mapping_refunds import (
-    ADJUSTMENT_DESCRIPTION,
-    credit_note_from_refund,
-    credit_note_number_for,
-    credit_total,
-)
-from shopxero.sync.tax import TaxResolver
+from shopxero.translate.tax import TaxResolver
 
 OPTIONS = MappingOptions(sales_account="200", shipping_account="210", shop_timezone="Europe/London")
 TAX = TaxResolver.from_xero(

@@ -20,6 +20,9 @@ import httpx
 import pytest
 from tests.sync.helpers import sandbox_settings as _settings
 
+from shopxero.clients import build_clients, store_call_sink
+from shopxero.engine.run_report import RunReport
+from shopxero.run.engine import SyncEngine
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.credentials import shopify_credentials, xero_credentials
 from shopxero.sandbox.server import serve_in_thread
@@ -27,9 +30,6 @@ from shopxero.sandbox.shopify.app import create_shopify_app
 from shopxero.sandbox.xero.app import create_xero_app
 from shopxero.store import StateStore
 from shopxero.store.errors_queue import QueuedError
-from shopxero.sync.engine import SyncEngine
-from shopxero.sync.factory import build_clients, store_call_sink
-from shopxero.sync.report import RunReport
 
 pytestmark = pytest.mark.anyio
 

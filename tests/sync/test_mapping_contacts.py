@@ -8,7 +8,7 @@ import pytest
 
 from shopxero.errors import MappingError
 from shopxero.shopify.models import Customer, parse_customer
-from shopxero.sync.mapping import (
+from shopxero.translate import (
     contact_base_name,
     contact_from_customer,
     disambiguated_name,

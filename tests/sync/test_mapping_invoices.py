@@ -12,14 +12,14 @@ import pytest
 from shopxero.errors import MappingError
 from shopxero.sandbox.seeds.xero_defaults import default_tax_rates
 from shopxero.shopify.models import Order, parse_order
-from shopxero.sync.invoice_totals import predict_totals
-from shopxero.sync.mapping import (
+from shopxero.translate import (
     ROUNDING_DESCRIPTION,
     MappingOptions,
     TaxResolver,
     invoice_from_order,
     order_skip_reason,
 )
+from shopxero.translate.totals import predict_totals
 from shopxero.xero.models import LineAmountTypes, XeroInvoice
 
 CONTACT = "3ff6d40c-af9a-40a3-89ce-3c1556a25591"

@@ -9,7 +9,7 @@ import pytest
 
 from shopxero.errors import MappingError
 from shopxero.shopify.models import Product, Variant, parse_product
-from shopxero.sync.mapping import (
+from shopxero.translate import (
     MappingOptions,
     count_skus,
     item_code_for,

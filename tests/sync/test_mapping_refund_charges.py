@@ -16,14 +16,14 @@ import pytest
 
 from shopxero.errors import MappingError
 from shopxero.shopify.models import parse_order, parse_refund
-from shopxero.sync.lifecycle_currency import order_in_presentment
-from shopxero.sync.mapping_common import MappingOptions
-from shopxero.sync.mapping_refunds import (
+from shopxero.translate.common import MappingOptions
+from shopxero.translate.credit_notes import (
     ADJUSTMENT_DESCRIPTION,
     credit_note_from_refund,
     credit_total,
 )
-from shopxero.sync.tax import TaxResolver
+from shopxero.translate.currency import order_in_presentment
+from shopxero.translate.tax import TaxResolver
 
 OPTIONS = MappingOptions(
     sales_account="200",
@@ -182,7 +182,7 @@ def test_additional_fees_stated_only_as_a_total_are_refunded_from_it() -> None:
 
 def test_fees_refunded_on_an_unpaid_order_credit_the_invoice_without_cash() -> None:
     # No refund transaction (nothing was paid): the credit note is the lines, 6.20 + 2.00, and
-    # lifecycle_credit allocates all of it to the invoice.
+    # orders.credit_notes allocates all of it to the invoice.
     refund = _refund(
         duties=[{"duty_id": 77, "amount_set": _set("6.20")}],
         additional_fees=[{"id": 5, "amount_set": _set("2.00")}],

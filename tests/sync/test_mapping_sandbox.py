@@ -29,7 +29,7 @@ from shopxero.sandbox.seeds.xero_defaults import (
 )
 from shopxero.sandbox.xero.accounting import XeroOrg, accounting_router
 from shopxero.shopify.models import Order, parse_customer, parse_order, parse_product
-from shopxero.sync.mapping import (
+from shopxero.translate import (
     ROUNDING_DESCRIPTION,
     MappingOptions,
     TaxResolver,

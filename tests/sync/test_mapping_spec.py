@@ -26,7 +26,7 @@ from tests.vendored import XERO_ACCOUNTING
 from shopxero.errors import MappingError
 from shopxero.sandbox.seeds.loader import load_seed
 from shopxero.shopify.models import parse_customer, parse_order, parse_product, parse_shop
-from shopxero.sync.mapping import (
+from shopxero.translate import (
     MappingOptions,
     TaxResolver,
     contact_base_name,

@@ -1,7 +1,7 @@
 """Property: for any simple order, Xero's arithmetic on our invoice gives Shopify's total_price.
 
 Xero's arithmetic here is the simulator's own module (``sandbox.xero.accounting
-.arithmetic``), an implementation independent of mapping's ``invoice_totals`` mirror. Orders are
+.arithmetic``), an implementation independent of mapping's ``translate.totals`` mirror. Orders are
 generated the way Shopify prices them: unit price x quantity less the line's discount
 allocations, tax per line (or, in the second property, once per order, which is where a rounding
 line becomes necessary).
@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from shopxero.sandbox.seeds.xero_defaults import default_tax_rates
 from shopxero.sandbox.xero.accounting.arithmetic import LineResult, line_amount, line_tax, totals
 from shopxero.shopify.models import parse_order
-from shopxero.sync.invoice_totals import predict_totals
-from shopxero.sync.mapping import (
+from shopxero.translate import (
     ROUNDING_DESCRIPTION,
     MappingOptions,
     TaxResolver,
     invoice_from_order,
 )
+from shopxero.translate.totals import predict_totals
 from shopxero.xero.models import XeroInvoice
 
 CENT = Decimal("0.01")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from shopxero.engine.plan import Action, Desired, payload_diff, plan_record, record_matches_payload
 from shopxero.store.mappings import MappingRecord
-from shopxero.sync.plan import Action, Desired, payload_diff, plan_record, record_matches_payload
 
 
 def _desired(checksum: str = "c2", **payload: object) -> Desired:

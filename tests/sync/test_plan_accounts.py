@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shopxero.errors import ConfigError
-from shopxero.sync.accounts import resolve_accounts
+from shopxero.translate.accounts import resolve_accounts
 
 UK_LIKE = [
     {"Code": "090", "Name": "Business Bank Account", "Type": "BANK", "Status": "ACTIVE"},

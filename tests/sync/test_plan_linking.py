@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shopxero.sync.linking import ContactIndex, KeyIndex
+from shopxero.engine.linking import ContactIndex, KeyIndex
 
 
 def _index(*records: dict[str, str]) -> ContactIndex:

@@ -10,7 +10,7 @@ import pytest
 
 from shopxero.errors import MappingError
 from shopxero.shopify.models import Order
-from shopxero.sync.lifecycle_currency import order_in_presentment
+from shopxero.translate.currency import order_in_presentment
 
 
 def _set(shop: str, pres: str) -> dict[str, Any]:

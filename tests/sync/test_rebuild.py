@@ -24,14 +24,14 @@ from tests.sync.helpers import (
     serve_seed,
 )
 
+from shopxero.clients import build_clients, store_call_sink
+from shopxero.engine.plan import record_matches_payload
+from shopxero.rebuild.run import RebuildReport, _cursor_for, rebuild_state
+from shopxero.rebuild.views import ReadOnlyXero, RebuildWriteRefused, RecordingShopify
+from shopxero.run.engine import SyncEngine
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.seeds import load_seed
 from shopxero.store import StateStore
-from shopxero.sync.engine import SyncEngine
-from shopxero.sync.factory import build_clients, store_call_sink
-from shopxero.sync.plan import record_matches_payload
-from shopxero.sync.rebuild import RebuildReport, _cursor_for, rebuild_state
-from shopxero.sync.rebuild_views import ReadOnlyXero, RebuildWriteRefused, RecordingShopify
 
 pytestmark = pytest.mark.anyio
 

@@ -10,7 +10,7 @@ import pytest
 from shopxero.errors import MappingError
 from shopxero.sandbox.seeds.xero_defaults import default_tax_rates
 from shopxero.shopify.models import TaxLine
-from shopxero.sync.tax import TaxResolver
+from shopxero.translate.tax import TaxResolver
 
 
 def _line(title: str, rate: str, price: str = "1.00") -> TaxLine:

@@ -16,7 +16,7 @@ import pytest
 from shopxero.errors import MappingError
 from shopxero.sandbox.seeds.xero_defaults import default_tax_rates
 from shopxero.shopify.models import Order, TaxLine
-from shopxero.sync.tax import NOWHERE, Region, TaxResolver, order_region, parse_tax_key
+from shopxero.translate.tax import NOWHERE, Region, TaxResolver, order_region, parse_tax_key
 
 D = Decimal
 
@@ -107,7 +107,7 @@ def test_bad_keys_say_what_is_wrong(key: str, says: str) -> None:
 
 
 def test_a_bad_key_fails_building_the_resolver() -> None:
-    """The run's org data turns this into a ConfigError before any write (sync/orgdata.py)."""
+    """The run's org data turns this into a ConfigError before any write (engine/orgdata.py)."""
     with pytest.raises(ValueError, match="needs a place"):
         _resolver("US", {"*": "TAX001"})
 

@@ -14,12 +14,10 @@ from rich.console import Console
 from shopxero import __version__
 from shopxero.config import Settings, load_settings
 from shopxero.errors import AuthError, ConfigError, ShopxeroError
+from shopxero.exit_codes import EXIT_FAILED_RECORDS, EXIT_OK, EXIT_UNABLE
 
 __all__ = ["EXIT_FAILED_RECORDS", "EXIT_OK", "EXIT_UNABLE", "AppContext", "app", "main"]
 
-EXIT_OK = 0
-EXIT_FAILED_RECORDS = 1
-EXIT_UNABLE = 2
 
 # Command modules, imported for their side effect of registering commands on ``app``.
 COMMAND_MODULES: tuple[str, ...] = (

@@ -14,9 +14,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from shopxero.checks.doctor import Check, DoctorReport, run_doctor
 from shopxero.cli.app import EXIT_OK, EXIT_UNABLE, AppContext, app
 from shopxero.errors import ConfigError
-from shopxero.sync.doctor import Check, DoctorReport, run_doctor
 
 __all__ = ["doctor_command", "print_doctor_report"]
 

@@ -19,8 +19,8 @@ from typing import Annotated
 import typer
 
 from shopxero.cli.app import AppContext, app
-from shopxero.cli.schedule_state import Heartbeat, parse_utc
 from shopxero.errors import ConfigError
+from shopxero.scheduling.times import Heartbeat, parse_utc
 
 __all__ = ["HealthReport", "check_health", "health_command"]
 

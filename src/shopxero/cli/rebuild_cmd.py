@@ -23,11 +23,11 @@ from rich.table import Table
 from shopxero.cli.app import EXIT_OK, AppContext, app
 from shopxero.cli.sync_cmd import _guarded, _progress
 from shopxero.config import Settings
+from shopxero.engine.run_report import ENTITIES
+from shopxero.engine.runlock import run_lock
 from shopxero.errors import StoreError
+from shopxero.rebuild.run import REBUILD_OUTCOMES, RebuildReport, rebuild_state
 from shopxero.store import StateStore
-from shopxero.sync.rebuild import REBUILD_OUTCOMES, RebuildReport, rebuild_state
-from shopxero.sync.report import ENTITIES
-from shopxero.sync.runlock import run_lock
 
 __all__ = ["RebuildResult", "run_rebuild"]
 
@@ -70,7 +70,7 @@ def _previous_state(path: Path) -> str | None:
 
 def run_rebuild(settings: Settings, *, show_progress: bool = False) -> RebuildResult:
     """Build a new state DB from the APIs, then move the old one aside and the new one in."""
-    from shopxero.sync.factory import build_clients, store_call_sink
+    from shopxero.clients import build_clients, store_call_sink
 
     with run_lock(settings.data_dir, hint="rebuild when it has finished"):
         target = settings.state_db_path

@@ -18,10 +18,10 @@ from rich.table import Table
 from shopxero.cli.app import EXIT_OK, AppContext, app
 from shopxero.cli.sync_cmd import _guarded
 from shopxero.config import Settings
+from shopxero.engine.runlock import run_lock
 from shopxero.errors import ConfigError
 from shopxero.store import StateStore
 from shopxero.store.redact import RedactionResult
-from shopxero.sync.runlock import run_lock
 
 __all__ = ["run_redact"]
 

@@ -13,8 +13,8 @@ from rich.console import Console
 
 from shopxero.cli.app import EXIT_UNABLE, AppContext, app
 from shopxero.errors import ConfigError, StoreError
+from shopxero.reports.html import HistoryData, collect_history, render_html
 from shopxero.store import StateStore
-from shopxero.sync.html_report import HistoryData, collect_history, render_html
 
 __all__ = ["report_command", "write_atomically"]
 

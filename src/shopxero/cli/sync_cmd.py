@@ -7,7 +7,6 @@ stopped cleanly by the Xero day budget, with a message saying when it can resume
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Iterator
@@ -19,8 +18,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
-from shopxero.cli.app import EXIT_FAILED_RECORDS, EXIT_OK, EXIT_UNABLE, AppContext, app
+from shopxero.cli.app import EXIT_OK, EXIT_UNABLE, AppContext, app
 from shopxero.config import Settings
+from shopxero.engine.run_report import ENTITIES, LIFE_ENTITIES, OUTCOMES, RunReport
 from shopxero.errors import (
     ApiAuthError,
     ApiError,
@@ -29,10 +29,9 @@ from shopxero.errors import (
     StoreError,
     TransientApiError,
 )
+from shopxero.run import session
+from shopxero.run.session import exit_code_for
 from shopxero.store import StateStore
-from shopxero.sync.engine import SyncEngine
-from shopxero.sync.report import ENTITIES, LIFE_ENTITIES, OUTCOMES, RunReport
-from shopxero.sync.runlock import run_lock
 
 __all__ = ["errors_app", "print_report", "run_sync"]
 
@@ -78,65 +77,18 @@ def run_sync(
     show_progress: bool = True,
     refresh_org: bool = False,
 ) -> RunReport:
-    """Open the state DB, build the clients and run one sync (or a retry of queued records).
-
-    One sync at a time per data dir (``sync.runlock``); a second one raises
-    ``RunInProgressError`` (exit 2 with the reason; the scheduler skips the tick).
-    """
-    with run_lock(settings.data_dir):
-        return _run_sync_locked(
+    """``engine.session.run_sync`` with rich progress bars and warnings on stderr."""
+    with _progress(show_progress) as progress:
+        return session.run_sync(
             settings,
             dry_run=dry_run,
             only=only,
             retry_ids=retry_ids,
             retry_all=retry_all,
-            show_progress=show_progress,
             refresh_org=refresh_org,
+            progress=progress,
+            warn=_warn,
         )
-
-
-def _run_sync_locked(
-    settings: Settings,
-    *,
-    dry_run: bool,
-    only: list[str] | None,
-    retry_ids: list[int] | None,
-    retry_all: bool,
-    show_progress: bool,
-    refresh_org: bool,
-) -> RunReport:
-    from shopxero.sync.factory import build_clients, store_call_sink
-
-    with StateStore.open(settings.state_db_path) as store:
-        if refresh_org:
-            store.cache.clear()
-        retry = None
-        if retry_ids is not None or retry_all:
-            open_entries = store.errors.list_open()
-            if retry_ids:
-                retry = [e for e in open_entries if e.id in set(retry_ids)]
-                missing = set(retry_ids) - {e.id for e in retry}
-                if missing:
-                    raise ConfigError(f"no open error with id {sorted(missing)}")
-            else:
-                retry = [e for e in open_entries if e.retryable]
-        engines: list[SyncEngine] = []
-        sink = store_call_sink(store, lambda: engines[0].current_run_id if engines else None)
-
-        async def go() -> RunReport:
-            async with build_clients(settings, call_sink=sink, warn=_warn) as clients:
-                with _progress(show_progress) as progress:
-                    engine = SyncEngine(
-                        store=store,
-                        shopify=clients.shopify,
-                        xero=clients.xero,
-                        settings=settings,
-                        progress=progress,
-                    )
-                    engines.append(engine)
-                    return await engine.run(dry_run=dry_run, only=only, retry=retry)
-
-        return asyncio.run(go())
 
 
 def _warn(message: str) -> None:
@@ -178,10 +130,6 @@ def print_report(report: RunReport, *, title: str = "shopxero sync") -> None:
         )
     if report.message:
         console.print(report.message, markup=False)
-
-
-def exit_code_for(report: RunReport) -> int:
-    return EXIT_OK if report.status == "ok" else EXIT_FAILED_RECORDS
 
 
 def _guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:

@@ -9,12 +9,14 @@ Shopify specifics (shopify-api-notes): lists ask for ``limit=250`` and follow ``
 verbatim (§4); orders are listed with ``status=any`` because the default hides closed and
 cancelled ones (§8 #1); orders older than 60 days need ``read_all_orders`` (§4); a product with
 exactly 100 variants may have been cut short by REST (§1). Those last two are warned about.
+Shopify Payments payouts, their balance transactions and the balance (§9) are read the same way
+and need ``read_shopify_payments_payouts``; without it Shopify answers 403 (``ApiAuthError``).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,13 +32,16 @@ from shopxero.http.throttle import ShopifyBucket
 from shopxero.shopify.auth import ShopifyAuth
 from shopxero.shopify.pagination import CursorGuard, PaginationLoopError, next_link
 
-__all__ = ["DEFAULT_API_VERSION", "ShopifyClient"]
+__all__ = ["DEFAULT_API_VERSION", "PAYOUTS_SCOPE", "ShopifyClient"]
 
 DEFAULT_API_VERSION = "2026-10"
 PAGE_LIMIT = 250  # the REST maximum (shopify-api-notes §4)
 REST_VARIANT_CAP = 100  # REST returns at most 100 variants per product (shopify-api-notes §1)
 ORDER_WINDOW = timedelta(days=60)  # visible without read_all_orders (shopify-api-notes §4)
 ALL_ORDERS_SCOPE = "read_all_orders"
+PAYOUTS_SCOPE = "read_shopify_payments_payouts"  # shopify-api-notes §9
+PAYOUTS = "shopify_payments/payouts"
+BALANCE_TRANSACTIONS = "shopify_payments/balance/transactions"
 
 Warn = Callable[[str], None]
 
@@ -45,6 +50,15 @@ def _iso(name: str, value: datetime) -> str:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware, got {value!r}")
     return value.astimezone(UTC).isoformat()
+
+
+def _day(value: date | None) -> str | None:
+    """A date filter as Shopify's payouts take it (``2012-11-12``); a datetime gives its date."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.isoformat()
 
 
 def _ignore(message: str) -> None:
@@ -275,7 +289,9 @@ class ShopifyClient:
         for name, value in filters.items():
             if value is None:
                 continue
-            if isinstance(value, datetime):
+            if isinstance(value, bool):
+                out[name] = "true" if value else "false"
+            elif isinstance(value, datetime):
                 out[name] = _iso(f"{resource} filter {name}", value)
             elif isinstance(value, (list, tuple)):
                 out[name] = ",".join(str(v) for v in value)
@@ -316,6 +332,71 @@ class ShopifyClient:
         await self._check_order_window(created_at_min or updated_at_min)
         async for record in self._iter_records("orders", params):
             yield record
+
+    # -- Shopify Payments (shopify-api-notes §9) ---------------------------------------------------
+
+    async def iter_payouts(
+        self,
+        *,
+        status: str | None = None,
+        date_min: date | None = None,
+        date_max: date | None = None,
+        on_date: date | None = None,
+        since_id: int | None = None,
+        last_id: int | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every payout matching the filters, newest payout date first (Shopify's order).
+
+        ``status``: scheduled, in_transit, paid, failed or canceled; ``date_min`` / ``date_max``
+        are inclusive, ``on_date`` is Shopify's ``date`` filter (one day).
+        """
+        params = self._filters(
+            PAYOUTS,
+            {
+                "status": status,
+                "date_min": _day(date_min),
+                "date_max": _day(date_max),
+                "date": _day(on_date),
+                "since_id": since_id,
+                "last_id": last_id,
+            },
+        )
+        async for record in self._iter_records(PAYOUTS, params):
+            yield record
+
+    async def get_payout(self, id: int) -> dict[str, Any] | None:
+        """One payout, or None when Shopify has no payout with that id."""
+        return await self._get_one(f"{PAYOUTS}/{int(id)}.json", "payout")
+
+    async def iter_balance_transactions(
+        self,
+        *,
+        payout_id: int | None = None,
+        payout_status: str | None = None,
+        test: bool | None = None,
+        since_id: int | None = None,
+        last_id: int | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Shopify Payments balance transactions, newest first: one payout's with ``payout_id``,
+        those not yet paid out with ``payout_status="pending"``."""
+        params = self._filters(
+            BALANCE_TRANSACTIONS,
+            {
+                "payout_id": payout_id,
+                "payout_status": payout_status,
+                "test": test,
+                "since_id": since_id,
+                "last_id": last_id,
+            },
+        )
+        async for record in self._iter_records(BALANCE_TRANSACTIONS, params):
+            yield record
+
+    async def get_payments_balance(self) -> list[dict[str, Any]]:
+        """``shopify_payments/balance.json``: ``[{"amount": "53.99", "currency": "USD"}, ...]``,
+        what is not yet paid out, per currency."""
+        body, _ = await self._get_json(self._api("shopify_payments/balance.json"))
+        return [b for b in body.get("balance") or [] if isinstance(b, dict)]
 
     # -- warnings --------------------------------------------------------------------------------
 

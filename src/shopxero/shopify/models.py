@@ -17,13 +17,21 @@ a guess.
 ``parse_customer`` / ``parse_product`` / ``parse_order`` (and friends) turn a raw dict into a
 model or raise :class:`~shopxero.errors.MappingError` naming the record id and the dotted path of
 the bad field (``line_items.2.price``).
+
+Shopify Payments (shopify-api-notes §9): ``Payout`` (with its ``PayoutSummary``),
+``BalanceTransaction`` and ``PaymentsBalance``. Their ``type``, ``status`` and ``source_type`` are
+kept as open strings: Shopify's own fixture holds types the reference does not list and Rails class
+names as source types. Nothing here checks the arithmetic (``net = amount - fee``, a payout's
+amount = the sum of its transactions' ``net``): that is for whoever posts the payout to decide.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
@@ -33,6 +41,9 @@ from shopxero.errors import MappingError
 
 __all__ = [
     "Address",
+    "AdjustmentOrder",
+    "AdjustmentOrderTransaction",
+    "BalanceTransaction",
     "Customer",
     "DiscountAllocation",
     "DiscountApplication",
@@ -42,6 +53,9 @@ __all__ = [
     "MoneySet",
     "Order",
     "OrderAdjustment",
+    "PaymentsBalance",
+    "Payout",
+    "PayoutSummary",
     "Product",
     "Refund",
     "RefundAdditionalFee",
@@ -54,8 +68,11 @@ __all__ = [
     "TaxLine",
     "Transaction",
     "Variant",
+    "parse_balance_transaction",
     "parse_customer",
     "parse_order",
+    "parse_payments_balance",
+    "parse_payout",
     "parse_product",
     "parse_refund",
     "parse_shop",
@@ -510,6 +527,108 @@ class Order(_ShopifyModel):
     payment_gateway_names: _List[str] = []
 
 
+# -- Shopify Payments (shopify-api-notes §9) ------------------------------------------------------
+
+SUMMARY_KINDS = ("adjustments", "charges", "refunds", "reserved_funds", "retried_payouts")
+
+
+class PayoutSummary(_ShopifyModel):
+    """A payout's gross and fee per kind of balance transaction; adjustments include disputes."""
+
+    adjustments_fee_amount: Money | None = None
+    adjustments_gross_amount: Money | None = None
+    charges_fee_amount: Money | None = None
+    charges_gross_amount: Money | None = None
+    refunds_fee_amount: Money | None = None
+    refunds_gross_amount: Money | None = None
+    reserved_funds_fee_amount: Money | None = None
+    reserved_funds_gross_amount: Money | None = None
+    retried_payouts_fee_amount: Money | None = None
+    retried_payouts_gross_amount: Money | None = None
+
+    def gross(self, kind: str) -> Decimal | None:
+        """``{kind}_gross_amount`` for one of ``SUMMARY_KINDS``."""
+        value: Decimal | None = getattr(self, f"{_summary_kind(kind)}_gross_amount")
+        return value
+
+    def fee(self, kind: str) -> Decimal | None:
+        """``{kind}_fee_amount`` for one of ``SUMMARY_KINDS``."""
+        value: Decimal | None = getattr(self, f"{_summary_kind(kind)}_fee_amount")
+        return value
+
+    @property
+    def net(self) -> Decimal | None:
+        """Sum of gross minus fee over every kind (a payout's amount), None if any is missing."""
+        total = Decimal(0)
+        for kind in SUMMARY_KINDS:
+            gross, fee = self.gross(kind), self.fee(kind)
+            if gross is None or fee is None:
+                return None
+            total += gross - fee
+        return total
+
+
+def _summary_kind(kind: str) -> str:
+    if kind not in SUMMARY_KINDS:
+        raise ValueError(f"unknown payout summary kind {kind!r}; use one of {SUMMARY_KINDS}")
+    return kind
+
+
+class Payout(_ShopifyModel):
+    """A Shopify Payments payout: ``status`` scheduled, in_transit, paid, failed or canceled;
+    ``date`` the day it was issued (a plain date); ``amount`` what reaches the bank."""
+
+    id: int
+    status: str | None = None
+    date: _dt.date | None = None
+    currency: str | None = None
+    amount: Money | None = None
+    summary: PayoutSummary | None = None
+
+
+class AdjustmentOrder(_ShopifyModel):
+    id: int | None = None
+    name: str | None = None
+
+
+class AdjustmentOrderTransaction(_ShopifyModel):
+    """An order transaction an adjustment relates to (``adjustment_order_transactions``)."""
+
+    id: int | None = None
+    amount: Money | None = None
+    order: AdjustmentOrder | None = None
+
+
+class BalanceTransaction(_ShopifyModel):
+    """One movement of a Shopify Payments balance: a charge, refund, dispute, reserve,
+    adjustment, ... ``amount`` is gross, ``fee`` what Shopify kept, ``net`` what counts toward the
+    payout; ``payout_id`` is null and ``payout_status`` ``pending`` until it is paid out."""
+
+    id: int
+    type: str | None = None
+    test: _FalseIfNull = False
+    payout_id: int | None = None
+    payout_status: str | None = None
+    currency: str | None = None
+    amount: Money | None = None
+    fee: Money | None = None
+    net: Money | None = None
+    source_id: int | None = None
+    source_type: str | None = None
+    source_order_id: int | None = None
+    source_order_transaction_id: int | None = None
+    processed_at: AwareDatetime | None = None
+    adjustment_reason: str | None = None
+    adjustment_order_transactions: _List[AdjustmentOrderTransaction] = []
+
+
+class PaymentsBalance(_ShopifyModel):
+    """One currency of ``shopify_payments/balance.json``: what is not yet paid out."""
+
+    amount: Money | None = None
+    currency: str | None = None
+
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -578,3 +697,32 @@ def parse_refund(raw: Mapping[str, Any]) -> Refund:
 def parse_transaction(raw: Mapping[str, Any]) -> Transaction:
     """Parse a transaction dict or raise MappingError(entity="transaction", ...)."""
     return _parse(Transaction, raw, "transaction")
+
+
+def parse_payout(raw: Mapping[str, Any]) -> Payout:
+    """Parse a payout or raise MappingError(entity="payout", field="summary.charges_fee_amount")."""
+    return _parse(Payout, raw, "payout")
+
+
+def parse_balance_transaction(raw: Mapping[str, Any]) -> BalanceTransaction:
+    """Parse a Shopify Payments balance transaction or raise
+    MappingError(entity="balance_transaction", ...)."""
+    return _parse(BalanceTransaction, raw, "balance_transaction")
+
+
+def parse_payments_balance(raw: Mapping[str, Any]) -> PaymentsBalance:
+    """Parse one ``balance.json`` entry or raise MappingError(entity="balance", ...)."""
+    return _parse(PaymentsBalance, raw, "balance")
+
+
+def raw_updated_at(raw: Mapping[str, Any]) -> datetime | None:
+    """A raw record's ``updated_at`` as an aware UTC datetime; None when missing, unreadable or
+    naive (a cursor never moves on a time it cannot place)."""
+    value = raw.get("updated_at")
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None

@@ -37,14 +37,27 @@ from shopxero.xero.elements import (
     XeroValidationError,
     element_results,
     where_equals,
+    where_guid,
+    where_writable,
 )
+from shopxero.xero.records import BankSummaryLine, bank_summary_lines
 
 __all__ = ["ElementResult", "XeroClient", "XeroTokenProvider", "XeroValidationError"]
 
 MAX_IDEMPOTENCY_KEY = 128  # xero-api-notes §3: "128 character max."
 LOOKUP_CHUNK = 40  # xero-api-notes §5.1: URL length bounds list params; Xero suggests batches of 40
 MAX_PAGE_SIZE = 1000  # xero-api-notes §5.1
-HISTORY_ENDPOINTS = frozenset({"Invoices", "Contacts", "Items", "Payments", "CreditNotes"})
+HISTORY_ENDPOINTS = frozenset(
+    {
+        "Invoices",
+        "Contacts",
+        "Items",
+        "Payments",
+        "CreditNotes",
+        "BankTransactions",
+        "BankTransfers",
+    }
+)
 
 
 def _iso_seconds(value: datetime) -> str:
@@ -161,7 +174,11 @@ class XeroClient:
         *,
         idempotency_key: str,
         unitdp: bool = False,
+        summarize_errors_param: bool = True,
     ) -> list[ElementResult]:
+        """One batch; ``summarize_errors_param=False`` for an endpoint the spec gives no
+        ``summarizeErrors`` (PUT BankTransfers, xero-api-notes §13.1), whose refusals come back as
+        a 400 listing the elements."""
         if not payloads:
             return []
         if len(payloads) > MAX_BATCH_ELEMENTS:
@@ -173,7 +190,7 @@ class XeroClient:
         body = encode_json({key: list(payloads)})
         if len(body) > MAX_BATCH_BYTES:
             raise ValueError(f"{key} batch is {len(body)} bytes; Xero takes at most 3.5 MB")
-        params = {"summarizeErrors": "false"}
+        params = {"summarizeErrors": "false"} if summarize_errors_param else {}
         if unitdp:
             params["unitdp"] = "4"
         headers = {"Idempotency-Key": idempotency_key, "Content-Type": "application/json"}
@@ -314,6 +331,107 @@ class XeroClient:
             )
         return found
 
+    def iter_bank_transactions(
+        self,
+        *,
+        where: str | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+        modified_since: datetime | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Spend/receive money and transfer sides, paged (xero-api-notes §13.2), lines at 4 dp.
+
+        ``where`` is a Xero filter, e.g. built with ``where_equals`` / ``where_guid``."""
+        params = {"unitdp": "4"}
+        if where:
+            params["where"] = where
+        return self._iter_pages(
+            "BankTransactions",
+            "BankTransactions",
+            params,
+            page_size=page_size,
+            modified_since=modified_since,
+        )
+
+    async def find_bank_transactions_by_reference(
+        self, references: Sequence[str], *, bank_account_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Bank transactions whose Reference is one of ``references`` (optionally on one bank
+        account), 40 references to a request ORed in ``where`` (xero-api-notes §5.1, §13.2)."""
+        found: list[dict[str, Any]] = []
+        account = where_guid("BankAccount.AccountID", bank_account_id) if bank_account_id else None
+        for chunk in _chunks(_where_values(references, "reference"), LOOKUP_CHUNK):
+            where = " OR ".join(where_equals("Reference", r) for r in chunk)
+            if account:
+                where = f"{account} AND ({where})"
+            found.extend([t async for t in self.iter_bank_transactions(where=where, page_size=100)])
+        return found
+
+    async def get_bank_transaction(self, bank_transaction_id: str) -> dict[str, Any] | None:
+        """One bank transaction by its BankTransactionID; None when there is none."""
+        if not _is_uuid(bank_transaction_id):
+            raise ValueError(f"not a BankTransactionID: {bank_transaction_id!r}")
+        body = await self._get_or_none(f"BankTransactions/{bank_transaction_id}", {"unitdp": "4"})
+        found = (body or {}).get("BankTransactions") or []
+        return dict(found[0]) if found else None
+
+    async def list_bank_transfers(
+        self,
+        *,
+        where: str | None = None,
+        include_deleted: bool = False,
+        modified_since: datetime | None = None,
+    ) -> list[dict[str, Any]]:
+        """GET BankTransfers: one unpaged list (xero-api-notes §13.1); deleted ones only when
+        asked."""
+        params: dict[str, str] = {}
+        if where:
+            params["where"] = where
+        if include_deleted:
+            params["includeDeleted"] = "true"
+        body = await self._get("BankTransfers", params, modified_since=modified_since)
+        return [dict(t) for t in body.get("BankTransfers") or [] if isinstance(t, dict)]
+
+    async def get_bank_transfer(self, bank_transfer_id: str) -> dict[str, Any] | None:
+        if not _is_uuid(bank_transfer_id):
+            raise ValueError(f"not a BankTransferID: {bank_transfer_id!r}")
+        body = await self._get_or_none(f"BankTransfers/{bank_transfer_id}", {})
+        found = (body or {}).get("BankTransfers") or []
+        return dict(found[0]) if found else None
+
+    async def get_bank_summary(
+        self, *, from_date: date | None = None, to_date: date | None = None
+    ) -> list[BankSummaryLine]:
+        """GET Reports/BankSummary: each bank account's opening balance, cash received and spent
+        and closing balance over the period (xero-api-notes §13.4)."""
+        params: dict[str, str] = {}
+        if from_date is not None:
+            params["fromDate"] = from_date.isoformat()
+        if to_date is not None:
+            params["toDate"] = to_date.isoformat()
+        reports = (await self._get("Reports/BankSummary", params)).get("Reports") or []
+        if not reports or not isinstance(reports[0], dict):
+            raise PermanentApiError(
+                "Xero returned no Bank Summary report",
+                service="xero",
+                method="GET",
+                path="Reports/BankSummary",
+            )
+        try:
+            return bank_summary_lines(reports[0])
+        except ValueError as exc:
+            raise PermanentApiError(
+                f"Xero's Bank Summary report could not be read: {exc}",
+                service="xero",
+                method="GET",
+                path="Reports/BankSummary",
+            ) from exc
+
+    async def bank_balances(self, on: date) -> dict[str, Decimal]:
+        """Every bank account's balance at the end of day ``on``, by AccountID (lower case): the
+        report's closing balance for ``fromDate = toDate = on`` (xero-api-notes §13.4)."""
+        lines = await self.get_bank_summary(from_date=on, to_date=on)
+        return {line.account_id.lower(): line.closing for line in lines}
+
     # --- writes --------------------------------------------------------------------------------
 
     async def create_contacts(
@@ -389,6 +507,82 @@ class XeroClient:
             "PUT", "Payments", "Payments", payloads, idempotency_key=idempotency_key
         )
 
+    async def create_bank_transactions(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        """PUT spend/receive money, up to 50 (``XeroBankTransaction.to_payload()``)."""
+        return await self._write(
+            "PUT",
+            "BankTransactions",
+            "BankTransactions",
+            payloads,
+            idempotency_key=idempotency_key,
+            unitdp=True,
+        )
+
+    async def update_bank_transactions(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        """POST whole bank transactions carrying their BankTransactionID: an update, or with
+        ``Status: DELETED`` a delete (``XeroBankTransaction`` with ``bank_transaction_id``)."""
+        return await self._write(
+            "POST",
+            "BankTransactions",
+            "BankTransactions",
+            payloads,
+            idempotency_key=idempotency_key,
+            unitdp=True,
+        )
+
+    async def create_bank_transfers(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        """Create bank transfers (``XeroBankTransfer.to_payload()``), one per request.
+
+        PUT BankTransfers has no ``summarizeErrors`` (xero-api-notes §13.1): in one request, one
+        refused transfer would make the answer a 400 that hides the others' IDs. So each transfer
+        goes alone, with its own key: ``idempotency_key`` for one transfer, ``{key}:{n}`` (n from
+        1) for several, so a retry of the whole call replays the ones already made. An error
+        that is not a refusal (e.g. the connection lost on the third) propagates; retry the call.
+        """
+        if len(payloads) > MAX_BATCH_ELEMENTS:
+            raise ValueError(
+                f"{len(payloads)} BankTransfers in one call; at most {MAX_BATCH_ELEMENTS}"
+            )
+        keys = (
+            [idempotency_key]
+            if len(payloads) == 1
+            else [f"{idempotency_key}:{n}" for n in range(1, len(payloads) + 1)]
+        )
+        for key in keys:  # all of them before the first is sent
+            _check_idempotency_key(key)
+        results: list[ElementResult] = []
+        for payload, key in zip(payloads, keys, strict=True):
+            results.extend(
+                await self._write(
+                    "PUT",
+                    "BankTransfers",
+                    "BankTransfers",
+                    [payload],
+                    idempotency_key=key,
+                    summarize_errors_param=False,
+                )
+            )
+        return results
+
+    async def delete_bank_transfers(
+        self, bank_transfer_ids: Sequence[str], *, idempotency_key: str
+    ) -> list[ElementResult]:
+        """Soft-delete transfers: POST BankTransfers ``{"BankTransferID", "Status": "DELETED"}``
+        (xero-api-notes §13.1)."""
+        for transfer_id in bank_transfer_ids:
+            if not _is_uuid(transfer_id):
+                raise ValueError(f"not a BankTransferID: {transfer_id!r}")
+        payloads = [{"BankTransferID": t, "Status": "DELETED"} for t in bank_transfer_ids]
+        return await self._write(
+            "POST", "BankTransfers", "BankTransfers", payloads, idempotency_key=idempotency_key
+        )
+
     async def allocate_credit_note(
         self,
         credit_note_id: str,
@@ -450,6 +644,19 @@ def _list_values(values: Sequence[str], what: str) -> list[str]:
     for value in values:
         if not value or "," in value:
             raise ValueError(f"{what} {value!r} cannot be looked up (empty or contains a comma)")
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def _where_values(values: Sequence[str], what: str) -> list[str]:
+    """Distinct, non-empty values that can be written into a ``where`` string literal."""
+    if isinstance(values, str):
+        raise ValueError(f"pass a list of {what}s, not one string")
+    out: list[str] = []
+    for value in values:
+        if not value or not where_writable(value):
+            raise ValueError(f"{what} {value!r} cannot be looked up (empty, or a line break)")
         if value not in out:
             out.append(value)
     return out

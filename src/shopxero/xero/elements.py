@@ -8,6 +8,7 @@ elements under ``Elements`` (§7); both become one ``ElementResult`` per element
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ __all__ = [
     "XeroValidationError",
     "element_results",
     "where_equals",
+    "where_guid",
     "where_string",
     "where_writable",
 ]
@@ -109,3 +111,15 @@ def where_equals(field_name: str, value: str) -> str:
     if not field_name.replace(".", "").isalnum():
         raise ValueError(f"not a Xero field name: {field_name!r}")
     return f"{field_name}=={where_string(value)}"
+
+
+def where_guid(field_name: str, value: str) -> str:
+    """``Field==guid("…")``: a Guid field compared with a plain string is a QueryParseException
+    (xero-api-notes §13.2)."""
+    if not field_name.replace(".", "").isalnum():
+        raise ValueError(f"not a Xero field name: {field_name!r}")
+    try:
+        canonical = str(uuid.UUID(value))
+    except ValueError as exc:
+        raise ValueError(f"not a GUID: {value!r}") from exc
+    return f'{field_name}==guid("{canonical}")'

@@ -14,7 +14,7 @@ Two families with opposite tolerance:
 ``to_payload()`` returns a plain dict: PascalCase keys, ``None`` and empty lists left out, dates as
 ``YYYY-MM-DD`` strings, enums as their string values, and **money kept as ``Decimal``**. Decimals
 are deliberately not turned into floats: the Xero client's JSON encoder writes them as exact JSON
-numbers (``Decimal("10.10")`` -> ``10.10``), and :func:`shopxero.sync.checksums.payload_checksum`
+numbers (``Decimal("10.10")`` -> ``10.10``), and :func:`shopxero.engine.checksums.payload_checksum`
 normalises them, so ``10.0`` and ``10.00`` checksum alike.
 """
 
@@ -37,6 +37,8 @@ from pydantic import (
 
 __all__ = [
     "AddressType",
+    "BankTransactionStatus",
+    "BankTransactionType",
     "ContactStatus",
     "InvoiceStatus",
     "InvoiceType",
@@ -46,6 +48,8 @@ __all__ = [
     "XeroAccountRef",
     "XeroAddress",
     "XeroAllocation",
+    "XeroBankTransaction",
+    "XeroBankTransfer",
     "XeroContact",
     "XeroContactRef",
     "XeroCreditNote",
@@ -109,6 +113,20 @@ class LineAmountTypes(StrEnum):
     EXCLUSIVE = "Exclusive"
     INCLUSIVE = "Inclusive"
     NO_TAX = "NoTax"
+
+
+class BankTransactionType(StrEnum):
+    """The bank transactions shopxero writes: spend and receive money (xero-api-notes §13.2)."""
+
+    SPEND = "SPEND"
+    RECEIVE = "RECEIVE"
+
+
+class BankTransactionStatus(StrEnum):
+    """AUTHORISED (what a create makes) or DELETED (sent on an update, it deletes)."""
+
+    AUTHORISED = "AUTHORISED"
+    DELETED = "DELETED"
 
 
 class ContactStatus(StrEnum):
@@ -398,3 +416,73 @@ class XeroAllocation(_Payload):
     invoice: XeroDocumentRef
     amount: Decimal = Field(gt=0)
     date: dt.date
+
+
+def _cents(value: Decimal, what: str) -> Decimal:
+    """Money Xero keeps to the cent: more decimals would be rounded there, not here."""
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError(f"{what} {value} has more than 2 decimals; Xero keeps money to the cent")
+    return value
+
+
+class XeroBankTransaction(_Payload):
+    """Spend or receive money on a bank account (xero-api-notes §13.2).
+
+    The contact goes by ID; lines need an AccountCode, a UnitAmount above zero and no discount;
+    Reference is capped at 255 (the spec gives no limit; UNCONFIRMED). SubTotal/TotalTax/Total
+    are Xero's to work out and are never sent (a disagreeing total is refused). An update is the
+    whole transaction with its ``bank_transaction_id`` (the spec requires Type, LineItems and
+    BankAccount on every element); with ``status=DELETED`` it deletes the transaction.
+    """
+
+    bank_transaction_id: str | None = None
+    status: BankTransactionStatus | None = None
+    type: BankTransactionType
+    contact: XeroContactRef
+    bank_account: XeroAccountRef
+    line_items: list[XeroLineItem] = Field(min_length=1)
+    date: dt.date
+    line_amount_types: LineAmountTypes = LineAmountTypes.EXCLUSIVE
+    reference: str | None = Field(default=None, max_length=255)
+    url: str | None = Field(default=None, max_length=2000)
+    is_reconciled: bool | None = None
+    currency_rate: Decimal | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _lines_xero_takes(self) -> XeroBankTransaction:
+        for index, line in enumerate(self.line_items):
+            if line.discount_amount is not None or line.discount_rate is not None:
+                raise ValueError(f"line {index}: bank transactions take no discounts")
+            if line.account_code is None:
+                raise ValueError(f"line {index}: a bank transaction line needs an AccountCode")
+            if line.unit_amount is not None and line.unit_amount <= 0:
+                raise ValueError(f"line {index}: UnitAmount must be above zero")
+            if line.quantity is not None and line.quantity < 0:
+                raise ValueError(f"line {index}: Quantity must not be negative")
+        return self
+
+
+class XeroBankTransfer(_Payload):
+    """Money moved between two bank accounts of the same currency (xero-api-notes §13.1)."""
+
+    from_bank_account: XeroAccountRef
+    to_bank_account: XeroAccountRef
+    amount: Decimal = Field(gt=0)
+    date: dt.date
+    reference: str | None = Field(default=None, max_length=255)
+    from_is_reconciled: bool | None = None
+    to_is_reconciled: bool | None = None
+
+    @field_validator("amount")
+    @classmethod
+    def _to_the_cent(cls, value: Decimal) -> Decimal:
+        return _cents(value, "Amount")
+
+    @model_validator(mode="after")
+    def _two_accounts(self) -> XeroBankTransfer:
+        source, target = self.from_bank_account, self.to_bank_account
+        same_id = source.account_id is not None and source.account_id == target.account_id
+        same_code = source.code is not None and source.code == target.code
+        if same_id or same_code:
+            raise ValueError("a transfer needs two different bank accounts")
+        return self

@@ -9,9 +9,10 @@ parsed them as floats). ``summarizeErrors=false`` answers carry each element's
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -19,6 +20,9 @@ from shopxero.xero.dates import parse_xero_date
 from shopxero.xero.models import xero_field_name
 
 __all__ = [
+    "BankSummaryLine",
+    "XeroBankTransactionRecord",
+    "XeroBankTransferRecord",
     "XeroContactRecord",
     "XeroCreditNoteRecord",
     "XeroDateTime",
@@ -204,3 +208,100 @@ class XeroTaxRateRecord(_Record):
         default=None, validation_alias=AliasChoices("EffectiveRate", "effective_rate")
     )
     display_tax_rate: XeroMoney = None
+
+
+class _AccountSummary(_Record):
+    account_id: str | None = None
+    code: str | None = None
+    name: str | None = None
+
+
+class XeroBankTransactionRecord(_Validated):
+    """A spend/receive money transaction (or one side of a transfer) as Xero returns it."""
+
+    bank_transaction_id: str | None = None
+    type: str | None = None
+    status: str | None = None
+    reference: str | None = None
+    date: XeroDay = None
+    is_reconciled: bool | None = None
+    bank_account: _AccountSummary | None = None
+    contact: _ContactSummary | None = None
+    line_amount_types: str | None = None
+    currency_code: str | None = None
+    sub_total: XeroMoney = None
+    total_tax: XeroMoney = None
+    total: XeroMoney = None
+    line_items: list[XeroLineItemRecord] = []
+    updated_date_utc: XeroDateTime = None
+
+
+class XeroBankTransferRecord(_Validated):
+    """A bank transfer as Xero returns it (xero-api-notes §13.1)."""
+
+    bank_transfer_id: str | None = None
+    from_bank_account: _AccountSummary | None = None
+    to_bank_account: _AccountSummary | None = None
+    amount: XeroMoney = None
+    date: XeroDay = None
+    reference: str | None = None
+    status: str | None = None
+    from_bank_transaction_id: str | None = None
+    to_bank_transaction_id: str | None = None
+    from_is_reconciled: bool | None = None
+    to_is_reconciled: bool | None = None
+    currency_rate: XeroMoney = None
+    created_date_utc: XeroDateTime = None
+
+
+@dataclass(frozen=True)
+class BankSummaryLine:
+    """One bank account's row of the Bank Summary report (xero-api-notes §13.4)."""
+
+    account_id: str
+    name: str
+    opening: Decimal
+    received: Decimal
+    spent: Decimal
+    closing: Decimal
+
+
+def _report_amount(cell: Any) -> Decimal:
+    raw = cell.get("Value") if isinstance(cell, dict) else None
+    try:
+        return Decimal(str(raw or "0").replace(",", ""))
+    except InvalidOperation as exc:
+        raise ValueError(f"Bank Summary amount {raw!r} is not a number") from exc
+
+
+def bank_summary_lines(report: dict[str, Any]) -> list[BankSummaryLine]:
+    """The per-account rows of a BankSummary report: the rows whose first cell carries the
+    ``accountID`` attribute (the Total row has none). Amounts arrive as strings."""
+    lines: list[BankSummaryLine] = []
+    pending = list(report.get("Rows") or [])
+    while pending:
+        row = pending.pop(0)
+        if not isinstance(row, dict):
+            continue
+        pending.extend(row.get("Rows") or [])
+        cells = row.get("Cells") or []
+        if row.get("RowType") != "Row" or len(cells) < 5 or not isinstance(cells[0], dict):
+            continue
+        ids = [
+            a.get("Value")
+            for a in cells[0].get("Attributes") or []
+            if isinstance(a, dict) and str(a.get("Id", "")).lower() == "accountid"
+        ]
+        if not ids:
+            continue
+        lines.append(
+            BankSummaryLine(
+                account_id=str(ids[0]),
+                name=str(cells[0].get("Value") or ""),
+                opening=_report_amount(cells[1]),
+                received=_report_amount(cells[2]),
+                spent=_report_amount(cells[3]),
+                closing=_report_amount(cells[4]),
+            )
+        )
+    return lines

@@ -56,7 +56,9 @@ async def test_client_credentials_grant_form_or_json(encoding: str) -> None:
         assert r.status_code == 200
         body = r.json()
         assert set(body) == {"access_token", "scope", "expires_in"}
-        assert body["scope"] == "read_customers,read_products,read_orders,read_all_orders"
+        assert body["scope"] == (
+            "read_customers,read_products,read_orders,read_all_orders,read_shopify_payments_payouts"
+        )
         assert body["expires_in"] == 86399
         token = body["access_token"]
         assert token.startswith("shpat_") and len(token) == 38

@@ -131,7 +131,9 @@ async def test_state_holds_transactions_inside_orders_and_reset_restores_the_see
     app = build_sandbox()
     async with client_for(app) as c:
         state = (await c.get("/_sandbox/state")).json()
-        assert set(state) == {"shop", "customers", "products", "orders"}
+        assert set(state) == {
+            "shop", "customers", "products", "orders", "payouts", "balance_transactions",
+        }  # fmt: skip
         order = state["orders"][0]
         assert [t["id"] for t in order["transactions"]] == [179259969, 389404469, 801038806]
         assert order["refunds"][0]["id"] == 509562969

@@ -3,7 +3,8 @@ fixture records themselves; the answer must be the fixture's response (keys, JSO
 values), up to the order of list items where the fixture is not in id order.
 
 Fixtures for endpoints the simulator does not serve (customer search, variants, single refunds
-and transactions, collections) are not replayed; ``order_test_3`` is left out because it asks for
+and transactions, collections) are not replayed; the Shopify Payments ones are, the balance from
+one pending transaction of its amount; ``order_test_3`` is left out because it asks for
 ``fields=total-price`` yet answers ``total_price`` (the fixtures are synthetic,
 shopify-api-notes §7).
 """
@@ -48,6 +49,13 @@ def _order_with(*, transactions: str | None = None, refunds: str | None = None) 
     if refunds:
         order["refunds"] = _records(refunds)
     return order
+
+
+def _pending(*, net: str) -> dict[str, Any]:
+    """A balance transaction not yet in a payout (what ``balance.json`` adds up)."""
+    charge = next(r for r in _records("payment_transaction_test_1.json") if r["type"] == "charge")
+    return {**charge, "payout_id": None, "payout_status": "pending", "amount": net,
+            "fee": "0.00", "net": net}  # fmt: skip
 
 
 CASES: dict[str, Callable[[], Seed]] = {
@@ -101,6 +109,15 @@ CASES: dict[str, Callable[[], Seed]] = {
     "transaction_test_2.json": lambda: _seed(
         orders=[_order_with(transactions="transaction_test_1.json,transaction_test_2.json")]
     ),
+    # Shopify Payments (shopify-api-notes §9): the fixture's own payouts and balance transactions.
+    "payout_test_1.json": lambda: _seed(payouts=_records("payout_test_1.json")),
+    "payout_test_2.json": lambda: _seed(payouts=_records("payout_test_1.json")),
+    "payout_test_3.json": lambda: _seed(payouts=_records("payout_test_1.json")),
+    "payment_transaction_test_1.json": lambda: _seed(
+        payouts=_records("payout_test_1.json"),
+        balance_transactions=_records("payment_transaction_test_1.json"),
+    ),
+    "balance_test_1.json": lambda: _seed(balance_transactions=[_pending(net="53.99")]),
 }
 
 

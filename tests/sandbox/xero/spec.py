@@ -11,7 +11,8 @@ Where the spec is silent or wrong about real behaviour:
 - 404: Xero answers a plain text page; the spec declares no 404, so only the content type is
   checked (``text/html``).
 - summarizeErrors=false echoes refused elements as sent: a too-long value there is not checked
-  against maxLength (see ``_echoed_invalid_input``).
+  against maxLength, nor a property the spec requires but the refused element lacked, nor a value
+  outside the spec's enum (see ``_echoed_invalid_input``).
 - A GET answered 400 (a ``where`` Xero cannot parse, QueryParseException): the spec declares no
   400 on most GETs; the body is checked against its ``Error`` schema.
 """
@@ -111,10 +112,14 @@ def validate_answer(method: str, path: str, status: int, content_type: str, body
 
 def _echoed_invalid_input(body: Any, error: jsonschema.ValidationError) -> bool:
     """A refused element is echoed back as sent (summarizeErrors=false), so a too-long value the
-    sandbox rejected shows up in a 200 answer. The spec's maxLength describes saved records, not
-    these echoes; that is the one place its schema and Xero's behaviour part."""
+    sandbox rejected, a required property the element lacked (a bank transaction without its
+    Type) or a value outside an enum (Type "PAY") shows up in a 200 answer. The spec's maxLength,
+    required and enum describe saved records, not these echoes; that is the one place its schema
+    and Xero's behaviour part."""
     path = list(error.absolute_path)
-    if error.validator != "maxLength" or len(path) < 2 or not isinstance(body, dict):
+    if error.validator not in ("maxLength", "required", "enum") or len(path) < 2:
+        return False
+    if not isinstance(body, dict):
         return False
     collection = body.get(path[0])
     if not isinstance(collection, list) or not isinstance(path[1], int):

@@ -6,7 +6,9 @@ so every size above a few dozen has them: duplicate customer names, customers wi
 without a name, non-Latin names, empty/duplicated/over-long SKUs, tax-exclusive orders, discount
 codes split with penny remainders, free and paid shipping, guest checkouts, deleted-product
 lines, partial and full refunds, cancelled, pending and test orders, gift cards, EUR
-presentment. Unlike the demo there are no intentionally broken records, so a bench run that
+presentment; Shopify Payments payouts and balance transactions generated from the orders
+(``payouts.py``), with disputes (lost and won), adjustments, a reserve and EUR payouts. Unlike
+the demo there are no intentionally broken records, so a bench run that
 queues anything has found a bug. Orders spread over the last 3 years (``read_all_orders``
 matters, shopify-api-notes §4).
 """
@@ -29,6 +31,7 @@ from shopxero.sandbox.seeds.orders import (
     ShippingSpec,
     ShopContext,
 )
+from shopxero.sandbox.seeds.payouts import PaymentsPlan, build_payouts
 from shopxero.sandbox.seeds.records import (
     AddressSpec,
     VariantSpec,
@@ -302,8 +305,23 @@ def build_bench(
         created_at=now - timedelta(days=1400),
         presentment_currencies=("EUR",),
     )
+    plan = PaymentsPlan(
+        seed=f"bench-{customers}-{products}-{orders}",
+        settle_currencies=("EUR",),
+        disputes_lost=max(1, orders // 1000),
+        disputes_won=max(1, orders // 1000),
+        adjustments=max(1, orders // 500),
+        reserve=Decimal("200.00"),
+    )
+    payments = build_payouts(shop, built, now=now, plan=plan)
     return {
-        "shopify": {"shop": shop, "customers": people, "products": catalogue, "orders": built},
+        "shopify": {
+            "shop": shop,
+            "customers": people,
+            "products": catalogue,
+            "orders": built,
+            **payments,
+        },
         "xero": {
             "organisation": default_organisation("GB"),
             "accounts": default_accounts("GB"),

@@ -10,6 +10,10 @@ and a partially paid one; a test order (``test: true``); a gift card sale and an
 with a gift card; an order presented in EUR with GBP shop money; zero-rated and 5% lines; an
 order to Greece with a prepaid import duty refunded with a returned line, and a till (POS) order
 with a tip line whose tip was given back.
+Shopify Payments payouts and balance transactions follow from those orders (``payouts.py``,
+``DEMO_PAYMENTS``): daily GBP payouts net of fees and refunds, the newest still in transit and the
+last days' sales still in the balance; a lost chargeback, a won one reversed, an adjustment, a
+reserve held and released, and a payout in EUR (the EUR order is settled in EUR).
 The Xero side is a UK organisation (``xero_defaults``) plus a contact the merchant made by hand
 with the same email as Shopify customer Sophie Martin, an unrelated supplier, and an Item whose
 Code equals the Shopify SKU "TEA-EARL-100".
@@ -42,6 +46,7 @@ from shopxero.sandbox.seeds.orders import (
     ShippingSpec,
     ShopContext,
 )
+from shopxero.sandbox.seeds.payouts import PaymentsPlan, build_payouts
 from shopxero.sandbox.seeds.records import (
     build_customer,
     build_product,
@@ -55,7 +60,7 @@ from shopxero.sandbox.seeds.xero_defaults import (
 )
 from shopxero.xero.dates import format_xero_date
 
-__all__ = ["BROKEN_TAG", "UMLAUT_EMAIL", "broken_records", "build_demo"]
+__all__ = ["BROKEN_TAG", "DEMO_PAYMENTS", "UMLAUT_EMAIL", "broken_records", "build_demo"]
 
 TZ = "Europe/London"
 DOMAIN = "demo-tea-shop.myshopify.com"
@@ -67,6 +72,16 @@ ROYAL_MAIL = ShippingSpec("Royal Mail Tracked 48", Decimal("4.95"))
 FREE = ShippingSpec("Free UK Shipping", Decimal("0.00"))
 DHL_EU = ShippingSpec("DHL Europe", Decimal("12.00"))
 TIP = LineSpec("Tip", Decimal("2.00"), taxable=False, product_exists=False, grams=0, tip=True)
+# What the demo's Shopify Payments balance has beyond its orders' own sales and refunds; the
+# merchant also has a EUR bank account, so EUR sales are paid out in EUR.
+DEMO_PAYMENTS = PaymentsPlan(
+    seed="demo-tea-shop",
+    settle_currencies=("EUR",),
+    disputes_lost=1,
+    disputes_won=1,
+    adjustments=1,
+    reserve=Decimal("50.00"),
+)
 
 
 class _Demo:
@@ -298,12 +313,14 @@ def build_demo(now: datetime | None = None) -> dict[str, Any]:
         currency="GBP", iana_timezone=TZ, taxes_included=True, created_at=now - timedelta(days=400),
         presentment_currencies=("EUR",),
     )  # fmt: skip
+    payments = build_payouts(shop, orders, now=now, plan=DEMO_PAYMENTS)
     return {
         "shopify": {
             "shop": shop,
             "customers": customers,
             "products": demo.products,
             "orders": orders,
+            **payments,
         },
         "xero": _xero_side(now),
     }

@@ -28,7 +28,7 @@ from shopxero.sandbox.seeds.xero_defaults import (
 __all__ = ["SEED_NAMES", "complete_seed", "load_seed"]
 
 SEED_NAMES = ("demo", "bench")
-_SHOPIFY_LISTS = ("customers", "products", "orders")
+_SHOPIFY_LISTS = ("customers", "products", "orders", "payouts", "balance_transactions")
 _XERO_LISTS = ("contacts", "items")
 
 

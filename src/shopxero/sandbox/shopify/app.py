@@ -85,7 +85,8 @@ def create_shopify_app(
     leak_per_second: float = 2.0,
     token_ttl_seconds: int = 86399,
 ) -> ShopifySandbox:
-    """A simulator serving ``seed_shopify`` (``{"shop", "customers", "products", "orders"}``).
+    """A simulator serving ``seed_shopify`` (``{"shop", "customers", "products", "orders"}``, and
+    optionally ``"payouts"`` and ``"balance_transactions"``).
 
     Defaults are a standard plan's bucket (40, leaking 2/s; Plus is 400/20, shopify-api-notes §3)
     and the client credentials token lifetime of 86399 s (shopify-api-notes §2b).

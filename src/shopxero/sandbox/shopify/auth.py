@@ -33,6 +33,7 @@ DEFAULT_SCOPES: tuple[str, ...] = (
     "read_products",
     "read_orders",
     "read_all_orders",
+    "read_shopify_payments_payouts",  # payouts and balance transactions (shopify-api-notes §9)
 )
 
 

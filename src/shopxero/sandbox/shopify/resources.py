@@ -1,7 +1,9 @@
 """The REST Admin API routes of the Shopify simulator and the checks every call goes through.
 
 Every ``/admin/api/{version}/...`` request passes, in order: the version (unknown -> 404), the
-access token (401), the app's leaky bucket (429), the resource's scope (403), then the handler.
+access token (401), the app's leaky bucket (429), the resource's scope (403; any one of a
+resource's scopes will do), then the handler. Shopify Payments (payouts, balance transactions,
+balance) is served by ``payments.py``.
 Responses carry ``X-Shopify-API-Version``, ``X-Shopify-Shop-Api-Call-Limit`` and
 ``X-Request-Id`` like Shopify's. Error bodies are Shopify's texts (shopify-api-notes §2-§4).
 """
@@ -41,6 +43,7 @@ from shopxero.sandbox.shopify.pagination import (
     link_header,
     paginate,
 )
+from shopxero.sandbox.shopify.payments import PAYMENTS_SCOPES, ShopifyPayments
 from shopxero.sandbox.shopify.store import ShopStore
 from shopxero.sandbox.shopify.views import view
 
@@ -48,6 +51,7 @@ __all__ = ["SUPPORTED_VERSIONS", "ShopifyAPI", "resolve_version"]
 
 Record = dict[str, Any]
 Handler = Callable[[Request, Grant], Awaitable[tuple[Any, dict[str, str]]]]
+Scopes = str | tuple[str, ...] | None
 
 # Stable versions served (shopify-api-notes §1: 2025-10 is supported until at least 2026-10; 2026-10
 # is the release candidate in the corpus). Older quarterly versions "fall forward" to the oldest
@@ -92,10 +96,11 @@ class ShopifyAPI:
         self.tokens = tokens
         self.buckets = buckets
         self.clock = clock
+        self.payments = ShopifyPayments(store)
 
     def routes(self) -> list[Route]:
         base = "/admin/api/{version}"
-        api: list[tuple[str, str | None, Handler]] = [
+        api: list[tuple[str, Scopes, Handler]] = [
             ("/shop.json", None, self._shop),
         ]
         for kind in ("customers", "products", "orders"):
@@ -108,6 +113,11 @@ class ShopifyAPI:
             ("/orders/{record_id:int}/refunds.json", SCOPE["orders"], self._refunds),
             ("/customers/{record_id:int}/orders.json", SCOPE["orders"], self._customer_orders),
             ("/orders/{record_id:int}/transactions.json", SCOPE["orders"], self._transactions),
+            # Shopify Payments (shopify-api-notes §9).
+            ("/shopify_payments/payouts.json", PAYMENTS_SCOPES, self._payouts),
+            ("/shopify_payments/payouts/{record_id:int}.json", PAYMENTS_SCOPES, self._payout),
+            ("/shopify_payments/balance/transactions.json", PAYMENTS_SCOPES, self._balance_txs),
+            ("/shopify_payments/balance.json", PAYMENTS_SCOPES, self._balance),
         ]
         routes = [
             Route(base + path, self._guarded(handler, scope, versioned=True), methods=["GET"])
@@ -136,8 +146,10 @@ class ShopifyAPI:
     # -- the common pipeline -----------------------------------------------------------------
 
     def _guarded(
-        self, handler: Handler, scope: str | None, *, versioned: bool
+        self, handler: Handler, scope: Scopes, *, versioned: bool
     ) -> Callable[[Request], Awaitable[Response]]:
+        accepted = (scope,) if isinstance(scope, str) else (scope or ())
+
         async def endpoint(request: Request) -> Response:
             headers = {"X-Request-Id": str(uuid.uuid4())}
             if versioned:
@@ -158,8 +170,8 @@ class ShopifyAPI:
                     "Reduce request rates to resume uninterrupted service."
                 )
                 return json_response(429, {"errors": message}, headers)
-            if scope is not None and not has_scope(grant, scope):
-                message = f"[API] This action requires merchant approval for {scope} scope."
+            if accepted and not any(has_scope(grant, one) for one in accepted):
+                message = f"[API] This action requires merchant approval for {accepted[0]} scope."
                 return json_response(403, {"errors": message}, headers)
             try:
                 payload, extra = await handler(request, grant)
@@ -323,6 +335,23 @@ class ShopifyAPI:
             if isinstance(t, dict) and int(t.get("id", 0)) > since
         ]
         return {"transactions": [project(t, fields) for t in rows]}, {}
+
+    # -- Shopify Payments ----------------------------------------------------------------------
+
+    async def _payouts(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        return self.payments.list_payouts(request)
+
+    async def _payout(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        body = self.payments.get_payout(int(request.path_params["record_id"]), request)
+        if body is None:
+            raise NotFoundError
+        return body, {}
+
+    async def _balance_txs(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        return self.payments.list_transactions(request)
+
+    async def _balance(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        return self.payments.balance(), {}
 
 
 async def _not_found(request: Request) -> Response:

@@ -2,7 +2,9 @@
 
 The seed is ``{"shop": {...}, "customers": [...], "products": [...], "orders": [...]}``; an
 order carries its ``refunds`` and ``transactions`` inside it (REST serves transactions from their
-own endpoint; ``views.py`` strips them from the order JSON). Records are replaced, never mutated
+own endpoint; ``views.py`` strips them from the order JSON). Shopify Payments ``payouts`` and
+``balance_transactions`` (``seeds/payouts.py`` generates them from the orders) are optional lists
+in the same REST shapes. Records are replaced, never mutated
 in place, so a reader holding a snapshot list is never surprised by a concurrent upsert.
 """
 
@@ -17,11 +19,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shopxero.sandbox.clock import SandboxClock
 
-__all__ = ["GRAPHQL_TYPES", "RESOURCES", "ShopStore"]
+__all__ = ["GRAPHQL_TYPES", "KINDS", "PAYMENT_RESOURCES", "RESOURCES", "ShopStore"]
 
 Record = dict[str, Any]
 
 RESOURCES: tuple[str, ...] = ("customers", "products", "orders")
+# Read-only Shopify Payments records: no created_at/updated_at of their own (shopify-api-notes §9).
+PAYMENT_RESOURCES: tuple[str, ...] = ("payouts", "balance_transactions")
+KINDS: tuple[str, ...] = RESOURCES + PAYMENT_RESOURCES
 GRAPHQL_TYPES = {"customers": "Customer", "products": "Product", "orders": "Order"}
 
 
@@ -44,7 +49,8 @@ def _record_id(kind: str, position: int, record: Any) -> int:
 
 
 class ShopStore:
-    """Customers, products and orders by id, plus the shop; ``reset`` returns to the seed."""
+    """Customers, products, orders, payouts and balance transactions by id, plus the shop;
+    ``reset`` returns to the seed."""
 
     def __init__(self, seed: dict[str, Any], clock: SandboxClock) -> None:
         if not isinstance(seed, dict):
@@ -63,7 +69,7 @@ class ShopStore:
 
     def reset(self) -> None:
         seed = json.loads(self._seed_json)
-        records = {kind: _index(kind, seed.get(kind)) for kind in RESOURCES}
+        records = {kind: _index(kind, seed.get(kind)) for kind in KINDS}
         with self._lock:
             self.shop = seed.get("shop") or {}
             self._records = records
@@ -115,17 +121,20 @@ class ShopStore:
         """Merge records onto existing ones by id (new ids are created) and delete on request.
 
         ``"shop": {...}`` merges onto the shop (e.g. to switch ``taxes_included``).
-        Every touched record gets ``updated_at`` = now, so incremental syncs see it. The merge
+        Every touched customer, product or order gets ``updated_at`` = now, so incremental syncs
+        see it; payouts and balance transactions have no such field and are merged as given
+        (e.g. a payout turning ``paid``; its transactions' ``payout_status`` follows). The merge
         is shallow: a key given replaces that key's whole value (e.g. all ``line_items``).
         Validation happens before any change, so a bad payload changes nothing.
         """
         if not isinstance(payload, dict):
             raise ValueError("records payload must be an object")
-        unknown = set(payload) - {*RESOURCES, "delete", "shop"}
+        unknown = set(payload) - {*KINDS, "delete", "shop"}
         if unknown:
-            raise ValueError(f"unknown record kinds {sorted(unknown)}; use {list(RESOURCES)}")
+            raise ValueError(f"unknown record kinds {sorted(unknown)}; use {list(KINDS)}")
         upserts: dict[str, list[tuple[int, Record]]] = {}
-        for kind in RESOURCES:
+        # The result counts customers, products and orders always, payment records when sent.
+        for kind in (*RESOURCES, *(k for k in PAYMENT_RESOURCES if k in payload)):
             records = payload.get(kind) or []
             if not isinstance(records, list):
                 raise ValueError(f"{kind}: expected a list of records")
@@ -148,16 +157,19 @@ class ShopStore:
                 for record_id, incoming in items:
                     existing = table.get(record_id)
                     merged = {**existing, **incoming} if existing else incoming
+                    stamped = kind in RESOURCES
                     if existing is None:
                         created += 1
-                        merged.setdefault("created_at", now)
-                        merged.setdefault(
-                            "admin_graphql_api_id",
-                            f"gid://shopify/{GRAPHQL_TYPES[kind]}/{record_id}",
-                        )
+                        if stamped:
+                            merged.setdefault("created_at", now)
+                            merged.setdefault(
+                                "admin_graphql_api_id",
+                                f"gid://shopify/{GRAPHQL_TYPES[kind]}/{record_id}",
+                            )
                     else:
                         updated += 1
-                    merged["updated_at"] = now
+                    if stamped:
+                        merged["updated_at"] = now
                     table[record_id] = merged
                 result["created"][kind] = created
                 result["updated"][kind] = updated
@@ -194,8 +206,8 @@ def _parse_deletes(spec: Any) -> dict[str, list[int]]:
         raise ValueError('delete: expected {"products": [ids], ...}')
     out: dict[str, list[int]] = {}
     for kind, ids in spec.items():
-        if kind not in RESOURCES:
-            raise ValueError(f"delete: unknown record kind {kind!r}; use {list(RESOURCES)}")
+        if kind not in KINDS:
+            raise ValueError(f"delete: unknown record kind {kind!r}; use {list(KINDS)}")
         if not isinstance(ids, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) for i in ids
         ):

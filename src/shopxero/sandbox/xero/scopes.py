@@ -38,7 +38,7 @@ GRANULAR_SCOPES = _with_read(
     "accounting.classicexpenses",
     "accounting.settings",
     "accounting.attachments",
-) | frozenset({"accounting.budgets.read"})
+) | frozenset({"accounting.budgets.read", "accounting.reports.banksummary.read"})
 
 # Broad scopes only "old" apps (created before 2 March 2026) may still request
 # [xero-api-notes §1.4].
@@ -61,6 +61,9 @@ DEFAULT_CUSTOM_CONNECTION_SCOPES = frozenset(
         "accounting.payments",
         "accounting.settings",
         "accounting.attachments",
+        # For payouts: spend/receive money and transfers, and bank balances [xero-api-notes §13].
+        "accounting.banktransactions",
+        "accounting.reports.banksummary.read",
     }
 )
 
@@ -81,6 +84,11 @@ _ENDPOINT_FAMILIES: dict[str, tuple[str, ...]] = {
     "overpayments": ("accounting.payments", "accounting.transactions"),
     "prepayments": ("accounting.payments", "accounting.transactions"),
     "banktransactions": ("accounting.banktransactions", "accounting.transactions"),
+    # Which granular scope opens BankTransfers is UNCONFIRMED [xero-api-notes §13.1].
+    "banktransfers": ("accounting.banktransactions", "accounting.transactions"),
+    # Only the Bank Summary report is served: one granular scope per report, or the broad
+    # accounting.reports.read [xero-api-notes §13.4].
+    "reports": ("accounting.reports.banksummary", "accounting.reports"),
     "manualjournals": ("accounting.manualjournals", "accounting.transactions"),
     "organisation": ("accounting.settings",),
     "accounts": ("accounting.settings",),

@@ -47,6 +47,40 @@ def uk_seed(**extra: Any) -> dict[str, Any]:
     }
 
 
+# Bank accounts for the payouts tests, besides the UK chart's 090 Business Bank Account.
+CLEARING_ID = "5b3c6f0e-2a41-4a5e-9d55-0c1f3b9a7e01"
+EURO_ID = "5b3c6f0e-2a41-4a5e-9d55-0c1f3b9a7e02"
+CLOSED_ID = "5b3c6f0e-2a41-4a5e-9d55-0c1f3b9a7e03"
+
+
+def _bank(account_id: str, code: str, name: str, currency: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "AccountID": account_id,
+        "Code": code,
+        "Name": name,
+        "Type": "BANK",
+        "TaxType": "NONE",
+        "Class": "ASSET",
+        "BankAccountType": "BANK",
+        "CurrencyCode": currency,
+        "Status": "ACTIVE",
+        **extra,
+    }
+
+
+def bank_seed() -> dict[str, Any]:
+    """The UK organisation plus a GBP clearing account (095), a EUR account (096, with EUR
+    enabled) and an archived bank account (097)."""
+    seed = uk_seed(currencies=[{"Code": "EUR", "Description": "Euro"}])
+    seed["accounts"] = [
+        *seed["accounts"],
+        _bank(CLEARING_ID, "095", "Shopify Payments clearing", "GBP"),
+        _bank(EURO_ID, "096", "Euro Account", "EUR"),
+        _bank(CLOSED_ID, "097", "Old Bank Account", "GBP", Status="ARCHIVED"),
+    ]
+    return seed
+
+
 @pytest.fixture
 def spec() -> ModuleType:
     """The conformance helper (``tests/sandbox/xero/spec.py``)."""
@@ -125,6 +159,40 @@ class Api:
                 "Date": "2026-11-26",
             },
         )
+
+    async def spend(
+        self, *lines: dict[str, Any], bank: str = "095", kind: str = "SPEND", **fields: Any
+    ) -> httpx.Response:
+        """PUT one spend (or receive) money transaction with ``summarizeErrors=false``."""
+        element = {
+            "Type": kind,
+            "Contact": {"Name": "Shopify"},
+            "BankAccount": {"Code": bank},
+            "LineItems": list(lines),
+            **fields,
+        }
+        return await self.put(
+            "/BankTransactions", "BankTransactions", element, summarizeErrors="false"
+        )
+
+    async def transfer(
+        self, amount: str, source: str = "095", target: str = "090", **fields: Any
+    ) -> httpx.Response:
+        element = {
+            "FromBankAccount": {"Code": source},
+            "ToBankAccount": {"Code": target},
+            "Amount": amount,
+            **fields,
+        }
+        return await self.put("/BankTransfers", "BankTransfers", element)
+
+    @staticmethod
+    def element_errors(response: httpx.Response, key: str) -> list[str]:
+        """The messages of the one element of a ``summarizeErrors=false`` answer."""
+        assert response.status_code == 200, response.text
+        (element,) = response.json()[key]
+        assert element["StatusAttributeString"] == "ERROR", element
+        return [e["Message"] for e in element["ValidationErrors"]]
 
     @staticmethod
     def errors(response: httpx.Response) -> list[str]:

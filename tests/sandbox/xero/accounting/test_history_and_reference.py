@@ -73,6 +73,8 @@ async def test_state_is_plain_json_and_reset_restores_the_seed(api: Any, org: Xe
         "invoices",
         "payments",
         "credit_notes",
+        "bank_transactions",
+        "bank_transfers",
     }
     assert state["invoices"][0]["Status"] == "PAID"
     assert state["invoices"][0]["Total"] == 12.0

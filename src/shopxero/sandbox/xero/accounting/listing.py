@@ -108,9 +108,12 @@ def order_records(
     fields: Mapping[str, Field],
     id_field: str,
     type_name: str,
+    *,
+    time_field: str = "UpdatedDateUTC",
 ) -> list[Record]:
-    """Sort by ``order`` (``Name ASC, Date DESC``) or by UpdatedDateUTC then ID."""
-    ordered = sorted(records, key=lambda r: (r["UpdatedDateUTC"], str(r[id_field])))
+    """Sort by ``order`` (``Name ASC, Date DESC``) or by ``time_field`` (UpdatedDateUTC; a bank
+    transfer has only CreatedDateUTC) then ID."""
+    ordered = sorted(records, key=lambda r: (r[time_field], str(r[id_field])))
     spec = param(query, "order")
     if not spec or not spec.strip():
         return ordered

@@ -18,6 +18,8 @@ __all__ = [
     "Form",
     "party_flags",
     "present_allocation",
+    "present_bank_transaction",
+    "present_bank_transfer",
     "present_contact",
     "present_credit_note",
     "present_history",
@@ -209,3 +211,37 @@ def present_history(record: Mapping[str, Any]) -> dict[str, Any]:
     out = present_document(record)
     out["DateUTCString"] = record["DateUTC"].strftime("%Y-%m-%dT%H:%M:%S")
     return out
+
+
+def _account_ref(org: XeroOrg, account_id: str) -> dict[str, Any]:
+    """A bank account as Xero embeds it: AccountID, Code, Name [xero-api-notes §13.1]."""
+    account = org.account_by_id(account_id) or {}
+    return {
+        "AccountID": account_id,
+        "Code": account.get("Code", ""),
+        "Name": account.get("Name", ""),
+    }
+
+
+def present_bank_transaction(
+    org: XeroOrg, transaction: Mapping[str, Any], *, unitdp: int = 2
+) -> dict[str, Any]:
+    """A spend/receive money transaction, or one side of a transfer (no Contact, no lines).
+
+    Lists carry the lines too: the spec requires LineItems on every BankTransaction
+    [xero-api-notes §13.2].
+    """
+    out = dict(transaction)
+    out["BankAccount"] = _account_ref(org, str(transaction["_account_id"]))
+    if transaction.get("_contact_id"):
+        out["Contact"] = _contact_ref(org, str(transaction["_contact_id"]))
+    return present_document(out, unitdp=unitdp)
+
+
+def present_bank_transfer(org: XeroOrg, transfer: Mapping[str, Any]) -> dict[str, Any]:
+    """A bank transfer in the spec's BankTransfer shape [xero-api-notes §13.1]."""
+    out = dict(transfer)
+    out["FromBankAccount"] = _account_ref(org, str(transfer["_from_account_id"]))
+    out["ToBankAccount"] = _account_ref(org, str(transfer["_to_account_id"]))
+    out["CreatedDateUTCString"] = transfer["CreatedDateUTC"].strftime("%Y-%m-%dT%H:%M:%S")
+    return present_document(out)

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route, Router
 from starlette.types import Receive, Scope, Send
 
+from shopxero.sandbox.xero.accounting.bank_routes import bank_routes
 from shopxero.sandbox.xero.accounting.batch import read_elements, write_batch
 from shopxero.sandbox.xero.accounting.contact_routes import contact_routes
 from shopxero.sandbox.xero.accounting.document_routes import document_routes
@@ -31,6 +32,7 @@ from shopxero.sandbox.xero.accounting.plumbing import (
 )
 from shopxero.sandbox.xero.accounting.present import present_history
 from shopxero.sandbox.xero.accounting.problems import ElementInvalid, not_found_response
+from shopxero.sandbox.xero.accounting.report_routes import report_routes
 from shopxero.sandbox.xero.accounting.serialize import JsonResponse, envelope, present_document
 from shopxero.sandbox.xero.accounting.state import XeroOrg
 from shopxero.sandbox.xero.accounting.validation import check_length, optional_text
@@ -38,7 +40,15 @@ from shopxero.sandbox.xero.accounting.validation import check_length, optional_t
 __all__ = ["accounting_router"]
 
 # Endpoints whose records keep a history, and the table each one's id lives in.
-_HISTORY_TABLES = ("Contacts", "Items", "Invoices", "CreditNotes", "Payments")
+_HISTORY_TABLES = (
+    "Contacts",
+    "Items",
+    "Invoices",
+    "CreditNotes",
+    "Payments",
+    "BankTransactions",
+    "BankTransfers",
+)
 
 
 async def get_organisation(request: Request, org: XeroOrg) -> Response:
@@ -103,6 +113,8 @@ def _history_owner(org: XeroOrg, collection: str, ref: str) -> str:
         "Invoices": org.invoices,
         "CreditNotes": org.credit_notes,
         "Payments": org.payments,
+        "BankTransactions": org.bank_transactions,
+        "BankTransfers": org.bank_transfers,
     }
     guid = as_guid(ref)
     if guid is None or guid not in tables[collection]:
@@ -173,5 +185,7 @@ def accounting_router(get_org: OrgGetter) -> Router:
     routes += item_routes(get_org)
     routes += document_routes(get_org)
     routes += payment_routes(get_org)
+    routes += bank_routes(get_org)
+    routes += report_routes(get_org)
     # Unknown paths get Xero's 404 page too, not Starlette's "Not Found".
     return Router(routes=routes, default=_not_found)

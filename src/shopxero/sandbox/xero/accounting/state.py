@@ -3,7 +3,8 @@
 Records are held close to Xero's JSON shapes, but with ``Decimal`` money, aware ``datetime``
 timestamps and ``date`` dates; keys starting with ``_`` are sandbox bookkeeping (e.g. an
 invoice's ``_contact_id``) and never leave the sandbox. The resource modules (``contacts``,
-``items``, ``documents``, ``payments``) hold the rules; this module only holds the data.
+``items``, ``documents``, ``payments``, ``banking``) hold the rules; this module only holds the
+data.
 """
 
 from __future__ import annotations
@@ -76,6 +77,9 @@ class XeroOrg:
         self.credit_notes: dict[str, dict[str, Any]] = {}
         self.payments: dict[str, dict[str, Any]] = {}
         self.allocations: dict[str, dict[str, Any]] = {}
+        # Spend/receive money and the two sides of each transfer (xero-api-notes §13.1, §13.2).
+        self.bank_transactions: dict[str, dict[str, Any]] = {}
+        self.bank_transfers: dict[str, dict[str, Any]] = {}
         self.history: dict[str, list[dict[str, Any]]] = {}
         self.reset()
 
@@ -97,6 +101,8 @@ class XeroOrg:
                 self.credit_notes,
                 self.payments,
                 self.allocations,
+                self.bank_transactions,
+                self.bank_transfers,
                 self.history,
             ):
                 table.clear()
@@ -108,6 +114,8 @@ class XeroOrg:
         """Every record in Xero's JSON shapes (plain JSON values: numbers, /Date()/ strings)."""
         from shopxero.sandbox.xero.accounting.present import (
             party_flags,
+            present_bank_transaction,
+            present_bank_transfer,
             present_contact,
             present_credit_note,
             present_invoice,
@@ -126,6 +134,12 @@ class XeroOrg:
                 "invoices": [present_invoice(self, i) for i in self.invoices.values()],
                 "payments": [present_payment(self, p) for p in self.payments.values()],
                 "credit_notes": [present_credit_note(self, c) for c in self.credit_notes.values()],
+                "bank_transactions": [
+                    present_bank_transaction(self, t) for t in self.bank_transactions.values()
+                ],
+                "bank_transfers": [
+                    present_bank_transfer(self, t) for t in self.bank_transfers.values()
+                ],
             }
             loaded: dict[str, Any] = json.loads(dumps(raw))
             return loaded
@@ -142,11 +156,19 @@ class XeroOrg:
         zone = _XERO_TIMEZONES.get(str(self.organisation.get("Timezone") or "").upper())
         return self.now().astimezone(ZoneInfo(zone)).date() if zone else self.now().date()
 
-    @property
-    def period_lock_date(self) -> date | None:
-        raw = self.organisation.get("PeriodLockDate")
+    def _organisation_date(self, key: str) -> date | None:
+        raw = self.organisation.get(key)
         parsed = parse_xero_date(raw) if isinstance(raw, str) else None
         return parsed.date() if parsed else None
+
+    @property
+    def period_lock_date(self) -> date | None:
+        return self._organisation_date("PeriodLockDate")
+
+    @property
+    def end_of_year_lock_date(self) -> date | None:
+        """Organisation.EndOfYearLockDate: binds every user, advisers too [xero-api-notes §13.3]."""
+        return self._organisation_date("EndOfYearLockDate")
 
     @property
     def base_currency(self) -> str:

@@ -1,0 +1,143 @@
+"""Build the Shopify and Xero clients a run needs from ``Settings``.
+
+The CLI is the composition root; this module is the part of it that only depends on settings,
+so tests and ``shopxero demo`` build clients the same way the real command does. Building does no
+IO: a Xero token is only fetched when the first Xero request is made, so a run with nothing to
+write makes no Xero call at all (not even to the token endpoint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from shopxero.config import Settings
+from shopxero.errors import ConfigError
+from shopxero.http.calllog import CallRecord, CallSink
+from shopxero.http.clock import Clock, SystemClock
+from shopxero.shopify.auth import ClientCredentialsAuth, ShopifyAuth, StaticTokenAuth
+from shopxero.shopify.client import ShopifyClient
+from shopxero.store import StateStore
+from shopxero.store.calls import StoredCall
+from shopxero.xero.auth import ClientCredentialsTokens, OAuthTokenManager
+from shopxero.xero.client import XeroClient, XeroTokenProvider
+
+__all__ = ["Clients", "build_clients", "shopify_auth", "store_call_sink", "xero_tokens"]
+
+
+@dataclass
+class Clients:
+    shopify: ShopifyClient
+    xero: XeroClient
+
+
+def store_call_sink(store: StateStore, run_id: Callable[[], int | None] | None = None) -> CallSink:
+    """A CallSink writing each (already redacted) call to the state DB's API-call log."""
+
+    def sink(record: CallRecord) -> None:
+        # Bodies only of failed calls (no answer, or 4xx/5xx): what `shopxero log --bodies` needs
+        # to explain a failure, without keeping every synced customer's data in the log.
+        failed = record.status is None or record.status >= 400
+        store.calls.add(
+            StoredCall(
+                time=record.time,
+                service=record.service,
+                method=record.method,
+                path=record.path,
+                query=record.query,
+                status=record.status,
+                duration_ms=record.duration_ms,
+                attempt=record.attempt,
+                request_id=record.request_id,
+                error=record.error,
+                request_body=record.request_body if failed else None,
+                response_body=record.response_body if failed else None,
+            ),
+            run_id=run_id() if run_id else None,
+        )
+
+    return sink
+
+
+def shopify_auth(settings: Settings, transport: Any, clock: Clock) -> ShopifyAuth:
+    if settings.shopify_access_token:
+        return StaticTokenAuth(settings.shopify_access_token)
+    if settings.shopify_client_id and settings.shopify_client_secret:
+        return ClientCredentialsAuth(
+            settings.shopify_url,
+            settings.shopify_client_id,
+            settings.shopify_client_secret,
+            transport=transport,
+            clock=clock,
+        )
+    raise ConfigError(
+        "no Shopify credentials: set SHOPXERO_SHOPIFY_ACCESS_TOKEN, or "
+        "SHOPXERO_SHOPIFY_CLIENT_ID and SHOPXERO_SHOPIFY_CLIENT_SECRET"
+    )
+
+
+def xero_tokens(settings: Settings, transport: Any, clock: Clock) -> XeroTokenProvider:
+    if not settings.xero_client_id or not settings.xero_client_secret:
+        raise ConfigError(
+            "no Xero app credentials: set SHOPXERO_XERO_CLIENT_ID and SHOPXERO_XERO_CLIENT_SECRET"
+        )
+    if settings.xero_mode == "custom_connection":
+        return ClientCredentialsTokens(
+            settings.xero_client_id,
+            settings.xero_client_secret,
+            settings.xero_identity_base_url,
+            clock,
+            transport,
+        )
+    return OAuthTokenManager(
+        settings.token_file_path,
+        settings.xero_client_id,
+        settings.xero_client_secret,
+        settings.xero_identity_base_url,
+        clock,
+        transport,
+    )
+
+
+@asynccontextmanager
+async def build_clients(
+    settings: Settings,
+    *,
+    call_sink: CallSink | None = None,
+    shopify_transport: Any = None,
+    xero_transport: Any = None,
+    clock: Clock | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> AsyncIterator[Clients]:
+    """Both clients for ``settings``, closed on exit. Transports are for in-process tests."""
+    clock = clock or SystemClock()
+    shopify = ShopifyClient(
+        shop_url=settings.shopify_url,
+        api_version=settings.shopify_api_version,
+        auth=shopify_auth(settings, shopify_transport, clock),
+        transport=shopify_transport,
+        clock=clock,
+        call_sink=call_sink,
+        timeout=settings.http_timeout_seconds,
+        warn=warn,
+    )
+    tokens = xero_tokens(settings, xero_transport, clock)
+    tenant_id = settings.xero_tenant_id if settings.xero_mode == "web" else None
+    if settings.xero_mode == "web" and tenant_id is None:
+        tenant_id = getattr(tokens, "tenant_id", None)
+    xero = XeroClient(
+        api_base_url=settings.xero_api_base_url,
+        tokens=tokens,
+        tenant_id=tenant_id,
+        transport=xero_transport,
+        clock=clock,
+        call_sink=call_sink,
+        timeout=settings.http_timeout_seconds,
+    )
+    try:
+        yield Clients(shopify=shopify, xero=xero)
+    finally:
+        await shopify.aclose()
+        await xero.aclose()

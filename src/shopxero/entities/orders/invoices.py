@@ -1,0 +1,322 @@
+"""Orders -> Xero sales invoices (ACCREC), after their contact and items.
+
+An order is invoiced only when its contact and the items of its lines are in Xero: an order whose
+customer or variant failed (or was never synced) is queued with that reason and retried later
+(retryable), never sent without them. Guest orders go to the one guest contact. Test orders and
+financial statuses not synced are skipped (``order_skip_reason``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from shopxero.engine.apply import apply_desired, parse_or_queue, queue_record_error
+from shopxero.engine.checksums import payload_checksum
+from shopxero.engine.context import RunContext
+from shopxero.engine.linking import load_invoices
+from shopxero.engine.orgdata import OrgData, mapping_options
+from shopxero.engine.plan import Desired
+from shopxero.entities.orders.edits import check_order_edits
+from shopxero.entities.orders.guest_contact import GUEST_SHOPIFY_ID, ensure_guest_contact
+from shopxero.entities.orders.life import sync_lifecycle
+from shopxero.errors import ConfigError, DependencyError, MappingError
+from shopxero.shopify.models import Order, parse_order
+from shopxero.translate import invoice_from_order, invoice_number_for, order_skip_reason
+from shopxero.translate.accounts import item_sales_accounts
+from shopxero.translate.common import MappingOptions
+from shopxero.translate.currency import (
+    day_rate_applies,
+    day_rate_note,
+    in_invoice_currency,
+    unusable_currencies,
+    xero_currency_rate,
+)
+from shopxero.translate.invoices import rounding_amount, rounding_note
+
+__all__ = ["sync_orders"]
+
+
+_RESOURCE = "orders"
+
+
+async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
+    orders = parse_or_queue(ctx, _RESOURCE, raws, parse_order)
+    if not orders:
+        return
+    org = await ctx.org.get()
+    options = mapping_options(ctx.settings, org)
+    orders = await _in_usable_currencies(ctx, org, orders)
+    step = _Invoicing.start(ctx, org, options)
+    for order in sorted(orders, key=lambda o: o.id):
+        await step.take(order)
+    step.note_roundings_and_rates()
+    in_xero = await _apply_invoices(ctx, step.desireds, step.by_id)
+    await sync_lifecycle(
+        ctx, step.settled(in_xero), org=org, options=options, item_codes=step.item_codes
+    )
+
+
+@dataclass
+class _Invoicing:
+    """One orders step: each order taken in id order becomes an invoice to send (``desireds``),
+    a skip or a queued error. ``contacts`` holds the orders whose payments, refunds and
+    cancellation follow once their invoice is in Xero, with their contact ("" for a cancelled
+    order skipped, whose invoice the lifecycle step voids or credits)."""
+
+    ctx: RunContext
+    org: OrgData
+    options: MappingOptions
+    item_codes: dict[int, str]  # variant id -> Item Code, mapped or planned by this dry run
+    item_accounts: dict[int, str]  # variant id -> the sales account its Item was sent with
+    base: str  # the organisation's base currency
+    guest_id: str | None = None  # the guest contact, once an order without a customer asks
+    desireds: list[Desired] = field(default_factory=list)
+    rounded: list[tuple[str, Decimal]] = field(default_factory=list)  # (order, rounding line)
+    day_rated: list[Order] = field(default_factory=list)  # without Shopify's rate
+    contacts: dict[str, str] = field(default_factory=dict)
+    by_id: dict[str, Order] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, ctx: RunContext, org: OrgData, options: MappingOptions) -> _Invoicing:
+        item_mappings = ctx.store.mappings.all("item")
+        item_codes = {int(m.shopify_id): m.natural_key for m in item_mappings}
+        item_accounts = item_sales_accounts({m.shopify_id: m.payload for m in item_mappings})
+        item_codes.update({int(vid): code for vid, code in ctx.planned_codes.items()})
+        base = str(org.organisation.get("BaseCurrency") or "")
+        return cls(ctx, org, options, item_codes, item_accounts, base)
+
+    async def take(self, order: Order) -> None:
+        """Skip ``order``, queue it (its contact or an item is not in Xero, it cannot be
+        mapped) or add its invoice to ``desireds``."""
+        oid = str(order.id)
+        label = f"order {order.name or oid}"
+        reason = order_skip_reason(order, self.options)
+        self.by_id[oid] = order
+        if reason is not None:
+            self._skip(order, reason)
+            return
+        contact_id, missing = await self._contact_of(order)
+        if missing is None:
+            missing = self._missing_item(order)
+        if missing is not None or contact_id is None:
+            queue_record_error(
+                self.ctx,
+                _RESOURCE,
+                oid,
+                f"{label}: not sent because {missing}",
+                error_class=DependencyError.queue_name,
+                retryable=True,
+                operation="create",
+            )
+            return
+        desired = self._desired_invoice(order, label, contact_id)
+        if desired is not None:
+            self.contacts[oid] = contact_id
+            self.desireds.append(desired)
+
+    def _skip(self, order: Order, reason: str) -> None:
+        ctx = self.ctx
+        oid = str(order.id)
+        if order.cancelled_at is not None and ctx.store.mappings.get("invoice", oid) is not None:
+            # A cancelled order leaves the synced statuses (voided); the invoice we made for
+            # it is voided or credited by the lifecycle step.
+            self.contacts[oid] = ""
+        if not ctx.dry_run:
+            ctx.store.errors.resolve_for(
+                _RESOURCE, oid, resolution=f"skipped: {reason}", now=ctx.now()
+            )
+        ctx.report.count(_RESOURCE, "skipped")
+        ctx.progress.advance(_RESOURCE)
+
+    async def _contact_of(self, order: Order) -> tuple[str | None, str | None]:
+        """The ContactID ``order`` is invoiced to, or why there is none yet."""
+        ctx = self.ctx
+        if order.customer is None:
+            guest_id = await self._guest_contact()
+            contact_id = guest_id or ("(guest contact)" if ctx.dry_run else None)
+            return contact_id, None if contact_id else "the guest contact could not be created"
+        mapping = ctx.store.mappings.get("contact", str(order.customer.id))
+        contact_id = (
+            mapping.xero_id
+            if mapping
+            else ctx.planned.get(("contact", str(order.customer.id)))  # dry runs only
+        )
+        missing = None if contact_id else _why_missing(ctx, "customers", order.customer.id)
+        return contact_id, missing
+
+    async def _guest_contact(self) -> str | None:
+        """The guest contact's id; a failed creation is tried again by the next guest order."""
+        if self.guest_id is None and not self.ctx.dry_run:
+            self.guest_id = await ensure_guest_contact(self.ctx)
+        elif self.guest_id is None:
+            # A dry run creates nothing, but plans against the guest contact already mapped
+            # (so an unchanged guest order is not shown as an update).
+            guest = self.ctx.store.mappings.get("contact", GUEST_SHOPIFY_ID)
+            self.guest_id = guest.xero_id if guest else None
+        return self.guest_id
+
+    def _missing_item(self, order: Order) -> str | None:
+        """Why the first of ``order``'s variants with no Item in Xero has none; None if all do."""
+        unsynced = [
+            li.variant_id
+            for li in order.line_items
+            if li.variant_id is not None and li.variant_id not in self.item_codes
+        ]
+        if unsynced:
+            return _why_missing(self.ctx, "products", unsynced[0], variant=True)
+        return None
+
+    def _desired_invoice(self, order: Order, label: str, contact_id: str) -> Desired | None:
+        """The invoice ``order`` should be in Xero; None (queued) when it cannot be mapped."""
+        oid = str(order.id)
+        try:
+            invoice = invoice_from_order(
+                order,
+                contact_id=contact_id,
+                item_codes=self.item_codes,
+                options=self.options,
+                tax=self.org.tax,
+                item_accounts=self.item_accounts,
+            )
+            number = invoice_number_for(order, self.options)
+        except MappingError as exc:
+            queue_record_error(self.ctx, _RESOURCE, oid, str(exc))
+            return None
+        rounding = rounding_amount(invoice)
+        if rounding is not None:
+            self.rounded.append((label.removeprefix("order "), rounding))
+        payload = invoice.to_payload()
+        if self.ctx.settings.invoice_currency == "presentment":
+            rate = xero_currency_rate(order, self.base)
+            if rate is not None:
+                payload["CurrencyRate"] = rate  # the rate Shopify used, not Xero's day rate
+            elif day_rate_applies(order, self.base):
+                self.day_rated.append(order)
+        return Desired(
+            entity="invoice",
+            shopify_id=oid,
+            natural_key=number,
+            payload=payload,
+            checksum=payload_checksum(payload),
+            label=f"{label} (invoice {number})",
+        )
+
+    def note_roundings_and_rates(self) -> None:
+        """One report note for the invoices carrying a rounding line, one for those left to
+        Xero's day rate."""
+        note = rounding_note(self.rounded)
+        if note is not None:
+            self.ctx.report.note(note)
+        note = day_rate_note(self.day_rated, self.base)
+        if note is not None:
+            self.ctx.report.note(note)
+
+    def settled(self, in_xero: Mapping[str, str]) -> list[tuple[Order, str]]:
+        """The (order, contact id) pairs whose life follows: invoice in Xero, or cancelled and
+        skipped."""
+        # A dry run plans the life of an order whose invoice it would create, too.
+        new = self.ctx.report.planned_ids(_RESOURCE, "create") if self.ctx.dry_run else set()
+        return [
+            (self.by_id[oid], contact_id)
+            for oid, contact_id in self.contacts.items()
+            if oid in in_xero or oid in new or not contact_id  # not contact_id: cancelled, skipped
+        ]
+
+
+async def _invoices_to_link(ctx: RunContext, desireds: list[Desired]) -> dict[str, dict[str, Any]]:
+    """The sales invoices already in Xero under the number an unmapped order's invoice would
+    take, by order id: adopted rather than created twice; nothing is read when all are mapped."""
+    mapped = ctx.store.mappings.many("invoice", [d.shopify_id for d in desireds])
+    unmapped = [d.natural_key for d in desireds if d.shopify_id not in mapped]
+    index = await load_invoices(ctx.xero, unmapped) if unmapped else None
+    links: dict[str, dict[str, Any]] = {}
+    for d in desireds:
+        if index is None or d.shopify_id in mapped:
+            continue
+        record = index.get(d.natural_key)
+        if record is not None and record.get("Type", "ACCREC") == "ACCREC":
+            links[d.shopify_id] = record
+    return links
+
+
+async def _apply_invoices(
+    ctx: RunContext, desireds: list[Desired], by_id: dict[str, Order]
+) -> dict[str, str]:
+    """Send the invoices; returns order id -> InvoiceID for every one in Xero."""
+    links = await _invoices_to_link(ctx, desireds)
+
+    async def lookup_one(number: str) -> dict[str, Any] | None:
+        found = await ctx.xero.get_invoices_by_number([number])
+        return dict(found[0]) if found else None
+
+    return await apply_desired(
+        ctx,
+        desireds,
+        links,
+        lookup_one=lookup_one,
+        check_conflicts=lambda updates: check_order_edits(ctx, updates, by_id),
+        link_how=dict.fromkeys(links, "InvoiceNumber"),
+    )
+
+
+async def _in_usable_currencies(ctx: RunContext, org: OrgData, orders: list[Order]) -> list[Order]:
+    """The orders in the currency they are invoiced in, checked against the organisation's
+    currencies before anything is sent: the shop's currency missing stops the run (every
+    invoice would fail); an order in a presentment currency Xero lacks is queued."""
+    mode = ctx.settings.invoice_currency
+    converted: list[Order] = []
+    for order in orders:
+        try:
+            converted.append(in_invoice_currency(order, mode))
+        except MappingError as exc:
+            queue_record_error(ctx, "orders", str(order.id), str(exc))
+    base = str(org.organisation.get("BaseCurrency") or "")
+    wanted = {o.currency for o in converted if o.currency}
+    if not base or wanted <= {base}:
+        return converted
+    cached = ctx.store.cache.get("xero:currencies")
+    if cached is None:
+        currencies = await ctx.xero.list_currencies()
+        ctx.store.cache.put("xero:currencies", currencies)
+    else:
+        currencies = cached[0]
+    enabled = [str(c.get("Code")) for c in currencies if isinstance(c, dict)]
+    missing = unusable_currencies(wanted, base, enabled)
+    if not missing:
+        return converted
+    shop_currency = str(org.shop.get("currency") or "")
+    # Only the shop's own currency missing stops the run (every invoice would fail); one order
+    # claiming some other currency is a bad record and is queued like any other.
+    if shop_currency in missing or (mode == "shop" and not shop_currency):
+        raise ConfigError(
+            f"orders are invoiced in {', '.join(missing)} but the Xero organisation (base "
+            f"currency {base}) has not added {'it' if len(missing) == 1 else 'them'}: add "
+            "the currency in Xero (Settings > Currencies), then sync again"
+        )
+    kept: list[Order] = []
+    for order in converted:
+        if order.currency in missing:
+            queue_record_error(
+                ctx,
+                "orders",
+                str(order.id),
+                f"order {order.name or order.id} (field currency) is in {order.currency}, which "
+                "the Xero organisation has not added: add it in Xero (Settings > Currencies)"
+                + ("" if mode == "shop" else " or set SHOPXERO_INVOICE_CURRENCY=shop"),
+                error_class="ConfigError",
+            )
+        else:
+            kept.append(order)
+    return kept
+
+
+def _why_missing(ctx: RunContext, resource: str, shopify_id: int, *, variant: bool = False) -> str:
+    what = f"variant {shopify_id}" if variant else f"customer {shopify_id}"
+    for entry in ctx.store.errors.list_open(resource):
+        key = entry.shopify_id.split("/")[-1] if variant else entry.shopify_id
+        if key == str(shopify_id):
+            return f"{what} failed to sync (error #{entry.id}: {entry.message})"
+    return f"{what} is not in Xero yet (sync {resource} first)"

@@ -1,0 +1,227 @@
+"""One sync run: settle interrupted writes, then customers, products, orders, then the cursors.
+
+For each Shopify resource: fetch what changed since its cursor minus the lookback window (first
+run: everything), plus records whose retryable error is due, de-duplicated by id; the step maps,
+plans, links and writes them; then the cursor advances to the newest ``updated_at`` seen, capped
+at the run's start (docs/architecture.md, invariant 3). Every record's outcome is committed (synced,
+skipped or queued) before its cursor moves; a run stopped by the Xero day budget leaves the cursors
+of the unfinished resources where they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shopxero.config import Settings
+from shopxero.engine.context import RunContext
+from shopxero.engine.orgdata import OrgDataLoader
+from shopxero.engine.ports import ShopifyApi, XeroApi
+from shopxero.engine.run_report import ENTITIES, NullProgress, ProgressSink, RunReport
+from shopxero.engine.settle import settle_open_intents
+from shopxero.entities.contacts import sync_customers
+from shopxero.entities.items import sync_products
+from shopxero.entities.orders.invoices import sync_orders
+from shopxero.errors import QuotaExhaustedError
+from shopxero.shopify.models import raw_updated_at
+from shopxero.store import StateStore
+from shopxero.store.errors_queue import QueuedError
+
+__all__ = ["SyncEngine"]
+
+Step = Callable[[RunContext, Sequence[dict[str, Any]]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ResourceStep:
+    """One Shopify resource, in the order a run takes them: how to read what changed since a
+    time, how to read one record again by id, and the entity step that takes its records."""
+
+    name: str
+    changed_since: Callable[[ShopifyApi, datetime | None], AsyncIterator[dict[str, Any]]]
+    get_one: Callable[[ShopifyApi, int], Awaitable[dict[str, Any] | None]]
+    step: Step
+
+
+# The run's order: an invoice needs its contact and its items in Xero first.
+RESOURCE_STEPS: dict[str, ResourceStep] = {
+    r.name: r
+    for r in (
+        ResourceStep(
+            "customers",
+            lambda shopify, since: shopify.iter_customers(updated_at_min=since),
+            lambda shopify, record_id: shopify.get_customer(record_id),
+            sync_customers,
+        ),
+        ResourceStep(
+            "products",
+            lambda shopify, since: shopify.iter_products(updated_at_min=since),
+            lambda shopify, record_id: shopify.get_product(record_id),
+            sync_products,
+        ),
+        ResourceStep(
+            "orders",
+            lambda shopify, since: shopify.iter_orders(updated_at_min=since),
+            lambda shopify, record_id: shopify.get_order(record_id),
+            sync_orders,
+        ),
+    )
+}
+# Closed intents only matter while a crash may still be settled; the call log is for diagnosis.
+INTENT_RETENTION = timedelta(days=30)
+CALL_LOG_RETENTION = timedelta(days=90)
+
+
+class SyncEngine:
+    """Runs syncs over one state DB with a Shopify and a Xero client (both already built)."""
+
+    def __init__(
+        self,
+        *,
+        store: StateStore,
+        shopify: ShopifyApi,
+        xero: XeroApi,
+        settings: Settings,
+        progress: ProgressSink | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.store = store
+        self.shopify = shopify
+        self.xero = xero
+        self.settings = settings
+        self.progress = progress or NullProgress()
+        self.now = now or (lambda: datetime.now(UTC))
+        self.current_run_id: int | None = None  # for the API-call log
+        self.org = OrgDataLoader(
+            store,
+            settings,
+            organisation=xero.get_organisation,
+            accounts=xero.list_accounts,
+            tax_rates=xero.list_tax_rates,
+            shop=shopify.get_shop,
+        )
+
+    async def run(
+        self,
+        *,
+        dry_run: bool = False,
+        only: Iterable[str] | None = None,
+        retry: Sequence[QueuedError] | None = None,
+        plan_lifecycle: bool = True,
+    ) -> RunReport:
+        """One sync run (``retry``: only these queued records, fetched by id; no cursor moves).
+
+        ``plan_lifecycle=False``: a dry run plans records only, not orders' payments, credit
+        notes and voids (the rebuild's read pass)."""
+        resources = [e for e in ENTITIES if only is None or e in set(only)]
+        started = self.now()
+        report = RunReport(started_at=started, dry_run=dry_run)
+        report.run_id = self.store.runs.start(started_at=started, dry_run=dry_run)
+        self.current_run_id = report.run_id
+        ctx = RunContext(
+            store=self.store,
+            shopify=self.shopify,
+            xero=self.xero,
+            settings=self.settings,
+            org=self.org,
+            report=report,
+            started_at=started,
+            now=self.now,
+            dry_run=dry_run,
+            progress=self.progress,
+            retrying=retry is not None,
+            plan_lifecycle=plan_lifecycle,
+        )
+        try:
+            if not dry_run:
+                await settle_open_intents(ctx)
+            for resource in resources:
+                await self._sync_resource(ctx, resource, retry)
+            report.status = "failed_records" if report.total("failed") else "ok"
+        except QuotaExhaustedError as exc:
+            when = exc.resume_at.isoformat() if exc.resume_at else "tomorrow (Xero's day resets)"
+            report.status = "stopped"
+            report.message = (
+                f"Xero's daily API budget is spent; committed work is saved. Run again after "
+                f"{when} to finish."
+            )
+        except BaseException as exc:
+            report.status = "error"
+            report.message = str(exc)
+            self._finish(report)
+            raise
+        self._finish(report)
+        return report
+
+    def _finish(self, report: RunReport) -> None:
+        report.finished_at = self.now()
+        if not report.dry_run:
+            with self.store.atomic():
+                self.store.intents.prune(report.finished_at - INTENT_RETENTION)
+                self.store.calls.prune(report.finished_at - CALL_LOG_RETENTION)
+        report.queue_size = self.store.errors.count_open()
+        assert report.run_id is not None
+        self.store.runs.finish(
+            report.run_id,
+            status=report.status,
+            counts=report.counts,
+            notes=report.notes,
+            message=report.message,
+            finished_at=report.finished_at,
+        )
+
+    async def _sync_resource(
+        self, ctx: RunContext, resource: str, retry: Sequence[QueuedError] | None
+    ) -> None:
+        raws: dict[str, dict[str, Any]] = {}
+        if retry is None:
+            cursor = self.store.cursors.get(resource)
+            since = cursor - timedelta(minutes=self.settings.lookback_minutes) if cursor else None
+            async for raw in RESOURCE_STEPS[resource].changed_since(self.shopify, since):
+                raws[str(raw.get("id"))] = raw  # de-duplicate by id: the last copy wins
+            due = [] if ctx.dry_run else self.store.errors.due_for_retry(ctx.now())
+        else:
+            due = list(retry)
+        await self._fetch_queued(ctx, resource, due, raws)
+        records = list(raws.values())
+        total = (
+            sum(max(len(r.get("variants") or []), 1) for r in records)
+            if resource == "products"
+            else len(records)
+        )
+        self.progress.start(resource, total)
+        await RESOURCE_STEPS[resource].step(ctx, records)
+        if retry is None and not ctx.dry_run:
+            stamps = [s for s in map(raw_updated_at, records) if s is not None]
+            if stamps:
+                with self.store.atomic():
+                    self.store.cursors.advance(
+                        resource, min(max(stamps), ctx.started_at), now=ctx.now()
+                    )
+
+    async def _fetch_queued(
+        self,
+        ctx: RunContext,
+        resource: str,
+        queued: Sequence[QueuedError],
+        raws: dict[str, dict[str, Any]],
+    ) -> None:
+        """Add the queued records of ``resource`` to ``raws``, fetched again by id."""
+        get_one = RESOURCE_STEPS[resource].get_one
+        for entry in queued:
+            if entry.entity != resource:
+                continue
+            record_id = entry.shopify_id.split("/")[0]
+            if record_id in raws or not record_id.isdigit():
+                continue
+            raw = await get_one(self.shopify, int(record_id))
+            if raw is None:
+                if not ctx.dry_run:
+                    with self.store.atomic():
+                        self.store.errors.resolve(
+                            entry.id, resolution="no longer exists in Shopify", now=ctx.now()
+                        )
+                continue
+            raws[record_id] = raw

@@ -1,0 +1,102 @@
+"""One sync run as a library call: the run lock, the state DB, the clients and the engine.
+
+``shopxero sync``, ``demo``, ``errors retry`` and the scheduler all run the sync through
+``run_sync``; the CLI only adds progress bars and the way warnings are shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from shopxero.clients import build_clients, store_call_sink
+from shopxero.config import Settings
+from shopxero.engine.run_report import ProgressSink, RunReport
+from shopxero.engine.runlock import run_lock
+from shopxero.errors import ConfigError
+from shopxero.exit_codes import EXIT_FAILED_RECORDS, EXIT_OK
+from shopxero.run.engine import SyncEngine
+from shopxero.store import StateStore
+
+__all__ = ["exit_code_for", "run_sync"]
+
+
+def _log_warning(message: str) -> None:
+    logging.getLogger("shopxero.sync").warning(message)
+
+
+def run_sync(
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    only: list[str] | None = None,
+    retry_ids: list[int] | None = None,
+    retry_all: bool = False,
+    refresh_org: bool = False,
+    progress: ProgressSink | None = None,
+    warn: Callable[[str], None] = _log_warning,
+) -> RunReport:
+    """Open the state DB, build the clients and run one sync (or a retry of queued records).
+
+    One sync at a time per data dir (``engine.runlock``); a second one raises
+    ``RunInProgressError`` (exit 2 with the reason; the scheduler skips the tick).
+    """
+    with run_lock(settings.data_dir):
+        return _run_sync_locked(
+            settings,
+            dry_run=dry_run,
+            only=only,
+            retry_ids=retry_ids,
+            retry_all=retry_all,
+            refresh_org=refresh_org,
+            progress=progress,
+            warn=warn,
+        )
+
+
+def _run_sync_locked(
+    settings: Settings,
+    *,
+    dry_run: bool,
+    only: list[str] | None,
+    retry_ids: list[int] | None,
+    retry_all: bool,
+    refresh_org: bool,
+    progress: ProgressSink | None,
+    warn: Callable[[str], None],
+) -> RunReport:
+    with StateStore.open(settings.state_db_path) as store:
+        if refresh_org:
+            store.cache.clear()
+        retry = None
+        if retry_ids is not None or retry_all:
+            open_entries = store.errors.list_open()
+            if retry_ids:
+                retry = [e for e in open_entries if e.id in set(retry_ids)]
+                missing = set(retry_ids) - {e.id for e in retry}
+                if missing:
+                    raise ConfigError(f"no open error with id {sorted(missing)}")
+            else:
+                retry = [e for e in open_entries if e.retryable]
+        engines: list[SyncEngine] = []
+        sink = store_call_sink(store, lambda: engines[0].current_run_id if engines else None)
+
+        async def go() -> RunReport:
+            async with build_clients(settings, call_sink=sink, warn=warn) as clients:
+                engine = SyncEngine(
+                    store=store,
+                    shopify=clients.shopify,
+                    xero=clients.xero,
+                    settings=settings,
+                    progress=progress,
+                )
+                engines.append(engine)
+                return await engine.run(dry_run=dry_run, only=only, retry=retry)
+
+        return asyncio.run(go())
+
+
+def exit_code_for(report: RunReport) -> int:
+    """``shopxero sync``'s exit code for a run that finished: 0 all synced, 1 records queued."""
+    return EXIT_OK if report.status == "ok" else EXIT_FAILED_RECORDS

@@ -1,0 +1,1 @@
+"""Running the sync on a schedule: tick rules, heartbeat and loop (the CLI only starts it)."""

@@ -1,1 +1,0 @@
-"""Mapping, checksums, planning, the sync engine and rebuild."""
