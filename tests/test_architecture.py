@@ -167,3 +167,33 @@ def test_the_table_catches_a_forbidden_import(tmp_path: Path) -> None:
     probe.write_text("from shopxero.shopify.client import ShopifyClient\n")
     assert "shopxero.shopify.client" in _imports(probe)
     assert "shopify" not in ALLOWED["xero"]
+
+
+# Functions of the engine, the entities, the run and the rebuild read in one screen.
+MAX_FUNCTION_LINES = 60
+SHORT_FUNCTION_PACKAGES = ("engine", "entities", "run", "rebuild")
+
+
+def _long_functions(path: Path, text: str | None = None) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8") if text is None else text)
+    return [
+        f"{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for package in SHORT_FUNCTION_PACKAGES for p in sorted((SRC / package).rglob("*.py"))],
+    ids=lambda p: str(p.relative_to(SRC)),
+)
+def test_no_function_of_the_engine_entities_run_or_rebuild_is_over_60_lines(path: Path) -> None:
+    assert _long_functions(path) == []
+
+
+def test_the_length_check_catches_a_long_function() -> None:
+    body = "".join(f"    x{i} = {i}\n" for i in range(MAX_FUNCTION_LINES))
+    assert _long_functions(SRC / "engine" / "probe.py", f"def f():\n{body}") == ["f (61 lines)"]
