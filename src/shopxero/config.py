@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         description="Record Shopify payments, refunds (credit notes) and cancellations in Xero; "
         "off when another tool (a bank feed, a payouts app) records the money.",
     )
+    sync_payouts: bool = Field(
+        False,
+        description="Post each paid Shopify Payments payout to Xero: a transfer from the "
+        "clearing account to the bank, and spend/receive money for fees, disputes, adjustments "
+        "and reserves (docs/payouts.md).",
+    )
     invoice_currency: Literal["shop", "presentment"] = Field(
         "shop",
         description="Invoice in the shop's currency, or in the currency the customer paid in "
@@ -97,6 +103,27 @@ class Settings(BaseSettings):
     gift_card_account: str | None = None
     tips_account: str | None = None
     fees_account: str | None = None
+    clearing_account: str | None = Field(
+        None,
+        description="BANK account Shopify Payments money waits in until paid out (default: the "
+        "shopify_payments gateway's account if it is a BANK account, else a BANK account named "
+        "like 'clearing').",
+    )
+    payout_bank_account: str | None = Field(
+        None, description="BANK account payouts are paid into (default: the first other BANK)."
+    )
+    payout_fees_account: str | None = Field(
+        None, description="Expense account for Shopify Payments fees (default: 'Bank Fees'...)."
+    )
+    dispute_account: str | None = Field(
+        None, description="Account for chargebacks (disputes); default: the payout fees account."
+    )
+    payout_adjustment_account: str | None = Field(
+        None, description="Account for Shopify adjustments; default: the payout fees account."
+    )
+    reserve_account: str | None = Field(
+        None, description="Account for Shopify Payments reserves (no default: such payouts wait)."
+    )
     account_by_product_type: dict[str, str] = Field(default_factory=dict)
     account_by_sku: dict[str, str] = Field(default_factory=dict)
     account_by_gateway: dict[str, str] = Field(default_factory=dict)

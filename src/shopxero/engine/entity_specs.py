@@ -106,6 +106,26 @@ SPECS: dict[str, EntitySpec] = {
             id_field="PaymentID",
             create=lambda xero: xero.create_payments,
         ),
+        # A Shopify Payments payout (entities.payouts): no natural key Xero enforces; the step
+        # looks the Reference ("Shopify payout <id>") up before every create.
+        EntitySpec(
+            name="payout_transfer",
+            resource="payouts",
+            id_field="BankTransferID",
+            create=lambda xero: xero.create_bank_transfers,
+        ),
+        EntitySpec(
+            name="payout_spend",
+            resource="payouts",
+            id_field="BankTransactionID",
+            create=lambda xero: xero.create_bank_transactions,
+        ),
+        EntitySpec(
+            name="payout_receive",
+            resource="payouts",
+            id_field="BankTransactionID",
+            create=lambda xero: xero.create_bank_transactions,
+        ),
     )
 }
 

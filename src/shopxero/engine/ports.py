@@ -64,6 +64,19 @@ class XeroReader(Protocol):
 
     async def get_credit_notes_by_number(self, numbers: Sequence[str]) -> list[dict[str, Any]]: ...
 
+    # Payouts (entities.payouts): spend/receive money and transfers found by Reference.
+    async def find_bank_transactions_by_reference(
+        self, references: Sequence[str], *, bank_account_id: str | None = None
+    ) -> list[dict[str, Any]]: ...
+
+    async def list_bank_transfers(
+        self,
+        *,
+        where: str | None = None,
+        include_deleted: bool = False,
+        modified_since: datetime | None = None,
+    ) -> list[dict[str, Any]]: ...
+
 
 class XeroWriter(Protocol):
     """The writes a run makes: batches of at most 50 with one Idempotency-Key, answered with one
@@ -103,6 +116,14 @@ class XeroWriter(Protocol):
     ) -> list[ElementResult]: ...
 
     async def create_payments(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]: ...
+
+    async def create_bank_transactions(
+        self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
+    ) -> list[ElementResult]: ...
+
+    async def create_bank_transfers(
         self, payloads: Sequence[Mapping[str, Any]], *, idempotency_key: str
     ) -> list[ElementResult]: ...
 
@@ -150,3 +171,24 @@ class ShopifyApi(Protocol):
     async def get_order(self, id: int) -> dict[str, Any] | None: ...
 
     async def list_transactions(self, order_id: int) -> list[dict[str, Any]]: ...
+
+    def iter_payouts(
+        self,
+        *,
+        status: str | None = None,
+        date_min: date | None = None,
+        date_max: date | None = None,
+        on_date: date | None = None,
+        since_id: int | None = None,
+        last_id: int | None = None,
+    ) -> AsyncIterator[dict[str, Any]]: ...
+
+    def iter_balance_transactions(
+        self,
+        *,
+        payout_id: int | None = None,
+        payout_status: str | None = None,
+        test: bool | None = None,
+        since_id: int | None = None,
+        last_id: int | None = None,
+    ) -> AsyncIterator[dict[str, Any]]: ...

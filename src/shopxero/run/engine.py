@@ -1,4 +1,5 @@
-"""One sync run: settle interrupted writes, then customers, products, orders, then the cursors.
+"""One sync run: settle interrupted writes, then customers, products, orders, then the cursors;
+then, when ``SHOPXERO_SYNC_PAYOUTS`` is on, Shopify Payments payouts.
 
 For each Shopify resource: fetch what changed since its cursor minus the lookback window (first
 run: everything), plus records whose retryable error is due, de-duplicated by id; the step maps,
@@ -24,6 +25,7 @@ from shopxero.engine.settle import settle_open_intents
 from shopxero.entities.contacts import sync_customers
 from shopxero.entities.items import sync_products
 from shopxero.entities.orders.invoices import sync_orders
+from shopxero.entities.payouts import sync_payouts
 from shopxero.errors import QuotaExhaustedError
 from shopxero.shopify.models import raw_updated_at
 from shopxero.store import StateStore
@@ -139,6 +141,8 @@ class SyncEngine:
                 await settle_open_intents(ctx)
             for resource in resources:
                 await self._sync_resource(ctx, resource, retry)
+            if self._payouts_due(only, retry):
+                await sync_payouts(ctx)
             report.status = "failed_records" if report.total("failed") else "ok"
         except QuotaExhaustedError as exc:
             when = exc.resume_at.isoformat() if exc.resume_at else "tomorrow (Xero's day resets)"
@@ -154,6 +158,13 @@ class SyncEngine:
             raise
         self._finish(report)
         return report
+
+    def _payouts_due(self, only: Iterable[str] | None, retry: Sequence[QueuedError] | None) -> bool:
+        """Payouts are not a ``ResourceStep``: they are no Shopify resource with ``updated_at``
+        (their cursor is the payout date), nor re-fetched from the error queue. They come after
+        the orders, whose payments and refunds must be in the clearing account first, and only
+        in a full run (not ``--only``, not ``errors retry``)."""
+        return self.settings.sync_payouts and retry is None and only is None
 
     def _finish(self, report: RunReport) -> None:
         report.finished_at = self.now()

@@ -1,0 +1,545 @@
+"""Shopify Payments payouts -> a bank transfer and spend/receive money in Xero (docs/payouts.md).
+
+One step per run, after the orders (their payments and refunds must be in the clearing account
+first), when ``SHOPXERO_SYNC_PAYOUTS`` is on:
+
+1. the accounts (``translate.payouts.resolve_payout_accounts``); none fit: one note, nothing else;
+2. the payouts dated since the ``payouts`` cursor minus ``LOOKBACK`` (and not before
+   ``SHOPXERO_SYNC_START_DATE``), oldest first. A payout already posted (mapping ``payout``) costs
+   nothing more; a ``scheduled`` or ``in_transit`` one is not yet in the bank and waits; a
+   ``failed`` or ``canceled`` one never reached it and is left alone;
+3. each paid payout's balance transactions; it waits (a note, no queue entry) while one of its
+   orders' charges or refunds is not in Xero yet, the order is in the error queue or is from
+   before the sync start date (never synced, so never in the clearing account);
+4. its postings (``translate.payouts.payout_posting``); a payout in another currency than the
+   clearing account is refused with a note (and does not hold the cursor back);
+5. link before create: every Reference ``Shopify payout <id>`` is looked up (transfers and bank
+   transactions, in bulk) and what exists is mapped; the rest goes through ``engine.sender``
+   (intents first, Idempotency-Keys). Mappings ``payout_transfer``, ``payout_spend``,
+   ``payout_receive`` (payout id -> Xero id) and, once all are there, ``payout`` (the marker a
+   rerun reads: nothing more is written or read from Xero for it);
+6. the cursor moves to the newest payout date before the oldest payout still waiting.
+
+Open intents of these kinds are dropped by ``engine.settle`` (no natural key to look up there):
+the lookup by Reference in step 5 is what finds a write whose answer was lost.
+
+A dry run does 1-5 with its reads, and puts each write in ``report.plan["payouts"]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from shopxero.engine.apply import apply_desired, new_placeholder
+from shopxero.engine.checksums import payload_checksum
+from shopxero.engine.context import RunContext
+from shopxero.engine.error_queue import queue_error
+from shopxero.engine.linking import load_contacts
+from shopxero.engine.orgdata import OrgData, mapping_options
+from shopxero.engine.plan import Action, Desired, PlannedChange
+from shopxero.engine.run_report import NullProgress, RunReport
+from shopxero.engine.sender import Element, send_batches
+from shopxero.errors import MappingError
+from shopxero.shopify.models import (
+    BalanceTransaction,
+    Payout,
+    parse_balance_transaction,
+    parse_order,
+    parse_payout,
+)
+from shopxero.store.mappings import MappingRecord
+from shopxero.translate.invoices import order_skip_reason
+from shopxero.translate.payments import GatewayAccounts
+from shopxero.translate.payouts import (
+    ORDER_KINDS,
+    PayoutAccounts,
+    PayoutPosting,
+    PayoutRefused,
+    account_currency,
+    payout_posting,
+    resolve_payout_accounts,
+)
+from shopxero.xero.dates import parse_xero_date
+from shopxero.xero.elements import where_equals
+
+__all__ = [
+    "CONTACT_NUMBER",
+    "DONE",
+    "LOOKBACK",
+    "PAYOUTS",
+    "RECEIVE",
+    "SPEND",
+    "TRANSFER",
+    "sync_payouts",
+]
+
+PAYOUTS = "payouts"  # the cursor, the report's counts and plan, the error queue's resource
+DONE = "payout"  # mapping: payout id -> BankTransferID (or "-"), every posting in Xero
+TRANSFER = "payout_transfer"  # mapping: payout id -> BankTransferID
+SPEND = "payout_spend"  # mapping: payout id -> BankTransactionID (SPEND)
+RECEIVE = "payout_receive"  # mapping: payout id -> BankTransactionID (RECEIVE)
+# A payout's date never changes, but a payout dated before the cursor can still turn from
+# in_transit to paid; the cursor never passes one that is not paid, and this covers clock skew.
+LOOKBACK = timedelta(days=7)
+GATEWAY = "shopify_payments"
+CONTACT_SHOPIFY_ID = "shopify-payments"
+CONTACT_NUMBER = "SHOPIFY-PAYMENTS"  # never a Shopify customer id (digits only)
+CONTACT_NAME = "Shopify"
+_LOOKUP_CHUNK = 40
+
+
+@dataclass
+class _Work:
+    """One paid payout ready to post, and what of it is already in Xero."""
+
+    posting: PayoutPosting
+    have: dict[str, str] = field(default_factory=dict)  # part -> Xero id
+    failed: bool = False
+
+    def payloads(self) -> dict[str, dict[str, Any]]:
+        parts = {
+            TRANSFER: self.posting.transfer,
+            SPEND: self.posting.spend,
+            RECEIVE: self.posting.receive,
+        }
+        return {part: p for part, p in parts.items() if p is not None}
+
+    def missing(self) -> dict[str, dict[str, Any]]:
+        return {part: p for part, p in self.payloads().items() if part not in self.have}
+
+
+async def sync_payouts(ctx: RunContext) -> None:
+    """Post every paid Shopify Payments payout not yet in Xero (see the module docstring)."""
+    if not ctx.settings.sync_payments:
+        ctx.report.note(
+            "Shopify Payments payouts are not posted: SHOPXERO_SYNC_PAYMENTS is off, so the "
+            "orders' payments are not in the clearing account"
+        )
+        return
+    org = await ctx.org.get()
+    accounts = _accounts(ctx, org)
+    if isinstance(accounts, PayoutRefused):
+        ctx.report.note(accounts.reason)
+        return
+    base = str(org.organisation.get("BaseCurrency") or "")
+    clearing = next(a for a in org.accounts if a.get("Code") == accounts.clearing)
+    currency = account_currency(clearing, base)
+    payouts = await _read_payouts(ctx)
+    ctx.progress.start(PAYOUTS, len(payouts))
+    held: list[date] = []  # dates of payouts still to post (the cursor stays before them)
+    ready: list[_Work] = []
+    queued = _queued_orders(ctx)
+    contact_id: str | None = None
+    for payout in payouts:
+        ctx.progress.advance(PAYOUTS)
+        assert payout.date is not None
+        if payout.status in ("failed", "canceled"):
+            continue  # never reached the bank: nothing to post
+        if payout.status != "paid":
+            held.append(payout.date)  # scheduled / in transit: posted once it is paid
+            continue
+        if ctx.store.mappings.get(DONE, str(payout.id)) is not None:
+            ctx.report.count(PAYOUTS, "unchanged")
+            continue
+        if (payout.currency or currency) != currency:
+            ctx.report.note(
+                f"payout {payout.id} ({payout.date}, {payout.amount} {payout.currency}) is not "
+                f"posted: the clearing account {accounts.clearing} is in {currency}, and Xero "
+                "transfers only between accounts of one currency; record it by hand"
+            )
+            ctx.report.count(PAYOUTS, "skipped")
+            continue
+        txs = [
+            parse_balance_transaction(raw)
+            async for raw in ctx.shopify.iter_balance_transactions(payout_id=payout.id)
+        ]
+        txs = [tx for tx in txs if tx.payout_id in (None, payout.id)]
+        wait = await _wait_reason(ctx, org, payout, txs, queued)
+        if wait is not None:
+            ctx.report.note(f"payout {payout.id} ({payout.date}) waits: {wait}")
+            held.append(payout.date)
+            continue
+        if contact_id is None:
+            contact_id = await _ensure_contact(ctx)
+            if contact_id is None:
+                ctx.report.note("payouts wait: the 'Shopify' contact could not be made in Xero")
+                held.append(payout.date)
+                break
+        posting = payout_posting(
+            payout, txs, accounts, contact_id=contact_id, clearing_currency=currency
+        )
+        if isinstance(posting, PayoutRefused):
+            ctx.report.note(f"payout {payout.id} ({payout.date}) waits: {posting.reason}")
+            held.append(payout.date)
+            continue
+        ready.append(_Work(posting, _mapped(ctx, payout.id)))
+    await _link(ctx, ready)
+    await _send(ctx, ready)
+    for work in ready:
+        if work.failed or work.missing():
+            held.append(work.posting.date)
+        elif not ctx.dry_run:
+            _mark_done(ctx, work)
+    _advance_cursor(ctx, payouts, held)
+
+
+def _accounts(ctx: RunContext, org: OrgData) -> PayoutAccounts | PayoutRefused:
+    s = ctx.settings
+    gateways = GatewayAccounts(
+        default=s.payment_account or org.resolved.payment,
+        by_gateway=s.account_by_gateway,
+        gift_card=s.gift_card_account,
+    )
+    return resolve_payout_accounts(
+        org.accounts,
+        gateway_account=gateways.for_gateway(GATEWAY),
+        explicit_gateway_account=s.account_by_gateway.get(GATEWAY) or s.payment_account,
+        clearing=s.clearing_account,
+        bank=s.payout_bank_account,
+        fees=s.payout_fees_account,
+        dispute=s.dispute_account,
+        adjustment=s.payout_adjustment_account,
+        reserve=s.reserve_account,
+    )
+
+
+async def _read_payouts(ctx: RunContext) -> list[Payout]:
+    cursor = ctx.store.cursors.get(PAYOUTS)
+    floor = [(cursor - LOOKBACK).date()] if cursor is not None else []
+    if ctx.settings.sync_start_date is not None:
+        floor.append(ctx.settings.sync_start_date)
+    since = max(floor) if floor else None
+    payouts: dict[int, Payout] = {}
+    async for raw in ctx.shopify.iter_payouts(date_min=since):
+        payout = parse_payout(raw)
+        if payout.date is None:
+            continue
+        if since is not None and payout.date < since:
+            continue
+        payouts[payout.id] = payout
+    return sorted(payouts.values(), key=lambda p: (p.date or date.min, p.id))
+
+
+def _queued_orders(ctx: RunContext) -> dict[str, str]:
+    """Order id -> the message of its open error-queue entry."""
+    out: dict[str, str] = {}
+    for entry in ctx.store.errors.list_open("orders"):
+        out.setdefault(entry.shopify_id.split("/")[0], entry.message)
+    return out
+
+
+async def _wait_reason(
+    ctx: RunContext,
+    org: OrgData,
+    payout: Payout,
+    txs: Sequence[BalanceTransaction],
+    queued: dict[str, str],
+) -> str | None:
+    """Why ``payout`` cannot be posted yet: an order of a charge or refund not in Xero."""
+    reasons: list[str] = []
+    by_order: dict[int, list[BalanceTransaction]] = {}
+    for tx in txs:
+        if (tx.type or "").lower() in ORDER_KINDS:
+            if tx.source_order_id is None:
+                reasons.append(f"{tx.type} {tx.id} names no order")
+                continue
+            by_order.setdefault(tx.source_order_id, []).append(tx)
+    for oid, order_txs in sorted(by_order.items()):
+        if str(oid) in queued:
+            reasons.append(f"order {oid} is in the error queue ({queued[str(oid)]})")
+            continue
+        charges_in = all(
+            _in_xero(ctx, "payment", str(tx.source_order_transaction_id))
+            for tx in order_txs
+            if (tx.type or "").lower() == "charge"
+        )
+        has_refund = any((tx.type or "").lower() == "refund" for tx in order_txs)
+        if charges_in and not has_refund:
+            continue
+        raw = await ctx.shopify.get_order(oid)
+        if raw is None:
+            reasons.append(f"order {oid} is not in Shopify")
+            continue
+        try:
+            order = parse_order(raw)
+        except MappingError as exc:
+            reasons.append(f"order {oid} cannot be read: {exc}")
+            continue
+        name = order.name or str(oid)
+        if not _in_xero(ctx, "invoice", str(oid)):
+            skip = order_skip_reason(order, mapping_options(ctx.settings, org))
+            why = f"it is not invoiced ({skip})" if skip else "its invoice is not in Xero yet"
+            reasons.append(f"order {name} ({oid}): {why}, so its money is not in the clearing")
+            continue
+        if not charges_in:
+            reasons.append(f"order {name} ({oid}): a payment is not in Xero yet")
+        elif has_refund:
+            refunds = {
+                t.id: refund.id for refund in order.refunds for t in refund.transactions if t.id
+            }
+            for tx in order_txs:
+                if (tx.type or "").lower() != "refund":
+                    continue
+                refund_id = refunds.get(tx.source_order_transaction_id or 0)
+                if refund_id is None or not _in_xero(ctx, "credit_note", str(refund_id)):
+                    reasons.append(
+                        f"order {name} ({oid}): the credit note of refund transaction "
+                        f"{tx.source_order_transaction_id} is not in Xero yet"
+                    )
+                    break
+    return "; ".join(reasons) or None
+
+
+def _in_xero(ctx: RunContext, kind: str, shopify_id: str) -> bool:
+    """Mapped; in a dry run also planned by this run (an invoice, payment or credit note the
+    real run would have made before the payouts)."""
+    if ctx.store.mappings.get(kind, shopify_id) is not None:
+        return True
+    if not ctx.dry_run:
+        return False
+    if kind == "invoice":
+        return ("invoice", shopify_id) in ctx.planned
+    resource = {"payment": "payments", "credit_note": "credit_notes"}[kind]
+    return any(
+        c.desired.entity == kind and c.desired.shopify_id == shopify_id
+        for c in ctx.report.plan.get(resource, [])
+    )
+
+
+def _mapped(ctx: RunContext, payout_id: int) -> dict[str, str]:
+    have: dict[str, str] = {}
+    for part in (TRANSFER, SPEND, RECEIVE):
+        mapping = ctx.store.mappings.get(part, str(payout_id))
+        if mapping is not None:
+            have[part] = mapping.xero_id
+    return have
+
+
+def _record(ctx: RunContext, work: _Work, part: str, record: dict[str, Any]) -> None:
+    id_field = "BankTransferID" if part == TRANSFER else "BankTransactionID"
+    xero_id = str(record[id_field])
+    work.have[part] = xero_id
+    if ctx.dry_run:
+        return
+    payload = work.payloads()[part]
+    with ctx.store.atomic():
+        ctx.store.mappings.upsert(
+            MappingRecord(
+                entity=part,
+                shopify_id=str(work.posting.payout_id),
+                xero_id=xero_id,
+                natural_key=work.posting.reference,
+                checksum=payload_checksum(payload),
+                xero_updated_utc=parse_xero_date(record.get("UpdatedDateUTC")),
+                last_synced=ctx.now(),
+            )
+        )
+        ctx.store.errors.resolve_for(
+            PAYOUTS, f"{work.posting.payout_id}/{part}", resolution="synced", now=ctx.now()
+        )
+
+
+def _mark_done(ctx: RunContext, work: _Work) -> None:
+    with ctx.store.atomic():
+        ctx.store.mappings.upsert(
+            MappingRecord(
+                entity=DONE,
+                shopify_id=str(work.posting.payout_id),
+                xero_id=work.have.get(TRANSFER, "-"),
+                natural_key=work.posting.reference,
+                checksum=payload_checksum(work.payloads()),
+                last_synced=ctx.now(),
+            )
+        )
+
+
+async def _link(ctx: RunContext, ready: list[_Work]) -> None:
+    """Map what Xero already holds under each Reference (a crash, a rerun after a rebuild)."""
+    wants_transfer = [w for w in ready if TRANSFER in w.missing()]
+    wants_tx = [w for w in ready if SPEND in w.missing() or RECEIVE in w.missing()]
+    transfers: dict[str, dict[str, Any]] = {}
+    for n in range(0, len(wants_transfer), _LOOKUP_CHUNK):
+        chunk = wants_transfer[n : n + _LOOKUP_CHUNK]
+        where = " OR ".join(where_equals("Reference", w.posting.reference) for w in chunk)
+        for record in await ctx.xero.list_bank_transfers(where=where):
+            transfers.setdefault(str(record.get("Reference") or ""), record)
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    if wants_tx:
+        records = await ctx.xero.find_bank_transactions_by_reference(
+            [w.posting.reference for w in wants_tx]
+        )
+        for record in records:
+            if record.get("Status", "AUTHORISED") != "AUTHORISED":
+                continue
+            kind = {"SPEND": SPEND, "RECEIVE": RECEIVE}.get(str(record.get("Type")))
+            if kind is not None:
+                found.setdefault((kind, str(record.get("Reference") or "")), record)
+    for work in ready:
+        candidates: dict[str, dict[str, Any] | None] = {
+            TRANSFER: transfers.get(work.posting.reference)
+        } | {part: found.get((part, work.posting.reference)) for part in (SPEND, RECEIVE)}
+        for part in work.missing():
+            match = candidates.get(part)
+            if match is None:
+                continue
+            _record(ctx, work, part, match)
+            ctx.report.count(PAYOUTS, "linked")
+            if ctx.dry_run:
+                _plan(ctx, work, part, Action.LINK, str(match.get(_id_field(part)) or ""))
+
+
+def _id_field(part: str) -> str:
+    return "BankTransferID" if part == TRANSFER else "BankTransactionID"
+
+
+def _label(work: _Work, part: str) -> str:
+    what = {TRANSFER: "transfer", SPEND: "spend money", RECEIVE: "receive money"}[part]
+    return f"payout {work.posting.payout_id} ({work.posting.date}) {what}"
+
+
+def _plan(ctx: RunContext, work: _Work, part: str, action: Action, xero_id: str = "") -> None:
+    payload = work.payloads()[part]
+    details = {"payout": str(work.posting.payout_id), "date": str(work.posting.date)}
+    if part == TRANSFER:
+        details |= {
+            "amount": str(payload["Amount"]),
+            "from": str(payload["FromBankAccount"]["Code"]),
+            "to": str(payload["ToBankAccount"]["Code"]),
+        }
+    else:
+        for line in work.posting.lines:
+            if line.spend == (part == SPEND):
+                details[line.kind] = f"{line.amount} to {line.account}"
+    ctx.report.plan.setdefault(PAYOUTS, []).append(
+        PlannedChange(
+            action,
+            Desired(
+                entity=part,
+                shopify_id=str(work.posting.payout_id),
+                natural_key=work.posting.reference,
+                payload=payload,
+                checksum=payload_checksum(payload),
+                label=_label(work, part),
+            ),
+            xero_id=xero_id or None,
+            reason="found by Reference" if action == Action.LINK else "not in Xero",
+            details=details,
+        )
+    )
+
+
+async def _send(ctx: RunContext, ready: list[_Work]) -> None:
+    """Create what is missing: transfers first, then spend, then receive money."""
+    for part in (TRANSFER, SPEND, RECEIVE):
+        todo = [w for w in ready if part in w.missing() and not w.failed]
+        if not todo:
+            continue
+        if ctx.dry_run:
+            for work in todo:
+                _plan(ctx, work, part, Action.CREATE)
+                work.have[part] = new_placeholder(part, work.posting.reference)
+            continue
+        owners = {str(w.posting.payout_id): w for w in todo}
+        elements = [
+            Element(
+                entity=part,
+                operation="create",
+                shopify_id=str(w.posting.payout_id),
+                natural_key=w.posting.reference,
+                checksum=payload_checksum(w.missing()[part]),
+                payload=w.missing()[part],
+            )
+            for w in todo
+        ]
+        write = (
+            ctx.xero.create_bank_transfers
+            if part == TRANSFER
+            else ctx.xero.create_bank_transactions
+        )
+        async for batch in send_batches(ctx, write, elements, id_field=_id_field(part)):
+            for sent in batch:
+                work = owners[sent.element.shopify_id]
+                if sent.record is not None:
+                    _record(ctx, work, part, sent.record)
+                    ctx.report.count(PAYOUTS, "created")
+                    continue
+                work.failed = True
+                reason = "; ".join(sent.errors) or "no message"
+                if sent.retryable:
+                    ctx.report.note(
+                        f"{_label(work, part)} could not be sent ({reason}); it is looked up by "
+                        "its Reference and retried on the next run"
+                    )
+                    continue
+                queue_error(
+                    ctx,
+                    resource=PAYOUTS,
+                    shopify_id=f"{work.posting.payout_id}/{part}",
+                    label=_label(work, part),
+                    operation="create",
+                    error_class=sent.error_class or "ValidationError",
+                    message=f"{_label(work, part)}: Xero refused it: {reason}",
+                    retryable=False,
+                    messages=sent.errors,
+                )
+                ctx.report.count(PAYOUTS, "failed")
+
+
+async def _ensure_contact(ctx: RunContext) -> str | None:
+    """The ContactID of the one 'Shopify' contact of payouts' spend and receive money, found
+    (by number, then name) or made once, as the guest contact is (entities.orders.guest_contact)."""
+    mapping = ctx.store.mappings.get("contact", CONTACT_SHOPIFY_ID)
+    if mapping is not None:
+        return mapping.xero_id
+    planned = ctx.planned.get(("contact", CONTACT_SHOPIFY_ID))
+    if planned is not None:
+        return planned
+    payload = {"Name": CONTACT_NAME, "ContactNumber": CONTACT_NUMBER}
+    desired = Desired(
+        entity="contact",
+        shopify_id=CONTACT_SHOPIFY_ID,
+        natural_key=CONTACT_NUMBER,
+        payload=payload,
+        checksum=payload_checksum(payload),
+        label=f"payouts contact ({CONTACT_NAME})",
+        base_name=CONTACT_NAME,
+        chosen_name=CONTACT_NAME,
+    )
+    index = await load_contacts(ctx.xero, [(CONTACT_NUMBER, None, CONTACT_NAME)], bulk=False)
+    found = index.find(
+        number=CONTACT_NUMBER,
+        email=None,
+        name=CONTACT_NAME,
+        is_claimed=lambda x: ctx.store.mappings.by_xero_id("contact", x) is not None,
+    )
+    links = {CONTACT_SHOPIFY_ID: found[0]} if found else {}
+
+    async def lookup_one(number: str) -> dict[str, Any] | None:
+        result: dict[str, Any] | None = await ctx.xero.get_contact_by_number(number)
+        return result
+
+    side = replace(ctx, progress=NullProgress(), report=RunReport(started_at=ctx.started_at))
+    side.report.run_id = ctx.report.run_id
+    ids = await apply_desired(side, [desired], links, lookup_one=lookup_one)
+    outcome = [o for o, n in side.report.counts["customers"].items() if n] or ["failed"]
+    ctx.report.note(f"contact {CONTACT_NAME!r} for payouts' fees and adjustments: {outcome[0]}")
+    if ctx.dry_run:  # planned, not made: the spend/receive money plan with a placeholder
+        return ids.get(CONTACT_SHOPIFY_ID) or new_placeholder("contact", CONTACT_NUMBER)
+    return ids.get(CONTACT_SHOPIFY_ID)
+
+
+def _advance_cursor(ctx: RunContext, payouts: Sequence[Payout], held: Sequence[date]) -> None:
+    """To the newest payout date before the oldest one still waiting (capped at the run's
+    start)."""
+    if ctx.dry_run or not payouts:
+        return
+    first_held = min(held) if held else None
+    done = [p.date for p in payouts if p.date and (first_held is None or p.date < first_held)]
+    if not done:
+        return
+    newest = datetime.combine(max(done), datetime.min.time(), tzinfo=UTC)
+    with ctx.store.atomic():
+        ctx.store.cursors.advance(PAYOUTS, min(newest, ctx.started_at), now=ctx.now())
