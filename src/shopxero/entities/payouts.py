@@ -129,61 +129,78 @@ async def sync_payouts(ctx: RunContext) -> None:
     currency = account_currency(clearing, base)
     payouts = await _read_payouts(ctx)
     ctx.progress.start(PAYOUTS, len(payouts))
-    held: list[date] = []  # dates of payouts still to post (the cursor stays before them)
-    ready: list[_Work] = []
-    queued = _queued_orders(ctx)
-    contact_id: str | None = None
+    walk = _Walk(accounts, currency, _queued_orders(ctx))
     for payout in payouts:
         ctx.progress.advance(PAYOUTS)
-        assert payout.date is not None
-        if payout.status in ("failed", "canceled"):
-            continue  # never reached the bank: nothing to post
-        if payout.status != "paid":
-            held.append(payout.date)  # scheduled / in transit: posted once it is paid
-            continue
-        if ctx.store.mappings.get(DONE, str(payout.id)) is not None:
-            ctx.report.count(PAYOUTS, "unchanged")
-            continue
-        if (payout.currency or currency) != currency:
-            ctx.report.note(
-                f"payout {payout.id} ({payout.date}, {payout.amount} {payout.currency}) is not "
-                f"posted: the clearing account {accounts.clearing} is in {currency}, and Xero "
-                "transfers only between accounts of one currency; record it by hand"
-            )
-            ctx.report.count(PAYOUTS, "skipped")
-            continue
-        txs = [
-            parse_balance_transaction(raw)
-            async for raw in ctx.shopify.iter_balance_transactions(payout_id=payout.id)
-        ]
-        txs = [tx for tx in txs if tx.payout_id in (None, payout.id)]
-        wait = await _wait_reason(ctx, org, payout, txs, queued)
-        if wait is not None:
-            ctx.report.note(f"payout {payout.id} ({payout.date}) waits: {wait}")
-            held.append(payout.date)
-            continue
-        if contact_id is None:
-            contact_id = await _ensure_contact(ctx)
-            if contact_id is None:
-                ctx.report.note("payouts wait: the 'Shopify' contact could not be made in Xero")
-                held.append(payout.date)
-                break
-        posting = payout_posting(
-            payout, txs, accounts, contact_id=contact_id, clearing_currency=currency
-        )
-        if isinstance(posting, PayoutRefused):
-            ctx.report.note(f"payout {payout.id} ({payout.date}) waits: {posting.reason}")
-            held.append(payout.date)
-            continue
-        ready.append(_Work(posting, _mapped(ctx, payout.id)))
-    await _link(ctx, ready)
-    await _send(ctx, ready)
-    for work in ready:
+        if not await _take(ctx, org, payout, walk):
+            break
+    await _link(ctx, walk.ready)
+    await _send(ctx, walk.ready)
+    for work in walk.ready:
         if work.failed or work.missing():
-            held.append(work.posting.date)
+            walk.held.append(work.posting.date)
         elif not ctx.dry_run:
             _mark_done(ctx, work)
-    _advance_cursor(ctx, payouts, held)
+    _advance_cursor(ctx, payouts, walk.held)
+
+
+@dataclass
+class _Walk:
+    """One run's walk over the payouts: the dates that hold the cursor back (payouts still to
+    post), the payouts ready to post, and the "Shopify" contact once found or made."""
+
+    accounts: PayoutAccounts
+    currency: str
+    queued: dict[str, str]
+    held: list[date] = field(default_factory=list)
+    ready: list[_Work] = field(default_factory=list)
+    contact_id: str | None = None
+
+
+async def _take(ctx: RunContext, org: OrgData, payout: Payout, walk: _Walk) -> bool:
+    """Decide one payout: skip, hold (with a note) or make ready; False stops the walk."""
+    assert payout.date is not None
+    if payout.status in ("failed", "canceled"):
+        return True  # never reached the bank: nothing to post
+    if payout.status != "paid":
+        walk.held.append(payout.date)  # scheduled / in transit: posted once it is paid
+        return True
+    if ctx.store.mappings.get(DONE, str(payout.id)) is not None:
+        ctx.report.count(PAYOUTS, "unchanged")
+        return True
+    if (payout.currency or walk.currency) != walk.currency:
+        ctx.report.note(
+            f"payout {payout.id} ({payout.date}, {payout.amount} {payout.currency}) is not "
+            f"posted: the clearing account {walk.accounts.clearing} is in {walk.currency}, and "
+            "Xero transfers only between accounts of one currency; record it by hand"
+        )
+        ctx.report.count(PAYOUTS, "skipped")
+        return True
+    txs = [
+        parse_balance_transaction(raw)
+        async for raw in ctx.shopify.iter_balance_transactions(payout_id=payout.id)
+    ]
+    txs = [tx for tx in txs if tx.payout_id in (None, payout.id)]
+    wait = await _wait_reason(ctx, org, payout, txs, walk.queued)
+    if wait is not None:
+        ctx.report.note(f"payout {payout.id} ({payout.date}) waits: {wait}")
+        walk.held.append(payout.date)
+        return True
+    if walk.contact_id is None:
+        walk.contact_id = await _ensure_contact(ctx)
+        if walk.contact_id is None:
+            ctx.report.note("payouts wait: the 'Shopify' contact could not be made in Xero")
+            walk.held.append(payout.date)
+            return False
+    posting = payout_posting(
+        payout, txs, walk.accounts, contact_id=walk.contact_id, clearing_currency=walk.currency
+    )
+    if isinstance(posting, PayoutRefused):
+        ctx.report.note(f"payout {payout.id} ({payout.date}) waits: {posting.reason}")
+        walk.held.append(payout.date)
+        return True
+    walk.ready.append(_Work(posting, _mapped(ctx, payout.id)))
+    return True
 
 
 def _accounts(ctx: RunContext, org: OrgData) -> PayoutAccounts | PayoutRefused:
