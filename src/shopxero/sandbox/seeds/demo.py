@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -84,6 +84,11 @@ DEMO_PAYMENTS = PaymentsPlan(
 )
 
 
+# The time of day fractional "days ago" are counted from: the demo's order numbers were fixed
+# (and its tests written) with seeds built at about this time of day.
+_DAY_ANCHOR = time(17, 30)
+
+
 class _Demo:
     def __init__(self, now: datetime) -> None:
         self.now = now
@@ -93,7 +98,14 @@ class _Demo:
         self.variants: dict[tuple[str, int], tuple[dict[str, Any], dict[str, Any]]] = {}
 
     def ago(self, days: float, hour: int = 11) -> datetime:
-        day = (self.now - timedelta(days=days)).replace(hour=hour, minute=17, second=0)
+        """``hour``:17 on the day ``days`` before now, never later than half an hour ago.
+
+        The day is counted back from a fixed time of today (``_DAY_ANCHOR``), not from now:
+        counted from now, a fractional ``days`` lands on one date or the next depending on the
+        time of day the seed is built, and the orders (numbered by time) swapped numbers."""
+        anchor = datetime.combine(self.now.date(), _DAY_ANCHOR, tzinfo=self.now.tzinfo)
+        on = (anchor - timedelta(days=days)).date()
+        day = datetime.combine(on, time(hour, 17), tzinfo=self.now.tzinfo)
         return min(day, self.now - timedelta(minutes=30))
 
     def build_people_and_catalogue(self) -> None:
