@@ -29,18 +29,17 @@ A dry run does 1-5 with its reads, and puts each write in ``report.plan["payouts
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from shopxero.engine.apply import apply_desired, new_placeholder
+from shopxero.engine.apply import new_placeholder
 from shopxero.engine.checksums import payload_checksum
 from shopxero.engine.context import RunContext
 from shopxero.engine.error_queue import queue_error
-from shopxero.engine.linking import load_contacts
 from shopxero.engine.orgdata import OrgData, mapping_options
+from shopxero.engine.own_contact import ensure_own_contact
 from shopxero.engine.plan import Action, Desired, PlannedChange
-from shopxero.engine.run_report import NullProgress, RunReport
 from shopxero.engine.sender import Element, send_batches
 from shopxero.errors import MappingError
 from shopxero.shopify.models import (
@@ -507,7 +506,7 @@ async def _send(ctx: RunContext, ready: list[_Work]) -> None:
 
 async def _ensure_contact(ctx: RunContext) -> str | None:
     """The ContactID of the one 'Shopify' contact of payouts' spend and receive money, found
-    (by number, then name) or made once, as the guest contact is (entities.orders.guest_contact)."""
+    (by number, then name) or made once (engine.own_contact), as the guest contact is."""
     mapping = ctx.store.mappings.get("contact", CONTACT_SHOPIFY_ID)
     if mapping is not None:
         return mapping.xero_id
@@ -525,27 +524,11 @@ async def _ensure_contact(ctx: RunContext) -> str | None:
         base_name=CONTACT_NAME,
         chosen_name=CONTACT_NAME,
     )
-    index = await load_contacts(ctx.xero, [(CONTACT_NUMBER, None, CONTACT_NAME)], bulk=False)
-    found = index.find(
-        number=CONTACT_NUMBER,
-        email=None,
-        name=CONTACT_NAME,
-        is_claimed=lambda x: ctx.store.mappings.by_xero_id("contact", x) is not None,
-    )
-    links = {CONTACT_SHOPIFY_ID: found[0]} if found else {}
-
-    async def lookup_one(number: str) -> dict[str, Any] | None:
-        result: dict[str, Any] | None = await ctx.xero.get_contact_by_number(number)
-        return result
-
-    side = replace(ctx, progress=NullProgress(), report=RunReport(started_at=ctx.started_at))
-    side.report.run_id = ctx.report.run_id
-    ids = await apply_desired(side, [desired], links, lookup_one=lookup_one)
-    outcome = [o for o, n in side.report.counts["customers"].items() if n] or ["failed"]
-    ctx.report.note(f"contact {CONTACT_NAME!r} for payouts' fees and adjustments: {outcome[0]}")
+    note = f"contact {CONTACT_NAME!r} for payouts' fees and adjustments"
+    contact_id = await ensure_own_contact(ctx, desired, note=note)
     if ctx.dry_run:  # planned, not made: the spend/receive money plan with a placeholder
-        return ids.get(CONTACT_SHOPIFY_ID) or new_placeholder("contact", CONTACT_NUMBER)
-    return ids.get(CONTACT_SHOPIFY_ID)
+        return contact_id or new_placeholder("contact", CONTACT_NUMBER)
+    return contact_id
 
 
 def _advance_cursor(ctx: RunContext, payouts: Sequence[Payout], held: Sequence[date]) -> None:
