@@ -1,7 +1,9 @@
-"""Pacing against the simulator's leaky bucket (shopify-api-notes §3) on a shared sped-up clock.
+"""Pacing against the simulator's leaky bucket (shopify-api-notes §3) on a clock both share.
 
 The goal is both halves of "stay inside the limit while finishing fast": zero 429s over long
 listings, and at least 90% of the bucket's drain rate used once the burst allowance is spent.
+The rates are measured on a ``SteppingClock`` (time moves only while the client waits), so they
+are the client's pacing, not the machine's speed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from tests.stepping_clock import SteppingClock
 
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.seeds import load_seed
@@ -20,11 +23,9 @@ from shopxero.sandbox.shopify.app import ShopifySandbox, create_shopify_app
 pytestmark = pytest.mark.anyio
 
 
-def _sandbox(customers: int, speed: float, **bucket: Any) -> ShopifySandbox:
+def _sandbox(customers: int, clock: SandboxClock, **bucket: Any) -> ShopifySandbox:
     seed = load_seed(f"bench:customers={customers},products=1,orders=1")["shopify"]
-    return create_shopify_app(
-        seed, clock=SandboxClock(speed=speed), credentials=shopify_credentials(), **bucket
-    )
+    return create_shopify_app(seed, clock=clock, credentials=shopify_credentials(), **bucket)
 
 
 def _api_requests(sandbox: ShopifySandbox) -> list[dict[str, Any]]:
@@ -37,10 +38,10 @@ def _span_seconds(entries: list[dict[str, Any]]) -> float:
 
 
 async def test_a_long_listing_uses_the_drain_rate_without_a_single_429(make_client) -> None:
-    # Speed 10: 140 requests need ~50 s of bucket time, 5 s real. The in-process simulator
-    # serves many times faster than the 2 x 10 requests a real second this needs (even on a
-    # busy machine), so the bucket, not the CPU, is the bottleneck being measured.
-    sandbox = _sandbox(customers=140, speed=10)
+    # 140 requests need ~50 s of bucket time. On a sped-up clock a starved test process could
+    # not serve them as fast as the bucket drains and the rate would measure the CPU; on the
+    # stepping clock the bucket is the only thing between two requests.
+    sandbox = _sandbox(customers=140, clock=SteppingClock())
     client, sink, _ = make_client(sandbox=sandbox)
     pages = [p async for p in client.iter_pages("customers", {"limit": "1"})]
     await client.aclose()
@@ -58,22 +59,21 @@ async def test_a_long_listing_uses_the_drain_rate_without_a_single_429(make_clie
 
 async def test_a_plus_bucket_learned_from_the_header_goes_faster(make_client) -> None:
     """A Plus store (400, leaking 20/s) says so in X-Shopify-Shop-Api-Call-Limit."""
-    # Speed 5 (not faster): here the simulator's own CPU time, not the bucket, must stay the
-    # slower side, so the comparison measures what the client chose to wait.
-    sandbox = _sandbox(customers=450, speed=5, bucket_size=400, leak_per_second=20.0)
+    # On the stepping clock the span is what the client chose to wait, not the simulator's CPU.
+    sandbox = _sandbox(customers=450, clock=SteppingClock(), bucket_size=400, leak_per_second=20.0)
     client, _, _ = make_client(sandbox=sandbox)
     count = sum([len(p) async for p in client.iter_pages("customers", {"limit": "1"})])
     assert client.bucket.size == 400 and client.bucket.leak_rate == 20.0
     await client.aclose()
     requests = _api_requests(sandbox)
     assert count == 450 and 429 not in [r["status"] for r in requests]
-    # 450 requests: 400 in the burst, 50 more at 20/s = ~2.5 s (plus the simulator's own time).
+    # 450 requests: 400 in the burst, 50 more at 20/s = ~2.5 s.
     # Paced as a 40 / 2 per second bucket they would take (450 - 40) / 2 = 205 s.
     assert _span_seconds(requests) < 45.0
 
 
 async def test_concurrent_listings_share_one_bucket_without_429(make_client) -> None:
-    sandbox = _sandbox(customers=60, speed=100)
+    sandbox = _sandbox(customers=60, clock=SandboxClock(speed=100))
     client, _, _ = make_client(sandbox=sandbox)
 
     async def drain(resource: str) -> int:
