@@ -58,8 +58,17 @@ class RunningServer:
         self.host = host
         self.port: int = self._socket.getsockname()[1]
         self.url = f"http://{host}:{self.port}"
+        # h11, not httptools: h11 writes header names with the case the app gives them, so the
+        # Shopify simulator's X-Shopify-Shop-Api-Call-Limit reaches case-sensitive clients as
+        # Shopify spells it (sandbox/shopify/header_case.py); httptools lower-cases every name.
         config = uvicorn.Config(
-            app, host=host, port=self.port, log_level="warning", access_log=False, lifespan="off"
+            app,
+            host=host,
+            port=self.port,
+            http="h11",
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
         )
         self._server = _QuietServer(config)
         self._thread = threading.Thread(

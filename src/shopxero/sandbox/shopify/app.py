@@ -2,7 +2,8 @@
 
 ``ControlMiddleware`` (``sandbox/control.py``) is the outermost layer, so the ``/_sandbox``
 endpoints, the masked request log and fault injection work as for the Xero simulator; inside it
-is the Starlette app of ``resources.py``. The sandbox object is also the control endpoints'
+is the Starlette app of ``resources.py``, its header names spelled as Shopify's
+(``header_case.py``). The sandbox object is also the control endpoints'
 ``SandboxHooks``: ``state()``, ``reset()``, ``upsert_records()``.
 """
 
@@ -16,6 +17,7 @@ from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.control import ControlMiddleware, FaultInjector, RequestLog
 from shopxero.sandbox.shopify.auth import ShopifyCredentials, TokenRegistry
 from shopxero.sandbox.shopify.bucket import LeakyBuckets
+from shopxero.sandbox.shopify.header_case import ShopifyHeaderCase
 from shopxero.sandbox.shopify.resources import ShopifyAPI
 from shopxero.sandbox.shopify.store import ShopStore
 
@@ -53,7 +55,8 @@ class ShopifySandbox:
         self.faults = FaultInjector()
         self.log = RequestLog()
         self.api = ShopifyAPI(self.store, self.tokens, self.buckets, clock)
-        inner = Starlette(routes=self.api.routes())
+        # Header names as Shopify spells them (X-Shopify-Shop-Api-Call-Limit), see header_case.
+        inner = ShopifyHeaderCase(cast(Any, Starlette(routes=self.api.routes())))
         self._app = ControlMiddleware(
             cast(Any, inner), hooks=self, clock=clock, faults=self.faults, log=self.log
         )
