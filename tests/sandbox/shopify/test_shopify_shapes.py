@@ -2,9 +2,11 @@
 fixture records themselves; the answer must be the fixture's response (keys, JSON types and
 values), up to the order of list items where the fixture is not in id order.
 
-Fixtures for endpoints the simulator does not serve (customer search, variants, single refunds
-and transactions, collections) are not replayed; the Shopify Payments ones are, the balance from
-one pending transaction of its amount; ``order_test_3`` is left out because it asks for
+Fixtures for endpoints the simulator does not serve (collections, writes) are not replayed; the
+Shopify Payments ones are, the balance from one pending transaction of its amount. Variants,
+single refunds and transactions, their counts and customer search are (issue 16 §7), each seeded
+with records the request must leave out, so a filter that matched everything would fail.
+``order_test_3`` is left out because it asks for
 ``fields=total-price`` yet answers ``total_price`` (the fixtures are synthetic,
 shopify-api-notes §7).
 """
@@ -51,6 +53,34 @@ def _order_with(*, transactions: str | None = None, refunds: str | None = None) 
     return order
 
 
+def _product_with_variants(name: str) -> dict[str, Any]:
+    """The fixture's product 632910392 carrying the variants of a variants fixture."""
+    product = _records("product_test_1.json")[0]
+    return {**product, "variants": _records(name)}
+
+
+def _other_product() -> dict[str, Any]:
+    """Another product, whose variant no request about product 632910392 may return."""
+    return _records("product_test_3.json")[0]  # 921728736, one variant of its own
+
+
+def _customer(name: str, **changes: Any) -> dict[str, Any]:
+    """Bob Norman's full fixture record with some fields changed (another customer)."""
+    return {**_records(name)[0], **changes}
+
+
+def _steve() -> dict[str, Any]:
+    return _records("customer_test_1.json")[0]  # steve.lastnameson@example.com, no tags
+
+
+def _order_with_transaction(name: str) -> dict[str, Any]:
+    """The order with transaction_test_1's transactions, one of them as ``name`` records it."""
+    order = _order_with(transactions="transaction_test_1.json")
+    [one] = _records(name)
+    order["transactions"] = [one if t["id"] == one["id"] else t for t in order["transactions"]]
+    return order
+
+
 def _pending(*, net: str) -> dict[str, Any]:
     """A balance transaction not yet in a payout (what ``balance.json`` adds up)."""
     charge = next(r for r in _records("payment_transaction_test_1.json") if r["type"] == "charge")
@@ -75,6 +105,56 @@ CASES: dict[str, Callable[[], Seed]] = {
     ),
     "customer_test_29.json": lambda: _seed(
         customers=_records("customer_test_12.json"), orders=_records("customer_test_29.json")
+    ),
+    # Customer search (issue 16 §7): the fixture's answer, out of a shop with other customers.
+    "customer_test_6.json": lambda: _seed(customers=[*_records("customer_test_6.json"), _steve()]),
+    "customer_test_7.json": lambda: _seed(customers=[*_records("customer_test_12.json"), _steve()]),
+    "customer_test_8.json": lambda: _seed(
+        customers=[
+            _customer(
+                "customer_test_12.json",
+                **_records("customer_test_8.json")[0],
+            ),
+            *_records("customer_test_12.json"),
+        ]
+    ),
+    "customer_test_9.json": lambda: _seed(
+        customers=[
+            *_records("customer_test_9.json"),
+            _customer("customer_test_12.json", id=7, first_name="Bobby", email="bobby@example.com"),
+        ]  # fmt: skip
+    ),
+    "customer_test_10.json": lambda: _seed(
+        customers=[*_records("customer_test_10.json"), _steve()]
+    ),
+    "customer_test_11.json": lambda: _seed(
+        customers=[
+            _customer("customer_test_12.json", **_records("customer_test_11.json")[0]),
+            *_records("customer_test_12.json"),
+            _customer("customer_test_12.json", id=8, verified_email=False),
+        ]
+    ),
+    "variant_test_1.json": lambda: _seed(
+        products=[_product_with_variants("variant_test_1.json"), _other_product()]
+    ),
+    "variant_test_2.json": lambda: _seed(
+        products=[_product_with_variants("variant_test_1.json"), _other_product()]
+    ),
+    "variant_test_3.json": lambda: _seed(products=[_product_with_variants("variant_test_3.json")]),
+    "variant_test_7.json": lambda: _seed(
+        products=[_product_with_variants("variant_test_1.json"), _other_product()]
+    ),
+    "variant_test_8.json": lambda: _seed(
+        products=[_product_with_variants("variant_test_8.json"), _other_product()]
+    ),
+    "refund_test_4.json": lambda: _seed(
+        orders=[_order_with(refunds="refund_test_1.json"), *_records("order_test_6.json")]
+    ),
+    "transaction_test_7.json": lambda: _seed(
+        orders=[_order_with(transactions="transaction_test_1.json")]
+    ),
+    "transaction_test_8.json": lambda: _seed(
+        orders=[_order_with_transaction("transaction_test_8.json")]
     ),
     "product_test_1.json": lambda: _seed(products=_records("product_test_1.json")),
     "product_test_3.json": lambda: _seed(

@@ -3,7 +3,11 @@
 Every ``/admin/api/{version}/...`` request passes, in order: the version (unknown -> 404), the
 access token (401), the app's leaky bucket (429), the resource's scope (403; any one of a
 resource's scopes will do), then the handler. Shopify Payments (payouts, balance transactions,
-balance) is served by ``payments.py``.
+balance) is served by ``payments.py``; customer search's query syntax is ``customer_search.py``.
+Besides the lists, single records are served where Shopify serves them: ``variants/{id}.json``,
+``products/{id}/variants.json``, ``orders/{id}/refunds/{id}.json``,
+``orders/{id}/transactions/{id}.json`` (and their counts), so Shopify's own client libraries
+find what they ask for (issue 16 §7).
 Responses carry ``X-Shopify-API-Version``, ``X-Shopify-Shop-Api-Call-Limit`` and
 ``X-Request-Id`` like Shopify's. Error bodies are Shopify's texts (shopify-api-notes §2-§4).
 """
@@ -24,6 +28,7 @@ from starlette.routing import Route
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.shopify.auth import Grant, TokenRegistry, has_scope
 from shopxero.sandbox.shopify.bucket import LeakyBuckets
+from shopxero.sandbox.shopify.customer_search import parse_query
 from shopxero.sandbox.shopify.filters import (
     QueryError,
     matches,
@@ -110,6 +115,25 @@ class ShopifyAPI:
                 (f"/{kind}/{{record_id:int}}.json", SCOPE[kind], self._getter(kind)),
             ]
         api += [
+            ("/customers/search.json", SCOPE["customers"], self._customer_search),
+            ("/variants/{record_id:int}.json", SCOPE["products"], self._variant),
+            ("/products/{record_id:int}/variants.json", SCOPE["products"], self._variants),
+            (
+                "/products/{record_id:int}/variants/count.json",
+                SCOPE["products"],
+                self._variant_count,
+            ),
+            ("/orders/{record_id:int}/refunds/{child_id:int}.json", SCOPE["orders"], self._refund),
+            (
+                "/orders/{record_id:int}/transactions/{child_id:int}.json",
+                SCOPE["orders"],
+                self._transaction,
+            ),
+            (
+                "/orders/{record_id:int}/transactions/count.json",
+                SCOPE["orders"],
+                self._transaction_count,
+            ),
             ("/orders/{record_id:int}/refunds.json", SCOPE["orders"], self._refunds),
             ("/customers/{record_id:int}/orders.json", SCOPE["orders"], self._customer_orders),
             ("/orders/{record_id:int}/transactions.json", SCOPE["orders"], self._transactions),
@@ -319,22 +343,106 @@ class ShopifyAPI:
         refunds = [r for r in order.get("refunds") or [] if isinstance(r, dict)]
         return {"refunds": [project(r, fields) for r in refunds[:limit]]}, {}
 
-    async def _transactions(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+    async def _refund(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        refund = _child(self._find("orders", request, grant), "refunds", request)
+        return {"refund": project(refund, parse_fields(request.query_params))}, {}
+
+    def _order_transactions(self, request: Request, grant: Grant) -> list[Record]:
         order = self._find("orders", request, grant)
+        return [t for t in order.get("transactions") or [] if isinstance(t, dict)]
+
+    async def _transactions(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
         fields = parse_fields(request.query_params)
-        since_raw = request.query_params.get("since_id")
-        since = 0
-        if since_raw:
-            try:
-                since = int(since_raw)
-            except ValueError:
-                raise QueryError("since_id", "must be an integer id") from None
-        rows = [
-            t
-            for t in order.get("transactions") or []
-            if isinstance(t, dict) and int(t.get("id", 0)) > since
-        ]
+        since = _since_id(request.query_params)
+        rows = [t for t in self._order_transactions(request, grant) if int(t.get("id", 0)) > since]
         return {"transactions": [project(t, fields) for t in rows]}, {}
+
+    async def _transaction(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        transaction = _child(self._find("orders", request, grant), "transactions", request)
+        return {"transaction": project(transaction, parse_fields(request.query_params))}, {}
+
+    async def _transaction_count(
+        self, request: Request, grant: Grant
+    ) -> tuple[Any, dict[str, str]]:
+        return {"count": len(self._order_transactions(request, grant))}, {}
+
+    # -- variants ------------------------------------------------------------------------------
+
+    async def _variant(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        wanted = int(request.path_params["record_id"])
+        for product in self.store.all("products"):
+            for variant in _variants_of(product):
+                if variant.get("id") == wanted:
+                    return {"variant": project(variant, parse_fields(request.query_params))}, {}
+        raise NotFoundError
+
+    async def _variants(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        """A product's variants in id order, after ``since_id``, up to ``limit`` (REST lists
+        all of them here, not only the first 100 a product's JSON shows)."""
+        params = request.query_params
+        limit, fields, since = parse_limit(params), parse_fields(params), _since_id(params)
+        variants = _variants_of(self._find("products", request, grant))
+        rows = sorted((v for v in variants if int(v.get("id", 0)) > since), key=lambda v: v["id"])
+        return {"variants": [project(v, fields) for v in rows[:limit]]}, {}
+
+    async def _variant_count(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        return {"count": len(_variants_of(self._find("products", request, grant)))}, {}
+
+    # -- customer search -----------------------------------------------------------------------
+
+    async def _customer_search(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
+        """``customers/search.json``: the query (``customer_search.py``), ``limit``, ``fields``,
+        ``order`` (``last_order_date DESC`` by default) and page links like the lists."""
+        params = request.query_params
+        limit, fields = parse_limit(params), parse_fields(params)
+        cursor: Cursor | None = None
+        if params.get("page_info"):
+            cursor = decode_cursor(params["page_info"], "customers/search")
+            query, order = cursor.filters.get("query", ""), cursor.order
+        else:
+            query, order = params.get("query", ""), _search_order(params.get("order"))
+        search = parse_query(query)
+        last_order = self._last_order_times(grant)
+        field, direction = order.split()
+
+        def key_of(record: Record) -> tuple[float, int]:
+            if field == "last_order_date":
+                # Never ordered: after every date, so first in the default DESC order.
+                return (last_order.get(int(record["id"]), math.inf), int(record["id"]))
+            return (sort_value(record, field), int(record["id"]))
+
+        chosen = [c for c in self.store.all("customers") if search.matches(c)]
+        chosen.sort(key=key_of, reverse=direction == "desc")
+        page = paginate(chosen, key_of, descending=direction == "desc", limit=limit, cursor=cursor)
+
+        def info(key: tuple[float, int] | None, rel: str) -> str | None:
+            if key is None:
+                return None
+            edge = Cursor("customers/search", {"query": query}, order, rel, key)  # type: ignore[arg-type]
+            return encode_cursor(edge)
+
+        link = link_header(
+            f"{request.url.scheme}://{request.url.netloc}{request.url.path}",
+            limit=limit,
+            fields=params.get("fields"),
+            previous_info=info(page.previous_key, "previous"),
+            next_info=info(page.next_key, "next"),
+        )
+        body = {"customers": [project(view("customers", c), fields) for c in page.records]}
+        return body, ({"Link": link} if link else {})
+
+    def _last_order_times(self, grant: Grant) -> dict[int, float]:
+        times: dict[int, float] = {}
+        for order in self.store.all("orders"):
+            customer = order.get("customer")
+            created = record_time(order, "created_at")
+            if not isinstance(customer, dict) or created is None:
+                continue
+            if not self._visible("orders", order, grant):
+                continue
+            customer_id = int(customer.get("id") or 0)
+            times[customer_id] = max(times.get(customer_id, -math.inf), created.timestamp())
+        return times
 
     # -- Shopify Payments ----------------------------------------------------------------------
 
@@ -352,6 +460,43 @@ class ShopifyAPI:
 
     async def _balance(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
         return self.payments.balance(), {}
+
+
+def _since_id(params: Any) -> int:
+    raw = params.get("since_id")
+    if not raw:
+        return 0
+    try:
+        return int(raw)
+    except ValueError:
+        raise QueryError("since_id", "must be an integer id") from None
+
+
+def _child(order: Record, key: str, request: Request) -> Record:
+    """One refund or transaction of an order, by the id in the path."""
+    wanted = int(request.path_params["child_id"])
+    for child in order.get(key) or []:
+        if isinstance(child, dict) and child.get("id") == wanted:
+            return child
+    raise NotFoundError
+
+
+def _variants_of(product: Record) -> list[Record]:
+    return [v for v in product.get("variants") or [] if isinstance(v, dict)]
+
+
+def _search_order(raw: str | None) -> str:
+    """``order`` of customer search: ``last_order_date DESC`` unless a sortable field is given."""
+    text = (raw or "").strip()
+    if not text:
+        return "last_order_date desc"
+    parts = text.split()
+    field = parts[0]
+    direction = parts[1].lower() if len(parts) > 1 else "asc"
+    allowed = ("last_order_date", "created_at", "updated_at", "id")
+    if field not in allowed or direction not in ("asc", "desc") or len(parts) > 2:
+        raise QueryError("order", f"must be one of {', '.join(allowed)} with asc or desc")
+    return f"{field} {direction}"
 
 
 async def _not_found(request: Request) -> Response:
