@@ -122,7 +122,7 @@ CASES: dict[str, Callable[[], Seed]] = {
         customers=[
             *_records("customer_test_9.json"),
             _customer("customer_test_12.json", id=7, first_name="Bobby", email="bobby@example.com"),
-        ]  # fmt: skip
+        ]
     ),
     "customer_test_10.json": lambda: _seed(
         customers=[*_records("customer_test_10.json"), _steve()]
