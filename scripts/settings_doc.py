@@ -39,10 +39,6 @@ NOTES: dict[str, str] = {
         "Dev Dashboard app client id (client credentials grant; tokens last 24 h and are "
         "renewed automatically)."
     ),
-    "xero_mode": (
-        "`web`: a Xero web app, authorised once in the browser (`shopxero auth xero`); "
-        "`custom_connection`: a Xero Custom Connection (client credentials, no browser)."
-    ),
     "xero_tenant_id": (
         "Xero organisation id. Web apps pick it up during `shopxero auth xero`; set it when the "
         "app is connected to several organisations."
@@ -58,10 +54,6 @@ NOTES: dict[str, str] = {
     ),
     "guest_contact_name": (
         "Contact for orders without a customer (ContactNumber `SHOPIFY-GUEST`)."
-    ),
-    "synced_financial_statuses": (
-        "Comma-separated Shopify financial statuses whose orders become invoices; other orders "
-        "are skipped (test orders always are)."
     ),
     "invoice_currency": (
         "`shop`: invoices in the shop's currency (foreign-currency payments converted at "
@@ -130,6 +122,24 @@ NOTES: dict[str, str] = {
     ),
     "log_format": "`text` (default) or `json` (one JSON object per line on stderr).",
     "http_timeout_seconds": "Timeout of each HTTP request to Shopify or Xero, in seconds.",
+    "xero_mode": (
+        "`web`: a Xero web app, authorised once in the browser (`shopxero auth xero`); "
+        "`custom_connection`: a Xero Custom Connection (client credentials, no browser). "
+        "`custom-connection`, as `init --xero-app` spells it, is read the same."
+    ),
+    "synced_financial_statuses": (
+        "Comma-separated Shopify financial statuses whose orders become invoices; other orders "
+        "are skipped (test orders always are). Each must be one of `pending`, `authorized`, "
+        "`partially_paid`, `paid`, `partially_refunded`, `refunded`, `voided`, `expired`."
+    ),
+    "schedule_every": (
+        "Interval between the runs of `shopxero schedule`, e.g. `15m`, `90s`, `1h30m` (default "
+        "`15m`); `--every` wins. Empty means unset."
+    ),
+    "schedule_cron": (
+        "Cron expression for `shopxero schedule` instead of an interval, e.g. `*/15 * * * *`, "
+        "in local time (`TZ`); `--cron` wins. Not together with `SHOPXERO_SCHEDULE_EVERY`."
+    ),
 }
 
 

@@ -51,5 +51,5 @@ def test_a_mapping_setting_that_is_not_json_is_a_config_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SHOPXERO_TAX_TYPE_MAP", "VAT=OUTPUT2")
-    with pytest.raises(ConfigError, match="tax_type_map"):
+    with pytest.raises(ConfigError, match="SHOPXERO_TAX_TYPE_MAP=VAT=OUTPUT2: not a JSON object"):
         load_settings()

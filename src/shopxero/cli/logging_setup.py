@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, TextIO
 
+from shopxero.config import raw_value
 from shopxero.errors import ConfigError
 from shopxero.http.calllog import redact_text
 
@@ -136,11 +136,7 @@ def resolve_log_format(option: str | None, env_file: Path | None) -> LogFormat:
     A bad value is a ``ConfigError`` (exit 2) naming the option; an env file that fails to load
     for other reasons is left for the command itself to report.
     """
-    value = option
-    if value is None:
-        value = os.environ.get("SHOPXERO_LOG_FORMAT")
-    if value is None and env_file is not None and env_file.is_file():
-        value = _env_file_value(env_file, "SHOPXERO_LOG_FORMAT")
+    value = option if option is not None else raw_value("SHOPXERO_LOG_FORMAT", env_file)
     if value is None:
         return "text"
     lowered = value.strip().lower()
@@ -149,16 +145,3 @@ def resolve_log_format(option: str | None, env_file: Path | None) -> LogFormat:
     if lowered == "text":
         return "text"
     raise ConfigError(f"--log-format / SHOPXERO_LOG_FORMAT must be 'text' or 'json', not {value!r}")
-
-
-def _env_file_value(path: Path, key: str) -> str | None:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    found: str | None = None
-    for line in lines:
-        name, sep, raw = line.strip().removeprefix("export ").partition("=")
-        if sep and name.strip().upper() == key:
-            found = raw.strip().strip("'\"")
-    return found

@@ -13,7 +13,6 @@ options and starts it.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +21,7 @@ import typer
 from shopxero.cli.app import EXIT_UNABLE, AppContext, app
 from shopxero.cli.logging_setup import active_log_format
 from shopxero.cli.sync_cmd import run_sync
+from shopxero.config import raw_value
 from shopxero.errors import ConfigError
 from shopxero.scheduling.scheduler import Scheduler, schedule_times, sync_once
 
@@ -34,7 +34,8 @@ def _data_dir(app_ctx: AppContext) -> Path:
         return app_ctx.settings().data_dir
     except ConfigError:
         # Bad settings are reported by every tick; the heartbeat still needs a home.
-        return app_ctx.data_dir or Path(os.environ.get("SHOPXERO_DATA_DIR") or "data")
+        raw = raw_value("SHOPXERO_DATA_DIR", app_ctx.env_file)
+        return app_ctx.data_dir or Path(raw or "data")
 
 
 @app.command("schedule")
@@ -44,16 +45,16 @@ def schedule_command(
         str | None,
         typer.Option(
             "--every",
-            envvar="SHOPXERO_SCHEDULE_EVERY",
-            help="Interval between runs, e.g. 15m, 90s, 1h30m [15m]. The first run starts now.",
+            help="Interval between runs, e.g. 15m, 90s, 1h30m [SHOPXERO_SCHEDULE_EVERY, else "
+            "15m]. The first run starts now.",
         ),
     ] = None,
     cron: Annotated[
         str | None,
         typer.Option(
             "--cron",
-            envvar="SHOPXERO_SCHEDULE_CRON",
-            help="Cron expression in local time, e.g. '*/15 * * * *' (a 6th field = seconds).",
+            help="Cron expression in local time, e.g. '*/15 * * * *' (a 6th field = seconds) "
+            "[SHOPXERO_SCHEDULE_CRON].",
         ),
     ] = None,
     max_runs: Annotated[
@@ -62,12 +63,16 @@ def schedule_command(
     ] = None,
 ) -> None:
     """Run the sync on a schedule, one run at a time; failed runs are logged and retried."""
+    app_ctx: AppContext = ctx.obj
+    if every is None and cron is None:
+        # Read on their own: other broken settings are reported by every tick, not here.
+        every = raw_value("SHOPXERO_SCHEDULE_EVERY", app_ctx.env_file) or None
+        cron = raw_value("SHOPXERO_SCHEDULE_CRON", app_ctx.env_file) or None
     try:
         times = schedule_times(every, cron)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_UNABLE) from None
-    app_ctx: AppContext = ctx.obj
     scheduler = Scheduler(
         times,
         data_dir=_data_dir(app_ctx),
