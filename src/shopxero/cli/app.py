@@ -1,22 +1,50 @@
-"""The Typer application, its global options, and error-to-exit-code handling."""
+"""The Typer application, its global options, and error-to-exit-code handling.
+
+The settings file is ``--env-file PATH``, else ``./shopxero.env`` when it exists (what ``init``
+writes, so the commands it prints work as printed); the first command to read the default file
+says so in one dim line on stderr. The global options may also come after the command
+(``shopxero doctor --env-file shopxero.env``), as people type them: ``GlobalOptionsGroup`` moves
+them to the front before Click parses the line.
+"""
 
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from shopxero import __version__
+from shopxero.cli.logging_setup import active_log_format, configure_logging, resolve_log_format
 from shopxero.config import Settings, load_settings
 from shopxero.errors import AuthError, ConfigError, ShopxeroError
 from shopxero.exit_codes import EXIT_FAILED_RECORDS, EXIT_OK, EXIT_UNABLE
 
-__all__ = ["EXIT_FAILED_RECORDS", "EXIT_OK", "EXIT_UNABLE", "AppContext", "app", "main"]
+__all__ = [
+    "DEFAULT_ENV_FILE",
+    "EXIT_FAILED_RECORDS",
+    "EXIT_OK",
+    "EXIT_UNABLE",
+    "GLOBAL_FLAGS",
+    "GLOBAL_VALUE_OPTIONS",
+    "AppContext",
+    "app",
+    "hoist_global_options",
+    "main",
+]
+
+# What `shopxero init` writes and every command reads when --env-file is not given.
+DEFAULT_ENV_FILE = Path("shopxero.env")
+# The global options that may come after the command; no command has an option of these names
+# (tests/cli/test_global_options.py checks it), so moving them never takes a command's own.
+GLOBAL_VALUE_OPTIONS = ("--env-file", "--data-dir", "--log-format")
+GLOBAL_FLAGS = ("--verbose", "-v")
 
 
 # Command modules, imported for their side effect of registering commands on ``app``.
@@ -35,9 +63,49 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shopxero.cli.redact_cmd",
 )
 
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """``doctor --env-file x`` -> ``--env-file x doctor``: global options found after the
+    command are moved in front of it, in their order; anything after ``--`` stays put."""
+    front: list[str] = []
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        takes_value = args[i] in GLOBAL_VALUE_OPTIONS
+        front.extend(args[i : i + 1 + takes_value])
+        i += 1 + takes_value
+    moved: list[str] = []
+    rest: list[str] = []
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg in GLOBAL_VALUE_OPTIONS and i + 1 < len(args):
+            moved.extend(args[i : i + 2])
+            i += 2
+            continue
+        if arg in GLOBAL_FLAGS or arg.split("=", 1)[0] in GLOBAL_VALUE_OPTIONS:
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + moved + rest
+
+
+class GlobalOptionsGroup(TyperGroup):
+    """The top-level group: accepts the global options after the command as well."""
+
+    # ctx: Any, because Typer types it with the Click it vendors, which it does not export.
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args))
+
+
 app = typer.Typer(
     name="shopxero",
-    help="Keep Xero in step with a Shopify shop: no duplicates, totals to the cent.",
+    cls=GlobalOptionsGroup,
+    help="Keep Xero in step with a Shopify shop: no duplicates, totals to the cent. Settings "
+    "come from ./shopxero.env (or --env-file) and SHOPXERO_* variables; the global options "
+    "below may also follow the command.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -52,11 +120,35 @@ class AppContext:
 
     env_file: Path | None
     data_dir: Path | None
+    # True when env_file is ./shopxero.env, read because it exists (no --env-file given).
+    env_file_is_default: bool = False
+    _announced: bool = False
 
-    def settings(self, **overrides: object) -> Settings:
+    def settings(self, *, announce: bool = True, **overrides: object) -> Settings:
         if self.data_dir is not None:
             overrides.setdefault("data_dir", self.data_dir)
+        if announce:
+            self.announce_settings_file()
         return load_settings(self.env_file, **overrides)
+
+    def settings_source(self) -> str:
+        """Where the settings come from, in words (``doctor`` prints it)."""
+        if self.env_file is None:
+            return f"SHOPXERO_* variables only (no --env-file, no ./{DEFAULT_ENV_FILE})"
+        if self.env_file_is_default:
+            return f"{self.env_file} (the default; --env-file picks another)"
+        return f"{self.env_file} and SHOPXERO_* variables"
+
+    def announce_settings_file(self) -> None:
+        """Say once that ./shopxero.env is read, since nobody asked for it on this command line."""
+        if not self.env_file_is_default or self._announced:
+            return
+        self._announced = True
+        text = f"settings from {self.settings_source()}"
+        if active_log_format() == "json":
+            logging.getLogger("shopxero.cli").info(text)
+        else:
+            err_console.print(text, style="dim", markup=False, highlight=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -70,7 +162,11 @@ def _global_options(
     ctx: typer.Context,
     env_file: Annotated[
         Path | None,
-        typer.Option("--env-file", help="A .env-style settings file; real env vars override it."),
+        typer.Option(
+            "--env-file",
+            help="A .env-style settings file [./shopxero.env when it exists]; real environment "
+            "variables override it.",
+        ),
     ] = None,
     data_dir: Annotated[
         Path | None,
@@ -92,10 +188,12 @@ def _global_options(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    from shopxero.cli.logging_setup import configure_logging, resolve_log_format
 
+    is_default = env_file is None and DEFAULT_ENV_FILE.is_file()
+    if is_default:
+        env_file = DEFAULT_ENV_FILE
     configure_logging(resolve_log_format(log_format, env_file), verbose=verbose)
-    ctx.obj = AppContext(env_file=env_file, data_dir=data_dir)
+    ctx.obj = AppContext(env_file=env_file, data_dir=data_dir, env_file_is_default=is_default)
 
 
 def _register_commands() -> None:

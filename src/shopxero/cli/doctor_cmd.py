@@ -55,14 +55,18 @@ def doctor_command(
 ) -> None:
     """Check connectivity, credentials, scopes, tokens, accounts, tax and budget (exit 0 / 2)."""
     app_ctx: AppContext = ctx.obj
+    source = app_ctx.settings_source()
     try:
-        settings = app_ctx.settings()
+        settings = app_ctx.settings(announce=False)  # said below, with the checks
     except ConfigError as exc:
-        Console(stderr=True).print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        Console(stderr=True).print(
+            f"settings from {source}\nerror: {exc}", markup=False, highlight=False, soft_wrap=True
+        )
         raise typer.Exit(EXIT_UNABLE) from None
     report = asyncio.run(run_doctor(settings))
     if as_json:
-        typer.echo(json.dumps(report.to_json(), indent=2))
+        typer.echo(json.dumps({"settings": source, **report.to_json()}, indent=2))
     else:
+        console.print(f"settings from {source}", markup=False, highlight=False)
         print_doctor_report(report)
     raise typer.Exit(EXIT_UNABLE if report.status == "error" else EXIT_OK)

@@ -18,13 +18,12 @@ from typing import Annotated, Any
 import typer
 from dotenv import dotenv_values
 
-from shopxero.cli.app import EXIT_OK, EXIT_UNABLE, AppContext, app
+from shopxero.cli.app import DEFAULT_ENV_FILE, EXIT_OK, EXIT_UNABLE, AppContext, app
 from shopxero.config import load_settings
 from shopxero.errors import ConfigError, ShopxeroError
 
 __all__ = ["init_command", "normalise_shop", "update_env_file"]
 
-DEFAULT_ENV_FILE = Path("shopxero.env")
 SHOP = "SHOPXERO_SHOPIFY_SHOP"
 SHOPIFY_ID = "SHOPXERO_SHOPIFY_CLIENT_ID"
 SHOPIFY_SECRET = "SHOPXERO_SHOPIFY_CLIENT_SECRET"
@@ -309,5 +308,7 @@ def init_command(
                 err=True,
             )
         raise typer.Exit(EXIT_UNABLE) from None
-    _say("Done. Next: `shopxero doctor` checks accounts, tax and limits; then `shopxero sync`.")
+    # Commands that read this env file as printed: ./shopxero.env is read by default.
+    prefix = "shopxero" if env_file == DEFAULT_ENV_FILE else f"shopxero --env-file {env_file}"
+    _say(f"Done. Next: `{prefix} doctor` checks accounts, tax and limits; then `{prefix} sync`.")
     raise typer.Exit(EXIT_OK)
