@@ -25,6 +25,7 @@ from shopxero.cli.logging_setup import active_log_format, configure_logging, res
 from shopxero.config import Settings, load_settings
 from shopxero.errors import AuthError, ConfigError, ShopxeroError
 from shopxero.exit_codes import EXIT_FAILED_RECORDS, EXIT_OK, EXIT_UNABLE
+from shopxero.store.private import make_private
 
 __all__ = [
     "DEFAULT_ENV_FILE",
@@ -129,7 +130,9 @@ class AppContext:
             overrides.setdefault("data_dir", self.data_dir)
         if announce:
             self.announce_settings_file()
-        return load_settings(self.env_file, **overrides)
+        settings = load_settings(self.env_file, **overrides)
+        _note_made_private(make_private(settings.data_dir))
+        return settings
 
     def settings_source(self) -> str:
         """Where the settings come from, in words (``doctor`` prints it)."""
@@ -149,6 +152,20 @@ class AppContext:
             logging.getLogger("shopxero.cli").info(text)
         else:
             err_console.print(text, style="dim", markup=False, highlight=False, soft_wrap=True)
+
+
+def _note_made_private(changed: list[str]) -> None:
+    """One note when a data dir made before (or by hand) had wider modes than 0700/0600."""
+    if not changed:
+        return
+    text = (
+        "note: made private (owner only), as they hold customers' names, emails and addresses "
+        f"and the Xero tokens: {', '.join(changed)}"
+    )
+    if active_log_format() == "json":
+        logging.getLogger("shopxero.cli").warning(text)
+    else:
+        err_console.print(text, style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:

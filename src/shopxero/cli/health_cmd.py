@@ -42,7 +42,7 @@ class HealthReport:
 def _check_writable(data_dir: Path, report: HealthReport) -> None:
     probe = data_dir / f".health-probe-{os.getpid()}"
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         probe.write_text("ok", encoding="utf-8")
         probe.unlink()
     except OSError as exc:

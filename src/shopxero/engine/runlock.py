@@ -17,6 +17,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from shopxero.errors import ConfigError
+from shopxero.store.private import FILE_MODE, make_data_dir
 
 __all__ = ["LOCK_FILE_NAME", "RunInProgressError", "run_lock"]
 
@@ -46,8 +47,8 @@ def run_lock(data_dir: Path, *, wait_seconds: float = 0, hint: str | None = None
     not queued behind it, because the next run would find nothing left to do anyway.
     ``hint`` ends the refusal's message with what to do instead ("rebuild when it has finished").
     """
-    data_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(data_dir / LOCK_FILE_NAME))
+    make_data_dir(data_dir)
+    lock = FileLock(str(data_dir / LOCK_FILE_NAME), mode=FILE_MODE)
     try:
         lock.acquire(timeout=wait_seconds)
     except Timeout:

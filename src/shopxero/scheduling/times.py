@@ -138,10 +138,12 @@ class Heartbeat:
 
     def write(self, data_dir: Path) -> None:
         """Replace the file atomically, so a health check never reads half of it."""
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as store.private says
         target = data_dir / HEARTBEAT_FILE_NAME
         tmp = data_dir / f".{HEARTBEAT_FILE_NAME}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(asdict(self), indent=2))
         os.replace(tmp, target)
 
     @classmethod

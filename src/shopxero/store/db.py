@@ -27,6 +27,7 @@ from shopxero.store.history import HistoryQueries
 from shopxero.store.intents import IntentRepo
 from shopxero.store.mappings import MappingRepo
 from shopxero.store.migrations import apply_migrations, check_schema
+from shopxero.store.private import create_private_file, make_data_dir
 from shopxero.store.redact import RedactionRepo
 from shopxero.store.runs import RunRepo
 
@@ -55,10 +56,13 @@ class StateStore:
         """Open (creating if needed) and check the state DB at ``path`` (``":memory:"`` works)."""
         target = str(path)
         if target != ":memory:":
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            # Customers' names, emails and addresses: readable by the tool's user only.
+            make_data_dir(Path(target).parent)
         try:
+            if target != ":memory:":
+                create_private_file(Path(target))
             conn = sqlite3.connect(target, isolation_level=None, timeout=30.0)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the state DB {target}: {exc}") from exc
         try:
             _check_integrity(conn, target)

@@ -207,8 +207,8 @@ class _AsyncFileLock:
     """``filelock`` taken without blocking the event loop (poll, then sleep a little)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(path), thread_local=False)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data dir: private
+        self._lock = FileLock(str(path), thread_local=False, mode=0o600)
 
     async def __aenter__(self) -> None:
         loop = asyncio.get_running_loop()

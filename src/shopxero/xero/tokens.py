@@ -160,7 +160,7 @@ def load_token_file(path: Path) -> XeroTokenSet | None:
 def save_token_file(path: Path, tokens: XeroTokenSet) -> None:
     """Replace ``path`` atomically with ``tokens``: 0600 temp file, fsync, rename, fsync folder."""
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data dir: private
     body = json.dumps(tokens.to_json(), indent=2).encode("utf-8")
     # mkstemp creates the file with O_EXCL and mode 0600 whatever the umask: no moment at which
     # another user could open it.
