@@ -2,9 +2,9 @@
 
 ``ControlMiddleware`` (``sandbox/control.py``) is the outermost layer, so the ``/_sandbox``
 endpoints, the masked request log and fault injection work as for the Xero simulator; inside it
-is the Starlette app of ``resources.py``, its header names spelled as Shopify's
-(``header_case.py``). The sandbox object is also the control endpoints'
-``SandboxHooks``: ``state()``, ``reset()``, ``upsert_records()``.
+is the Starlette app of ``resources.py`` (REST) and ``graphql/endpoint.py`` (GraphQL), its header
+names spelled as Shopify's (``header_case.py``). The sandbox object is also the control
+endpoints' ``SandboxHooks``: ``state()``, ``reset()``, ``upsert_records()``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.control import ControlMiddleware, FaultInjector, RequestLog
 from shopxero.sandbox.shopify.auth import ShopifyCredentials, TokenRegistry
 from shopxero.sandbox.shopify.bucket import LeakyBuckets
+from shopxero.sandbox.shopify.graphql.endpoint import GraphQLEndpoint
 from shopxero.sandbox.shopify.header_case import ShopifyHeaderCase
 from shopxero.sandbox.shopify.resources import ShopifyAPI
 from shopxero.sandbox.shopify.store import ShopStore
@@ -46,6 +47,8 @@ class ShopifySandbox:
         bucket_size: int,
         leak_per_second: float,
         token_ttl_seconds: int,
+        graphql_bucket: float = 2000.0,
+        graphql_restore_rate: float = 100.0,
     ) -> None:
         self.clock = clock
         self.credentials = credentials
@@ -55,8 +58,17 @@ class ShopifySandbox:
         self.faults = FaultInjector()
         self.log = RequestLog()
         self.api = ShopifyAPI(self.store, self.tokens, self.buckets, clock)
+        self.graphql = GraphQLEndpoint(
+            self.store,
+            self.tokens,
+            clock,
+            bucket_size=graphql_bucket,
+            restore_rate=graphql_restore_rate,
+        )
         # Header names as Shopify spells them (X-Shopify-Shop-Api-Call-Limit), see header_case.
-        inner = ShopifyHeaderCase(cast(Any, Starlette(routes=self.api.routes())))
+        inner = ShopifyHeaderCase(
+            cast(Any, Starlette(routes=[*self.graphql.routes(), *self.api.routes()]))
+        )
         self._app = ControlMiddleware(
             cast(Any, inner), hooks=self, clock=clock, faults=self.faults, log=self.log
         )
@@ -74,6 +86,7 @@ class ShopifySandbox:
         """Back to the seed; buckets empty. Issued tokens stay valid (a reset is about data)."""
         self.store.reset()
         self.buckets.reset()
+        self.graphql.reset()
 
     def upsert_records(self, payload: dict[str, Any]) -> dict[str, Any]:
         return self.store.upsert_records(payload)
@@ -87,12 +100,16 @@ def create_shopify_app(
     bucket_size: int = 40,
     leak_per_second: float = 2.0,
     token_ttl_seconds: int = 86399,
+    graphql_bucket: float = 2000.0,
+    graphql_restore_rate: float = 100.0,
 ) -> ShopifySandbox:
     """A simulator serving ``seed_shopify`` (``{"shop", "customers", "products", "orders"}``, and
     optionally ``"payouts"`` and ``"balance_transactions"``).
 
     Defaults are a standard plan's bucket (40, leaking 2/s; Plus is 400/20, shopify-api-notes §3)
-    and the client credentials token lifetime of 86399 s (shopify-api-notes §2b).
+    and the client credentials token lifetime of 86399 s (shopify-api-notes §2b); the GraphQL
+    Admin API's bucket is 2,000 points restoring 100 a second (the standard plan's restore rate;
+    the size is the simulator's choice, shopify-api-notes §3: clients read both at run time).
     """
     return ShopifySandbox(
         seed_shopify,
@@ -101,4 +118,6 @@ def create_shopify_app(
         bucket_size=bucket_size,
         leak_per_second=leak_per_second,
         token_ttl_seconds=token_ttl_seconds,
+        graphql_bucket=graphql_bucket,
+        graphql_restore_rate=graphql_restore_rate,
     )
