@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
-from shopxero.cli.app import EXIT_UNABLE, main
+from shopxero.cli.app import EXIT_UNABLE, _register_commands, app, main
 from shopxero.cli.sandbox_cmd import write_env_file
 from shopxero.config import load_settings
+from shopxero.sandbox.seeds.credentials import XERO_WEB_CLIENT_ID, XERO_WEB_CLIENT_SECRET
 from shopxero.sandbox.server import free_port
+from shopxero.xero.tokens import load_token_file
 
 
 def _read_env(path: Path) -> dict[str, str]:
@@ -123,3 +129,74 @@ def test_a_taken_port_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) ->
             main(["sandbox", "--shopify-port", str(port)])
     assert exited.value.code == EXIT_UNABLE
     assert "could not start the sandboxes" in capsys.readouterr().err
+
+
+def _consent_in_browser(url: str) -> None:
+    """What a person does on the sandbox's consent page: press Allow, follow the redirect."""
+    with httpx.Client(follow_redirects=False, timeout=30) as http:
+        page = http.get(url)
+        action = re.search(r'<form id="consent" method="post" action="([^"]+)"', page.text)
+        request_id = re.search(r'name="request_id" value="([^"]+)"', page.text)
+        assert action and request_id, page.text
+        answer = http.post(
+            httpx.URL(url).join(action.group(1)),
+            data={"request_id": request_id.group(1), "decision": "allow"},
+        )
+        http.get(answer.headers["location"])
+
+
+def test_the_web_app_consent_flow_can_be_tried_against_the_sandbox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--xero-app web` writes the web app's settings; the printed commands run the consent
+    flow and a sync (issue 16 §4). The web app's credentials are printed either way."""
+    env_file = tmp_path / "sandbox.env"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SHOPXERO_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "shopxero", "sandbox", "--write-env", str(env_file),
+         "--xero-app", "web"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**clean, "PYTHONUNBUFFERED": "1"}, cwd=tmp_path,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        lines: list[str] = []
+        while not lines or not lines[-1].startswith("Serving until"):
+            line = proc.stdout.readline()
+            if not line:
+                pytest.fail(f"shopxero sandbox stopped: {''.join(lines)}{proc.stderr.read()}")
+            lines.append(line)
+        out = "".join(lines)
+        assert XERO_WEB_CLIENT_ID in out and XERO_WEB_CLIENT_SECRET in out
+        env = _read_env(env_file)
+        assert env["SHOPXERO_XERO_MODE"] == "web"
+        assert env["SHOPXERO_XERO_CLIENT_ID"] == XERO_WEB_CLIENT_ID
+        printed = re.search(
+            r"Settings written to .*?: (shopxero .*) auth xero, then (.*) sync", out
+        )
+        assert printed, out
+        auth_words = [*shlex.split(printed.group(1)), "auth", "xero"]
+
+        # A free port for the callback, instead of the default 8765 others may hold.
+        monkeypatch.setenv("SHOPXERO_XERO_REDIRECT_URI", f"http://localhost:{free_port()}/cb")
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setattr(
+            "webbrowser.open",
+            lambda url, *a, **k: (
+                threading.Thread(target=_consent_in_browser, args=(url,), daemon=True).start()
+                or True
+            ),
+        )
+        _register_commands()
+        result = CliRunner().invoke(app, auth_words[1:])
+        assert result.exit_code == 0, result.output + result.stderr
+        tokens = load_token_file(tmp_path / "data" / "xero-token.json")
+        assert tokens is not None and tokens.tenant_id == env["SHOPXERO_XERO_TENANT_ID"]
+
+        # The printed sync, on the customers only: the token is what is tried here.
+        sync_words = [*shlex.split(printed.group(2)), "sync", "--only", "customers"]
+        synced = CliRunner().invoke(app, sync_words[1:])
+        assert synced.exit_code == 0, synced.output + synced.stderr
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=20)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,6 +134,16 @@ class AppContext:
         settings = load_settings(self.env_file, **overrides)
         _note_made_private(make_private(settings.data_dir))
         return settings
+
+    def command(self) -> str:
+        """``shopxero`` with the global options that reach the same settings and data dir, for
+        the commands we print (``shopxero --data-dir ./x errors list``)."""
+        words = ["shopxero"]
+        if self.env_file is not None and not self.env_file_is_default:
+            words += ["--env-file", str(self.env_file)]
+        if self.data_dir is not None:
+            words += ["--data-dir", str(self.data_dir)]
+        return shlex.join(words)
 
     def settings_source(self) -> str:
         """Where the settings come from, in words (``doctor`` prints it)."""

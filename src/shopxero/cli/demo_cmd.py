@@ -8,6 +8,7 @@ when both runs completed and the second one changed nothing.
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -53,6 +54,8 @@ def demo_command(
     chosen = app_ctx.data_dir if app_ctx and app_ctx.data_dir else None
     data_dir = chosen or Path(tempfile.mkdtemp(prefix="shopxero-demo-"))
     console.print(f"state in {data_dir}", markup=False)
+    # The demo's state is in a folder of its own: the commands it prints must name it.
+    shopxero = shlex.join(["shopxero", "--data-dir", str(data_dir)])
     try:
         with start_sandboxes(seed) as sandboxes:
             console.print(
@@ -61,9 +64,9 @@ def demo_command(
             )
             settings = settings_for_sandboxes(sandboxes.env(), data_dir)
             first = run_sync(settings, show_progress=not no_progress)
-            print_report(first, title="first sync")
+            print_report(first, title="first sync", shopxero=shopxero)
             second = run_sync(settings, show_progress=not no_progress)
-            print_report(second, title="second sync")
+            print_report(second, title="second sync", shopxero=shopxero)
     except ShopxeroError as exc:
         console.print(f"error: {exc}", markup=False)
         raise typer.Exit(EXIT_UNABLE) from None
@@ -73,8 +76,9 @@ def demo_command(
     changed = sum(second.total(o) for o in ("created", "updated", "linked"))
     console.print(
         f"second run: {changed} changes, {xero_calls} Xero calls; "
-        f"{queued} record(s) in the error queue (see `shopxero --data-dir {data_dir} errors list`)",
+        f"{queued} record(s) in the error queue (see `{shopxero} errors list`)",
         markup=False,
+        soft_wrap=True,  # a command to copy: never broken over two lines
     )
     if first.status == "stopped" or changed or xero_calls:
         raise typer.Exit(EXIT_FAILED_RECORDS)

@@ -1,13 +1,15 @@
 """``shopxero sandbox``: serve both simulators until stopped, and say how to point the tool at them.
 
 ``--write-env PATH`` writes the settings (base URLs, the sandboxes' fake credentials, Xero in
-Custom Connection mode) as a ``.env`` file for ``shopxero --env-file PATH sync``; mode 0600, as it
-holds credentials, even if fake ones.
+Custom Connection mode, or with ``--xero-app web`` the web app whose consent flow ``shopxero auth
+xero`` runs against the sandbox) as a ``.env`` file for ``shopxero --env-file PATH sync``; mode
+0600, as it holds credentials, even if fake ones. The web app's credentials are printed too.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import threading
 from pathlib import Path
@@ -20,7 +22,7 @@ from rich.console import Console
 from shopxero.cli.app import app
 from shopxero.errors import ConfigError
 from shopxero.sandbox.clock import SandboxClock
-from shopxero.sandbox.run import RunningSandboxes, ShopifyAuth, start_sandboxes
+from shopxero.sandbox.run import RunningSandboxes, ShopifyAuth, XeroApp, start_sandboxes
 from shopxero.sandbox.seeds import credentials
 
 __all__ = ["sandbox_command", "write_env_file"]
@@ -39,7 +41,9 @@ def write_env_file(path: Path, env: dict[str, str]) -> None:
     os.chmod(path, 0o600)
 
 
-def _describe(running: RunningSandboxes, seed: str, env_file: Path | None) -> None:
+def _describe(
+    running: RunningSandboxes, seed: str, env_file: Path | None, xero_app: XeroApp
+) -> None:
     console.print(
         f"[bold]Shopify sandbox[/bold] {running.shopify_url}  (shop {running.shop_domain})"
     )
@@ -60,8 +64,22 @@ def _describe(running: RunningSandboxes, seed: str, env_file: Path | None) -> No
         soft_wrap=True,
     )
     console.print(f"  curl {running.xero_url}/_sandbox/state", soft_wrap=True)
+    # The web app too, so the consent flow (`shopxero auth xero`) can be tried against the
+    # sandbox's consent page; --xero-app web writes these instead of the Custom Connection.
+    console.print(
+        f"\nXero web app (consent flow): client id {credentials.XERO_WEB_CLIENT_ID}, "
+        f"client secret {credentials.XERO_WEB_CLIENT_SECRET}, any http://localhost redirect URI",
+        soft_wrap=True,
+        highlight=False,
+    )
     if env_file is not None:
-        console.print(f"\nSettings written to {env_file}: shopxero --env-file {env_file} sync")
+        shopxero = shlex.join(["shopxero", "--env-file", str(env_file)])
+        first = f"{shopxero} auth xero, then " if xero_app == "web" else ""
+        console.print(
+            f"\nSettings written to {env_file}: {first}{shopxero} sync",
+            soft_wrap=True,
+            highlight=False,
+        )
     console.print("\nServing until Ctrl-C.", highlight=False)
 
 
@@ -96,8 +114,19 @@ def sandbox_command(
             help="Write a static shpat_ token instead of client credentials to the env file.",
         ),
     ] = False,
+    xero_app: Annotated[
+        str,
+        typer.Option(
+            "--xero-app",
+            help="Xero app the env file uses: 'custom-connection' (no browser) or 'web' (try "
+            "the consent flow: `shopxero auth xero`).",
+        ),
+    ] = "custom-connection",
 ) -> None:
     """Serve the Shopify and Xero simulators until stopped (Ctrl-C)."""
+    if xero_app not in ("custom-connection", "web"):
+        raise ConfigError(f"--xero-app: choose 'custom-connection' or 'web', not {xero_app!r}")
+    app_kind: XeroApp = "web" if xero_app == "web" else "custom_connection"
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:
@@ -115,8 +144,8 @@ def sandbox_command(
         ) as running:
             if write_env is not None:
                 auth: ShopifyAuth = "access_token" if shopify_token else "client_credentials"
-                write_env_file(write_env, running.env(shopify_auth=auth))
-            _describe(running, seed, write_env)
+                write_env_file(write_env, running.env(shopify_auth=auth, xero_app=app_kind))
+            _describe(running, seed, write_env, app_kind)
             try:
                 while not stop.wait(0.5):
                     pass

@@ -101,7 +101,11 @@ def _warn(message: str) -> None:
     err_console.print(f"warning: {message}", markup=False, highlight=False, soft_wrap=True)
 
 
-def print_report(report: RunReport, *, title: str = "shopxero sync") -> None:
+def print_report(
+    report: RunReport, *, title: str = "shopxero sync", shopxero: str = "shopxero"
+) -> None:
+    """The run's counts, plan and notes. ``shopxero``: the command with the global options that
+    reach this data dir (``AppContext.command``), so the hints printed work as printed."""
     table = Table(title=f"{title}{' (dry run: nothing written)' if report.dry_run else ''}")
     table.add_column("entity")
     for outcome in OUTCOMES:
@@ -125,8 +129,9 @@ def print_report(report: RunReport, *, title: str = "shopxero sync") -> None:
         console.print(f"note: {note}", markup=False, highlight=False)
     if report.queue_size:
         console.print(
-            f"{report.queue_size} record(s) in the error queue: `shopxero errors list`",
+            f"{report.queue_size} record(s) in the error queue: `{shopxero} errors list`",
             markup=False,
+            soft_wrap=True,  # a command to copy: never broken over two lines
         )
     if report.message:
         console.print(report.message, markup=False)
@@ -186,7 +191,7 @@ def sync_command(
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, default=str))
     else:
-        print_report(report)
+        print_report(report, shopxero=app_ctx.command())
     raise typer.Exit(exit_code_for(report))
 
 
@@ -307,7 +312,7 @@ def errors_retry(
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, default=str))
     else:
-        print_report(report, title="shopxero errors retry")
+        print_report(report, title="shopxero errors retry", shopxero=ctx.obj.command())
     raise typer.Exit(exit_code_for(report))
 
 

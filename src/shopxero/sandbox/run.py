@@ -22,9 +22,10 @@ from shopxero.sandbox.server import serve_in_thread
 from shopxero.sandbox.shopify.app import ShopifySandbox, create_shopify_app
 from shopxero.sandbox.xero.app import XeroSandbox, create_xero_app
 
-__all__ = ["RunningSandboxes", "ShopifyAuth", "start_sandboxes"]
+__all__ = ["RunningSandboxes", "ShopifyAuth", "XeroApp", "start_sandboxes"]
 
 ShopifyAuth = Literal["client_credentials", "access_token"]
+XeroApp = Literal["custom_connection", "web"]
 
 
 @dataclass
@@ -41,19 +42,31 @@ class RunningSandboxes:
     def tenant_id(self) -> str:
         return self.xero.tenant_id
 
-    def env(self, *, shopify_auth: ShopifyAuth = "client_credentials") -> dict[str, str]:
+    def env(
+        self,
+        *,
+        shopify_auth: ShopifyAuth = "client_credentials",
+        xero_app: XeroApp = "custom_connection",
+    ) -> dict[str, str]:
         """Settings that point shopxero at these sandboxes.
 
         ``shopify_auth``: the Dev Dashboard client credentials grant (default; the path new
         installs use, shopify-api-notes §2b) or the legacy static ``shpat_`` token (§2a). Only one
         is written, since the tool prefers a static token when both are set.
+        ``xero_app``: a Custom Connection (default: no browser needed) or the web app, whose
+        consent page (``shopxero auth xero``) the Xero sandbox serves.
         """
+        web = xero_app == "web"
         env = {
             "SHOPXERO_SHOPIFY_SHOP": self.shop_domain,
             "SHOPXERO_SHOPIFY_BASE_URL": self.shopify_url,
-            "SHOPXERO_XERO_MODE": "custom_connection",
-            "SHOPXERO_XERO_CLIENT_ID": credentials.XERO_CC_CLIENT_ID,
-            "SHOPXERO_XERO_CLIENT_SECRET": credentials.XERO_CC_CLIENT_SECRET,
+            "SHOPXERO_XERO_MODE": xero_app,
+            "SHOPXERO_XERO_CLIENT_ID": (
+                credentials.XERO_WEB_CLIENT_ID if web else credentials.XERO_CC_CLIENT_ID
+            ),
+            "SHOPXERO_XERO_CLIENT_SECRET": (
+                credentials.XERO_WEB_CLIENT_SECRET if web else credentials.XERO_CC_CLIENT_SECRET
+            ),
             "SHOPXERO_XERO_API_BASE_URL": f"{self.xero_url}/api.xro/2.0",
             "SHOPXERO_XERO_CONNECTIONS_URL": f"{self.xero_url}/connections",
             "SHOPXERO_XERO_IDENTITY_BASE_URL": self.xero_url,
