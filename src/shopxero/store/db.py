@@ -3,8 +3,8 @@
 ``StateStore.open(path)`` checks the file (``PRAGMA integrity_check`` and the migration history),
 applies pending migrations and hands out one repository per table group (``store.mappings``,
 ``store.intents``, ``store.cursors``, ``store.runs``, ``store.errors``, ``store.calls``,
-``store.cache``; ``store.history`` reads only). All SQL of shopxero lives in this package
-(docs/architecture.md, the table in Package layout).
+``store.cache``, ``store.notices``; ``store.history`` reads only). All SQL of shopxero lives in
+this package (docs/architecture.md, the table in Package layout).
 
 Transactions: the connection is in autocommit mode and ``atomic()`` opens ``BEGIN IMMEDIATE``
 (the write lock up front, so two processes never deadlock on upgrade), nesting as SAVEPOINTs the
@@ -27,6 +27,7 @@ from shopxero.store.history import HistoryQueries
 from shopxero.store.intents import IntentRepo
 from shopxero.store.mappings import MappingRepo
 from shopxero.store.migrations import apply_migrations, check_schema
+from shopxero.store.notices import NoticeRepo
 from shopxero.store.private import create_private_file, make_data_dir
 from shopxero.store.redact import RedactionRepo
 from shopxero.store.runs import RunRepo
@@ -50,6 +51,7 @@ class StateStore:
         self.cache = CacheRepo(conn)
         self.history = HistoryQueries(conn)  # read-only: `shopxero log`, `report --html`
         self.redaction = RedactionRepo(conn)  # `shopxero redact`
+        self.notices = NoticeRepo(conn)  # `shopxero.notify`: what each channel was told
 
     @classmethod
     def open(cls, path: Path | str) -> StateStore:

@@ -136,10 +136,35 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE api_calls ADD COLUMN response_body TEXT",
         ),
     ),
+    # Notifications sent per channel and problem (``store.notices``): once per problem, a
+    # reminder after a day, a "resolved" message when it clears.
+    Migration(
+        "0004_notices",
+        (
+            """CREATE TABLE notices (
+                channel TEXT NOT NULL,
+                key TEXT NOT NULL,
+                title TEXT NOT NULL,
+                members_json TEXT NOT NULL DEFAULT '[]',
+                first_sent_at TEXT NOT NULL,
+                last_sent_at TEXT NOT NULL,
+                PRIMARY KEY (channel, key)
+            )""",
+        ),
+    ),
 )
 
 EXPECTED_TABLES = frozenset(
-    {"mappings", "intents", "cursors", "runs", "error_queue", "api_calls", "xero_cache"}
+    {
+        "mappings",
+        "intents",
+        "cursors",
+        "runs",
+        "error_queue",
+        "api_calls",
+        "xero_cache",
+        "notices",
+    }
 )
 
 
