@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import typing
 from datetime import date
 from pathlib import Path
@@ -39,6 +40,10 @@ __all__ = [
 ]
 
 ENV_PREFIX = "SHOPXERO_"
+# Apprise URLs: separated by whitespace, or by a comma right before the next ``scheme://``.
+_URL_SEPARATOR = re.compile(r"\s+|,(?=[A-Za-z][A-Za-z0-9+.-]*://)")
+_URL_START = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S")
+
 DEFAULT_SYNCED_FINANCIAL_STATUSES = ("paid", "partially_paid", "partially_refunded", "refunded")
 # An order's financial_status values (shopify-api-notes §5): anything else in
 # SHOPXERO_SYNCED_FINANCIAL_STATUSES is a typo that would silently skip orders.
@@ -175,6 +180,18 @@ class Settings(BaseSettings):
         examples=['{"VAT@20": "OUTPUT2", "abroad:untaxed": "EXEMPTOUTPUT"}'],
     )
 
+    # --- notifications (shopxero.notify) -------------------------------------------------------
+    # repr=False: the URLs often hold a password or a webhook token.
+    notify_urls: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        repr=False,
+        description="Apprise URLs to tell when something needs a person (mailto://, slack://, "
+        "discord://, json://...), separated by spaces.",
+    )
+    notify_remind_hours: float = Field(
+        24.0, gt=0, description="A problem still open is notified again after this many hours."
+    )
+
     # --- behaviour -----------------------------------------------------------------------------
     log_format: Literal["text", "json"] = "text"
     http_timeout_seconds: float = Field(30.0, gt=0)
@@ -235,6 +252,24 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: Any) -> Any:
         # Compose passes a variable that is unset on the host as an empty string.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("notify_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: Any) -> Any:
+        """Spaces (or commas before the next ``scheme://``) separate URLs; a URL's own commas,
+        as in ``mailto://...?to=a@x.com,b@y.com``, stay. An entry is never echoed back: it may
+        hold a password."""
+        if isinstance(value, str):
+            value = [part for part in _URL_SEPARATOR.split(value.strip()) if part]
+        for number, url in enumerate(value or (), start=1):
+            if not _URL_START.match(str(url)):
+                raise ValueError(
+                    f"entry {number} is not a notification URL: each one starts with a scheme "
+                    "such as mailto://, slack://, discord:// or json:// (e.g. "
+                    "SHOPXERO_NOTIFY_URLS='mailto://user:app-password@gmail.com "
+                    "json://hooks.example.com/shopxero')"
+                )
+        return tuple(str(url) for url in value or ())
 
     @property
     def state_db_path(self) -> Path:
