@@ -29,7 +29,9 @@ ALLOWED: dict[str, set[str]] = {
     "checks": {"config", "errors", "http", "shopify", "xero", "clients", "translate"},
     "engine": {"config", "errors", "store", "xero", "translate", "checks"},
     "entities": {"config", "errors", "store", "shopify.models", "xero", "translate", "engine"},
-    "run": {"config", "errors", "exit_codes", "store", "clients", "engine", "entities"}
+    # Notifications: problems from runs, the token file and doctor's checks, sent by Apprise.
+    "notify": {"config", "errors", "store", "checks", "xero.tokens"},
+    "run": {"config", "errors", "exit_codes", "store", "clients", "engine", "entities", "notify"}
     | {"shopify.models"},
     "rebuild": {"config", "errors", "store", "shopify.models", "xero", "engine", "entities", "run"},
     "reports": {"store"},
