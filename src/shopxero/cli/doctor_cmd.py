@@ -1,4 +1,6 @@
-"""``shopxero doctor [--json]``: run the configuration checks of ``sync.doctor`` and print them.
+"""``shopxero doctor [--json] [--notify-test]``: run the configuration checks of
+``checks.doctor`` (and the notification channels' of ``notify``) and print them; notify a check
+that fails. ``--notify-test`` only sends a test notification to each channel.
 
 Exit codes: 0 when every check passed or only warnings were found (a sync can run; the warnings
 say what it would miss), 2 when any check is an error (a sync would fail or write wrong data).
@@ -16,7 +18,9 @@ from rich.markup import escape
 
 from shopxero.checks.doctor import Check, DoctorReport, run_doctor
 from shopxero.cli.app import EXIT_OK, EXIT_UNABLE, AppContext, app
+from shopxero.config import Settings
 from shopxero.errors import ConfigError
+from shopxero.notify import channel_checks, notify_doctor, send_test
 
 __all__ = ["doctor_command", "print_doctor_report"]
 
@@ -44,6 +48,36 @@ def print_doctor_report(report: DoctorReport, out: Console = console) -> None:
         out.print("[green]all checks passed.[/green]")
 
 
+def _notify_test(settings: Settings) -> DoctorReport:
+    """One check per channel: the test message was accepted, or why not (masked)."""
+    if not settings.notify_urls:
+        check = Check(
+            "notify",
+            "test",
+            "error",
+            "no notification channel: SHOPXERO_NOTIFY_URLS is not set",
+            "set SHOPXERO_NOTIFY_URLS to one or more Apprise URLs, e.g. "
+            "mailto://user:app-password@gmail.com (docs/settings.md)",
+        )
+        return DoctorReport([check])
+    report = DoctorReport()
+    for delivery in send_test(settings):
+        if delivery.ok:
+            detail = f"test notification sent to {delivery.channel.label} ({delivery.detail})"
+            report.checks.append(Check("notify", "test", "ok", detail))
+        else:
+            report.checks.append(
+                Check(
+                    "notify",
+                    "test",
+                    "error",
+                    f"{delivery.channel.label}: {delivery.detail}",
+                    "check the URL's credentials and that the service is reachable from here",
+                )
+            )
+    return report
+
+
 def _label(check: Check) -> str:
     return f"{check.service} {check.name}"
 
@@ -52,8 +86,18 @@ def _label(check: Check) -> str:
 def doctor_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
+    notify_test: Annotated[
+        bool,
+        typer.Option(
+            "--notify-test",
+            help="Only send a test notification to each SHOPXERO_NOTIFY_URLS channel.",
+        ),
+    ] = False,
 ) -> None:
-    """Check connectivity, credentials, scopes, tokens, accounts, tax and budget (exit 0 / 2)."""
+    """Check connectivity, credentials, scopes, tokens, accounts, tax and budget (exit 0 / 2).
+
+    With SHOPXERO_NOTIFY_URLS set, a check that fails is notified (once, a reminder after a
+    day, "resolved" when a later doctor passes it)."""
     app_ctx: AppContext = ctx.obj
     source = app_ctx.settings_source()
     try:
@@ -63,7 +107,12 @@ def doctor_command(
             f"settings from {source}\nerror: {exc}", markup=False, highlight=False, soft_wrap=True
         )
         raise typer.Exit(EXIT_UNABLE) from None
-    report = asyncio.run(run_doctor(settings))
+    if notify_test:
+        report = _notify_test(settings)
+    else:
+        report = asyncio.run(run_doctor(settings))
+        report.checks.extend(channel_checks(settings))
+        notify_doctor(settings, report.checks)
     if as_json:
         typer.echo(json.dumps({"settings": source, **report.to_json()}, indent=2))
     else:

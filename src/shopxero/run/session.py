@@ -1,7 +1,9 @@
 """One sync run as a library call: the run lock, the state DB, the clients and the engine.
 
 ``shopxero sync``, ``demo``, ``errors retry`` and the scheduler all run the sync through
-``run_sync``; the CLI only adds progress bars and the way warnings are shown.
+``run_sync``; the CLI only adds progress bars and the way warnings are shown. At the end of a
+run that is not a dry run, the configured notification channels hear about what needs a person
+(``shopxero.notify``: new queued records, a run that could not run, the Xero connection's age).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from shopxero.engine.run_report import ProgressSink, RunReport
 from shopxero.engine.runlock import run_lock
 from shopxero.errors import ConfigError
 from shopxero.exit_codes import EXIT_FAILED_RECORDS, EXIT_OK
+from shopxero.notify import notify_after_run, notify_failure
 from shopxero.run.engine import SyncEngine
 from shopxero.store import StateStore
+from shopxero.store.errors_queue import QueuedError
 
 __all__ = ["exit_code_for", "run_sync"]
 
@@ -79,22 +83,42 @@ def _run_sync_locked(
                     raise ConfigError(f"no open error with id {sorted(missing)}")
             else:
                 retry = [e for e in open_entries if e.retryable]
-        engines: list[SyncEngine] = []
-        sink = store_call_sink(store, lambda: engines[0].current_run_id if engines else None)
+        try:
+            report = _run_engine(settings, store, dry_run, only, retry, progress, warn)
+        except Exception as exc:
+            if not dry_run:  # tell a person; the error still ends the run as before (exit 2)
+                notify_failure(settings, store, exc)
+            raise
+        if not dry_run:
+            notify_after_run(settings, store, status=report.status, message=report.message)
+        return report
 
-        async def go() -> RunReport:
-            async with build_clients(settings, call_sink=sink, warn=warn) as clients:
-                engine = SyncEngine(
-                    store=store,
-                    shopify=clients.shopify,
-                    xero=clients.xero,
-                    settings=settings,
-                    progress=progress,
-                )
-                engines.append(engine)
-                return await engine.run(dry_run=dry_run, only=only, retry=retry)
 
-        return asyncio.run(go())
+def _run_engine(
+    settings: Settings,
+    store: StateStore,
+    dry_run: bool,
+    only: list[str] | None,
+    retry: list[QueuedError] | None,
+    progress: ProgressSink | None,
+    warn: Callable[[str], None],
+) -> RunReport:
+    engines: list[SyncEngine] = []
+    sink = store_call_sink(store, lambda: engines[0].current_run_id if engines else None)
+
+    async def go() -> RunReport:
+        async with build_clients(settings, call_sink=sink, warn=warn) as clients:
+            engine = SyncEngine(
+                store=store,
+                shopify=clients.shopify,
+                xero=clients.xero,
+                settings=settings,
+                progress=progress,
+            )
+            engines.append(engine)
+            return await engine.run(dry_run=dry_run, only=only, retry=retry)
+
+    return asyncio.run(go())
 
 
 def exit_code_for(report: RunReport) -> int:
