@@ -187,6 +187,7 @@ class Settings(BaseSettings):
         repr=False,
         description="Apprise URLs to tell when something needs a person (mailto://, slack://, "
         "discord://, json://...), separated by spaces.",
+        examples=["'mailto://user:app-password@gmail.com json://hooks.example.com/shopxero'"],
     )
     notify_remind_hours: float = Field(
         24.0, gt=0, description="A problem still open is notified again after this many hours."
@@ -265,9 +266,7 @@ class Settings(BaseSettings):
             if not _URL_START.match(str(url)):
                 raise ValueError(
                     f"entry {number} is not a notification URL: each one starts with a scheme "
-                    "such as mailto://, slack://, discord:// or json:// (e.g. "
-                    "SHOPXERO_NOTIFY_URLS='mailto://user:app-password@gmail.com "
-                    "json://hooks.example.com/shopxero')"
+                    "such as mailto://, slack://, discord:// or json://"
                 )
         return tuple(str(url) for url in value or ())
 
@@ -371,6 +370,8 @@ def _value_problem(err: Any) -> str:
         message = f"at {'.'.join(loc[1:])!r}: {message}"
     given = err.get("input")
     shown = f"={given!s:.60}" if isinstance(given, str | int | float) and len(loc) == 1 else ""
+    if loc[0] in Settings.model_fields and Settings.model_fields[loc[0]].repr is False:
+        shown = ""  # a setting kept out of repr holds secrets (notification URLs): never echoed
     problem = f"{env_name}{shown}: {message}"
     example = setting_example(loc[0]) if loc[0] in Settings.model_fields else None
     return f"{problem}; e.g. {env_name}={example}" if example else problem
