@@ -136,6 +136,18 @@ NOTES: dict[str, str] = {
         "Interval between the runs of `shopxero schedule`, e.g. `15m`, `90s`, `1h30m` (default "
         "`15m`); `--every` wins. Empty means unset."
     ),
+    "notify_urls": (
+        "One or more [Apprise](https://github.com/caronc/apprise/wiki) URLs, separated by "
+        "spaces, told when something needs a person: new records in the error queue, a sync "
+        "that could not run, the Xero connection near its 60-day end, a `doctor` check failing "
+        '(once per problem, a reminder, a "resolved" message). E.g. '
+        "`mailto://user:app-password@gmail.com`, `slack://TokenA/TokenB/TokenC`, "
+        "`discord://WebhookID/WebhookToken`, `json://hooks.example.com/shopxero`. Shown and "
+        "logged masked. See docs/notifications.md."
+    ),
+    "notify_remind_hours": (
+        "A problem still open is notified again after this many hours (default a day)."
+    ),
     "schedule_cron": (
         "Cron expression for `shopxero schedule` instead of an interval, e.g. `*/15 * * * *`, "
         "in local time (`TZ`); `--cron` wins. Not together with `SHOPXERO_SCHEDULE_EVERY`."
@@ -163,7 +175,7 @@ def _type(field: FieldInfo) -> str:
 
 def _default(field: FieldInfo) -> str:
     value = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
-    if value is None:
+    if value is None or value == ():
         return "(unset)"
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
