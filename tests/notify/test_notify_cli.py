@@ -287,7 +287,7 @@ def test_doctor_notify_test_reports_each_channel_masked(
         monkeypatch.setenv("SHOPXERO_NOTIFY_URLS", f"{up.url} {down.url}")
         code, out = cli("doctor", "--notify-test")
         assert code == 2, out
-        lines = out.splitlines()
+        lines = [line for line in out.splitlines() if "notify test" in line]
         assert lines[0].startswith(
             f"ok      notify test: test notification sent to json://****@127.0.0.1:{up.port}/****"
         )
