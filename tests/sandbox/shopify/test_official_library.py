@@ -1,4 +1,5 @@
-"""Shopify's official Python library (``ShopifyAPI`` 12.7) against the simulator over real HTTP.
+"""Shopify's official Python library (``ShopifyAPI`` 12.7) against the simulator over real HTTP,
+its REST resources and its GraphQL client.
 
 The simulator is a product of its own: anyone testing a Shopify tool should be able to point
 Shopify's own client at it. These are the calls an outside client found failing (issue 16 §7):
@@ -9,6 +10,7 @@ plain dict, so only Shopify's own spelling of the name is found.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -80,3 +82,19 @@ def test_limits_read_the_call_limit_header(session: None) -> None:
     shopify.Variant.find(10001)
     assert shopify.Limits.credit_used() == used + 1  # the clock is frozen: nothing leaks out
     assert shopify.Limits.credit_left() == 40 - used - 1
+
+
+def test_graphql_through_the_librarys_own_client(session: None) -> None:
+    """``shopify.GraphQL`` posts to ``{site}/graphql.json`` with the session's token."""
+    answer = json.loads(
+        shopify.GraphQL().execute(
+            "query($id: ID!) { order(id: $id) { name lineItems(first: 5) { nodes { sku } } } "
+            "shop { name } }",
+            variables={"id": "gid://shopify/Order/1001"},
+        )
+    )
+    assert answer["data"]["order"]["name"] == "#1001"
+    assert answer["data"]["shop"]["name"]
+    assert answer["extensions"]["cost"]["requestedQueryCost"] == 9  # 1 + (2 + 5 x 1) + 1
+    refused = json.loads(shopify.GraphQL().execute("{ orders(first: 1) { nodes { colour } } }"))
+    assert refused["errors"][0]["message"] == "Field 'colour' doesn't exist on type 'Order'"

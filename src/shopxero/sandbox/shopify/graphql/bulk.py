@@ -7,7 +7,8 @@ lets the operation's status follow the sandbox clock: ``CREATED``, then ``RUNNIN
 ``objects / objects_per_second`` seconds pass, then ``COMPLETED`` with ``url`` (served by the
 simulator itself, no Shopify token needed), ``EXPIRED`` seven days later. Limits checked before
 running: a query operation, at least one connection, at most five, nested at most two deep, no
-top-level ``node``/``nodes``, a parent of a nested connection selecting ``id``; one running query
+top-level ``node``/``nodes``, no connection inside a list field, a parent of a nested
+connection selecting ``id``; one running query
 per app before API 2026-01, five from 2026-01. A test can make the next operation fail or run
 slowly (``fail_next``, ``slow_next``).
 """
@@ -32,6 +33,8 @@ from graphql import (
     OperationType,
     SelectionSetNode,
     get_named_type,
+    get_nullable_type,
+    is_list_type,
     parse,
     validate,
 )
@@ -402,7 +405,13 @@ def _connections(
                     )
                 found += nested
         else:
-            found += _connections(children, named, fragments, depth)
+            inner = _connections(children, named, fragments, depth)
+            if inner and is_list_type(get_nullable_type(definition.type)):
+                raise _Invalid(
+                    "Queries that contain a connection field within a list field are not "
+                    "currently supported."
+                )
+            found += inner
     return found
 
 
