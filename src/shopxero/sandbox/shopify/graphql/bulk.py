@@ -405,13 +405,13 @@ def _connections(
                     )
                 found += nested
         else:
-            inner = _connections(children, named, fragments, depth)
-            if inner and is_list_type(get_nullable_type(definition.type)):
+            below = _connections(children, named, fragments, depth)
+            if below and is_list_type(get_nullable_type(definition.type)):
                 raise _Invalid(
                     "Queries that contain a connection field within a list field are not "
                     "currently supported."
                 )
-            found += inner
+            found += below
     return found
 
 
