@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from tests.outside_reads import OutsideReadRecorder
@@ -29,6 +30,19 @@ def anyio_backend() -> str:
 # session fails at its end, naming each read, and tests/test_self_contained.py checks the hook.
 OUTSIDE_READS = OutsideReadRecorder()
 sys.addaudithook(OUTSIDE_READS)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The CLI reads ./shopxero.env by default: with the user's own file in the folder the tests
+    run from, CLI tests would run against their real shop. Refuse, saying why."""
+    own = Path.cwd() / "shopxero.env"
+    if own.exists():
+        pytest.exit(
+            f"{own} exists: shopxero reads ./shopxero.env by default, so the tests would use "
+            "those settings (maybe a real shop). Move it out of this folder, or run the tests "
+            "from another folder, and try again.",
+            returncode=4,
+        )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
