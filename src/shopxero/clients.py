@@ -39,7 +39,7 @@ def store_call_sink(store: StateStore, run_id: Callable[[], int | None] | None =
     def sink(record: CallRecord) -> None:
         # Bodies only of failed calls (no answer, or 4xx/5xx): what `shopxero log --bodies` needs
         # to explain a failure, without keeping every synced customer's data in the log.
-        failed = record.status is None or record.status >= 400
+        failed = (record.status is None or record.status >= 400) and not record.expected
         store.calls.add(
             StoredCall(
                 time=record.time,
@@ -54,6 +54,7 @@ def store_call_sink(store: StateStore, run_id: Callable[[], int | None] | None =
                 error=record.error,
                 request_body=record.request_body if failed else None,
                 response_body=record.response_body if failed else None,
+                expected=record.expected,
             ),
             run_id=run_id() if run_id else None,
         )

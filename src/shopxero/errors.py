@@ -178,8 +178,12 @@ class RecordError(ShopxeroError):
         self.field = field
 
     def __str__(self) -> str:
+        return self.naming(self.source_id)
+
+    def naming(self, record: str) -> str:
+        """The message with the record named ``record`` (``order #1043 (5500000000043)``)."""
         where = f" field {self.field}" if self.field else ""
-        return f"{self.entity} {self.source_id}{where}: {self.message}"
+        return f"{self.entity} {record}{where}: {self.message}"
 
 
 class MappingError(RecordError):

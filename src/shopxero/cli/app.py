@@ -124,6 +124,7 @@ class AppContext:
     data_dir: Path | None
     # True when env_file is ./shopxero.env, read because it exists (no --env-file given).
     env_file_is_default: bool = False
+    verbose: bool = False  # `-v`: also name what a run skipped, and log routine events
     _announced: bool = False
 
     def settings(self, *, announce: bool = True, **overrides: object) -> Settings:
@@ -210,7 +211,11 @@ def _global_options(
     ] = None,
     verbose: Annotated[
         bool,
-        typer.Option("--verbose", "-v", help="Also log routine events (each retry) in text logs."),
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Name each record a run skipped, and log routine events (each retry).",
+        ),
     ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
@@ -221,7 +226,9 @@ def _global_options(
     if is_default:
         env_file = DEFAULT_ENV_FILE
     configure_logging(resolve_log_format(log_format, env_file), verbose=verbose)
-    ctx.obj = AppContext(env_file=env_file, data_dir=data_dir, env_file_is_default=is_default)
+    ctx.obj = AppContext(
+        env_file=env_file, data_dir=data_dir, env_file_is_default=is_default, verbose=verbose
+    )
 
 
 def _register_commands() -> None:

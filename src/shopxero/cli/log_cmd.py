@@ -8,6 +8,7 @@ invariant 7); failed calls also keep their request and response bodies (truncate
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any
 
 import typer
@@ -16,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from shopxero.cli.app import EXIT_UNABLE, AppContext, app
+from shopxero.cli.layout import compact_table, utc_second
 from shopxero.errors import ConfigError, StoreError
 from shopxero.store import StateStore
 from shopxero.store.history import CallRow, status_filter
@@ -41,6 +43,7 @@ def call_json(call: CallRow, *, bodies: bool) -> dict[str, Any]:
         "attempt": call.attempt,
         "request_id": call.request_id,
         "error": call.error,
+        "expected": call.expected,
     }
     if bodies:
         data["request_body"] = call.request_body
@@ -55,43 +58,55 @@ def _fail(message: str) -> typer.Exit:
 
 def _status_text(call: CallRow) -> str:
     if call.status is None:
-        return "[red]no answer[/red]"
+        return "[red]none[/red]"
     colour = "green" if call.status < 300 else "yellow" if call.status < 500 else "red"
     if call.status == 429:
         colour = "magenta"
+    if call.expected:
+        colour = "green"  # a look-up's "not there": an answer, not a failure
     return f"[{colour}]{call.status}[/{colour}]"
 
 
+# The fixed part of each API's paths (Xero's accounting API, Shopify's versioned Admin API): the
+# same on every line, so the table shows what follows it.
+_PATH_PREFIXES = (re.compile(r"^/api\.xro/2\.0/"), re.compile(r"^/admin/(?:api/[^/]+/)?"))
+
+
+def short_path(path: str) -> str:
+    """``/api.xro/2.0/Contacts/X`` -> ``Contacts/X``; ``/admin/api/2026-10/orders.json`` ->
+    ``orders.json``; ``/admin/oauth/access_token`` -> ``oauth/access_token``."""
+    for prefix in _PATH_PREFIXES:
+        if prefix.match(path):
+            return prefix.sub("", path)
+    return path
+
+
 def _table(calls: list[CallRow]) -> Table:
-    table = Table(title=f"API calls (last {len(calls)})")
+    """One call a line at 80 columns: short fixed columns first, the path last (it alone may
+    wrap)."""
+    table = compact_table(f"API calls (last {len(calls)}; times UTC)")
     for name, justify in (
-        ("time (UTC)", "left"),
+        ("time", "left"),
         ("run", "right"),
         ("service", "left"),
         ("method", "left"),
-        ("path", "left"),
         ("status", "right"),
         ("ms", "right"),
-        ("attempt", "right"),
+        ("try", "right"),
     ):
-        table.add_column(
-            name,
-            justify=justify,  # type: ignore[arg-type]
-            overflow="fold",
-            no_wrap=name != "path",
-        )
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    table.add_column("path", overflow="fold")
     for call in calls:
         # The query (paging, filters) is in --json; the table keeps to what identifies the call.
-        path = call.path
         table.add_row(
-            f"{call.time:%Y-%m-%d %H:%M:%S}",
+            utc_second(call.time),
             str(call.run_id or ""),
             call.service,
             call.method,
-            escape(path),
             _status_text(call),
             f"{call.duration_ms:.0f}",
             str(call.attempt),
+            escape(short_path(call.path)) + (" (expected)" if call.expected else ""),
         )
     return table
 
@@ -123,7 +138,11 @@ def log_command(
         str | None, typer.Option("--status", help="A status (429) or class (4xx, 5xx).")
     ] = None,
     failed: Annotated[
-        bool, typer.Option("--failed", help="Only calls with no answer or a 4xx/5xx.")
+        bool,
+        typer.Option(
+            "--failed",
+            help="Only calls with no answer or a 4xx/5xx (not a look-up's expected 404).",
+        ),
     ] = False,
     run: Annotated[int | None, typer.Option("--run", help="Only calls of this run id.")] = None,
     bodies: Annotated[

@@ -18,9 +18,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from shopxero.cli.app import EXIT_OK, AppContext, app
+from shopxero.cli.layout import compact_table, print_message, utc_minute
 from shopxero.cli.sync_cmd import _guarded, _progress
 from shopxero.config import Settings
 from shopxero.engine.run_report import ENTITIES
@@ -106,29 +106,29 @@ def run_rebuild(settings: Settings, *, show_progress: bool = False) -> RebuildRe
 
 def _print(result: RebuildResult) -> None:
     report = result.report
-    table = Table(title="shopxero rebuild (nothing written to Xero)")
-    table.add_column("entity")
+    table = compact_table("shopxero rebuild (nothing written to Xero; times UTC)")
+    table.add_column("entity", no_wrap=True)
     for outcome in REBUILD_OUTCOMES:
-        table.add_column(outcome.replace("_", " "), justify="right")
-    table.add_column("cursor")
+        table.add_column(outcome.replace("_", " "), justify="right", no_wrap=True)
+    table.add_column("read up to")
     for entity in ENTITIES:
         counts = report.counts[entity]
         cursor = report.cursors.get(entity)
         table.add_row(
             entity,
             *(str(counts[o]) for o in REBUILD_OUTCOMES),
-            cursor.isoformat() if cursor else "(full read next sync)",
+            utc_minute(cursor) if cursor else "(all, next sync)",
         )
     console.print(table)
     if report.guest_contact:
         console.print(f"guest contact linked: {report.guest_contact}", markup=False)
     if report.unlinked:
-        not_linked = Table(title="not linked")
-        for col in ("entity", "shopify id", "record", "reason"):
-            not_linked.add_column(col, overflow="fold")
+        # One line per record, its reason wrapped below it (80 columns).
+        console.print(f"not linked: {len(report.unlinked)}", markup=False, highlight=False)
         for u in report.unlinked:
-            not_linked.add_row(u.resource, u.shopify_id, u.label, u.reason)
-        console.print(not_linked)
+            record = u.label if u.shopify_id in u.label else f"{u.label} ({u.shopify_id})"
+            console.print(f"  {u.resource}: {record}", markup=False, highlight=False)
+            print_message(console, u.reason)
     for note in report.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
     if result.moved_aside is not None:

@@ -11,14 +11,23 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from shopxero.cli.app import EXIT_OK, EXIT_UNABLE, AppContext, app
+from shopxero.cli.layout import (
+    compact_table,
+    duration_text,
+    print_message,
+    run_status_text,
+    utc_minute,
+)
 from shopxero.config import Settings
 from shopxero.engine.run_report import ENTITIES, LIFE_ENTITIES, OUTCOMES, RunReport
 from shopxero.errors import (
@@ -32,6 +41,8 @@ from shopxero.errors import (
 from shopxero.run import session
 from shopxero.run.session import exit_code_for
 from shopxero.store import StateStore
+from shopxero.store.errors_queue import QueuedError
+from shopxero.store.runs import RunRecord
 
 __all__ = ["errors_app", "print_report", "run_sync"]
 
@@ -101,11 +112,33 @@ def _warn(message: str) -> None:
     err_console.print(f"warning: {message}", markup=False, highlight=False, soft_wrap=True)
 
 
+def _print_skipped(report: RunReport, *, named: bool, shopxero: str) -> None:
+    """Records skipped by rule: each with its reason (``-v``, dry runs), else how many."""
+    if not report.skipped:
+        return
+    if not named:
+        console.print(
+            f"{len(report.skipped)} record(s) skipped by rule (`{shopxero} -v sync` or "
+            "`sync --dry-run` names each with its reason)",
+            markup=False,
+            highlight=False,
+        )
+        return
+    console.print(f"skipped by rule ({len(report.skipped)}):", markup=False, highlight=False)
+    for s in report.skipped:
+        console.print(f"  {s.label}: {s.reason}", markup=False, highlight=False)
+
+
 def print_report(
-    report: RunReport, *, title: str = "shopxero sync", shopxero: str = "shopxero"
+    report: RunReport,
+    *,
+    title: str = "shopxero sync",
+    shopxero: str = "shopxero",
+    verbose: bool = False,
 ) -> None:
     """The run's counts, plan and notes. ``shopxero``: the command with the global options that
-    reach this data dir (``AppContext.command``), so the hints printed work as printed."""
+    reach this data dir (``AppContext.command``), so the hints printed work as printed;
+    ``verbose`` (``-v``) names each record skipped by rule."""
     table = Table(title=f"{title}{' (dry run: nothing written)' if report.dry_run else ''}")
     table.add_column("entity")
     for outcome in OUTCOMES:
@@ -125,6 +158,7 @@ def print_report(
                 console.print(line, markup=False, highlight=False)
                 for field_name, (old, new) in change.diff.items():
                     console.print(f"      {field_name}: {old!r} -> {new!r}", markup=False)
+    _print_skipped(report, named=verbose or report.dry_run, shopxero=shopxero)
     for note in report.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
     if report.queue_size:
@@ -191,7 +225,7 @@ def sync_command(
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, default=str))
     else:
-        print_report(report, shopxero=app_ctx.command())
+        print_report(report, shopxero=app_ctx.command(), verbose=app_ctx.verbose)
     raise typer.Exit(exit_code_for(report))
 
 
@@ -226,22 +260,55 @@ def status_command(
     if as_json:
         typer.echo(json.dumps(data, indent=2))
         return
-    table = Table(title="recent runs")
-    for col in ("id", "started", "status", "created", "updated", "linked", "failed"):
-        table.add_column(col)
-    for r in data["runs"]:
-        totals = {o: sum(c.get(o, 0) for c in r["counts"].values()) for o in OUTCOMES}
+    _print_status(runs, data)
+
+
+_RUN_COUNTS = ("created", "updated", "linked", "failed")
+
+
+def _print_status(runs: list[RunRecord], data: dict[str, Any]) -> None:
+    """Recent runs one a line (80 columns), their messages below; then cursors and sizes."""
+    table = compact_table("recent runs (times UTC)")
+    table.add_column("run", justify="right", no_wrap=True)
+    table.add_column("started", no_wrap=True)
+    table.add_column("took", justify="right", no_wrap=True)
+    table.add_column("status")
+    for outcome in _RUN_COUNTS:
+        table.add_column(outcome, justify="right", no_wrap=True)
+    for r in runs:
+        totals = {o: sum(c.get(o, 0) for c in r.counts.values()) for o in _RUN_COUNTS}
         table.add_row(
-            str(r["id"]),
-            str(r["started_at"]),
-            str(r["status"]) + (" (dry run)" if r["dry_run"] else ""),
-            *(str(totals[o]) for o in ("created", "updated", "linked", "failed")),
+            str(r.id),
+            utc_minute(r.started_at),
+            duration_text(r.started_at, r.finished_at),
+            run_status_text(r.status, dry_run=r.dry_run),
+            *(str(totals[o]) for o in _RUN_COUNTS),
         )
-    console.print(table)
-    for name, value in data["cursors"].items():
-        console.print(f"cursor {name}: {value}", markup=False)
-    console.print(f"records in Xero: {data['mappings']}", markup=False)
-    console.print(f"error queue: {data['queue_size']} open", markup=False)
+    if runs:
+        console.print(table)
+    else:
+        console.print("no run yet: `shopxero sync`", markup=False)
+    for r in runs:
+        if r.message:
+            console.print(f"run {r.id}:", markup=False, highlight=False)
+            print_message(console, r.message)
+    cursors: dict[str, str] = data["cursors"]
+    for name in sorted(
+        cursors, key=lambda n: (n not in ENTITIES, ENTITIES.index(n) if n in ENTITIES else 0, n)
+    ):
+        value = cursors[name]
+        when = utc_minute(datetime.fromisoformat(value))
+        console.print(f"{name} read up to {when} UTC", markup=False, highlight=False)
+    mapped = data["mappings"]
+    console.print(
+        f"records in Xero: {mapped['contact']} contacts, {mapped['item']} items, "
+        f"{mapped['invoice']} invoices",
+        markup=False,
+        highlight=False,
+    )
+    queue = data["queue_size"]
+    hint = ": `shopxero errors list`" if queue else ""
+    console.print(f"error queue: {queue} open{hint}", markup=False, highlight=False)
 
 
 def _entry_json(e: Any) -> dict[str, Any]:
@@ -277,19 +344,39 @@ def errors_list(
     if not entries:
         console.print("the error queue is empty")
         return
-    table = Table(title="error queue")
-    for col in ("id", "entity", "shopify id", "retry", "attempts", "message"):
-        table.add_column(col, overflow="fold")
+    print_entries(entries)
+
+
+def _retry_text(entry: QueuedError) -> str:
+    if not entry.retryable:
+        return "after a fix"
+    return f"auto {utc_minute(entry.next_retry_at)}" if entry.next_retry_at else "auto"
+
+
+def _record_text(entry: QueuedError) -> str:
+    """The record as a merchant knows it (``order #1043 (5500000000043)``)."""
+    label = entry.label or f"{entry.entity} {entry.shopify_id}"
+    return label if entry.shopify_id in label else f"{label} ({entry.shopify_id})"
+
+
+def print_entries(entries: list[QueuedError]) -> None:
+    """One line per entry (id, retry, attempts, record), its message wrapped below it."""
+    id_width = max([2, *(len(str(e.id)) for e in entries)])
+    retry_width = max(len(_retry_text(e)) for e in entries)
+    header = f"{'id':>{id_width}}  {'retry':<{retry_width}}  tries  record"
+    console.print(f"error queue: {len(entries)} open (times UTC)", markup=False, highlight=False)
+    console.print(header, style="bold", markup=False, highlight=False)
     for e in entries:
-        table.add_row(
-            str(e.id),
-            e.entity,
-            e.shopify_id,
-            "yes" if e.retryable else "no (fix, then retry --id)",
-            str(e.attempts),
-            e.message,
+        line = f"{e.id:>{id_width}}  {_retry_text(e):<{retry_width}}  {e.attempts:>5}  "
+        console.print(Text(line) + Text(_record_text(e)), highlight=False)
+        print_message(console, e.message)
+    if any(not e.retryable for e in entries):
+        console.print(
+            "'after a fix': fix what the message says, then `shopxero errors retry --id ID`, "
+            "or close the entry with `shopxero errors resolve --id ID`",
+            markup=False,
+            highlight=False,
         )
-    console.print(table)
 
 
 @errors_app.command("retry")
@@ -312,7 +399,12 @@ def errors_retry(
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, default=str))
     else:
-        print_report(report, title="shopxero errors retry", shopxero=ctx.obj.command())
+        print_report(
+            report,
+            title="shopxero errors retry",
+            shopxero=ctx.obj.command(),
+            verbose=ctx.obj.verbose,
+        )
     raise typer.Exit(exit_code_for(report))
 
 

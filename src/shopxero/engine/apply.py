@@ -359,13 +359,16 @@ def queue_record_error(
     error_class: str = "MappingError",
     retryable: bool = False,
     operation: str = "map",
+    label: str | None = None,
 ) -> None:
-    """Queue a record that could not even be planned (parse/mapping error, missing dependency)."""
+    """Queue a record that could not even be planned (parse/mapping error, missing dependency).
+
+    ``label`` names the record for people (default: ``order 5500000000043``)."""
     queue_error(
         ctx,
         resource=resource,
         shopify_id=shopify_id,
-        label=f"{resource[:-1]} {shopify_id}",
+        label=label or f"{resource[:-1]} {shopify_id}",
         operation=operation,
         error_class=error_class,
         message=message,

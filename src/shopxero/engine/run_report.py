@@ -19,6 +19,7 @@ __all__ = [
     "NullProgress",
     "ProgressSink",
     "RunReport",
+    "Skipped",
 ]
 
 # Shopify resources in sync order (docs/architecture.md, Data flow: customers, then products, then
@@ -45,6 +46,16 @@ class NullProgress:
         return None
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A record not synced by rule, and why (``order #1001 (5500000000001)``, ``test order``)."""
+
+    entity: str
+    shopify_id: str
+    label: str
+    reason: str
+
+
 @dataclass
 class RunReport:
     """Counts per Shopify resource and outcome, plus notes and (for dry runs) the plan."""
@@ -63,9 +74,15 @@ class RunReport:
     # "credit_notes" (its void under "orders").
     plan: dict[str, list[PlannedChange]] = field(default_factory=dict)
     queue_size: int = 0  # open entries of the error queue when the run ended
+    skipped: list[Skipped] = field(default_factory=list)  # named, for `-v` and dry runs
 
     def count(self, entity: str, outcome: str, n: int = 1) -> None:
         self.counts.setdefault(entity, dict.fromkeys(OUTCOMES, 0))[outcome] += n
+
+    def skip(self, entity: str, shopify_id: str, label: str, reason: str) -> None:
+        """Count a record skipped by rule and keep its name and reason."""
+        self.count(entity, "skipped")
+        self.skipped.append(Skipped(entity, shopify_id, label, reason))
 
     def total(self, outcome: str) -> int:
         return sum(c.get(outcome, 0) for c in self.counts.values())
@@ -88,6 +105,15 @@ class RunReport:
             "counts": self.counts,
             "notes": self.notes,
             "queue_size": self.queue_size,
+            "skipped": [
+                {
+                    "entity": s.entity,
+                    "shopify_id": s.shopify_id,
+                    "label": s.label,
+                    "reason": s.reason,
+                }
+                for s in self.skipped
+            ],
             "plan": {
                 entity: [
                     {

@@ -92,7 +92,8 @@ class CallRecord:
     ``status`` is None when no answer came (timeout, dropped connection). ``attempt`` counts the
     exchanges made for one logical call, from 1. ``rate_limit`` holds the rate-limit headers the
     answer carried (``X-Shopify-Shop-Api-Call-Limit``, ``X-*Limit-Remaining``, ``Retry-After``,
-    ``X-Rate-Limit-Problem``).
+    ``X-Rate-Limit-Problem``). ``expected`` marks an error status the caller asked for: the 404
+    of a look-up, which answers "not there" and is no failure.
     """
 
     time: datetime
@@ -108,6 +109,7 @@ class CallRecord:
     request_body: str | None = None
     response_body: str | None = None
     error: str | None = None
+    expected: bool = False
 
 
 CallSink = Callable[[CallRecord], None]

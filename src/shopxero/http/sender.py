@@ -25,6 +25,7 @@ import httpx
 from shopxero.errors import (
     ApiAuthError,
     ApiError,
+    NotFoundError,
     RateLimitedError,
     TransientApiError,
     UnavailableError,
@@ -109,12 +110,15 @@ class Sender:
         headers: Mapping[str, str] | None = None,
         retry: bool = True,
         content: bytes | None = None,
+        not_found_ok: bool = False,
     ) -> httpx.Response:
         """Send one logical request; return the 2xx answer or raise an ``ApiError``.
 
         ``url`` is relative to the client's base URL, or absolute (a pagination link followed
         verbatim). ``retry=False`` makes a single attempt (a write with no idempotency key).
         ``content`` is a body already encoded by the caller (Xero's exact-Decimal JSON).
+        ``not_found_ok``: a look-up, whose 404 (still raised as ``NotFoundError``) is logged as
+        an expected answer, not a failure.
         """
         refreshed = False
         exchanges = 0
@@ -125,7 +129,15 @@ class Sender:
                 exchanges += 1
                 try:
                     return await self._exchange(
-                        method, url, params, json, data, headers, number=exchanges, content=content
+                        method,
+                        url,
+                        params,
+                        json,
+                        data,
+                        headers,
+                        number=exchanges,
+                        content=content,
+                        not_found_ok=not_found_ok,
                     )
                 except ApiAuthError as exc:
                     # One re-acquire per logical call (docs/architecture.md, Rate limits and
@@ -184,6 +196,7 @@ class Sender:
         *,
         number: int,
         content: bytes | None = None,
+        not_found_ok: bool = False,
     ) -> httpx.Response:
         all_headers = dict(headers or {})
         if self.auth is not None:
@@ -218,7 +231,8 @@ class Sender:
                     error = self._refine_error(error, response)
                 if isinstance(error, RateLimitedError):
                     self.pacer.pause(error.retry_after, error.problem)
-        self._record(request, response, error, number, when, duration_ms, secrets)
+        expected = not_found_ok and isinstance(error, NotFoundError)
+        self._record(request, response, error, number, when, duration_ms, secrets, expected)
         if error is not None:
             raise error from cause
         assert response is not None
@@ -233,6 +247,7 @@ class Sender:
         when: datetime,
         duration_ms: float,
         secrets: tuple[str, ...],
+        expected: bool = False,
     ) -> None:
         if self.call_sink is None:
             return
@@ -260,6 +275,7 @@ class Sender:
             request_body=redact_excerpt(request_body, secrets) if request_body else None,
             response_body=redact_excerpt(response_body, secrets) if response_body else None,
             error=f"{type(error).__name__}: {error.message}" if error is not None else None,
+            expected=expected,
         )
         try:
             self.call_sink(record)

@@ -143,9 +143,9 @@ class ShopifyClient:
         return f"/admin/api/{self.api_version}/{path}"
 
     async def _get_json(
-        self, url: str, params: Mapping[str, str] | None = None
+        self, url: str, params: Mapping[str, str] | None = None, *, not_found_ok: bool = False
     ) -> tuple[dict[str, Any], httpx.Response]:
-        response = await self._sender.send("GET", url, params=params)
+        response = await self._sender.send("GET", url, params=params, not_found_ok=not_found_ok)
         try:
             body = response.json()
         except ValueError:
@@ -162,7 +162,7 @@ class ShopifyClient:
 
     async def _get_one(self, path: str, key: str) -> dict[str, Any] | None:
         try:
-            body, _ = await self._get_json(self._api(path))
+            body, _ = await self._get_json(self._api(path), not_found_ok=True)
         except NotFoundError:
             return None
         record = body.get(key)

@@ -498,6 +498,12 @@ class Order(_ShopifyModel):
     total_tax: Money | None = None
     total_discounts: Money | None = None
     total_line_items_price: Money | None = None
+
+    @property
+    def ref(self) -> str:
+        """The order as a merchant knows it, with the id the API uses: ``#1043 (5500000000043)``."""
+        return f"{self.name} ({self.id})" if self.name else str(self.id)
+
     total_tip_received: Money | None = None
     total_outstanding: Money | None = None
     current_total_price: Money | None = None

@@ -31,6 +31,7 @@ class StoredCall:
     error: str | None
     request_body: str | None = None
     response_body: str | None = None
+    expected: bool = False  # a look-up's 404: an answer, not a failure
 
 
 class CallRepo:
@@ -40,8 +41,8 @@ class CallRepo:
     def add(self, call: StoredCall, *, run_id: int | None = None) -> None:
         self._conn.execute(
             "INSERT INTO api_calls (run_id, time, service, method, path, query, status, "
-            "duration_ms, attempt, request_id, error, request_body, response_body) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "duration_ms, attempt, request_id, error, request_body, response_body, expected) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 run_id,
                 dt_to_text(call.time),
@@ -56,6 +57,7 @@ class CallRepo:
                 call.error,
                 call.request_body,
                 call.response_body,
+                int(call.expected),
             ),
         )
 

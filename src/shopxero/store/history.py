@@ -35,6 +35,7 @@ class CallRow:
     error: str | None
     request_body: str | None
     response_body: str | None
+    expected: bool = False  # a look-up's 404: an answer, not a failure
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class RunCallStats:
 
 _CALL_COLUMNS = (
     "id, run_id, time, service, method, path, query, status, duration_ms, attempt, "
-    "request_id, error, request_body, response_body"
+    "request_id, error, request_body, response_body, expected"
 )
 
 
@@ -73,6 +74,7 @@ def _call(row: tuple[object, ...]) -> CallRow:
         error=None if row[11] is None else str(row[11]),
         request_body=None if row[12] is None else str(row[12]),
         response_body=None if row[13] is None else str(row[13]),
+        expected=bool(row[14]),
     )
 
 
@@ -103,7 +105,7 @@ class HistoryQueries:
         """The newest ``limit`` calls matching the filters, oldest first (a log reads down).
 
         ``status`` is an inclusive range (``status_filter``); ``failed_only`` keeps calls with
-        no answer or a 4xx/5xx.
+        no answer or a 4xx/5xx, except the expected ones (a look-up's 404).
         """
         sql = f"SELECT {_CALL_COLUMNS} FROM api_calls WHERE 1 = 1"
         params: list[object] = []
@@ -114,7 +116,7 @@ class HistoryQueries:
             sql += " AND status BETWEEN ? AND ?"
             params.extend(status)
         if failed_only:
-            sql += " AND (status IS NULL OR status >= 400)"
+            sql += " AND (status IS NULL OR status >= 400) AND NOT expected"
         if run_id is not None:
             sql += " AND run_id = ?"
             params.append(run_id)
@@ -128,7 +130,7 @@ class HistoryQueries:
         totals = self._conn.execute(
             "SELECT run_id, "
             "sum(service = 'xero'), sum(service = 'shopify'), sum(coalesce(status, 0) = 429), "
-            "sum(status IS NULL OR status >= 400) "
+            "sum((status IS NULL OR status >= 400) AND NOT expected) "
             "FROM api_calls WHERE run_id IS NOT NULL GROUP BY run_id"
         ).fetchall()
         # Times are ISO-8601 UTC text, so the first 16 characters are the minute.

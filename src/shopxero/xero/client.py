@@ -128,16 +128,19 @@ class XeroClient:
         params: Mapping[str, str] | None = None,
         *,
         modified_since: datetime | None = None,
+        not_found_ok: bool = False,
     ) -> dict[str, Any]:
         headers = {"If-Modified-Since": _iso_seconds(modified_since)} if modified_since else None
-        response = await self._sender.send("GET", path, params=params, headers=headers)
+        response = await self._sender.send(
+            "GET", path, params=params, headers=headers, not_found_ok=not_found_ok
+        )
         if response.status_code == 304:  # nothing changed since If-Modified-Since
             return {}
         return _json_object(response, "GET", path)
 
     async def _get_or_none(self, path: str, params: Mapping[str, str]) -> dict[str, Any] | None:
         try:
-            return await self._get(path, params)
+            return await self._get(path, params, not_found_ok=True)
         except NotFoundError:
             return None
 

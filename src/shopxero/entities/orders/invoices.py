@@ -106,10 +106,11 @@ class _Invoicing:
                 self.ctx,
                 _RESOURCE,
                 oid,
-                f"{label}: not sent because {missing}",
+                f"order {order.ref}: not sent because {missing}",
                 error_class=DependencyError.queue_name,
                 retryable=True,
                 operation="create",
+                label=f"order {order.ref}",
             )
             return
         desired = self._desired_invoice(order, label, contact_id)
@@ -128,7 +129,7 @@ class _Invoicing:
             ctx.store.errors.resolve_for(
                 _RESOURCE, oid, resolution=f"skipped: {reason}", now=ctx.now()
             )
-        ctx.report.count(_RESOURCE, "skipped")
+        ctx.report.skip(_RESOURCE, oid, f"order {order.ref}", reason)
         ctx.progress.advance(_RESOURCE)
 
     async def _contact_of(self, order: Order) -> tuple[str | None, str | None]:
@@ -183,7 +184,9 @@ class _Invoicing:
             )
             number = invoice_number_for(order, self.options)
         except MappingError as exc:
-            queue_record_error(self.ctx, _RESOURCE, oid, str(exc))
+            queue_record_error(
+                self.ctx, _RESOURCE, oid, _named(exc, order), label=f"order {order.ref}"
+            )
             return None
         rounding = rounding_amount(invoice)
         if rounding is not None:
@@ -272,7 +275,9 @@ async def _in_usable_currencies(ctx: RunContext, org: OrgData, orders: list[Orde
         try:
             converted.append(in_invoice_currency(order, mode))
         except MappingError as exc:
-            queue_record_error(ctx, "orders", str(order.id), str(exc))
+            queue_record_error(
+                ctx, "orders", str(order.id), _named(exc, order), label=f"order {order.ref}"
+            )
     base = str(org.organisation.get("BaseCurrency") or "")
     wanted = {o.currency for o in converted if o.currency}
     if not base or wanted <= {base}:
@@ -303,14 +308,20 @@ async def _in_usable_currencies(ctx: RunContext, org: OrgData, orders: list[Orde
                 ctx,
                 "orders",
                 str(order.id),
-                f"order {order.name or order.id} (field currency) is in {order.currency}, which "
+                f"order {order.ref} (field currency) is in {order.currency}, which "
                 "the Xero organisation has not added: add it in Xero (Settings > Currencies)"
                 + ("" if mode == "shop" else " or set SHOPXERO_INVOICE_CURRENCY=shop"),
                 error_class="ConfigError",
+                label=f"order {order.ref}",
             )
         else:
             kept.append(order)
     return kept
+
+
+def _named(exc: MappingError, order: Order) -> str:
+    """The error's message naming the order as ``#1043 (5500000000043)`` when it is about it."""
+    return exc.naming(order.ref) if exc.source_id == str(order.id) else str(exc)
 
 
 def _why_missing(ctx: RunContext, resource: str, shopify_id: int, *, variant: bool = False) -> str:

@@ -1,0 +1,148 @@
+"""What a user reads at 80 (and 120) columns: `sync -v`, `sync --dry-run`, `status`, `errors list`
+and `log --last 20` after a real sync of the demo shop, each run as a subprocess with ``COLUMNS``.
+
+Every line fits the width; the fields a user looks for are whole on one line (full times, an order
+as ``#1043 (5500000000043)``); the error message wraps on its own lines and loses no word; no
+raw Python dict; skipped orders are named with their reason (issue 16 §3, §4).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from shopxero.sandbox.run import start_sandboxes
+
+WIDTHS = (80, 120)
+MINUTE = re.compile(r"\b\d{4}-\d\d-\d\d \d\d:\d\d\b")
+SECOND = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\b")
+
+
+@dataclass
+class Shop:
+    env: dict[str, str]
+    data_dir: Path
+    dry_run: subprocess.CompletedProcess[str]
+    verbose_sync: subprocess.CompletedProcess[str]
+
+    def run(self, *args: str, width: int = 80) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "shopxero", "--data-dir", str(self.data_dir), *args],
+            capture_output=True,
+            text=True,
+            env={**self.env, "COLUMNS": str(width)},
+            timeout=300,
+            check=False,
+        )
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
+    """The demo shop synced once with `-v` (its order #1043 is queued: no 23% tax rate in Xero;
+    three orders are skipped by rule), after a dry run."""
+    data_dir = tmp_path_factory.mktemp("width")
+    with start_sandboxes("demo") as running:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPXERO_")}
+        env.update(running.env())
+        shop = Shop(env, data_dir, None, None)  # type: ignore[arg-type]
+        shop.dry_run = shop.run("sync", "--dry-run")
+        shop.verbose_sync = shop.run("-v", "sync")
+        yield shop
+
+
+def _fits(text: str, width: int) -> list[str]:
+    lines = text.splitlines()
+    too_long = [line for line in lines if len(line) > width]
+    assert not too_long, f"lines over {width} columns: {too_long}"
+    return lines
+
+
+def test_sync_names_each_skipped_order_with_its_reason(shop: Shop) -> None:
+    for result in (shop.verbose_sync, shop.dry_run):
+        assert result.returncode == 1, result.stdout + result.stderr  # #1043 queued
+        lines = _fits(result.stdout, 80)
+        skipped = [line for line in lines if line.startswith("  order #")]
+        assert "skipped by rule (3):" in lines
+        assert "  order #1055 (5500000000055): test order" in skipped
+        assert any(
+            line.startswith("  order #1059 (5500000000059): financial status 'pending'")
+            for line in skipped
+        )
+
+
+def test_a_plain_sync_counts_the_skipped_and_says_how_to_see_them(shop: Shop) -> None:
+    # Nothing new; an order updated last of all is read again (the cursor's lookback window).
+    result = shop.run("sync")
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = " ".join(_fits(result.stdout, 80))
+    assert "record(s) skipped by rule (`shopxero -v sync`" in out
+    assert "order #" not in out
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_status_one_run_a_line_with_full_times(shop: Shop, width: int) -> None:
+    result = shop.run("status", width=width)
+    assert result.returncode == 0, result.stderr
+    lines = _fits(result.stdout, width)
+    runs = json.loads(shop.run("status", "--json").stdout)["runs"]
+    run_lines = [line for line in lines if MINUTE.search(line) and "read up to" not in line]
+    assert len(run_lines) == len(runs)  # one line per run
+    for line, run in zip(run_lines, runs, strict=True):
+        assert line.split()[0] == str(run["id"])
+        assert run["started_at"][:16].replace("T", " ") in line
+    assert "{" not in result.stdout and "'" not in result.stdout  # no Python dict
+    assert any(
+        re.fullmatch(r"records in Xero: \d+ contacts, \d+ items, \d+ invoices", x) for x in lines
+    )
+    assert sum("read up to" in line for line in lines) == 3
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_errors_list_wraps_only_the_message(shop: Shop, width: int) -> None:
+    result = shop.run("errors", "list", width=width)
+    assert result.returncode == 0, result.stderr
+    lines = _fits(result.stdout, width)
+    (entry,) = json.loads(shop.run("errors", "list", "--json").stdout)
+    (record_line,) = [line for line in lines if line.lstrip().startswith(f"{entry['id']} ")]
+    assert record_line.endswith("order #1043 (5500000000043)")
+    assert "after a fix" in record_line
+    start = lines.index(record_line) + 1
+    message_lines = [line for line in lines[start:] if line.startswith("    ")]
+    assert len(message_lines) >= 2  # wrapped, on lines of its own
+    assert " ".join(x.strip() for x in message_lines) == " ".join(entry["message"].split())
+    assert entry["message"].startswith("order #1043 (5500000000043) field line_items.0.tax_lines")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_log_one_call_a_line(shop: Shop, width: int) -> None:
+    result = shop.run("log", "--last", "20", width=width)
+    assert result.returncode == 0, result.stderr
+    lines = _fits(result.stdout, width)
+    calls = json.loads(shop.run("log", "--last", "20", "--json").stdout)
+    call_lines = [line for line in lines if SECOND.match(line)]
+    assert len(call_lines) == 20
+    for line, call in zip(call_lines, calls, strict=True):
+        assert line.startswith(call["time"][:19].replace("T", " "))
+        assert f" {call['method']} " in line and f" {call['status']} " in line
+    if width >= 120:  # every path whole on its call's line
+        assert len([line for line in lines if line.strip()]) == 20 + 3  # title, header, rule
+
+
+def test_log_failed_leaves_out_the_expected_not_found(shop: Shop) -> None:
+    """The guest contact is looked up by number first; Xero's 404 there is an answer, not a
+    failure (issue 16 §4)."""
+    everything = json.loads(shop.run("log", "--last", "5000", "--json").stdout)
+    lookups = [c for c in everything if c["status"] == 404]
+    assert lookups and all(c["path"].endswith("/Contacts/SHOPIFY-GUEST") for c in lookups)
+    failed = json.loads(shop.run("log", "--failed", "--last", "5000", "--json").stdout)
+    assert [c for c in failed if c["status"] == 404] == []
+    table = shop.run("log", "--status", "404")
+    assert "Contacts/SHOPIFY-GUEST" in table.stdout and "expected" in table.stdout
