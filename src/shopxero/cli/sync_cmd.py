@@ -29,7 +29,13 @@ from shopxero.cli.layout import (
     utc_minute,
 )
 from shopxero.config import Settings
-from shopxero.engine.run_report import ENTITIES, LIFE_ENTITIES, OUTCOMES, RunReport
+from shopxero.engine.run_report import (
+    ENTITIES,
+    INTERRUPTED_MESSAGE,
+    LIFE_ENTITIES,
+    OUTCOMES,
+    RunReport,
+)
 from shopxero.errors import (
     ApiAuthError,
     ApiError,
@@ -38,6 +44,7 @@ from shopxero.errors import (
     StoreError,
     TransientApiError,
 )
+from shopxero.exit_codes import EXIT_ABORTED
 from shopxero.run import session
 from shopxero.run.session import exit_code_for
 from shopxero.store import StateStore
@@ -88,18 +95,24 @@ def run_sync(
     show_progress: bool = True,
     refresh_org: bool = False,
 ) -> RunReport:
-    """``engine.session.run_sync`` with rich progress bars and warnings on stderr."""
-    with _progress(show_progress) as progress:
-        return session.run_sync(
-            settings,
-            dry_run=dry_run,
-            only=only,
-            retry_ids=retry_ids,
-            retry_all=retry_all,
-            refresh_org=refresh_org,
-            progress=progress,
-            warn=_warn,
-        )
+    """``engine.session.run_sync`` with rich progress bars and warnings on stderr.
+
+    Ctrl-C ends it with exit 130 and says so; the run history records it as ``interrupted``."""
+    try:
+        with _progress(show_progress) as progress:
+            return session.run_sync(
+                settings,
+                dry_run=dry_run,
+                only=only,
+                retry_ids=retry_ids,
+                retry_all=retry_all,
+                refresh_org=refresh_org,
+                progress=progress,
+                warn=_warn,
+            )
+    except KeyboardInterrupt:
+        err_console.print(INTERRUPTED_MESSAGE, markup=False, highlight=False)
+        raise typer.Exit(EXIT_ABORTED) from None
 
 
 def _warn(message: str) -> None:

@@ -14,6 +14,7 @@ from shopxero.engine.plan import PlannedChange
 
 __all__ = [
     "ENTITIES",
+    "INTERRUPTED_MESSAGE",
     "LIFE_ENTITIES",
     "OUTCOMES",
     "NullProgress",
@@ -30,6 +31,9 @@ LIFE_ENTITIES: tuple[str, ...] = ("payments", "credit_notes")
 # created: new in Xero; updated: rewritten; linked: an existing Xero record adopted; unchanged:
 # checksum equal (no call); skipped: not synced by rule (test order, status); failed: queued.
 OUTCOMES: tuple[str, ...] = ("created", "updated", "linked", "unchanged", "skipped", "failed")
+# A run stopped by Ctrl-C: intents are committed before each write, so the next run settles
+# whatever was in flight (docs/architecture.md, invariant 2).
+INTERRUPTED_MESSAGE = "interrupted; nothing lost, run again to finish"
 
 
 class ProgressSink(Protocol):
@@ -64,7 +68,7 @@ class RunReport:
     dry_run: bool = False
     run_id: int | None = None
     finished_at: datetime | None = None
-    status: str = "running"  # ok | failed_records | stopped | error
+    status: str = "running"  # ok | failed_records | stopped | error | interrupted
     message: str | None = None
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: {e: dict.fromkeys(OUTCOMES, 0) for e in ENTITIES}

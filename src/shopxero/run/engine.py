@@ -11,6 +11,7 @@ of the unfinished resources where they were.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,7 +21,13 @@ from shopxero.config import Settings
 from shopxero.engine.context import RunContext
 from shopxero.engine.orgdata import OrgDataLoader
 from shopxero.engine.ports import ShopifyApi, XeroApi
-from shopxero.engine.run_report import ENTITIES, NullProgress, ProgressSink, RunReport
+from shopxero.engine.run_report import (
+    ENTITIES,
+    INTERRUPTED_MESSAGE,
+    NullProgress,
+    ProgressSink,
+    RunReport,
+)
 from shopxero.engine.settle import settle_open_intents
 from shopxero.entities.contacts import sync_customers
 from shopxero.entities.items import sync_products
@@ -152,9 +159,7 @@ class SyncEngine:
                 f"{when} to finish."
             )
         except BaseException as exc:
-            report.status = "error"
-            report.message = str(exc)
-            self._finish(report)
+            self._finish_broken(report, exc)
             raise
         self._finish(report)
         return report
@@ -165,6 +170,18 @@ class SyncEngine:
         the orders, whose payments and refunds must be in the clearing account first, and only
         in a full run (not ``--only``, not ``errors retry``)."""
         return self.settings.sync_payouts and retry is None and only is None
+
+    def _finish_broken(self, report: RunReport, exc: BaseException) -> None:
+        """Record a run that ended by an exception. Ctrl-C (asyncio cancels the run's task; a
+        signal handler may raise KeyboardInterrupt) is no error: every write's intent was
+        committed before it was sent, so the next run settles it and goes on."""
+        if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt):
+            report.status = "interrupted"
+            report.message = INTERRUPTED_MESSAGE
+        else:
+            report.status = "error"
+            report.message = str(exc) or type(exc).__name__
+        self._finish(report)
 
     def _finish(self, report: RunReport) -> None:
         report.finished_at = self.now()

@@ -18,7 +18,7 @@ class RunRecord:
     id: int
     started_at: datetime
     finished_at: datetime | None
-    status: str  # running | ok | failed_records | stopped | error
+    status: str  # running | ok | failed_records | stopped | error | interrupted
     dry_run: bool
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
