@@ -125,14 +125,14 @@ def _warn(message: str) -> None:
     err_console.print(f"warning: {message}", markup=False, highlight=False, soft_wrap=True)
 
 
-def _print_skipped(report: RunReport, *, named: bool, shopxero: str) -> None:
+def _print_skipped(report: RunReport, *, named: bool) -> None:
     """Records skipped by rule: each with its reason (``-v``, dry runs), else how many."""
     if not report.skipped:
         return
     if not named:
         console.print(
-            f"{len(report.skipped)} record(s) skipped by rule (`{shopxero} -v sync` or "
-            "`sync --dry-run` names each with its reason)",
+            f"{len(report.skipped)} record(s) skipped by rule (a test order, a financial status "
+            "not synced, before the start date ...); with -v each is named with its reason",
             markup=False,
             highlight=False,
         )
@@ -171,7 +171,7 @@ def print_report(
                 console.print(line, markup=False, highlight=False)
                 for field_name, (old, new) in change.diff.items():
                     console.print(f"      {field_name}: {old!r} -> {new!r}", markup=False)
-    _print_skipped(report, named=verbose or report.dry_run, shopxero=shopxero)
+    _print_skipped(report, named=verbose or report.dry_run)
     for note in report.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
     if report.queue_size:
