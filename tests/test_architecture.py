@@ -35,7 +35,8 @@ ALLOWED: dict[str, set[str]] = {
     | {"shopify.models"},
     "rebuild": {"config", "errors", "store", "shopify.models", "xero", "engine", "entities", "run"},
     "reports": {"store"},
-    "scheduling": {"config", "errors", "exit_codes", "engine.run_report", "engine.runlock", "run"},
+    "scheduling": {"config", "errors", "exit_codes", "engine.run_report", "engine.runlock", "run"}
+    | {"checks", "notify", "store.values"},
     "sandbox": {"errors", "shopify.models", "xero.models", "xero.dates"},
 }
 

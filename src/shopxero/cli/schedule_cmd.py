@@ -7,8 +7,9 @@ never stops the scheduler: exit 1 (records queued) and exit 2 (could not run; an
 called out, since only a person can fix it) are logged and the next tick runs as planned.
 SIGTERM/SIGINT stop it after the current run; a second signal aborts the run (the engine's
 intents make that safe, docs/architecture.md, invariant 2). The heartbeat file it keeps is what
-``shopxero health`` reads. The loop itself is ``scheduling.scheduler``; this command parses the
-options and starts it.
+``shopxero health`` reads. With notification channels set, doctor's checks run after the first
+tick and then daily (``scheduling.doctor_rounds``). The loop itself is ``scheduling.scheduler``;
+this command parses the options and starts it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from shopxero.cli.logging_setup import active_log_format
 from shopxero.cli.sync_cmd import run_sync
 from shopxero.config import raw_value
 from shopxero.errors import ConfigError
-from shopxero.scheduling.scheduler import Scheduler, schedule_times, sync_once
+from shopxero.scheduling.doctor_rounds import DoctorRounds
+from shopxero.scheduling.scheduler import Scheduler, TickOutcome, schedule_times, sync_once
 
 __all__ = ["schedule_command"]
 
@@ -36,6 +38,15 @@ def _data_dir(app_ctx: AppContext) -> Path:
         # Bad settings are reported by every tick; the heartbeat still needs a home.
         raw = raw_value("SHOPXERO_DATA_DIR", app_ctx.env_file)
         return app_ctx.data_dir or Path(raw or "data")
+
+
+def _tick(app_ctx: AppContext, doctor: DoctorRounds) -> TickOutcome:
+    """One sync, then (with notification channels, once a day) doctor's checks."""
+    outcome = sync_once(
+        app_ctx.settings, run=lambda settings: run_sync(settings, show_progress=False)
+    )
+    doctor()
+    return outcome
 
 
 @app.command("schedule")
@@ -73,12 +84,11 @@ def schedule_command(
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_UNABLE) from None
+    doctor = DoctorRounds(app_ctx.settings)
     scheduler = Scheduler(
         times,
         data_dir=_data_dir(app_ctx),
-        run_tick=lambda: sync_once(
-            app_ctx.settings, run=lambda settings: run_sync(settings, show_progress=False)
-        ),
+        run_tick=lambda: _tick(app_ctx, doctor),
         max_runs=max_runs,
         # --log-format / SHOPXERO_LOG_FORMAT, as the rest of the CLI's logging.
         json_lines=active_log_format() == "json",
