@@ -29,12 +29,14 @@ console = Console()
 
 def settings_for_sandboxes(env: dict[str, str], data_dir: Path) -> Settings:
     """Settings pointing at running sandboxes (their ``env()``), ignoring the user's env file."""
-    overrides = {
+    overrides: dict[str, object] = {
         key.removeprefix("SHOPXERO_").lower(): value
         for key, value in env.items()
         if key.startswith("SHOPXERO_")
     }
     overrides["data_dir"] = str(data_dir)
+    # The demo shop's problems are not the merchant's: no notification leaves a demo.
+    overrides["notify_urls"] = ()
     return Settings.model_validate(overrides)
 
 
