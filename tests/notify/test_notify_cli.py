@@ -328,3 +328,23 @@ def test_a_setting_that_is_not_a_url_is_refused_without_echoing_it(
     assert code == 2
     assert "SHOPXERO_NOTIFY_URLS" in out and "entry 2 is not a notification URL" in out
     assert SECRET_TOKEN not in out
+
+
+def test_the_scheduler_runs_doctor_after_its_first_tick_and_notifies_a_red_check(
+    sandboxes: RunningSandboxes, hook: Receiver, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHOPXERO_PAYMENT_ACCOUNT", "200")
+    code, out = cli("schedule", "--every", "1s", "--max-runs", "1")
+    assert code == 0, out
+    titles = [m.title for m in hook.take()]
+    assert any(t.endswith("doctor: xero payment account is failing") for t in titles), titles
+
+    # A restarted scheduler checks again at once; the same red check is not news.
+    assert cli("schedule", "--every", "1s", "--max-runs", "1")[0] == 0
+    assert not any("doctor:" in m.title for m in hook.take())
+
+
+def test_the_demo_notifies_nobody(hook: Receiver, cli: Cli) -> None:
+    code, out = cli("demo", "--no-progress")
+    assert code == 0, out
+    assert hook.take() == []  # its broken order is the demo shop's, not the merchant's
