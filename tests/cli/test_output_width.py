@@ -148,3 +148,23 @@ def test_log_failed_leaves_out_the_expected_not_found(shop: Shop) -> None:
     assert [c for c in failed if c["status"] == 404] == []
     table = shop.run("log", "--status", "404")
     assert "Contacts/SHOPIFY-GUEST" in table.stdout and "expected" in table.stdout
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_plain_report_shows_the_history_in_the_terminal(shop: Shop, width: int) -> None:
+    result = shop.run("report", width=width)
+    assert result.returncode == 0, result.stderr
+    lines = _fits(result.stdout, width)
+    runs = json.loads(shop.run("report", "--json").stdout)["runs"]
+    run_lines = [line for line in lines if MINUTE.search(line)]
+    assert len(run_lines) == len(runs) >= 2  # one line per run, oldest first
+    for line, run in zip(run_lines, runs, strict=True):
+        cells = line.split()
+        assert cells[0] == str(run["id"])
+        assert run["started_at"][:16].replace("T", " ") in line
+        assert cells[-3:] == [
+            str(run["xero_calls"]),
+            str(run["xero_peak_minute"]),
+            str(run["throttled"]),
+        ]
+    assert "Error queue: 1 open" in " ".join(lines)

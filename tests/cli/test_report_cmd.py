@@ -42,9 +42,9 @@ def test_json_numbers_per_run(tmp_path: Path) -> None:
     assert (entry["throttled"], entry["failed_calls"]) == (1, 1)
 
 
-def test_needs_an_output_and_a_state_db(tmp_path: Path) -> None:
+def test_needs_a_state_db(tmp_path: Path) -> None:
     result = _invoke(tmp_path)
-    assert result.exit_code == 2 and "--html" in result.stderr
+    assert result.exit_code == 2 and "no state DB" in result.stderr
     result = _invoke(tmp_path, "--html", str(tmp_path / "x.html"))
     assert result.exit_code == 2 and "no state DB" in result.stderr
     assert not (tmp_path / "x.html").exists()

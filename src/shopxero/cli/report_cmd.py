@@ -1,4 +1,5 @@
-"""``shopxero report --html FILE [--runs N] [--json]``: the sync history as a page or as JSON."""
+"""``shopxero report [--html FILE] [--runs N] [--json]``: the sync history in the terminal (one
+run a line, 80 columns), as a page with charts, or as JSON."""
 
 from __future__ import annotations
 
@@ -12,11 +13,18 @@ import typer
 from rich.console import Console
 
 from shopxero.cli.app import EXIT_UNABLE, AppContext, app
+from shopxero.cli.layout import compact_table, run_status_text, utc_minute
 from shopxero.errors import ConfigError, StoreError
-from shopxero.reports.html import HistoryData, collect_history, render_html
+from shopxero.reports.html import (
+    XERO_DAY_LIMIT,
+    XERO_MINUTE_LIMIT,
+    HistoryData,
+    collect_history,
+    render_html,
+)
 from shopxero.store import StateStore
 
-__all__ = ["report_command", "write_atomically"]
+__all__ = ["print_history", "report_command", "write_atomically"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -46,9 +54,6 @@ def report_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
 ) -> None:
     """Sync history: records per run, API calls against the limits, errors over time."""
-    if html is None and not as_json:
-        err_console.print("error: give --html FILE and/or --json", markup=False)
-        raise typer.Exit(EXIT_UNABLE)
     app_ctx: AppContext = ctx.obj
     try:
         settings = app_ctx.settings()
@@ -67,5 +72,44 @@ def report_command(
             raise typer.Exit(EXIT_UNABLE) from None
     if as_json:
         typer.echo(json.dumps(data.to_json(), indent=2))
-    else:
+    elif html is not None:
         console.print(f"wrote {html} ({len(data.runs)} runs)", markup=False, highlight=False)
+    else:
+        print_history(data)
+
+
+_RECORDS = ("created", "updated", "linked", "failed")
+
+
+def print_history(data: HistoryData) -> None:
+    """The runs one a line, newest last (80 columns), then what the call columns mean."""
+    if not data.runs:
+        console.print("no run yet: `shopxero sync`", markup=False, highlight=False)
+        return
+    table = compact_table(f"sync history (last {len(data.runs)} runs; times UTC)")
+    table.add_column("run", justify="right", no_wrap=True)
+    table.add_column("started", no_wrap=True)
+    table.add_column("status")
+    for name in (*_RECORDS, "xero", "peak", "429s"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for run in data.runs:
+        totals = data.totals(run)
+        stats = data.stats(run)
+        table.add_row(
+            str(run.id),
+            utc_minute(run.started_at),
+            run_status_text(run.status, dry_run=run.dry_run),
+            *(str(totals[o]) for o in _RECORDS),
+            str(stats.xero_calls),
+            str(stats.xero_peak_minute),
+            str(stats.throttled),
+        )
+    console.print(table)
+    console.print(
+        f"xero: Xero API calls of the run (the organisation may make {XERO_DAY_LIMIT:,} a day); "
+        f"peak: its busiest minute (limit {XERO_MINUTE_LIMIT}); 429s: answers 'slow down' "
+        f"(Shopify and Xero). Error queue: {data.queue_size} open. Charts: "
+        "`shopxero report --html FILE`.",
+        markup=False,
+        highlight=False,
+    )
