@@ -133,7 +133,9 @@ def test_queued_records_once_then_new_ones_a_reminder_and_resolved(
     httpx.post(f"{sandboxes.shopify_url}/_sandbox/records", json={"orders": [twin]})
     assert cli("sync")[0] == 1
     (second,) = hook.take()
-    assert "New:" in second.message and f"order {twin['id']}" in second.message
+    _, listed = cli("errors", "list", "--json")
+    new = next(e for e in json.loads(listed) if e["shopify_id"] == str(twin["id"]))
+    assert "New:" in second.message and f"#{new['id']} {new['label']} (" in second.message
     assert f"#{entry['id']} " not in second.message
     assert "(1 reported before and still open.)" in second.message
 
@@ -142,7 +144,7 @@ def test_queued_records_once_then_new_ones_a_reminder_and_resolved(
     cli("sync")
     (reminder,) = hook.take()
     assert reminder.title.endswith("reminder: records could not be synced to Xero")
-    assert f"#{entry['id']} " in reminder.message and f"order {twin['id']}" in reminder.message
+    assert f"#{entry['id']} " in reminder.message and f"#{new['id']} " in reminder.message
     cli("sync")
     assert hook.take() == []
 
