@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from shopxero.sandbox.run import start_sandboxes
@@ -30,6 +31,7 @@ SECOND = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\b")
 class Shop:
     env: dict[str, str]
     data_dir: Path
+    shopify_url: str
     dry_run: subprocess.CompletedProcess[str]
     verbose_sync: subprocess.CompletedProcess[str]
 
@@ -52,7 +54,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     with start_sandboxes("demo") as running:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPXERO_")}
         env.update(running.env())
-        shop = Shop(env, data_dir, None, None)  # type: ignore[arg-type]
+        shop = Shop(env, data_dir, running.shopify_url, None, None)  # type: ignore[arg-type]
         shop.dry_run = shop.run("sync", "--dry-run")
         shop.verbose_sync = shop.run("-v", "sync")
         yield shop
@@ -168,3 +170,40 @@ def test_plain_report_shows_the_history_in_the_terminal(shop: Shop, width: int) 
             str(run["throttled"]),
         ]
     assert "Error queue: 1 open" in " ".join(lines)
+
+
+def test_errors_retry_says_why_each_entry_was_not_retried_or_failed_again(shop: Shop) -> None:
+    """Runs last: it voids order #1043 in Shopify to close the entry."""
+    (entry,) = json.loads(shop.run("errors", "list", "--json").stdout)
+    runs_before = len(json.loads(shop.run("report", "--json").stdout)["runs"])
+    ref = f"#{entry['id']}"
+
+    plain = shop.run("errors", "retry")  # only a permanent entry: nothing is retried
+    assert plain.returncode == 1, plain.stdout + plain.stderr
+    lines = _fits(plain.stdout, 80)
+    assert lines[0] == "nothing retried: the 1 open entry needs a fix first"
+    assert lines[1] == f"{ref} not retried: order #1043 (5500000000043)"
+    reason = " ".join(x.strip() for x in lines[2:])
+    assert reason.startswith("a permanent failure")
+    assert f"`errors retry --id {entry['id']}`" in reason and "23%" in reason
+    assert len(json.loads(shop.run("report", "--json").stdout)["runs"]) == runs_before  # no run
+
+    again = shop.run("errors", "retry", "--id", str(entry["id"]))
+    assert again.returncode == 1, again.stdout + again.stderr
+    lines = _fits(again.stdout, 80)
+    at = lines.index(f"{ref} failed again: order #1043 (5500000000043)")
+    assert " ".join(x.strip() for x in lines[at + 1 :]) == " ".join(entry["message"].split())
+
+    # The merchant voids the order in Shopify: the retry closes the entry and says how.
+    order = next(
+        o
+        for o in httpx.get(f"{shop.shopify_url}/_sandbox/state").json()["orders"]
+        if o["id"] == 5500000000043
+    )
+    order["financial_status"] = "voided"
+    httpx.post(f"{shop.shopify_url}/_sandbox/records", json={"orders": [order]}).raise_for_status()
+    closed = shop.run("errors", "retry", "--id", str(entry["id"]), "--json")
+    assert closed.returncode == 0, closed.stdout + closed.stderr
+    (outcome,) = json.loads(closed.stdout)["entries"]
+    assert outcome["outcome"] == "closed"
+    assert outcome["reason"].startswith("skipped: financial status 'voided' is not synced")

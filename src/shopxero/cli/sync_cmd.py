@@ -20,13 +20,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 from rich.text import Text
 
-from shopxero.cli.app import EXIT_OK, EXIT_UNABLE, AppContext, app
+from shopxero.cli.app import EXIT_FAILED_RECORDS, EXIT_OK, EXIT_UNABLE, AppContext, app
 from shopxero.cli.layout import (
     compact_table,
     duration_text,
     print_message,
     run_status_text,
     utc_minute,
+)
+from shopxero.cli.retry_outcome import (
+    RetryOutcome,
+    after_retry,
+    not_retried,
+    print_outcomes,
+    record_name,
 )
 from shopxero.config import Settings
 from shopxero.engine.run_report import (
@@ -366,12 +373,6 @@ def _retry_text(entry: QueuedError) -> str:
     return f"auto {utc_minute(entry.next_retry_at)}" if entry.next_retry_at else "auto"
 
 
-def _record_text(entry: QueuedError) -> str:
-    """The record as a merchant knows it (``order #1043 (5500000000043)``)."""
-    label = entry.label or f"{entry.entity} {entry.shopify_id}"
-    return label if entry.shopify_id in label else f"{label} ({entry.shopify_id})"
-
-
 def print_entries(entries: list[QueuedError]) -> None:
     """One line per entry (id, retry, attempts, record), its message wrapped below it."""
     id_width = max([2, *(len(str(e.id)) for e in entries)])
@@ -381,7 +382,7 @@ def print_entries(entries: list[QueuedError]) -> None:
     console.print(header, style="bold", markup=False, highlight=False)
     for e in entries:
         line = f"{e.id:>{id_width}}  {_retry_text(e):<{retry_width}}  {e.attempts:>5}  "
-        console.print(Text(line) + Text(_record_text(e)), highlight=False)
+        console.print(Text(line) + Text(record_name(e)), highlight=False)
         print_message(console, e.message)
     if any(not e.retryable for e in entries):
         console.print(
@@ -400,8 +401,20 @@ def errors_retry(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run report as JSON.")] = False,
 ) -> None:
-    """Sync the queued records again (all retryable ones, or the given --id)."""
+    """Sync the queued records again (all retryable ones, or the given --id), saying what
+    became of each entry and why."""
     settings = _guarded(ctx.obj.settings)
+    with _guarded(StateStore.open, settings.state_db_path) as store:
+        open_entries = store.errors.list_open()
+    if error_id:
+        retried = [e for e in open_entries if e.id in set(error_id)]
+        skipped: list[RetryOutcome] = []
+    else:
+        retried = [e for e in open_entries if e.retryable]
+        skipped = not_retried(open_entries)
+    if not retried and not error_id:
+        _print_nothing_to_retry(skipped, as_json=as_json)
+        raise typer.Exit(EXIT_FAILED_RECORDS if skipped else EXIT_OK)
     report: RunReport = _guarded(
         run_sync,
         settings,
@@ -409,8 +422,11 @@ def errors_retry(
         retry_all=not error_id,
         show_progress=not as_json,
     )
+    with _guarded(StateStore.open, settings.state_db_path) as store:
+        outcomes = after_retry(retried, [store.errors.get(e.id) for e in retried]) + skipped
     if as_json:
-        typer.echo(json.dumps(report.to_json(), indent=2, default=str))
+        data = report.to_json() | {"entries": [o.to_json() for o in outcomes]}
+        typer.echo(json.dumps(data, indent=2, default=str))
     else:
         print_report(
             report,
@@ -418,7 +434,25 @@ def errors_retry(
             shopxero=ctx.obj.command(),
             verbose=ctx.obj.verbose,
         )
+        print_outcomes(console, outcomes)
     raise typer.Exit(exit_code_for(report))
+
+
+def _print_nothing_to_retry(skipped: list[RetryOutcome], *, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps({"entries": [o.to_json() for o in skipped]}, indent=2))
+        return
+    if not skipped:
+        console.print("the error queue is empty: nothing to retry", markup=False)
+        return
+    console.print(
+        f"nothing retried: the {len(skipped)} open "
+        + ("entry needs" if len(skipped) == 1 else "entries need")
+        + " a fix first",
+        markup=False,
+        highlight=False,
+    )
+    print_outcomes(console, skipped)
 
 
 @errors_app.command("resolve")
