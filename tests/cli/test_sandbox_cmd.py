@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shlex
@@ -66,6 +67,18 @@ def test_sandbox_serves_real_data_and_writes_the_env_file(tmp_path: Path) -> Non
         assert answer.status_code == 200
         names = {c["last_name"] for c in answer.json()["customers"]}
         assert "Smith" in names  # the demo's two Oliver Smiths
+
+        # Header names as Shopify spells them, for case-sensitive clients (issue 16 §7).
+        conn = http.client.HTTPConnection("127.0.0.1", shopify_port, timeout=10)
+        conn.request(
+            "GET",
+            "/admin/api/2026-10/shop.json",
+            headers={"X-Shopify-Access-Token": env["SHOPXERO_SHOPIFY_ACCESS_TOKEN"]},
+        )
+        raw_names = [name for name, _ in conn.getresponse().getheaders()]
+        conn.close()
+        assert "X-Shopify-Shop-Api-Call-Limit" in raw_names
+        assert "X-Shopify-API-Version" in raw_names
 
         # The Xero side accepts the custom-connection client written to the file.
         token = httpx.post(
