@@ -362,3 +362,14 @@ async def test_history_and_unknown_ids(api: Any) -> None:
     assert history.json()["HistoryRecords"][0]["Details"] == "Spend money of 3.10 created."
     missing = await api.client.get("/BankTransactions/00000000-0000-0000-0000-000000000009")
     assert missing.status_code == 404
+
+
+async def test_a_tax_amount_other_than_xeros_is_refused_on_spend_money(api: Any) -> None:
+    """xero-api-notes §6.6a: unlike invoices, spend and receive money take no tax override
+    (XeroAPI/xero-node#768 quotes the message)."""
+    response = await api.spend({**SUPPLIES, "TaxAmount": "19.99"})
+    assert api.element_errors(response, "BankTransactions") == [
+        "Tax amount 19.99 is incorrect for INPUT2 tax type, should be 20.00"
+    ]
+    same = _one(await api.spend({**SUPPLIES, "TaxAmount": "20.00"}))  # Xero's own figure
+    assert same["TotalTax"] == 20.0

@@ -206,3 +206,22 @@ async def test_a_2dp_edit_keeps_a_stored_4dp_unit_amount(api: Any) -> None:
         {"Reference": "edited", "LineItems": [{"LineItemID": line_id, "Description": "Renamed"}]},
     )
     assert edited.json()["Invoices"][0]["Total"] == 4.44  # still 3 x 1.2345, not 3 x 1.23
+
+
+async def test_a_line_tax_amount_overrides_the_computed_tax(api: Any) -> None:
+    """xero-api-notes §6.6a: an invoice line's TaxAmount replaces Xero's own figure (the tax
+    type stays recorded), and the totals follow it."""
+    contact = await api.contact()
+    invoice = await api.invoice(
+        contact,
+        [
+            line("1", "50.03", TaxAmount="10.00"),  # computed 50.03 x 20 % = 10.006 -> 10.01
+            line("1", "10.00"),  # 2.00, computed
+        ],
+        LineAmountTypes="Exclusive",
+    )
+    assert [ln["TaxAmount"] for ln in invoice["LineItems"]] == [10.0, 2.0]
+    assert [ln["TaxType"] for ln in invoice["LineItems"]] == ["OUTPUT2", "OUTPUT2"]
+    assert invoice["SubTotal"] == 60.03
+    assert invoice["TotalTax"] == 12.0  # 10.00 + 2.00, not 12.01
+    assert invoice["Total"] == 72.03

@@ -553,6 +553,7 @@ def save_bank_transaction(
         unitdp=unitdp,
         discounts_allowed=False,  # discounts are for ACCREC invoices only [R1 LineItem]
         errors=errors,
+        tax_overrides=False,  # xero-api-notes §6.6a: refused on spend/receive money
     )
     if (
         existing is not None

@@ -9,6 +9,10 @@ tax checks, and the per-line arithmetic.
   account); TaxType must exist, be ACTIVE and fit the account's class (a revenue account needs
   ``CanApplyToRevenue``...) or, without an account, the transaction [xero-api-notes §7 messages].
 - Discounts only where Xero has them: ACCREC invoices, never credit notes [xero-api-notes §6.3, §9].
+- ``TaxAmount`` overrides the computed tax on invoices and credit notes (the spec's LineItem, and
+  a Xero staff answer: the tax type is still recorded, its rate is not used); on spend and
+  receive money Xero refuses one that differs: "Tax amount 52.23 is incorrect for INPUT2 tax
+  type, should be 52.28" [xero-api-notes §6.6a].
 """
 
 from __future__ import annotations
@@ -146,6 +150,7 @@ def _one_line(
     line_amount_types: str,
     unitdp: int,
     discounts_allowed: bool,
+    tax_overrides: bool,
     errors: Errors,
 ) -> tuple[dict[str, Any], LineResult]:
     line: dict[str, Any] = dict(base)
@@ -250,7 +255,14 @@ def _one_line(
     percent = tax_rate_percent(rate) if rate is not None else Decimal(0)
     tax = line_tax(amount, percent, line_amount_types)
     if "TaxAmount" in sent and line.get("TaxAmount") is not None:
-        tax = money(line["TaxAmount"])  # a client may override the computed tax (spec)
+        given = money(line["TaxAmount"])
+        if tax_overrides:
+            tax = given  # a client may override the computed tax (spec LineItem.TaxAmount)
+        elif given != tax:
+            errors.append(
+                f"Tax amount {given} is incorrect for {line.get('TaxType') or 'NONE'} tax type, "
+                f"should be {tax}"
+            )
     line.update(Quantity=quantity, UnitAmount=unit, LineAmount=amount, TaxAmount=tax)
     line.setdefault("Tracking", [])
     return line, LineResult(amount, tax, discount)
@@ -266,8 +278,13 @@ def build_lines(
     unitdp: int,
     discounts_allowed: bool,
     errors: Errors,
+    tax_overrides: bool = True,
 ) -> tuple[list[dict[str, Any]], list[LineResult]]:
-    """The document's new lines (with ids and amounts) and their arithmetic results."""
+    """The document's new lines (with ids and amounts) and their arithmetic results.
+
+    ``tax_overrides``: whether a line's ``TaxAmount`` replaces the computed tax (invoices,
+    credit notes) or must equal it (spend and receive money).
+    """
     if not isinstance(sent_lines, list) or not all(isinstance(x, dict) for x in sent_lines):
         errors.append("LineItems must be a list of line items.")
         return [], []
@@ -292,6 +309,7 @@ def build_lines(
             line_amount_types=line_amount_types,
             unitdp=unitdp,
             discounts_allowed=discounts_allowed,
+            tax_overrides=tax_overrides,
             errors=errors,
         )
         line["LineItemID"] = line_id
