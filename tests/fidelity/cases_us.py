@@ -3,9 +3,11 @@
 California orders carry three Shopify tax lines (state 6 %, Los Angeles County 0.25 %, city
 1 %), each rounded on its own by Shopify; Xero has one combined 7.25 % rate (TAX001, "CA Sales
 Tax") and rounds once per line: line amount x 7.25 %. Texas is one 6.25 % line (TAX003).
-Untaxed lines, exempt customers and gift cards use NONE. Where Shopify's three roundings add up
-to a cent more than Xero's one, Xero's line tax differs and a rounding line (to the ROUNDING
-account 260) closes the total: that is the difference explained, not hidden.
+New York is two lines (state 4 %, county 4.875 %) against Xero's 8.875 % TAX002. Untaxed
+lines, exempt customers and gift cards use NONE. Where Shopify's separate roundings add up to a
+cent more or less than Xero's one rounding of the line, the line carries Shopify's tax as its
+TaxAmount (xero-api-notes §6.6a), so Xero's TotalTax is what Shopify charged, to the cent, and
+no rounding line is needed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ def ca(state: str, county: str, city: str) -> tuple[Tax, ...]:
         Tax("Los Angeles County Tax", "0.0025", county),
         Tax("Los Angeles City Tax", "0.01", city),
     )
+
+
+def ny(state: str, county: str) -> tuple[Tax, ...]:
+    return (Tax("New York State Tax", "0.04", state), Tax("New York County Tax", "0.04875", county))
 
 
 def tx(price: str) -> tuple[Tax, ...]:
@@ -47,17 +53,14 @@ CASES: list[Case] = [
         "us-ca-rounding-differs-by-a-cent",
         5002,
         # 10.10: 6 % 0.606 -> 0.61; 0.25 % 0.02525 -> 0.03; 1 % 0.101 -> 0.10; = 0.74
-        # Xero: 10.10 x 7.25 % = 0.73225 -> 0.73; total 10.10 + 0.73 = 10.83, Shopify 10.84
+        # Xero alone: 10.10 x 7.25 % = 0.73225 -> 0.73; the line says TaxAmount 0.74 instead,
+        # so TotalTax 0.74 and Total 10.10 + 0.74 = 10.84, with no rounding line
         (Line("Fin Key", "10.10", taxes=ca("0.61", "0.03", "0.10")),),
         taxes_included=False,
         total_price="10.84",
         total_tax="0.74",
         expect=Expect(
-            total="10.84",
-            total_tax="0.73",
-            line_amount_types=EXCL,
-            line_taxes=("0.73",),
-            rounding="0.01",
+            total="10.84", total_tax="0.74", line_amount_types=EXCL, line_taxes=("0.74",)
         ),
     ),
     Case(
@@ -128,9 +131,10 @@ CASES: list[Case] = [
     Case(
         "us-ca-100-lines-rounding",
         5008,
-        # 50 x 10.10 (Shopify 0.74, Xero 0.73) and 50 x 19.99 (both 1.45):
-        # Shopify tax 50 x 0.74 + 50 x 1.45 = 37.00 + 72.50 = 109.50
-        # Xero tax 50 x 0.73 + 50 x 1.45 = 36.50 + 72.50 = 109.00 -> rounding line 0.50
+        # 50 x 10.10 (Shopify 0.74, Xero alone 0.73) and 50 x 19.99 (both 1.45):
+        # Shopify tax 50 x 0.74 + 50 x 1.45 = 37.00 + 72.50 = 109.50; the 10.10 lines carry
+        # TaxAmount 0.74, so Xero's TotalTax is 109.50 too (alone it would be 109.00, and a
+        # rounding line of 0.50 would have closed the total)
         # total 505.00 + 999.50 + 109.50 = 1614.00
         tuple(
             Line(f"Fin Key {n:03d}", "10.10", taxes=ca("0.61", "0.03", "0.10"))
@@ -143,10 +147,9 @@ CASES: list[Case] = [
         total_tax="109.50",
         expect=Expect(
             total="1614.00",
-            total_tax="109.00",
+            total_tax="109.50",
             line_amount_types=EXCL,
-            line_taxes=("0.73", "1.45") * 50,
-            rounding="0.50",
+            line_taxes=("0.74", "1.45") * 50,
         ),
     ),
     Case(
@@ -277,6 +280,33 @@ CASES: list[Case] = [
         ship_to="US-MA",
         expect=Expect(
             total="52.50", total_tax="2.50", line_amount_types=EXCL, tax_types=("TAX004", "NONE")
+        ),
+    ),
+    Case(
+        "us-ny-state-and-county-rounded-apart",
+        5018,
+        # Issue 16 §7: two exclusive tax lines per line, each rounded by Shopify on its own.
+        # Espresso Machine 113.30: 4 % = 4.532 -> 4.53; 4.875 % = 5.523375 -> 5.52; = 10.05
+        #   Xero alone: 113.30 x 8.875 % = 10.055375 -> 10.06 (a cent more)
+        # Descaler 5.00: 4 % = 0.20; 4.875 % = 0.24375 -> 0.24; = 0.44
+        #   Xero alone: 5.00 x 8.875 % = 0.44375 -> 0.44 (the same)
+        # Shopify total_tax 10.05 + 0.44 = 10.49; Xero alone would say 10.06 + 0.44 = 10.50.
+        # The machine's line carries TaxAmount 10.05: TotalTax 10.49, what Shopify charged;
+        # Total 113.30 + 5.00 + 10.49 = 128.79, with no rounding line.
+        (
+            Line("Espresso Machine", "113.30", taxes=ny("4.53", "5.52")),
+            Line("Descaler", "5.00", taxes=ny("0.20", "0.24")),
+        ),
+        taxes_included=False,
+        total_price="128.79",
+        total_tax="10.49",
+        ship_to="US-NY",
+        expect=Expect(
+            total="128.79",
+            total_tax="10.49",
+            line_amount_types=EXCL,
+            line_taxes=("10.05", "0.44"),
+            tax_types=("TAX002", "TAX002"),
         ),
     ),
 ]

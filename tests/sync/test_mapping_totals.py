@@ -100,6 +100,10 @@ def _order(specs: list[tuple[Decimal, int, str, int]], *, inclusive: bool, per_l
 
 
 def _xero_total(invoice: XeroInvoice) -> Decimal:
+    return _xero_totals(invoice, TAX).total
+
+
+def _xero_totals(invoice: XeroInvoice, resolver: TaxResolver) -> Any:
     kind = invoice.line_amount_types.value
     results = []
     for line in invoice.line_items:
@@ -108,9 +112,11 @@ def _xero_total(invoice: XeroInvoice) -> Decimal:
             line.unit_amount or Decimal(0),
             discount_amount=line.discount_amount,
         )
-        tax = line_tax(amount, TAX.rate_for(line.tax_type or ""), kind)
+        tax = line.tax_amount  # as Xero takes an override (xero-api-notes §6.6a)
+        if tax is None:
+            tax = line_tax(amount, resolver.rate_for(line.tax_type or ""), kind)
         results.append(LineResult(amount, tax, discount))
-    return totals(results, kind).total
+    return totals(results, kind)
 
 
 def _map(order: Any) -> XeroInvoice:
@@ -145,3 +151,65 @@ def test_order_level_tax_rounding_is_absorbed_by_the_rounding_line(
     if specs == [(Decimal("0.10"), 1, "0.05", 0)] * 3:
         assert invoice.line_items[-1].description == ROUNDING_DESCRIPTION
         assert invoice.line_items[-1].unit_amount == Decimal("-0.01")
+
+
+US_TAX = TaxResolver.from_xero(default_tax_rates("US"), {}, country="US")
+CA_RATES = ("0.06", "0.0025", "0.01")  # state, county, city: Xero's TAX001 is 7.25 %
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 50_000).map(lambda c: Decimal(c) / 100), st.integers(1, 5)),
+        min_size=1,
+        max_size=6,
+    )
+)
+# Hand (cases_us 5002): 10.10: 0.606 -> 0.61, 0.02525 -> 0.03, 0.101 -> 0.10 = 0.74;
+# Xero alone 10.10 x 7.25 % = 0.73225 -> 0.73.
+@example([(Decimal("10.10"), 1)])
+def test_tax_lines_rounded_apart_give_xero_shopifys_total_tax(
+    specs: list[tuple[Decimal, int]],
+) -> None:
+    """Issue 16 §7: Shopify rounds each of a line's tax lines, Xero the line once; with each
+    line's TaxAmount set to Shopify's, Xero's TotalTax and Total are Shopify's, and no rounding
+    line is needed."""
+    lines, tax_total, net = [], Decimal(0), Decimal(0)
+    for index, (price, qty) in enumerate(specs):
+        amount = price * qty
+        taxes = [_cents(amount * Decimal(r)) for r in CA_RATES]
+        tax_total += sum(taxes, Decimal(0))
+        net += amount
+        lines.append(
+            {
+                "id": index,
+                "variant_id": None,
+                "name": f"Line {index}",
+                "price": str(price),
+                "quantity": qty,
+                "tax_lines": [
+                    {"title": f"CA tax {n}", "rate": r, "price": str(t)}
+                    for n, (r, t) in enumerate(zip(CA_RATES, taxes, strict=True))
+                ],
+            }
+        )
+    order = parse_order(
+        {
+            "id": 1,
+            "name": "#1",
+            "order_number": 1,
+            "processed_at": "2026-03-01T10:00:00+00:00",
+            "currency": "USD",
+            "financial_status": "paid",
+            "taxes_included": False,
+            "total_price": str(net + tax_total),
+            "total_tax": str(tax_total),
+            "line_items": lines,
+        }
+    )
+    invoice = invoice_from_order(order, contact_id="c", item_codes={}, options=OPTIONS, tax=US_TAX)
+    assert all(line.description != ROUNDING_DESCRIPTION for line in invoice.line_items)
+    xero = _xero_totals(invoice, US_TAX)
+    assert (xero.total_tax, xero.total) == (order.total_tax, order.total_price)
+    if specs == [(Decimal("10.10"), 1)]:
+        assert invoice.line_items[0].tax_amount == Decimal("0.74")

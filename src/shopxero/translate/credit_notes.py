@@ -6,8 +6,10 @@ one: docs/architecture.md, invariant 1). Lines, stated the order's way (tax-incl
 ``taxes_included``):
 
 - each refunded line: the refund line's ``subtotal`` (the units' price net of their discount
-  share: credit notes take no discounts, xero-api-notes §6.5), with the line's tax type; a
-  refunded tip line goes to the tips account outside sales tax, as the invoice put it;
+  share: credit notes take no discounts, xero-api-notes §6.5), with the line's tax type (on a
+  tax-exclusive note, with the refund line's ``total_tax`` as TaxAmount where Xero's rounding
+  would differ by a cent, as on the invoice, xero-api-notes §6.6a); a refunded tip line goes to
+  the tips account outside sales tax, as the invoice put it;
 - refunded shipping: ``refund_shipping_lines`` (Shopify also states the same money again as a
   ``shipping_refund`` order adjustment, shopify-api-notes §5 "Refund": counted once), or the
   adjustment alone when there is no refund shipping line;
@@ -25,13 +27,13 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from shopxero.errors import MappingError
-from shopxero.shopify.models import MoneySet, Order, Refund
+from shopxero.shopify.models import LineItem, MoneySet, Order, Refund
 from shopxero.translate.common import MappingOptions, amount_line, build, clean_text, fit
 from shopxero.translate.invoices import _is_tip as is_tip_line
 from shopxero.translate.items import account_for
 from shopxero.translate.payments import refunded_transactions, shop_amount
 from shopxero.translate.tax import TaxResolver, is_charged, line_tax_type, order_region
-from shopxero.translate.totals import predict_totals
+from shopxero.translate.totals import charged_tax_amount, predict_totals
 from shopxero.xero.models import (
     InvoiceStatus,
     LineAmountTypes,
@@ -101,6 +103,7 @@ def _goods_lines(
     options: MappingOptions,
     tax: TaxResolver,
     product_types: Mapping[int, str],
+    exclusive: bool,
 ) -> list[XeroLineItem]:
     by_id = {li.id: li for li in o.line_items if li.id is not None}
     lines: list[XeroLineItem] = []
@@ -143,7 +146,22 @@ def _goods_lines(
                 tax_type=tax_type,
             )
         )
+        if exclusive and not li.gift_card and not is_tip_line(li):
+            lines[-1] = _with_refunded_tax(lines[-1], li, rli.total_tax, tax)
     return lines
+
+
+def _with_refunded_tax(
+    line: XeroLineItem, li: LineItem, refunded: Decimal | None, tax: TaxResolver
+) -> XeroLineItem:
+    """The refunded line carrying the tax Shopify gave back on it as its TaxAmount, where Xero's
+    one rounding of the summed rate would differ by a cent or so, as the invoice line does
+    (``translate.invoices``, xero-api-notes §6.6a): the credit note undoes the tax charged."""
+    parts = sum(1 for t in li.tax_lines if t.rate is not None and not t.rate.is_zero())
+    if line.tax_type is None or refunded is None:
+        return line
+    amount = charged_tax_amount(line, refunded, parts, tax.rate_for(line.tax_type))
+    return line if amount is None else line.model_copy(update={"tax_amount": amount})
 
 
 def _shipping_lines(
@@ -308,6 +326,7 @@ def credit_note_from_refund(
         options=options,
         tax=tax,
         product_types=product_types or {},
+        exclusive=kind is LineAmountTypes.EXCLUSIVE,
     )
     lines += _shipping_lines(o, refund, options=options, tax=tax)
     lines += _charge_lines(o, refund, options=options, tax=tax)

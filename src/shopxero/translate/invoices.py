@@ -8,9 +8,12 @@ are (``taxes_included``, shopify-api-notes §8 #9), and that covers shipping too
 and additional fees get lines of their own, outside sales tax, to the tips / fees accounts. The
 invoice reflects the order as placed; refunds become credit notes.
 
-Xero rounds tax per line (xero-api-notes §6.6), Shopify may round differently: the predicted Xero
-Total is compared with ``total_price`` and a cent-level difference goes to a rounding line
-(invariant 6).
+Xero rounds tax per line (xero-api-notes §6.6), Shopify rounds each tax line of a line on its
+own (a US state and county): on a tax-exclusive invoice a line whose tax differs by that rounding
+carries Shopify's tax as its ``TaxAmount`` (xero-api-notes §6.6a), so Xero's TotalTax is the tax
+Shopify charged, to the cent. Xero's tax adjustments are for tax-exclusive documents only, so a
+tax-inclusive invoice keeps Xero's figures. The predicted Xero Total is then compared with
+``total_price`` and a cent-level difference goes to a rounding line (invariant 6).
 """
 
 from __future__ import annotations
@@ -20,11 +23,11 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from shopxero.errors import MappingError
-from shopxero.shopify.models import LineItem, MoneySet, Order
+from shopxero.shopify.models import LineItem, MoneySet, Order, TaxLine
 from shopxero.translate.common import MappingOptions, amount_line, build, clean_text, fit
 from shopxero.translate.items import account_for
 from shopxero.translate.tax import TaxResolver, is_charged, line_tax_type
-from shopxero.translate.totals import predict_totals
+from shopxero.translate.totals import charged_tax_amount, predict_totals
 from shopxero.xero.models import (
     InvoiceStatus,
     LineAmountTypes,
@@ -40,6 +43,8 @@ __all__ = [
     "order_skip_reason",
     "rounding_amount",
     "rounding_note",
+    "tax_adjusted_lines",
+    "tax_adjustment_note",
 ]
 
 ROUNDING_DESCRIPTION = "Rounding (to match the Shopify order total)"
@@ -161,6 +166,7 @@ def _product_lines(
     tax: TaxResolver,
     product_types: Mapping[int, str],
     item_accounts: Mapping[int, str],
+    exclusive: bool,
 ) -> list[XeroLineItem]:
     lines: list[XeroLineItem] = []
     for index, li in enumerate(o.line_items):
@@ -190,10 +196,14 @@ def _product_lines(
                 discount_amount=discount if discount else None,
             )
         )
+        if exclusive:
+            lines[-1] = _with_charged_tax(lines[-1], li.tax_lines, tax)
     return lines
 
 
-def _shipping_lines(o: Order, *, options: MappingOptions, tax: TaxResolver) -> list[XeroLineItem]:
+def _shipping_lines(
+    o: Order, *, options: MappingOptions, tax: TaxResolver, exclusive: bool
+) -> list[XeroLineItem]:
     lines: list[XeroLineItem] = []
     for index, s in enumerate(o.shipping_lines):
         charged = s.amount_charged
@@ -216,7 +226,23 @@ def _shipping_lines(o: Order, *, options: MappingOptions, tax: TaxResolver) -> l
                 tax_type=line_tax_type(tax, o, s, taxable=True, field=f"shipping_lines.{index}"),
             )
         )
+        if exclusive:
+            lines[-1] = _with_charged_tax(lines[-1], s.tax_lines, tax)
     return lines
+
+
+def _with_charged_tax(
+    line: XeroLineItem, tax_lines: Sequence[TaxLine], tax: TaxResolver
+) -> XeroLineItem:
+    """``line`` carrying, as its TaxAmount, the tax Shopify charged on it, where Xero's per-line
+    rounding of the summed rate would come out a cent or so different (totals.charged_tax_amount).
+    """
+    rated = [t for t in tax_lines if t.rate is not None and not t.rate.is_zero()]
+    if not rated or line.tax_type is None or any(t.price is None for t in rated):
+        return line
+    charged = sum((t.price for t in rated if t.price is not None), Decimal(0))
+    amount = charged_tax_amount(line, charged, len(rated), tax.rate_for(line.tax_type))
+    return line if amount is None else line.model_copy(update={"tax_amount": amount})
 
 
 def _charges_tax(o: Order) -> bool:
@@ -317,6 +343,13 @@ def invoice_from_order(
             field="processed_at",
         )
     day = when.astimezone(options.zone).date()
+    if not _charges_tax(o):
+        kind = LineAmountTypes.NO_TAX
+    elif o.taxes_included:
+        kind = LineAmountTypes.INCLUSIVE
+    else:
+        kind = LineAmountTypes.EXCLUSIVE
+    exclusive = kind is LineAmountTypes.EXCLUSIVE
     lines = _product_lines(
         o,
         item_codes=item_codes,
@@ -324,16 +357,11 @@ def invoice_from_order(
         tax=tax,
         product_types=product_types or {},
         item_accounts=item_accounts or {},
+        exclusive=exclusive,
     )
-    lines += _shipping_lines(o, options=options, tax=tax)
+    lines += _shipping_lines(o, options=options, tax=tax, exclusive=exclusive)
     tip_in_lines = any(_is_tip(li) for li in o.line_items)
     lines += _charge_lines(o, options=options, tax=tax, tip_in_lines=tip_in_lines)
-    if not _charges_tax(o):
-        kind = LineAmountTypes.NO_TAX
-    elif o.taxes_included:
-        kind = LineAmountTypes.INCLUSIVE
-    else:
-        kind = LineAmountTypes.EXCLUSIVE
     rounding = _rounding_line(o, lines, kind, options=options, tax=tax)
     if rounding is not None:
         lines.append(rounding)
@@ -372,4 +400,24 @@ def rounding_note(rounded: Sequence[tuple[str, Decimal]]) -> str | None:
         f"{len(rounded)} invoice(s) carry a rounding line: Xero rounds tax once per line, "
         f"Shopify per tax line, and the line keeps Xero's total equal to Shopify's "
         f"({shown}{more})"
+    )
+
+
+def tax_adjusted_lines(invoice: XeroInvoice) -> int:
+    """How many of the invoice's lines carry Shopify's tax as their TaxAmount."""
+    return sum(1 for line in invoice.line_items if line.tax_amount is not None)
+
+
+def tax_adjustment_note(adjusted: Sequence[str]) -> str | None:
+    """The run report's word on the invoices whose lines carry Shopify's tax (order names):
+    the accountant sees them under "Adjusted" in Xero's sales tax audit report
+    (xero-api-notes §6.6a), so they are named here too."""
+    if not adjusted:
+        return None
+    shown = ", ".join(adjusted[:5])
+    more = f" and {len(adjusted) - 5} more" if len(adjusted) > 5 else ""
+    return (
+        f"{len(adjusted)} invoice(s) carry Shopify's own tax on lines where Xero's rounding "
+        f"would differ by a cent (Shopify rounds each tax line, Xero the line once); Xero lists "
+        f"them as adjusted tax ({shown}{more})"
     )

@@ -3,8 +3,11 @@
 Xero computes per line, rounding each line to 2 dp, then sums (xero-api-notes §6.6, R20):
 LineAmount = Quantity x UnitAmount - DiscountAmount; tax on top of it for ``Exclusive``, inside it
 for ``Inclusive`` (amount x rate / (100 + rate)), none for ``NoTax``; half away from zero.
-Mapping compares the predicted Total with Shopify's ``total_price`` and, where they differ by
-rounding, adds a rounding line (docs/architecture.md, invariant 6).
+Where a tax-exclusive line's tax differs from what Shopify charged on it only by Shopify rounding
+each of its tax lines (state, county, city) on its own, mapping sends Shopify's amount as the
+line's ``TaxAmount`` (``charged_tax_amount``), so TotalTax is the tax Shopify charged
+(xero-api-notes §6.6a); what remains between the predicted Total and Shopify's ``total_price``
+goes to a rounding line (docs/architecture.md, invariant 6).
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from shopxero.xero.models import LineAmountTypes, XeroLineItem
 
-__all__ = ["InvoiceTotals", "line_amount", "line_tax", "predict_totals", "round2"]
+__all__ = [
+    "InvoiceTotals",
+    "charged_tax_amount",
+    "line_amount",
+    "line_tax",
+    "predict_totals",
+    "round2",
+]
 
 _CENT = Decimal("0.01")
 _HUNDRED = Decimal(100)
@@ -45,6 +55,25 @@ def line_tax(amount: Decimal, rate_percent: Decimal, kind: LineAmountTypes) -> D
     return round2(amount * rate_percent / _HUNDRED)
 
 
+def charged_tax_amount(
+    line: XeroLineItem, charged: Decimal | None, parts: int, rate_percent: Decimal
+) -> Decimal | None:
+    """The ``TaxAmount`` to send on a tax-exclusive ``line`` so that Xero records the tax
+    Shopify ``charged`` on it, or None when Xero's own per-line figure is the same.
+
+    Only a rounding gap is closed: Shopify rounds each of the line's ``parts`` tax lines to the
+    cent, Xero rounds their summed rate once, so they can differ by at most a cent per tax line.
+    A bigger gap means a tax rate that does not match, which is not hidden here (the caller's
+    checks refuse it).
+    """
+    if charged is None or parts < 1:
+        return None
+    computed = line_tax(line_amount(line), rate_percent, LineAmountTypes.EXCLUSIVE)
+    if computed == charged or abs(computed - charged) > _CENT * parts:
+        return None
+    return charged
+
+
 @dataclass(frozen=True)
 class InvoiceTotals:
     """SubTotal, TotalTax and Total as Xero would report them."""
@@ -59,12 +88,16 @@ def predict_totals(
     kind: LineAmountTypes,
     rate_for: Callable[[str], Decimal],
 ) -> InvoiceTotals:
-    """Totals for ``lines``; ``rate_for(TaxType)`` gives the type's rate as a percentage."""
+    """Totals for ``lines``; ``rate_for(TaxType)`` gives the type's rate as a percentage. A
+    line's ``TaxAmount``, when set, is its tax (Xero takes the override, xero-api-notes §6.6a)."""
     amounts = Decimal("0.00")
     tax = Decimal("0.00")
     for line in lines:
         amount = line_amount(line)
         amounts += amount
+        if line.tax_amount is not None:
+            tax += round2(line.tax_amount)
+            continue
         tax += line_tax(amount, rate_for(line.tax_type) if line.tax_type else Decimal(0), kind)
     if kind is LineAmountTypes.INCLUSIVE:
         return InvoiceTotals(sub_total=amounts - tax, total_tax=tax, total=amounts)

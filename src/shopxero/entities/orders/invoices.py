@@ -34,7 +34,12 @@ from shopxero.translate.currency import (
     unusable_currencies,
     xero_currency_rate,
 )
-from shopxero.translate.invoices import rounding_amount, rounding_note
+from shopxero.translate.invoices import (
+    rounding_amount,
+    rounding_note,
+    tax_adjusted_lines,
+    tax_adjustment_note,
+)
 
 __all__ = ["sync_orders"]
 
@@ -76,6 +81,7 @@ class _Invoicing:
     desireds: list[Desired] = field(default_factory=list)
     rounded: list[tuple[str, Decimal]] = field(default_factory=list)  # (order, rounding line)
     day_rated: list[Order] = field(default_factory=list)  # without Shopify's rate
+    tax_adjusted: list[str] = field(default_factory=list)  # orders whose lines carry Shopify's tax
     contacts: dict[str, str] = field(default_factory=dict)
     by_id: dict[str, Order] = field(default_factory=dict)
 
@@ -191,6 +197,8 @@ class _Invoicing:
         rounding = rounding_amount(invoice)
         if rounding is not None:
             self.rounded.append((label.removeprefix("order "), rounding))
+        if tax_adjusted_lines(invoice):
+            self.tax_adjusted.append(label.removeprefix("order "))
         payload = invoice.to_payload()
         if self.ctx.settings.invoice_currency == "presentment":
             rate = xero_currency_rate(order, self.base)
@@ -208,11 +216,11 @@ class _Invoicing:
         )
 
     def note_roundings_and_rates(self) -> None:
-        """One report note for the invoices carrying a rounding line, one for those left to
-        Xero's day rate."""
-        note = rounding_note(self.rounded)
-        if note is not None:
-            self.ctx.report.note(note)
+        """One report note for the invoices carrying a rounding line, one for those whose lines
+        carry Shopify's tax, one for those left to Xero's day rate."""
+        for note in (rounding_note(self.rounded), tax_adjustment_note(self.tax_adjusted)):
+            if note is not None:
+                self.ctx.report.note(note)
         note = day_rate_note(self.day_rated, self.base)
         if note is not None:
             self.ctx.report.note(note)
