@@ -89,7 +89,7 @@ class Notifier:
                 "notification %r to %s failed: %s; it is sent again at the next run",
                 message.title,
                 channel.label,
-                delivery.detail,
+                delivery.detail.rstrip("."),
             )
         return delivery
 
