@@ -44,7 +44,14 @@ from shopxero.sandbox.transport import SandboxASGITransport
 from shopxero.sandbox.xero.app import create_xero_app
 from shopxero.store import StateStore
 
-__all__ = ["COUNTRIES", "CountryRun", "corpus_accounts", "run_country"]
+__all__ = [
+    "COUNTRIES",
+    "CountryRun",
+    "corpus_accounts",
+    "country_seed",
+    "country_settings",
+    "run_country",
+]
 
 
 @dataclass(frozen=True)
@@ -276,3 +283,13 @@ def run_country(code: str, cases: list[Case], data_dir: Path) -> CountryRun:
     country = COUNTRIES[code]
     seed = _seed(country, cases)
     return anyio.run(_run, country, seed, data_dir)
+
+
+def country_seed(code: str, cases: list[Case]) -> dict[str, Any]:
+    """The seed ``run_country`` serves (for tests that drive several runs themselves)."""
+    return _seed(COUNTRIES[code], cases)
+
+
+def country_settings(code: str, data_dir: Path) -> Settings:
+    """The settings ``run_country`` syncs with."""
+    return _settings(COUNTRIES[code], data_dir)

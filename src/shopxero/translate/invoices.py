@@ -323,6 +323,7 @@ def invoice_from_order(
     tax: TaxResolver,
     product_types: Mapping[int, str] | None = None,
     item_accounts: Mapping[int, str] | None = None,
+    charged_tax: bool = True,
 ) -> XeroInvoice:
     """The ACCREC invoice for an order.
 
@@ -330,8 +331,10 @@ def invoice_from_order(
     e.g. deleted products with ``variant_id`` null, become plain description lines);
     ``product_types`` (product id -> product type, optional) lets ``account_by_product_type``
     apply to order lines too; ``item_accounts`` (variant id -> the synced Item's sales
-    AccountCode, optional) does the same from the Items already in Xero. Raises MappingError
-    naming the order and the field.
+    AccountCode, optional) does the same from the Items already in Xero. ``charged_tax=False``
+    leaves every line's tax to Xero (a rounding line closes the total), as shopxero did before
+    the TaxAmount (the invoice an earlier version sent, ``entities.orders.invoices``). Raises
+    MappingError naming the order and the field.
     """
     number = invoice_number_for(o, options)
     when = o.processed_at or o.created_at
@@ -349,7 +352,7 @@ def invoice_from_order(
         kind = LineAmountTypes.INCLUSIVE
     else:
         kind = LineAmountTypes.EXCLUSIVE
-    exclusive = kind is LineAmountTypes.EXCLUSIVE
+    exclusive = kind is LineAmountTypes.EXCLUSIVE and charged_tax
     lines = _product_lines(
         o,
         item_codes=item_codes,

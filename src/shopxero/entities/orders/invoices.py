@@ -40,6 +40,7 @@ from shopxero.translate.invoices import (
     tax_adjusted_lines,
     tax_adjustment_note,
 )
+from shopxero.xero.models import XeroInvoice
 
 __all__ = ["sync_orders"]
 
@@ -180,14 +181,9 @@ class _Invoicing:
         """The invoice ``order`` should be in Xero; None (queued) when it cannot be mapped."""
         oid = str(order.id)
         try:
-            invoice = invoice_from_order(
-                order,
-                contact_id=contact_id,
-                item_codes=self.item_codes,
-                options=self.options,
-                tax=self.org.tax,
-                item_accounts=self.item_accounts,
-            )
+            invoice = self._invoice(order, contact_id, charged_tax=True)
+            if tax_adjusted_lines(invoice):
+                invoice = self._as_sent_before(order, contact_id, invoice)
             number = invoice_number_for(order, self.options)
         except MappingError as exc:
             queue_record_error(
@@ -199,13 +195,10 @@ class _Invoicing:
             self.rounded.append((label.removeprefix("order "), rounding))
         if tax_adjusted_lines(invoice):
             self.tax_adjusted.append(label.removeprefix("order "))
-        payload = invoice.to_payload()
-        if self.ctx.settings.invoice_currency == "presentment":
-            rate = xero_currency_rate(order, self.base)
-            if rate is not None:
-                payload["CurrencyRate"] = rate  # the rate Shopify used, not Xero's day rate
-            elif day_rate_applies(order, self.base):
-                self.day_rated.append(order)
+        payload = self._payload(order, invoice)
+        presentment = self.ctx.settings.invoice_currency == "presentment"
+        if presentment and "CurrencyRate" not in payload and day_rate_applies(order, self.base):
+            self.day_rated.append(order)
         return Desired(
             entity="invoice",
             shopify_id=oid,
@@ -214,6 +207,39 @@ class _Invoicing:
             checksum=payload_checksum(payload),
             label=f"{label} (invoice {number})",
         )
+
+    def _invoice(self, order: Order, contact_id: str, *, charged_tax: bool) -> XeroInvoice:
+        return invoice_from_order(
+            order,
+            contact_id=contact_id,
+            item_codes=self.item_codes,
+            options=self.options,
+            tax=self.org.tax,
+            item_accounts=self.item_accounts,
+            charged_tax=charged_tax,
+        )
+
+    def _payload(self, order: Order, invoice: XeroInvoice) -> dict[str, Any]:
+        payload = invoice.to_payload()
+        if self.ctx.settings.invoice_currency == "presentment":
+            rate = xero_currency_rate(order, self.base)
+            if rate is not None:
+                payload["CurrencyRate"] = rate  # the rate Shopify used, not Xero's day rate
+        return payload
+
+    def _as_sent_before(self, order: Order, contact_id: str, invoice: XeroInvoice) -> XeroInvoice:
+        """The invoice as an earlier shopxero sent it (Xero's own line taxes and a rounding
+        line) when that is exactly what this order's invoice in Xero was made from; else
+        ``invoice``. A new mapping rule is not a change of the order: rewriting would churn
+        every such invoice and queue the paid ones as "cannot be rewritten" for review. The
+        order's next real change brings the TaxAmount in (xero-api-notes §6.6a)."""
+        mapping = self.ctx.store.mappings.get("invoice", str(order.id))
+        if mapping is None or not mapping.checksum:
+            return invoice
+        before = self._invoice(order, contact_id, charged_tax=False)
+        if payload_checksum(self._payload(order, before)) == mapping.checksum:
+            return before
+        return invoice
 
     def note_roundings_and_rates(self) -> None:
         """One report note for the invoices carrying a rounding line, one for those whose lines
