@@ -11,14 +11,19 @@ __all__ = ["customer_node", "mailing_address"]
 
 
 def mailing_address(address: Any, owner: str) -> Record | None:
-    """A REST address; order addresses have no id of their own, so one is made from the owner's
-    (Shopify's are ``gid://shopify/MailingAddress/N?model_name=...``)."""
+    """A REST address as a MailingAddress, its id as Shopify writes them
+    (``gid://shopify/MailingAddress/N?model_name=...``); an order's addresses have no REST id, so
+    ``owner`` (a number made from the order's id) stands in."""
     if not isinstance(address, dict):
         return None
     address_id = address.get("id")
     return {
         "__typename": "MailingAddress",
-        "id": gid("MailingAddress", address_id) if address_id else f"{owner}/address",
+        "id": (
+            f"{gid('MailingAddress', address_id)}?model_name=CustomerAddress"
+            if address_id
+            else f"{gid('MailingAddress', owner)}?model_name=Address"
+        ),
         "firstName": address.get("first_name"),
         "lastName": address.get("last_name"),
         "name": address.get("name"),
@@ -51,19 +56,31 @@ def _email_address(customer: Record) -> Record | None:
     }
 
 
+def _phone_number(customer: Record) -> Record | None:
+    phone = customer.get("phone")
+    if not phone:
+        return None
+    consent = customer.get("sms_marketing_consent") or {}
+    return {
+        "phoneNumber": phone,
+        "marketingState": upper(consent.get("state")) or "NOT_SUBSCRIBED",
+        "marketingOptInLevel": upper(consent.get("opt_in_level")),
+    }
+
+
 def _display_name(customer: Record) -> str:
     name = " ".join(p for p in (customer.get("first_name"), customer.get("last_name")) if p)
     return name or str(customer.get("email") or customer.get("phone") or "")
 
 
 def customer_node(customer: Record) -> Record:
-    owner = gid("Customer", customer["id"])
+    owner = str(customer["id"])
     addresses = [a for a in customer.get("addresses") or [] if isinstance(a, dict)]
     default = customer.get("default_address")
     currency = str(customer.get("currency") or "USD")
     return {
         "__typename": "Customer",
-        "id": owner,
+        "id": gid("Customer", customer["id"]),
         "legacyResourceId": legacy_id(customer),
         "firstName": customer.get("first_name"),
         "lastName": customer.get("last_name"),
@@ -82,6 +99,7 @@ def customer_node(customer: Record) -> Record:
         "defaultAddress": mailing_address(default, owner),
         "addresses": [mailing_address(a, owner) for a in addresses],
         "defaultEmailAddress": _email_address(customer),
+        "defaultPhoneNumber": _phone_number(customer),
         "numberOfOrders": str(customer.get("orders_count") or 0),
         "amountSpent": money(customer.get("total_spent") or "0", currency),
     }

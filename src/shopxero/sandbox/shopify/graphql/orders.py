@@ -21,7 +21,14 @@ from shopxero.sandbox.shopify.graphql.context import (
     upper,
 )
 from shopxero.sandbox.shopify.graphql.customers import customer_node, mailing_address
-from shopxero.sandbox.shopify.graphql.money import bag, decimal_text, money, scaled_bag, zero_bag
+from shopxero.sandbox.shopify.graphql.money import (
+    bag,
+    bag_from_amount,
+    decimal_text,
+    money,
+    scaled_bag,
+    zero_bag,
+)
 from shopxero.sandbox.shopify.graphql.products import product_node, variant_node
 from shopxero.sandbox.shopify.graphql.refunds import refund_node, transaction_node
 
@@ -231,7 +238,8 @@ def order_node(order: Record, ctx: Context) -> Record:
         "id": owner,
         "legacyResourceId": legacy_id(order),
         "name": order.get("name") or "",
-        "number": int(order.get("number") or 0),
+        # "The order number used to generate the name" (the schema): REST's order_number.
+        "number": int(order.get("order_number") or order.get("number") or 0),
         "email": order.get("email"),
         "phone": order.get("phone"),
         "note": order.get("note"),
@@ -272,8 +280,8 @@ def order_node(order: Record, ctx: Context) -> Record:
         "totalWeight": str(order.get("total_weight") or 0),
         "totalTipReceivedSet": _tip(order),
         **_money_fields(order),
-        "billingAddress": mailing_address(order.get("billing_address"), owner + "/billing"),
-        "shippingAddress": mailing_address(order.get("shipping_address"), owner + "/shipping"),
+        "billingAddress": mailing_address(order.get("billing_address"), f"{order['id']}1"),
+        "shippingAddress": mailing_address(order.get("shipping_address"), f"{order['id']}2"),
         "customer": customer_node(customer_record) if customer_record else None,
         "taxLines": [tax_line(t) for t in order.get("tax_lines") or []],
         "lineItems": nested(lines, lambda li: line_item_node(li, order, ctx), "lineItems"),
@@ -286,19 +294,22 @@ def order_node(order: Record, ctx: Context) -> Record:
     }
 
 
-def _outstanding(order: Record, shop: str, presentment: str) -> Record | None:
+def _outstanding(order: Record, shop: str, presentment: str) -> Record:
     """REST has ``total_outstanding`` (one amount) and, on newer versions, its ``_set``."""
     given = bag(order.get("total_outstanding_set"))
-    if given is not None or shop != presentment:
-        return given
-    amount = order.get("total_outstanding") or "0"
-    return {"shopMoney": money(amount, shop), "presentmentMoney": money(amount, presentment)}
+    return given or _single_amount(order, order.get("total_outstanding"))
 
 
-def _tip(order: Record) -> Record | None:
-    """REST gives the tip as one amount in the presentment currency (``total_tip_received``)."""
-    amount = order.get("total_tip_received") or "0"
-    shop, presentment = str(order.get("currency")), str(order.get("presentment_currency"))
-    if shop != presentment and decimal_text(amount) != "0.0":
-        return None  # no shop-money figure to give; a non-null field then fails loudly
-    return {"shopMoney": money(amount, shop), "presentmentMoney": money(amount, presentment)}
+def _tip(order: Record) -> Record:
+    """REST gives the tip as one amount (``total_tip_received``)."""
+    return _single_amount(order, order.get("total_tip_received"))
+
+
+def _single_amount(order: Record, amount: Any) -> Record:
+    """One REST amount as a MoneyBag: zero in both currencies, else read as a presentment
+    amount and converted at the order's rate (``money.bag_from_amount``)."""
+    shop = str(order.get("currency"))
+    presentment = str(order.get("presentment_currency") or shop)
+    if decimal_text(amount or "0") == "0.0":
+        return zero_bag(shop, presentment)
+    return bag_from_amount(amount, order)
