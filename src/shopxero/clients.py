@@ -19,6 +19,7 @@ from shopxero.http.calllog import CallRecord, CallSink
 from shopxero.http.clock import Clock, SystemClock
 from shopxero.shopify.auth import ClientCredentialsAuth, ShopifyAuth, StaticTokenAuth
 from shopxero.shopify.client import ShopifyClient
+from shopxero.shopify.graphql_client import ShopifyGraphQLClient
 from shopxero.store import StateStore
 from shopxero.store.calls import StoredCall
 from shopxero.xero.auth import ClientCredentialsTokens, OAuthTokenManager
@@ -29,7 +30,7 @@ __all__ = ["Clients", "build_clients", "shopify_auth", "store_call_sink", "xero_
 
 @dataclass
 class Clients:
-    shopify: ShopifyClient
+    shopify: ShopifyClient | ShopifyGraphQLClient  # SHOPXERO_SHOPIFY_API picks
     xero: XeroClient
 
 
@@ -114,7 +115,8 @@ async def build_clients(
 ) -> AsyncIterator[Clients]:
     """Both clients for ``settings``, closed on exit. Transports are for in-process tests."""
     clock = clock or SystemClock()
-    shopify = ShopifyClient(
+    shopify_class = ShopifyGraphQLClient if settings.shopify_api == "graphql" else ShopifyClient
+    shopify = shopify_class(
         shop_url=settings.shopify_url,
         api_version=settings.shopify_api_version,
         auth=shopify_auth(settings, shopify_transport, clock),

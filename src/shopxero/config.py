@@ -78,6 +78,12 @@ class Settings(BaseSettings):
         None, description="Override of https://{shop}; the sandbox sets it to http://127.0.0.1:N."
     )
     shopify_api_version: str = Field("2026-10", description="Pinned Admin API version.")
+    shopify_api: Literal["rest", "graphql"] = Field(
+        "rest",
+        description="Which Shopify Admin API reads customers, products and orders: 'rest', or "
+        "'graphql' (cost-paced, an order's transactions come with it; payouts and the shop "
+        "record are still read through REST).",
+    )
     shopify_access_token: str | None = Field(None, description="Legacy custom-app admin token.")
     shopify_client_id: str | None = Field(None, description="Dev Dashboard app client id.")
     shopify_client_secret: str | None = Field(None, description="Dev Dashboard app client secret.")

@@ -85,3 +85,19 @@ def test_rejected_xero_credentials_exit_2_with_one_line(
     assert code == 2, out
     assert out.startswith("error:") and len(out.strip().splitlines()) == 1
     assert "wrong-secret-value-123" not in out
+
+
+def test_sync_reads_shopify_through_graphql_when_set(
+    sandboxes: RunningSandboxes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``SHOPXERO_SHOPIFY_API=graphql``: the same run, read through the GraphQL Admin API."""
+    monkeypatch.setenv("SHOPXERO_SHOPIFY_API", "graphql")
+    code, out = _invoke(["--data-dir", str(tmp_path), "sync", "--json"])
+    report = json.loads(out)
+    assert code == 1, out  # the demo seed's broken order is queued, as through REST
+    assert report["counts"]["orders"]["failed"] == 1
+    assert report["counts"]["orders"]["created"] > 0
+    shopify = httpx.get(f"{sandboxes.shopify_url}/_sandbox/requests").json()["requests"]
+    paths = {r["path"] for r in shopify}
+    assert "/admin/api/2026-10/graphql.json" in paths
+    assert not [p for p in paths if p.endswith("/orders.json") or "transactions" in p]
