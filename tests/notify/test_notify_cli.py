@@ -350,3 +350,18 @@ def test_the_demo_notifies_nobody(hook: Receiver, cli: Cli) -> None:
     code, out = cli("demo", "--no-progress")
     assert code == 0, out
     assert hook.take() == []  # its broken order is the demo shop's, not the merchant's
+
+
+def test_a_run_stopped_by_the_xero_day_budget_is_notified(
+    hook: Receiver, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 30 calls a day, 20 of them kept in reserve (http.xero_throttle): the run stops cleanly.
+    with start_sandboxes("demo", day_limit=30) as running:
+        for key, value in running.env(shopify_auth="access_token").items():
+            monkeypatch.setenv(key, value)
+        code, out = cli("sync", "--json")
+        assert code == 1 and json.loads(out)["status"] == "stopped", out
+    stopped = [m for m in hook.take() if m.title.endswith("the sync stopped before finishing")]
+    assert len(stopped) == 1, stopped
+    assert "daily API budget is spent" in stopped[0].message
+    assert "resumes by itself" in stopped[0].message

@@ -78,7 +78,8 @@ def stopped_problem(status: str, message: str | None) -> Problem | None:
     return Problem(
         RUN_STOPPED,
         "the sync stopped before finishing",
-        message or "The run stopped early; the next run resumes it.",
+        f"{message or 'The run stopped early.'}\nA scheduled sync resumes by itself; nothing "
+        "to do unless it stops like this every day.",
         "warning",
     )
 
