@@ -81,8 +81,8 @@ class Settings(BaseSettings):
     shopify_api: Literal["rest", "graphql"] = Field(
         "rest",
         description="Which Shopify Admin API reads customers, products and orders: 'rest', or "
-        "'graphql' (cost-paced, an order's transactions come with it; payouts and the shop "
-        "record are still read through REST).",
+        "'graphql' (cost-paced, an order's transactions come with it, full reads are bulk "
+        "operations; payouts and the shop record are still read through REST).",
     )
     shopify_access_token: str | None = Field(None, description="Legacy custom-app admin token.")
     shopify_client_id: str | None = Field(None, description="Dev Dashboard app client id.")

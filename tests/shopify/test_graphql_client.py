@@ -81,7 +81,7 @@ def demo_sandbox(clock: Any, **options: Any) -> ShopifySandbox:
 
 
 def clients(
-    sandbox: ShopifySandbox, sink: ListSink | None = None
+    sandbox: ShopifySandbox, sink: ListSink | None = None, *, use_bulk: bool = False
 ) -> tuple[ShopifyClient, ShopifyGraphQLClient]:
     transport = SandboxASGITransport(app=sandbox)
     auth = StaticTokenAuth(SHOPIFY_ACCESS_TOKEN)
@@ -92,6 +92,7 @@ def clients(
         transport=transport,
         clock=sandbox.clock,
         call_sink=sink,
+        use_bulk=use_bulk,
     )
     return rest, graphql
 
@@ -115,9 +116,12 @@ def differences(path: str, left: Any, right: Any, out: set[str]) -> None:
         ("orders", models.Order),
     ],
 )
-async def test_records_parse_to_the_same_models_as_rest(kind: str, model: Any) -> None:
+@pytest.mark.parametrize("use_bulk", [False, True], ids=["paged", "bulk"])
+async def test_records_parse_to_the_same_models_as_rest(
+    kind: str, model: Any, use_bulk: bool
+) -> None:
     sandbox = demo_sandbox(SteppingClock())
-    rest, graphql = clients(sandbox)
+    rest, graphql = clients(sandbox, use_bulk=use_bulk)
     async with rest, graphql:
         by_rest = [r async for r in getattr(rest, f"iter_{kind}")()]
         by_graphql = [r async for r in getattr(graphql, f"iter_{kind}")()]
@@ -189,3 +193,68 @@ async def test_a_throttled_answer_is_waited_out_and_retried() -> None:
     assert graphql.throttled == 1
     # The customers query asks 302 points: the bucket needed 302 / 50 seconds to hold them.
     assert clock.time() - started == pytest.approx(302 / 50, abs=0.01)
+
+
+class RecordingTransport(SandboxASGITransport):
+    """Keeps each request's path and headers (to see what the bulk download sends)."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app=app)
+        self.seen: list[tuple[str, dict[str, str]]] = []
+
+    async def handle_async_request(self, request: Any) -> Any:
+        self.seen.append((request.url.path, dict(request.headers)))
+        return await super().handle_async_request(request)
+
+
+def bulk_client(
+    sandbox: ShopifySandbox, transport: Any, warnings: list[str]
+) -> ShopifyGraphQLClient:
+    return ShopifyGraphQLClient(
+        shop_url=SHOP_URL,
+        auth=StaticTokenAuth(SHOPIFY_ACCESS_TOKEN),
+        transport=transport,
+        clock=sandbox.clock,
+        warn=warnings.append,
+    )
+
+
+async def test_a_full_read_is_one_bulk_operation_downloaded_without_the_token() -> None:
+    sandbox = demo_sandbox(SteppingClock())
+    transport = RecordingTransport(sandbox)
+    warnings: list[str] = []
+    async with bulk_client(sandbox, transport, warnings) as graphql:
+        orders = [o async for o in graphql.iter_orders()]
+    assert warnings == []
+    assert len(orders) == 60
+    downloads = [h for path, h in transport.seen if path.startswith("/bulk-operation-results/")]
+    assert len(downloads) == 1
+    assert "x-shopify-access-token" not in downloads[0]
+    state = {o["id"]: o for o in sandbox.state()["orders"]}
+    refunded = [o for o in orders if state[o["id"]]["refunds"]]
+    graphql_calls = [p for p, _ in transport.seen if p.endswith("/graphql.json")]
+    # One mutation, the polls, and one refunds query per order that has refunds.
+    assert len(graphql_calls) == 1 + graphql.bulk.polls + len(refunded)
+    assert all(o["refunds"] for o in refunded)
+
+
+@pytest.mark.parametrize("fault", ["fail", "expire"])
+async def test_a_failed_or_expired_bulk_read_falls_back_to_pages(fault: str) -> None:
+    sandbox = demo_sandbox(SteppingClock())
+    if fault == "fail":
+        sandbox.graphql.bulk.fail_next("INTERNAL_SERVER_ERROR")
+    else:
+        sandbox.graphql.bulk.slow_next(8 * 24 * 3600)  # longer than the client waits
+    warnings: list[str] = []
+    graphql = bulk_client(sandbox, SandboxASGITransport(app=sandbox), warnings)
+    graphql.bulk.max_wait = 3600.0
+    async with graphql:
+        customers = [c async for c in graphql.iter_customers()]
+    assert sorted(c["id"] for c in customers) == sorted(
+        c["id"] for c in sandbox.state()["customers"]
+    )
+    expected = (
+        "ended FAILED (INTERNAL_SERVER_ERROR)" if fault == "fail" else "took over 3600 s; cancelled"
+    )
+    assert len(warnings) == 1 and expected in warnings[0], warnings
+    assert warnings[0].endswith("reading page by page")

@@ -1,6 +1,7 @@
 """The engine reads Shopify through the GraphQL Admin API (``SHOPXERO_SHOPIFY_API=graphql``) and
 ends in the same Xero state as through REST: the demo shop synced both ways, into two Xero
-simulators, compared record by record (ids and timestamps set by Xero aside)."""
+simulators, compared record by record (ids and timestamps set by Xero aside). The first run's
+full reads are bulk operations; the rerun reads changes with paged, filtered queries."""
 
 from __future__ import annotations
 
@@ -73,6 +74,9 @@ async def test_demo_ends_in_the_same_xero_state_through_either_api(tmp_path: Pat
             assert gql_records[name] == record, f"{kind} {name}"
     graphql_calls = [c for c in shop_calls if c["path"].endswith("/graphql.json")]
     assert graphql_calls, "the GraphQL path was not taken"
+    # The first run's full reads were bulk operations (customers, products, orders).
+    bulk_runs = [c for c in graphql_calls if "bulkOperationRunQuery" in str(c["body"])]
+    assert len(bulk_runs) == 3
     # The orders' transactions came with the orders: no per-order transactions call.
     assert not [c for c in shop_calls if "transactions" in c["path"]]
     assert again.total("created") == again.total("updated") == 0

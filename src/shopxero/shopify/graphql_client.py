@@ -11,8 +11,9 @@ GraphQL ``errors`` become ``shopxero.errors``: ``ACCESS_DENIED`` an ``ApiAuthErr
 scope, anything else a ``PermanentApiError`` quoting Shopify's message.
 
 An order's transactions come with the order, so ``list_transactions`` answers from what was read
-(REST needs a call per order). Shopify Payments payouts and the shop itself are still read
-through REST (``self.rest``).
+(REST needs a call per order). A full read (no ``updated_at`` filter: a first import, a rebuild)
+is one bulk operation per resource (``graphql_bulk``), falling back to paged queries with a note.
+Shopify Payments payouts and the shop itself are still read through REST (``self.rest``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from shopxero.http.sender import Sender
 from shopxero.shopify import graphql_queries as q
 from shopxero.shopify.auth import ShopifyAuth
 from shopxero.shopify.client import DEFAULT_API_VERSION, ShopifyClient
+from shopxero.shopify.graphql_bulk import BulkReader
 from shopxero.shopify.graphql_records import (
     customer_record,
     order_record,
@@ -66,6 +68,10 @@ def _search(*terms: str | None) -> str | None:
     return " ".join(chosen) if chosen else None
 
 
+def _ignore(message: str) -> None:
+    return None
+
+
 class ShopifyGraphQLClient:
     """One shop's GraphQL Admin API. Use ``async with`` or call ``aclose()`` when done."""
 
@@ -82,6 +88,7 @@ class ShopifyGraphQLClient:
         retry: RetryPolicy | None = None,
         warn: Warn | None = None,
         bucket: GraphQLCostBucket | None = None,
+        use_bulk: bool = True,
     ) -> None:
         self.shop_url = shop_url.rstrip("/")
         self.api_version = api_version
@@ -115,6 +122,11 @@ class ShopifyGraphQLClient:
             retry=retry,
             warn=warn,
         )
+        self._warn: Warn = warn or _ignore
+        # Full reads (no updated_at filter: a first import, a rebuild) use bulk operations; the
+        # JSONL is fetched with the plain httpx client, which sends no Shopify token.
+        self.use_bulk = use_bulk
+        self.bulk = BulkReader(self.query, clock=self.clock, download=self._http, warn=self._warn)
         self._costs: dict[str, float] = {}
         self._transactions: dict[int, list[dict[str, Any]]] = {}
         self.throttled = 0  # THROTTLED answers met (diagnostics, tests)
@@ -226,6 +238,12 @@ class ShopifyGraphQLClient:
     async def iter_customers(
         self, *, updated_at_min: datetime | None = None
     ) -> AsyncIterator[dict[str, Any]]:
+        if self.use_bulk and updated_at_min is None:
+            nodes = await self.bulk.read("customers", q.BULK_CUSTOMERS)
+            if nodes is not None:
+                for node in nodes:
+                    yield customer_record(node)
+                return
         variables = {
             "first": q.CUSTOMER_PAGE,
             "query": _search(_since("updated_at_min", updated_at_min)),
@@ -255,6 +273,12 @@ class ShopifyGraphQLClient:
     async def iter_products(
         self, *, updated_at_min: datetime | None = None
     ) -> AsyncIterator[dict[str, Any]]:
+        if self.use_bulk and updated_at_min is None:
+            nodes = await self.bulk.read("products", q.BULK_PRODUCTS)
+            if nodes is not None:
+                for node in nodes:
+                    yield await self._product(node)
+                return
         variables = {
             "first": q.PRODUCT_PAGE,
             "query": _search(_since("updated_at_min", updated_at_min)),
@@ -324,6 +348,16 @@ class ShopifyGraphQLClient:
             _since("created_at_min", created_at_min),
             None if status == "any" else f"status:{status}",
         )
+        if self.use_bulk and search is None:
+            nodes = await self.bulk.read("orders", q.BULK_ORDERS)
+            if nodes is not None:
+                for node in nodes:
+                    if node.get("refunds"):
+                        # A bulk query takes no connection inside a list: refunds come apart.
+                        data = await self.query(q.REFUNDS, {"id": node["id"]})
+                        node["refunds"] = (data.get("order") or {}).get("refunds") or []
+                    yield await self._order(node)
+                return
         variables = {"first": q.ORDER_PAGE, "query": search}
         async for page in self._pages(q.ORDERS, "orders", variables):
             for node in page:

@@ -12,6 +12,10 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "BULK_CUSTOMERS",
+    "BULK_ORDERS",
+    "BULK_PRODUCTS",
+    "CANCEL_BULK",
     "CUSTOMERS",
     "CUSTOMER_ONE",
     "CUSTOMER_PAGE",
@@ -19,9 +23,12 @@ __all__ = [
     "ORDER_LINES",
     "ORDER_ONE",
     "ORDER_PAGE",
+    "POLL_BULK",
     "PRODUCTS",
     "PRODUCT_ONE",
     "PRODUCT_VARIANTS",
+    "REFUNDS",
+    "RUN_BULK",
     "SCOPES",
     "SHOP",
 ]
@@ -77,8 +84,8 @@ fragment TransactionFields on OrderTransaction {
   id kind status gateway test createdAt processedAt errorCode paymentId manualPaymentGateway
   amountSet { ...Money } parentTransaction { id }
 }""",
-    "OrderFields": """
-fragment OrderFields on Order {
+    "OrderScalars": """
+fragment OrderScalars on Order {
   id legacyResourceId name number email phone note createdAt updatedAt processedAt cancelledAt
   cancelReason closedAt displayFinancialStatus displayFulfillmentStatus currencyCode
   presentmentCurrencyCode discountCodes taxesIncluded taxExempt test sourceName tags
@@ -93,36 +100,48 @@ fragment OrderFields on Order {
   customer { ...CustomerFields }
   billingAddress { ...Address } shippingAddress { ...Address }
   taxLines { ...Tax }
-  discountApplications(first: 5) { nodes {
-    __typename index allocationMethod targetSelection targetType
-    value { ... on MoneyV2 { amount currencyCode } ... on PricingPercentageValue { percentage } }
-    ... on DiscountCodeApplication { code }
-    ... on ManualDiscountApplication { title description }
-    ... on AutomaticDiscountApplication { title }
-    ... on ScriptDiscountApplication { title }
-  } pageInfo { hasNextPage } }
-  shippingLines(first: 3) { nodes {
-    id title code source isRemoved originalPriceSet { ...Money } discountedPriceSet { ...Money }
-    taxLines { ...Tax } discountAllocations { ...Allocation }
-  } pageInfo { hasNextPage } }
   transactions { ...TransactionFields }
-  refunds {
-    id legacyResourceId note createdAt processedAt
-    totalRefundedSet { ...Money }
-    duties { amountSet { ...Money } originalDuty { id } }
-    refundLineItems(first: 10) { nodes {
-      id quantity restockType subtotalSet { ...Money } totalTaxSet { ...Money } lineItem { id }
-    } pageInfo { hasNextPage } }
-    refundShippingLines(first: 3) { nodes {
-      id subtotalAmountSet { ...Money } taxAmountSet { ...Money } shippingLine { id }
-    } pageInfo { hasNextPage } }
-    orderAdjustments(first: 2) {
-      nodes { id reason amountSet { ...Money } taxAmountSet { ...Money } } pageInfo { hasNextPage }
-    }
-    transactions(first: 10) { nodes { id } pageInfo { hasNextPage } }
-  }
+}""",
+    # An order's lists: connections and refunds (a bulk query takes no connection inside a
+    # list, so a bulk read asks for refunds apart: BULK_ORDERS, REFUNDS).
+    "OrderFields": """
+fragment OrderFields on Order {
+  ...OrderScalars
+  discountApplications(first: 5) { nodes { ...Application } pageInfo { hasNextPage } }
+  shippingLines(first: 3) { nodes { ...Shipping } pageInfo { hasNextPage } }
+  refunds { ...RefundFields }
   lineItems(first: __LINES__) { nodes { ...LineFields } pageInfo { hasNextPage endCursor } }
 }""".replace("__LINES__", str(LINES)),
+    "Application": """
+fragment Application on DiscountApplication {
+  __typename index allocationMethod targetSelection targetType
+  value { ... on MoneyV2 { amount currencyCode } ... on PricingPercentageValue { percentage } }
+  ... on DiscountCodeApplication { code }
+  ... on ManualDiscountApplication { title description }
+  ... on AutomaticDiscountApplication { title }
+  ... on ScriptDiscountApplication { title }
+}""",
+    "Shipping": """
+fragment Shipping on ShippingLine {
+  id title code source isRemoved originalPriceSet { ...Money } discountedPriceSet { ...Money }
+  taxLines { ...Tax } discountAllocations { ...Allocation }
+}""",
+    "RefundFields": """
+fragment RefundFields on Refund {
+  id legacyResourceId note createdAt processedAt
+  totalRefundedSet { ...Money }
+  duties { amountSet { ...Money } originalDuty { id } }
+  refundLineItems(first: 10) { nodes {
+    id quantity restockType subtotalSet { ...Money } totalTaxSet { ...Money } lineItem { id }
+  } pageInfo { hasNextPage } }
+  refundShippingLines(first: 3) { nodes {
+    id subtotalAmountSet { ...Money } taxAmountSet { ...Money } shippingLine { id }
+  } pageInfo { hasNextPage } }
+  orderAdjustments(first: 2) {
+    nodes { id reason amountSet { ...Money } taxAmountSet { ...Money } } pageInfo { hasNextPage }
+  }
+  transactions(first: 10) { nodes { id } pageInfo { hasNextPage } }
+}""",
 }
 _SPREAD = re.compile(r"\.\.\.(?!\s*on\b)\s*([A-Za-z_]\w*)")
 
@@ -183,3 +202,26 @@ ORDER_LINES = _document("""
 query OrderLines($id: ID!, $after: String) { order(id: $id) {
   lineItems(first: 30, after: $after) { nodes { ...LineFields }
     pageInfo { hasNextPage endCursor } } } }""")
+
+# -- bulk operations (shopify-api-notes §10): whole connections, no `first`, `__typename` on the
+# nested nodes so the JSONL lines can be told apart --------------------------------------------
+
+RUN_BULK = """mutation RunBulk($query: String!) { bulkOperationRunQuery(query: $query) {
+  bulkOperation { id status } userErrors { field message code } } }"""
+POLL_BULK = """query PollBulk($id: ID!) { node(id: $id) { ... on BulkOperation {
+  id status errorCode objectCount url } } }"""
+CANCEL_BULK = """mutation CancelBulk($id: ID!) { bulkOperationCancel(id: $id) {
+  bulkOperation { id status } userErrors { field message } } }"""
+REFUNDS = _document("""
+query Refunds($id: ID!) { order(id: $id) { id refunds { ...RefundFields } } }""")
+
+BULK_CUSTOMERS = _document("""
+{ customers { edges { node { ...CustomerFields } } } }""")
+BULK_PRODUCTS = _document("""
+{ products { edges { node { ...ProductFields
+  variants { edges { node { __typename ...VariantFields } } } } } } }""")
+BULK_ORDERS = _document("""
+{ orders { edges { node { ...OrderScalars refunds { id }
+  lineItems { edges { node { __typename ...LineFields } } }
+  shippingLines { edges { node { __typename ...Shipping } } }
+  discountApplications { edges { node { ...Application } } } } } } }""")
