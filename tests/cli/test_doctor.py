@@ -312,3 +312,14 @@ def test_cli_doctor_exit_2_with_the_fix_printed(
     assert result.exit_code == 2, result.output
     assert "error   xero payment account:" in result.output
     assert "fix: pick a BANK account, or tick 'Enable payments to this account'" in result.output
+
+
+async def test_the_graphql_api_is_checked_when_chosen(tmp_path: Path) -> None:
+    report = await _doctor(_settings(tmp_path, shopify_api="graphql"))
+    check = _one(report, "shopify", "graphql")
+    assert check.status == "ok", check
+    assert "cost bucket 2000 points, restoring 100 a second" in check.detail
+    scopes = await _doctor(_settings(tmp_path, shopify_api="graphql"), scopes=("read_products",))
+    assert _one(scopes, "shopify", "scopes").status == "error"  # REST's check says what lacks
+    rest = await _doctor(_settings(tmp_path))
+    assert not [c for c in rest.checks if c.name == "graphql"]

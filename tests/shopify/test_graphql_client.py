@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse, validate
+from tests.sandbox.shopify.helpers import make_product, make_seed
 from tests.stepping_clock import SteppingClock
 
 from shopxero.http.calllog import ListSink
@@ -258,3 +259,28 @@ async def test_a_failed_or_expired_bulk_read_falls_back_to_pages(fault: str) -> 
     )
     assert len(warnings) == 1 and expected in warnings[0], warnings
     assert warnings[0].endswith("reading page by page")
+
+
+@pytest.mark.parametrize("use_bulk", [False, True], ids=["paged", "bulk"])
+async def test_a_product_with_2048_variants_is_read_whole(use_bulk: bool) -> None:
+    sandbox = create_shopify_app(
+        make_seed(products=[make_product(10, variants=2048), make_product(20, variants=3)]),
+        clock=SteppingClock(),
+        credentials=shopify_credentials(),
+    )
+    warnings: list[str] = []
+    graphql = ShopifyGraphQLClient(
+        shop_url=SHOP_URL,
+        auth=StaticTokenAuth(SHOPIFY_ACCESS_TOKEN),
+        transport=SandboxASGITransport(app=sandbox),
+        clock=sandbox.clock,
+        warn=warnings.append,
+        use_bulk=use_bulk,
+    )
+    async with graphql:
+        products = {p["id"]: p async for p in graphql.iter_products()}
+        single = await graphql.get_product(10)
+    assert [v["sku"] for v in products[10]["variants"]] == [f"SKU-10-{n}" for n in range(2048)]
+    assert single is not None and len(single["variants"]) == 2048
+    assert len(products[20]["variants"]) == 3
+    assert warnings == []  # REST's "exactly 100 variants" warning has no cause here

@@ -39,6 +39,7 @@ from shopxero.http.calllog import ListSink
 from shopxero.http.clock import Clock, SystemClock
 from shopxero.http.retry import RetryPolicy
 from shopxero.shopify.client import ShopifyClient
+from shopxero.shopify.graphql_client import ShopifyGraphQLClient
 from shopxero.translate.accounts import resolve_accounts
 from shopxero.xero.client import XeroClient
 from shopxero.xero.tokens import REFRESH_TOKEN_LIFETIME, load_token_file, refresh_token_warning
@@ -181,6 +182,8 @@ async def _check_shopify(
             c.failure("Shopify", exc, fix_creds)
             return None, []
         sample = await _sample_orders(client)
+    if settings.shopify_api == "graphql":
+        await _shopify_graphql(c, settings, shop_url, transport, clock)
     mode = "static admin token" if settings.shopify_access_token else "client credentials"
     c.ok("connection", f"shop {shop.get('name')} at {shop_url} answered ({mode})")
     _shopify_version(c, settings.shopify_api_version, served)
@@ -232,6 +235,38 @@ def _shopify_version(c: _Collector, pinned: str, served: str | None) -> None:
         )
     else:
         c.ok("api version", f"{pinned} is supported (Shopify answered with it)")
+
+
+async def _shopify_graphql(
+    c: _Collector, settings: Settings, shop_url: str, transport: Any, clock: Any
+) -> None:
+    """SHOPXERO_SHOPIFY_API=graphql: the GraphQL Admin API answers for this token, with the
+    scopes it reports (``currentAppInstallation``) and the cost bucket it sets."""
+    client = ShopifyGraphQLClient(
+        shop_url=shop_url,
+        api_version=settings.shopify_api_version,
+        auth=shopify_auth(settings, transport, clock),  # its own: closing it closes the auth
+        transport=transport,
+        clock=clock,
+        timeout=min(settings.http_timeout_seconds, 15.0),
+        retry=CHECK_RETRY,
+    )
+    async with client:
+        try:
+            scopes = await client.get_access_scopes()
+        except ShopxeroError as exc:
+            c.error(
+                "graphql",
+                f"the GraphQL Admin API did not answer: {exc}",
+                "check the app's scopes, or set SHOPXERO_SHOPIFY_API=rest",
+            )
+            return
+    bucket = client.bucket
+    c.ok(
+        "graphql",
+        f"the GraphQL Admin API answered ({len(scopes)} scopes); cost bucket "
+        f"{bucket.maximum or 0:g} points, restoring {bucket.restore_rate or 0:g} a second",
+    )
 
 
 def _shopify_scopes(c: _Collector, scopes: Sequence[str]) -> None:
