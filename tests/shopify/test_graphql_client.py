@@ -284,3 +284,21 @@ async def test_a_product_with_2048_variants_is_read_whole(use_bulk: bool) -> Non
     assert single is not None and len(single["variants"]) == 2048
     assert len(products[20]["variants"]) == 3
     assert warnings == []  # REST's "exactly 100 variants" warning has no cause here
+
+
+async def test_every_call_is_in_the_call_log_with_its_operation_and_cost() -> None:
+    sandbox = demo_sandbox(SteppingClock())
+    sink = ListSink()
+    _, graphql = clients(sandbox, sink)
+    async with graphql:
+        [c async for c in graphql.iter_customers()]
+        await graphql.get_order(5500000000011)
+    graphql_calls = [r for r in sink.records if r.path.endswith("/graphql.json")]
+    assert [r.query.split("&")[0] for r in graphql_calls] == [
+        "operation=Customers",
+        "operation=Order",
+    ]
+    # 25 customers of the 50 asked for: 302 requested, 132 charged, of a 2,000-point bucket.
+    assert graphql_calls[0].query == "operation=Customers&cost=302/132&available=1868/2000"
+    assert all(r.status == 200 and r.attempt == 1 for r in graphql_calls)
+    assert SHOPIFY_ACCESS_TOKEN not in str(sink.records)

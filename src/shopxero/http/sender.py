@@ -36,7 +36,7 @@ from shopxero.http.error_mapping import error_from_exception, error_from_respons
 from shopxero.http.retry import RetryHook, RetryPolicy, call_with_retries
 from shopxero.http.throttle import NoPacing, Pacer
 
-__all__ = ["RATE_LIMIT_HEADERS", "ErrorRefiner", "RequestAuth", "Sender"]
+__all__ = ["RATE_LIMIT_HEADERS", "Annotator", "ErrorRefiner", "RequestAuth", "Sender"]
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,10 @@ class RequestAuth(Protocol):
         ...
 
 
+# Lets a client add to the call log's ``query`` what its URL does not say (the GraphQL client:
+# the operation and its calculated cost), as URL-encoded pairs.
+Annotator = Callable[[httpx.Request, httpx.Response | None], str | None]
+
 # Lets a client turn a generic mapped error into a more specific one (e.g. Xero's day-limit 429
 # into QuotaExhaustedError); returns the error to raise.
 ErrorRefiner = Callable[[ApiError, httpx.Response], ApiError]
@@ -82,6 +86,7 @@ class Sender:
         secrets: Callable[[], Iterable[str]] | None = None,
         refine_error: ErrorRefiner | None = None,
         on_retry: RetryHook | None = None,
+        annotate: Annotator | None = None,
     ) -> None:
         self.service = service
         self.client = client
@@ -93,6 +98,7 @@ class Sender:
         self._secrets = secrets
         self._refine_error = refine_error
         self._on_retry = on_retry
+        self._annotate = annotate
         self.last_response_headers: httpx.Headers | None = None
 
     def known_secrets(self) -> tuple[str, ...]:
@@ -261,12 +267,16 @@ class Sender:
                 for name in RATE_LIMIT_HEADERS
                 if name in response.headers
             }
+        query = redact_query(request.url.query.decode("ascii", errors="replace"), secrets)
+        note = self._annotate(request, response) if self._annotate is not None else None
+        if note:
+            query = f"{query}&{note}" if query else note
         record = CallRecord(
             time=when,
             service=self.service,
             method=request.method,
             path=request.url.path,
-            query=redact_query(request.url.query.decode("ascii", errors="replace"), secrets),
+            query=query,
             status=response.status_code if response is not None else None,
             duration_ms=round(duration_ms, 3),
             attempt=number,

@@ -18,10 +18,13 @@ Shopify Payments payouts and the shop itself are still read through REST (``self
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -68,6 +71,38 @@ def _search(*terms: str | None) -> str | None:
     return " ".join(chosen) if chosen else None
 
 
+_OPERATION = re.compile(r"^\s*(query|mutation)\s+(\w+)")
+
+
+def describe_call(request: httpx.Request, response: httpx.Response | None) -> str | None:
+    """What the API-call log keeps of a GraphQL call besides its path: the operation and its
+    cost (``operation=Orders&cost=986/62&available=1938/2000``: requested/actual, left/size)."""
+    try:
+        sent = json.loads(request.content or b"{}")
+    except ValueError:
+        return None
+    match = _OPERATION.match(str(sent.get("query") or "")) if isinstance(sent, dict) else None
+    pairs = {"operation": match.group(2) if match else "query"}
+    cost: Any = None
+    if response is not None:
+        try:
+            cost = (json.loads(response.content or b"{}").get("extensions") or {}).get("cost")
+        except (ValueError, AttributeError):
+            cost = None
+    if isinstance(cost, dict):
+        status = cost.get("throttleStatus") or {}
+        requested, actual = cost.get("requestedQueryCost"), cost.get("actualQueryCost")
+        pairs["cost"] = f"{_n(requested)}/{_n(actual)}"
+        left, size = status.get("currentlyAvailable"), status.get("maximumAvailable")
+        pairs["available"] = f"{_n(left)}/{_n(size)}"
+    return urlencode(pairs, safe="/")
+
+
+def _n(value: Any) -> str:
+    """A cost figure as Shopify means it: ``2000.0`` -> ``2000``; null (throttled) -> ``-``."""
+    return f"{value:g}" if isinstance(value, int | float) else "-"
+
+
 def _ignore(message: str) -> None:
     return None
 
@@ -110,6 +145,7 @@ class ShopifyGraphQLClient:
             call_sink=call_sink,
             auth=auth,
             secrets=auth.secret_values,
+            annotate=describe_call,
         )
         self.rest = ShopifyClient(
             shop_url=shop_url,
