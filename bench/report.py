@@ -94,16 +94,54 @@ def limits_table(result: dict[str, Any]) -> Table:
     return table
 
 
+def shopify_api_table(result: dict[str, Any]) -> Table | None:
+    """Shopify read through REST and through GraphQL, the same job (None for results saved
+    before the GraphQL run existed)."""
+    graphql = result.get("shopxero_graphql")
+    if graphql is None:
+        return None
+    rest = result["shopxero"]
+    table = Table(title="Reading Shopify: REST and GraphQL (the same run otherwise)")
+    headers = (
+        "phase",
+        "REST: Shopify calls",
+        "GraphQL: Shopify calls",
+        "REST: sandbox minutes",
+        "GraphQL: sandbox minutes",
+        "REST: Xero calls",
+        "GraphQL: Xero calls",
+    )
+    for header in headers:
+        table.add_column(header, justify="left" if header == "phase" else "right")
+    for phase, label in LABELS.items():
+        table.add_row(
+            label,
+            f"{rest[phase]['shopify']['calls']:,}",
+            f"{graphql[phase]['shopify']['calls']:,}",
+            f"{rest[phase]['sandbox_minutes']:g}",
+            f"{graphql[phase]['sandbox_minutes']:g}",
+            f"{rest[phase]['xero']['calls']:,}",
+            f"{graphql[phase]['xero']['calls']:,}",
+        )
+    return table
+
+
+def _tables(result: dict[str, Any]) -> list[Table]:
+    tables = [calls_table(result), limits_table(result)]
+    api = shopify_api_table(result)
+    return tables + ([api] if api is not None else [])
+
+
 def print_tables(result: dict[str, Any], console: Console | None = None) -> None:
     console = console or Console()
-    console.print(calls_table(result))
-    console.print(limits_table(result))
+    for table in _tables(result):
+        console.print(table)
 
 
 def markdown_tables(result: dict[str, Any]) -> str:
     """The same two tables as Markdown, for the README."""
     lines: list[str] = []
-    for table in (calls_table(result), limits_table(result)):
+    for table in _tables(result):
         headers = [str(c.header) for c in table.columns]
         rows = list(zip(*(list(c.cells) for c in table.columns), strict=True))
         lines.append(f"**{table.title}**")

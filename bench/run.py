@@ -8,7 +8,8 @@ sandboxes: (1) the first import, (2) a rerun with no change, (3) a day's increme
 orders, 2 new customers, 1 changed product, pushed through ``POST /_sandbox/records``).
 Strategies: shopxero's engine (``sync.engine.SyncEngine``, built exactly as ``shopxero sync``
 builds it), once as configured by default and once with ``SHOPXERO_SYNC_PAYMENTS=false`` (the
-baseline's job: contacts, items, invoices), and the one-request-per-record baseline in
+baseline's job: contacts, items, invoices), once reading Shopify through the GraphQL Admin
+API (``SHOPXERO_SHOPIFY_API=graphql``), and the one-request-per-record baseline in
 ``bench/naive.py``, all through the same clients. Calls are counted from the sandboxes' request
 logs. The sandbox clock runs ``--speed`` times faster than real time, and the clients pace on
 that same clock, so rate limits are real in sandbox minutes while the run takes real seconds.
@@ -65,9 +66,11 @@ def _settings(sandboxes: RunningSandboxes, data_dir: Path) -> Settings:
     return settings_for_sandboxes(sandboxes.env(), data_dir)
 
 
-def _engine_phase(data_dir: Path, *, payments: bool) -> Phase:
+def _engine_phase(data_dir: Path, *, payments: bool, shopify_api: str = "rest") -> Phase:
     async def phase(sandboxes: RunningSandboxes, clock: SandboxClock) -> dict[str, Any]:
-        settings = _settings(sandboxes, data_dir).model_copy(update={"sync_payments": payments})
+        settings = _settings(sandboxes, data_dir).model_copy(
+            update={"sync_payments": payments, "shopify_api": shopify_api}
+        )
         with StateStore.open(settings.state_db_path) as store:
             engines: list[SyncEngine] = []
             sink = store_call_sink(store, lambda: engines[0].current_run_id if engines else None)
@@ -177,6 +180,16 @@ def run_benchmark(
             day_limit=DAY_BUDGET,
             label="shopxero, SHOPXERO_SYNC_PAYMENTS=false",
         )
+        # The same job as the first, reading Shopify through the GraphQL Admin API (bulk
+        # operations for the first import, cost-paced queries after).
+        graphql = _run_strategy(
+            seed,
+            start,
+            speed,
+            _engine_phase(Path(tmp) / "graphql", payments=True, shopify_api="graphql"),
+            day_limit=DAY_BUDGET,
+            label="shopxero, SHOPXERO_SHOPIFY_API=graphql",
+        )
         naive = _run_strategy(
             seed,
             start,
@@ -191,6 +204,7 @@ def run_benchmark(
         "speed": speed,
         "shopxero": ours,
         "shopxero_invoices_only": invoices_only,
+        "shopxero_graphql": graphql,
         "naive": naive,
         "comparison": _compare(ours, invoices_only, naive),
     }

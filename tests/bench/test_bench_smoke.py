@@ -75,6 +75,21 @@ def test_rerun_makes_no_xero_call_and_the_day_writes_only_the_changes(
     assert writes.get("PUT Payments", 0) <= 1, writes
 
 
+def test_graphql_reads_the_same_with_far_fewer_shopify_calls(result: dict[str, Any]) -> None:
+    rest, graphql = result["shopxero"], result["shopxero_graphql"]
+    for phase in ("first_import", "rerun", "day"):
+        # The same records reach Xero whichever API read them.
+        assert graphql[phase]["records"] == rest[phase]["records"], phase
+        assert graphql[phase]["xero"]["calls"] == rest[phase]["xero"]["calls"], phase
+        assert graphql[phase]["queued"] == 0
+    first = graphql["first_import"]["shopify"]
+    # Bulk operations: a mutation, polls and a download per resource, plus a refunds query
+    # per refunded order; REST reads each order's transactions with a call of its own.
+    assert first["calls"] < rest["first_import"]["shopify"]["calls"]
+    assert first["status_429"] == 0
+    assert "| GraphQL: Shopify calls |" in markdown_tables(result)
+
+
 def test_no_429_and_the_minute_limit_is_respected(result: dict[str, Any]) -> None:
     comp = result["comparison"]
     assert comp["xero_429s"] == comp["naive_xero_429s"] == 0
