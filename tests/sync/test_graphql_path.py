@@ -1,18 +1,29 @@
 """The engine reads Shopify through the GraphQL Admin API (``SHOPXERO_SHOPIFY_API=graphql``) and
 ends in the same Xero state as through REST: the demo shop synced both ways, into two Xero
 simulators, compared record by record (ids and timestamps set by Xero aside). The first run's
-full reads are bulk operations; the rerun reads changes with paged, filtered queries."""
+full reads are bulk operations; the rerun reads changes with paged, filtered queries. A rebuild
+through GraphQL relinks everything."""
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.sync.helpers import run_engine, sandbox_requests, sandbox_state, serve_demo
+from tests.sync.helpers import (
+    run_engine,
+    sandbox_requests,
+    sandbox_settings,
+    sandbox_state,
+    serve_demo,
+)
 
+from shopxero.clients import build_clients, store_call_sink
+from shopxero.rebuild.run import rebuild_state
 from shopxero.sandbox.clock import SandboxClock
+from shopxero.store import StateStore
 
 pytestmark = pytest.mark.anyio
 
@@ -86,3 +97,47 @@ async def test_demo_ends_in_the_same_xero_state_through_either_api(tmp_path: Pat
     assert all("updated_at:>=" in str(c["body"]["variables"].get("query")) for c in rerun_calls)
     assert len(rerun_calls) <= 6, [c["body"]["variables"] for c in rerun_calls]
     assert rest_report.status == gql_report.status
+
+
+def _mapping_counts(data_dir: Path) -> dict[str, int]:
+    with sqlite3.connect(data_dir / "state.db") as conn:
+        rows = conn.execute("SELECT entity, count(*) FROM mappings GROUP BY entity").fetchall()
+    return {str(entity): int(n) for entity, n in rows}
+
+
+async def test_a_rebuild_through_graphql_relinks_everything(tmp_path: Path) -> None:
+    clock = SandboxClock(speed=50)
+    with serve_demo(clock) as (shop_url, xero_url, _):
+        await run_engine(shop_url, xero_url, tmp_path, clock=clock, shopify_api="graphql")
+        original = _mapping_counts(tmp_path)
+        for name in ("state.db", "state.db-wal", "state.db-shm"):
+            (tmp_path / name).unlink(missing_ok=True)
+        settings = sandbox_settings(shop_url, xero_url, tmp_path).model_copy(
+            update={"shopify_api": "graphql"}
+        )
+        before = len(sandbox_requests(shop_url))
+        with StateStore.open(settings.state_db_path) as store:
+            async with build_clients(
+                settings, call_sink=store_call_sink(store), clock=clock
+            ) as clients:
+                report = await rebuild_state(
+                    store,
+                    shopify=clients.shopify,
+                    xero=clients.xero,
+                    settings=settings,
+                    now=clock.now,
+                )
+        reads = sandbox_requests(shop_url)[before:]
+        xero_before = len(sandbox_requests(xero_url))
+        after, _ = await run_engine(
+            shop_url, xero_url, tmp_path, clock=clock, shopify_api="graphql"
+        )
+        xero_after = [
+            r for r in sandbox_requests(xero_url)[xero_before:] if r["path"].startswith("/api.xro")
+        ]
+    assert _mapping_counts(tmp_path) == original
+    assert report.unlinked == []
+    # The rebuild's full reads were bulk operations.
+    assert sum("bulkOperationRunQuery" in str(r["body"]) for r in reads) == 3
+    assert xero_after == []  # all in step: not even a read
+    assert after.total("created") == after.total("updated") == after.total("linked") == 0
