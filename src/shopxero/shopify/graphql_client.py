@@ -387,17 +387,34 @@ class ShopifyGraphQLClient:
         if self.use_bulk and search is None:
             nodes = await self.bulk.read("orders", q.BULK_ORDERS)
             if nodes is not None:
+                await self._add_refunds(nodes)
                 for node in nodes:
-                    if node.get("refunds"):
-                        # A bulk query takes no connection inside a list: refunds come apart.
-                        data = await self.query(q.REFUNDS, {"id": node["id"]})
-                        node["refunds"] = (data.get("order") or {}).get("refunds") or []
                     yield await self._order(node)
                 return
         variables = {"first": q.ORDER_PAGE, "query": search}
         async for page in self._pages(q.ORDERS, "orders", variables):
             for node in page:
                 yield await self._order(node)
+
+    async def _add_refunds(self, nodes: list[Node]) -> None:
+        """A bulk query takes no connection inside a list, so a bulk read's refunds are read
+        apart: a few orders' refunds a query (``nodes(ids:)``), only for orders that have any."""
+        refunded = [n for n in nodes if n.get("refunds")]
+        for start in range(0, len(refunded), q.REFUNDS_BATCH):
+            batch = refunded[start : start + q.REFUNDS_BATCH]
+            data = await self.query(q.REFUNDS, {"ids": [n["id"] for n in batch]})
+            found = {str(o.get("id")): o for o in data.get("nodes") or [] if isinstance(o, dict)}
+            for node in batch:
+                order = found.get(str(node["id"]))
+                if order is None:
+                    raise PermanentApiError(
+                        f"order {node.get('name')} ({node['id']}) vanished while its refunds "
+                        "were read; run again",
+                        service="shopify",
+                        method="POST",
+                        path=self._path,
+                    )
+                node["refunds"] = order.get("refunds") or []
 
     async def get_order(self, id: int) -> dict[str, Any] | None:
         data = await self.query(q.ORDER_ONE, {"id": f"gid://shopify/Order/{int(id)}"})
