@@ -2,8 +2,12 @@
 
 The CLI is the composition root; this module is the part of it that only depends on settings,
 so tests and ``shopxero demo`` build clients the same way the real command does. Building does no
-IO: a Xero token is only fetched when the first Xero request is made, so a run with nothing to
-write makes no Xero call at all (not even to the token endpoint).
+IO: a Xero token is only fetched when the first Xero request is made. ``check_xero_connection``
+is the one exception a run makes on purpose, before its work: it gets a token and (web apps)
+lists the app's connections, so a run with nothing to write still notices broken Xero
+credentials the day they break, not when the next order arrives (issue 16 §4). Neither call is
+an Accounting API call: the day and minute budgets of the organisation are untouched
+(xero-api-notes §1.5, §2).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shopxero.config import Settings
-from shopxero.errors import ConfigError
+from shopxero.errors import AuthError, ConfigError
 from shopxero.http.calllog import CallRecord, CallSink
 from shopxero.http.clock import Clock, SystemClock
 from shopxero.shopify.auth import ClientCredentialsAuth, ShopifyAuth, StaticTokenAuth
@@ -24,14 +28,24 @@ from shopxero.store import StateStore
 from shopxero.store.calls import StoredCall
 from shopxero.xero.auth import ClientCredentialsTokens, OAuthTokenManager
 from shopxero.xero.client import XeroClient, XeroTokenProvider
+from shopxero.xero.identity import IdentityClient
 
-__all__ = ["Clients", "build_clients", "shopify_auth", "store_call_sink", "xero_tokens"]
+__all__ = [
+    "Clients",
+    "build_clients",
+    "check_xero_connection",
+    "shopify_auth",
+    "store_call_sink",
+    "xero_tokens",
+]
 
 
 @dataclass
 class Clients:
     shopify: ShopifyClient | ShopifyGraphQLClient  # SHOPXERO_SHOPIFY_API picks
     xero: XeroClient
+    xero_tokens: XeroTokenProvider | None = None
+    xero_tenant_id: str | None = None  # web apps: the organisation the run writes to
 
 
 def store_call_sink(store: StateStore, run_id: Callable[[], int | None] | None = None) -> CallSink:
@@ -140,7 +154,46 @@ async def build_clients(
         timeout=settings.http_timeout_seconds,
     )
     try:
-        yield Clients(shopify=shopify, xero=xero)
+        yield Clients(shopify=shopify, xero=xero, xero_tokens=tokens, xero_tenant_id=tenant_id)
     finally:
         await shopify.aclose()
         await xero.aclose()
+
+
+async def check_xero_connection(
+    settings: Settings, clients: Clients, xero_transport: Any = None
+) -> None:
+    """Raise ``AuthError`` (or ``ReauthorizeError``) when Xero no longer accepts this app.
+
+    A Custom Connection gets a new token (one call to the token endpoint: a wrong or revoked
+    secret fails here). A web app's token is refreshed if it is near its end; then
+    ``GET /connections`` (no tenant's budget, xero-api-notes §1.5) must still list the
+    organisation, which is gone when someone disconnected the app in Xero.
+    """
+    tokens = clients.xero_tokens
+    if tokens is None:
+        return
+    access = await tokens.access_token()
+    tenant = clients.xero_tenant_id
+    if settings.xero_mode != "web" or tenant is None:
+        return
+    identity = IdentityClient(
+        identity_base_url=settings.xero_identity_base_url,
+        client_id=settings.xero_client_id or "",
+        client_secret=settings.xero_client_secret or "",
+        transport=xero_transport,
+        timeout=settings.http_timeout_seconds,
+    )
+    try:
+        connections = await identity.connections(settings.xero_connections_url, access)
+    except AuthError:
+        # Refused although our clock says the token is fresh (revoked, or the clocks differ):
+        # refresh once and ask again, as every API call does after a 401.
+        access = await tokens.refresh_after_401(access)
+        connections = await identity.connections(settings.xero_connections_url, access)
+    if not any(c.get("tenantId") == tenant for c in connections):
+        raise AuthError(
+            f"the Xero organisation {tenant} is no longer connected to this app (disconnected "
+            "in Xero under Settings > Connected apps?): run `shopxero auth xero` to connect it "
+            "again"
+        )

@@ -25,6 +25,11 @@ from typing import Any, Literal
 
 import httpx
 
+from shopxero.checks.fixes import (
+    SET_SHOPIFY_CREDENTIALS,
+    shopify_credentials_fix,
+    unreachable_fix,
+)
 from shopxero.checks.preflight import SeenTax, check_tax_and_accounts, seen_in_orders
 from shopxero.clients import shopify_auth, xero_tokens
 from shopxero.config import Settings
@@ -106,7 +111,9 @@ class _Collector:
     def error(self, name: str, detail: str, fix: str) -> None:
         self._out.append(Check(self.service, name, "error", detail, fix))
 
-    def failure(self, name: str, exc: ShopxeroError, credentials_fix: str) -> None:
+    def failure(
+        self, name: str, exc: ShopxeroError, credentials_fix: str, *, network_fix: str = ""
+    ) -> None:
         """An exception from a check call, sorted into credentials, connectivity or other."""
         if isinstance(exc, AuthError | ApiAuthError):
             self.error("credentials", f"{name}: {exc}", credentials_fix)
@@ -114,7 +121,9 @@ class _Collector:
             self.error(
                 "connectivity",
                 f"{name}: {exc}",
-                "check the network and the service status page, then run `shopxero doctor` again",
+                network_fix
+                or "check the network and the service status page, then run `shopxero doctor` "
+                "again",
             )
         else:
             self.error(name, str(exc), credentials_fix)
@@ -151,15 +160,11 @@ async def _check_shopify(
 ) -> tuple[dict[str, Any] | None, list[SeenTax]]:
     """The shop (None when Shopify cannot be read) and the tax lines of a sample of orders."""
     c = _Collector("shopify", out)
-    fix_creds = (
-        "set SHOPXERO_SHOPIFY_CLIENT_ID and SHOPXERO_SHOPIFY_CLIENT_SECRET (Dev Dashboard app) "
-        "or SHOPXERO_SHOPIFY_ACCESS_TOKEN (legacy custom app), e.g. with `shopxero init`"
-    )
     try:
         shop_url = settings.shopify_url
         auth = shopify_auth(settings, transport, clock)
     except ConfigError as exc:
-        c.error("settings", str(exc), fix_creds)
+        c.error("settings", str(exc), SET_SHOPIFY_CREDENTIALS)
         return None, []
     sink = ListSink()
     client = ShopifyClient(
@@ -179,7 +184,12 @@ async def _check_shopify(
             served = client.served_api_version
             scopes = await client.get_access_scopes()
         except ShopxeroError as exc:
-            c.failure("Shopify", exc, fix_creds)
+            c.failure(
+                "Shopify",
+                exc,
+                shopify_credentials_fix(settings, exc),
+                network_fix=unreachable_fix(settings, "shopify"),
+            )
             return None, []
         sample = await _sample_orders(client)
     if settings.shopify_api == "graphql":
@@ -364,7 +374,7 @@ async def _check_xero(
                 "run `shopxero auth xero` (web app) or check the Custom Connection's client id "
                 "and secret and that it is connected to an organisation"
             )
-            c.failure("Xero", exc, fix)
+            c.failure("Xero", exc, fix, network_fix=unreachable_fix(settings, "xero"))
             return
         c.ok("organisation", f"{org.get('Name')} ({org.get('CountryCode') or '?'})")
         _xero_day_budget(c, client.throttle.day_remaining)

@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 from rich.text import Text
 
+from shopxero.checks.fixes import fix_for
 from shopxero.cli.app import EXIT_FAILED_RECORDS, EXIT_OK, EXIT_UNABLE, AppContext, app
 from shopxero.cli.layout import (
     compact_table,
@@ -192,17 +193,22 @@ def print_report(
 
 
 def _guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Turn 'could not run' failures into a one-line reason and exit 2."""
+    """Turn 'could not run' failures into a one-line reason (with the fix, when the settings are
+    among the arguments and the failure has a known one) and exit 2."""
+    settings = next((a for a in args if isinstance(a, Settings)), None)
     try:
         return fn(*args, **kwargs)
     except (ConfigError, AuthError, ApiAuthError, StoreError) as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        _print_unable(f"error: {exc}", fix_for(settings, exc))
         raise typer.Exit(EXIT_UNABLE) from None
     except (TransientApiError, ApiError) as exc:
-        err_console.print(
-            f"error: could not reach the API: {exc}", markup=False, highlight=False, soft_wrap=True
-        )
+        _print_unable(f"error: could not reach the API: {exc}", fix_for(settings, exc))
         raise typer.Exit(EXIT_UNABLE) from None
+
+
+def _print_unable(reason: str, fix: str | None) -> None:
+    text = f"{reason}; fix: {fix}" if fix else reason
+    err_console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def _only(value: str | None) -> list[str] | None:

@@ -209,15 +209,23 @@ def error_from_response(
 
 
 def error_from_exception(
-    service: str, method: str, path: str, exc: Exception, *, secrets: Iterable[str] = ()
+    service: str,
+    method: str,
+    path: str,
+    exc: Exception,
+    *,
+    secrets: Iterable[str] = (),
+    host: str | None = None,
 ) -> ApiError:
-    """The error for an httpx exception: network trouble is transient, the rest permanent."""
+    """The error for an httpx exception: network trouble is transient, the rest permanent.
+    ``host`` (``my-shop.myshopify.com``) is named, so the reader knows which address failed."""
     kind = type(exc).__name__
     detail = redact_text(str(exc), secrets) if str(exc) else ""
     text = f"{kind}: {detail}" if detail else kind
     common: dict[str, Any] = {"service": service, "method": method, "path": path}
+    where = f" {host}" if host else ""
     if isinstance(exc, httpx.TimeoutException):
-        return UnavailableError(f"timed out ({text})", **common)
+        return UnavailableError(f"timed out waiting for{where or ' the server'} ({text})", **common)
     if isinstance(exc, httpx.TransportError):
-        return UnavailableError(f"connection failed ({text})", **common)
+        return UnavailableError(f"connection failed{where and ':' + where} ({text})", **common)
     return PermanentApiError(f"request failed ({text})", **common)

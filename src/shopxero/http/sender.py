@@ -222,7 +222,9 @@ class Sender:
                 response = await self.client.send(request)
             except httpx.HTTPError as exc:
                 cause = exc
-                error = error_from_exception(self.service, method, path, exc, secrets=secrets)
+                error = error_from_exception(
+                    self.service, method, path, exc, secrets=secrets, host=_host(request.url)
+                )
         duration_ms = (time.perf_counter() - started) * 1000.0
         if response is not None:
             self.last_response_headers = response.headers
@@ -291,6 +293,11 @@ class Sender:
             self.call_sink(record)
         except Exception:  # a broken log must not break the sync
             log.exception("call sink failed for %s %s", record.method, record.path)
+
+
+def _host(url: httpx.URL) -> str:
+    """``my-shop.myshopify.com`` or ``127.0.0.1:8080``: the address a failed connection meant."""
+    return f"{url.host}:{url.port}" if url.port else url.host
 
 
 def _body_text(content: bytes) -> str | None:

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from shopxero.clients import build_clients, store_call_sink
+from shopxero.clients import build_clients, check_xero_connection, store_call_sink
 from shopxero.config import Settings
 from shopxero.engine.run_report import ProgressSink, RunReport
 from shopxero.engine.runlock import run_lock
@@ -108,6 +108,8 @@ def _run_engine(
 
     async def go() -> RunReport:
         async with build_clients(settings, call_sink=sink, warn=warn) as clients:
+            # Before any work, so broken Xero credentials stop even a run with nothing to write.
+            await check_xero_connection(settings, clients)
             engine = SyncEngine(
                 store=store,
                 shopify=clients.shopify,
