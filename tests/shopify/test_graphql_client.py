@@ -193,8 +193,10 @@ async def test_a_throttled_answer_is_waited_out_and_retried() -> None:
         customers = [c async for c in graphql.iter_customers()]
     assert len(customers) == 25
     assert graphql.throttled == 1
-    # The customers query asks 302 points: the bucket needed 302 / 50 seconds to hold them.
-    assert clock.time() - started == pytest.approx(302 / 50, abs=0.01)
+    # The customers query asks 2 + 6 points a customer of the page: the bucket needed that many
+    # points' worth of seconds at 50 a second to hold them.
+    requested = 2 + 6 * graphql_queries.CUSTOMER_PAGE
+    assert clock.time() - started == pytest.approx(requested / 50, abs=0.01)
 
 
 class RecordingTransport(SandboxASGITransport):
@@ -300,7 +302,7 @@ async def test_every_call_is_in_the_call_log_with_its_operation_and_cost() -> No
         "operation=Customers",
         "operation=Order",
     ]
-    # 25 customers of the 50 asked for: 302 requested, 132 charged, of a 2,000-point bucket.
-    assert graphql_calls[0].query == "operation=Customers&cost=302/132&available=1868/2000"
+    # 25 customers of the 150 asked for: 902 requested, 132 charged, of a 2,000-point bucket.
+    assert graphql_calls[0].query == "operation=Customers&cost=902/132&available=1868/2000"
     assert all(r.status == 200 and r.attempt == 1 for r in graphql_calls)
     assert SHOPIFY_ACCESS_TOKEN not in str(sink.records)

@@ -33,11 +33,11 @@ __all__ = [
     "SHOP",
 ]
 
-CUSTOMER_PAGE = 50
+CUSTOMER_PAGE = 150
 ORDER_PAGE = 2
-PRODUCT_PAGE = 10
+PRODUCT_PAGE = 40
 LINES = 10
-VARIANTS = 40
+VARIANTS = 10
 
 _FRAGMENTS: dict[str, str] = {
     "Money": """
