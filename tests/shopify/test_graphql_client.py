@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse, validate
-from tests.sandbox.shopify.helpers import make_product, make_seed
+from tests.sandbox.shopify.helpers import make_order, make_product, make_seed
 from tests.stepping_clock import SteppingClock
 
 from shopxero.http.calllog import ListSink
@@ -306,3 +306,55 @@ async def test_every_call_is_in_the_call_log_with_its_operation_and_cost() -> No
     assert graphql_calls[0].query == "operation=Customers&cost=902/132&available=1868/2000"
     assert all(r.status == 200 and r.attempt == 1 for r in graphql_calls)
     assert SHOPIFY_ACCESS_TOKEN not in str(sink.records)
+
+
+@pytest.mark.parametrize("use_bulk", [False, True], ids=["paged", "bulk"])
+async def test_an_order_longer_than_a_page_is_read_whole_through_rest(use_bulk: bool) -> None:
+    order = make_order(1001)
+    template = order["shipping_lines"][0]
+    order["shipping_lines"] = [{**template, "id": 900 + n, "title": f"Leg {n}"} for n in range(5)]
+    refund = order["refunds"][0]
+    refund["refund_line_items"] = [
+        {**refund["refund_line_items"][0], "id": 700 + n} for n in range(12)
+    ]
+    sandbox = create_shopify_app(
+        make_seed(orders=[order, make_order(1002)]),
+        clock=SteppingClock(),
+        credentials=shopify_credentials(),
+    )
+    warnings: list[str] = []
+    transport = SandboxASGITransport(app=sandbox)
+    graphql = ShopifyGraphQLClient(
+        shop_url=SHOP_URL,
+        auth=StaticTokenAuth(SHOPIFY_ACCESS_TOKEN),
+        transport=transport,
+        clock=sandbox.clock,
+        warn=warnings.append,
+        use_bulk=use_bulk,
+    )
+    rest = ShopifyClient(
+        shop_url=SHOP_URL,
+        auth=StaticTokenAuth(SHOPIFY_ACCESS_TOKEN),
+        transport=transport,
+        clock=sandbox.clock,
+    )
+    async with graphql, rest:
+        orders = {o["id"]: o async for o in graphql.iter_orders()}
+        expected = await rest.get_order(1001)
+        transactions = await graphql.list_transactions(1001)
+        expected_transactions = await rest.list_transactions(1001)
+    assert orders[1001] == expected  # REST's own record, every line of it
+    assert len(orders[1001]["shipping_lines"]) == 5
+    assert len(orders[1001]["refunds"][0]["refund_line_items"]) == 12
+    assert transactions == expected_transactions
+    assert len(warnings) == 1 and "read through REST" in warnings[0], warnings
+    rest_reads = [
+        e["path"]
+        for e in sandbox.log.entries()
+        if e["path"].endswith(".json") and not e["path"].endswith("graphql.json")
+    ]
+    # Only the long order went through REST (once by the client, once by this test).
+    assert [p for p in rest_reads if "/orders/" in p and "transactions" not in p] == [
+        "/admin/api/2026-10/orders/1001.json",
+        "/admin/api/2026-10/orders/1001.json",
+    ]

@@ -11,7 +11,9 @@ GraphQL ``errors`` become ``shopxero.errors``: ``ACCESS_DENIED`` an ``ApiAuthErr
 scope, anything else a ``PermanentApiError`` quoting Shopify's message.
 
 An order's transactions come with the order, so ``list_transactions`` answers from what was read
-(REST needs a call per order). A full read (no ``updated_at`` filter: a first import, a rebuild)
+(REST needs a call per order). Line items beyond the first page are read on; an order with more
+shipping lines, discounts or refund lines than one page holds is read whole through REST, with a
+note, so nothing is cut short. A full read (no ``updated_at`` filter: a first import, a rebuild)
 is one bulk operation per resource (``graphql_bulk``), falling back to paged queries with a note.
 Shopify Payments payouts and the shop itself are still read through REST (``self.rest``).
 """
@@ -40,6 +42,7 @@ from shopxero.shopify.client import DEFAULT_API_VERSION, ShopifyClient
 from shopxero.shopify.graphql_bulk import BulkReader
 from shopxero.shopify.graphql_records import (
     customer_record,
+    gid_number,
     order_record,
     product_record,
     transaction_record,
@@ -339,38 +342,52 @@ class ShopifyGraphQLClient:
             more = (data.get("order") or {}).get("lineItems") or {}
             lines += [li for li in more.get("nodes") or [] if isinstance(li, dict)]
             info = more.get("pageInfo") or {}
-        self._check_whole(node)
+        cut_short = self._cut_short(node)
+        if cut_short is not None:
+            whole = await self._order_through_rest(node, cut_short)
+            if whole is not None:
+                return whole
         record = order_record(node, lines)
         transactions = record.pop("transactions")  # REST serves them apart (list_transactions)
         if record["id"] is not None:
             self._transactions[int(record["id"])] = transactions
         return record
 
-    def _check_whole(self, node: Node) -> None:
-        """Refuse an order whose nested lists did not fit their page: its refunds or shipping
-        would be read short (only line items are read on in follow-up queries)."""
+    @staticmethod
+    def _cut_short(node: Node) -> str | None:
+        """The first of an order's nested lists that did not fit its page (line items are read
+        on in follow-up queries; the others are not), or None."""
         lists = [
-            ("shippingLines", node.get("shippingLines")),
-            ("discountApplications", node.get("discountApplications")),
+            ("shipping lines", node.get("shippingLines")),
+            ("discount applications", node.get("discountApplications")),
         ]
         for refund in node.get("refunds") or []:
-            for name in (
-                "refundLineItems",
-                "refundShippingLines",
-                "orderAdjustments",
-                "transactions",
+            for name, field in (
+                ("refund line items", "refundLineItems"),
+                ("refund shipping lines", "refundShippingLines"),
+                ("order adjustments", "orderAdjustments"),
+                ("refund transactions", "transactions"),
             ):
-                lists.append((f"refunds.{name}", (refund or {}).get(name)))
+                lists.append((name, (refund or {}).get(field)))
         for name, connection in lists:
             if ((connection or {}).get("pageInfo") or {}).get("hasNextPage"):
-                raise PermanentApiError(
-                    f"order {node.get('name')} ({node.get('id')}) has more {name} than one "
-                    "GraphQL page holds; the GraphQL reader does not read it whole yet: set "
-                    "SHOPXERO_SHOPIFY_API=rest",
-                    service="shopify",
-                    method="POST",
-                    path=self._path,
-                )
+                return name
+        return None
+
+    async def _order_through_rest(self, node: Node, cut_short: str) -> dict[str, Any] | None:
+        """An order with more of something than a GraphQL page holds, read whole through REST
+        (with its transactions), so nothing is lost; said once per order."""
+        order_id = gid_number(node.get("id"))
+        if order_id is None:
+            return None
+        self._warn(
+            f"order {node.get('name')} has more {cut_short} than one GraphQL page holds: "
+            "read through REST"
+        )
+        order = await self.rest.get_order(order_id)
+        if order is not None:
+            self._transactions[order_id] = await self.rest.list_transactions(order_id)
+        return order
 
     async def iter_orders(
         self,
