@@ -207,3 +207,20 @@ def test_errors_retry_says_why_each_entry_was_not_retried_or_failed_again(shop: 
     (outcome,) = json.loads(closed.stdout)["entries"]
     assert outcome["outcome"] == "closed"
     assert outcome["reason"].startswith("skipped: financial status 'voided' is not synced")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_doctor_wraps_details_and_fixes_under_their_own_column(shop: Shop, width: int) -> None:
+    result = shop.run("doctor", width=width)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = _fits(result.stdout, width)
+    checks = json.loads(shop.run("doctor", "--json").stdout)["checks"]
+    marks = ("ok ", "warning ", "error ")
+    # After the settings line and before the summary, only checks.
+    body = [line for line in lines[:-1] if line.strip() and not line.startswith("settings from")]
+    assert sum(line.startswith(marks) for line in body) == len(checks)
+    # Every other line continues a check or gives its fix, indented under the text column.
+    assert [x for x in body if not x.startswith(marks) and not x.startswith(" " * 8)] == []
+    fixes = [c["fix"] for c in checks if c["status"] != "ok" and c["fix"]]
+    text = " ".join(" ".join(lines).split())
+    assert fixes and all(f"fix: {' '.join(fix.split())}" in text for fix in fixes)

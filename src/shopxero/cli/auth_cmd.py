@@ -6,9 +6,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import typer
 
 from shopxero.cli.app import app
+from shopxero.cli.layout import utc_minute
 
 __all__ = ["auth_app"]
 
@@ -133,7 +136,8 @@ def auth_status_cmd(
     if xero["mode"] == "web" and xero.get("connected"):
         state = "expired" if xero["access_token_expired"] else "valid"
         typer.echo(f"  organisation: {xero.get('tenant_name')} ({xero.get('tenant_id')})")
-        typer.echo(f"  access token: {state}, expires {xero['access_token_expires_at']}")
+        expires = utc_minute(datetime.fromisoformat(xero["access_token_expires_at"]))
+        typer.echo(f"  access token: {state}, expires {expires} UTC")
         typer.echo(f"  refresh token: last used {xero['refresh_token_age_days']} days ago")
         typer.echo(f"  scopes: {' '.join(xero['scopes'])}")
         typer.echo(f"  token file: {xero['token_file']}")

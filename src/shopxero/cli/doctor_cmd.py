@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from shopxero.checks.doctor import Check, DoctorReport, run_doctor
 from shopxero.cli.app import EXIT_OK, EXIT_UNABLE, AppContext, app
@@ -33,11 +34,16 @@ _MARK = {
 
 
 def print_doctor_report(report: DoctorReport, out: Console = console) -> None:
-    """One line per check (status, service, name, what was found) and the fix under problems."""
+    """One line per check (status, service, name, what was found) and the fix under problems;
+    long text wraps under its own column, not under the status (80 columns)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     for check in report.checks:
-        out.print(f"{_MARK[check.status]} {escape(_label(check))}: {escape(check.detail)}")
+        grid.add_row(_MARK[check.status], f"{escape(_label(check))}: {escape(check.detail)}")
         if check.fix and check.status != "ok":
-            out.print(f"         fix: {escape(check.fix)}")
+            grid.add_row("", f"fix: {escape(check.fix)}")
+    out.print(grid)
     errors = sum(c.status == "error" for c in report.checks)
     warnings = sum(c.status == "warning" for c in report.checks)
     if errors:
