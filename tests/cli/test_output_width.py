@@ -224,3 +224,22 @@ def test_doctor_wraps_details_and_fixes_under_their_own_column(shop: Shop, width
     fixes = [c["fix"] for c in checks if c["status"] != "ok" and c["fix"]]
     text = " ".join(" ".join(lines).split())
     assert fixes and all(f"fix: {' '.join(fix.split())}" in text for fix in fixes)
+
+
+def test_dry_run_diffs_show_values_as_json_wrapped_under_the_change(shop: Shop) -> None:
+    """A customer moved house in Shopify: the dry run shows the contact's changed fields."""
+    state = httpx.get(f"{shop.shopify_url}/_sandbox/state").json()
+    customer = next(c for c in state["customers"] if c.get("addresses"))
+    moved = [{**a, "address1": "1 New Street"} for a in customer["addresses"]]
+    customer = {**customer, "addresses": moved, "default_address": moved[0]}
+    httpx.post(
+        f"{shop.shopify_url}/_sandbox/records", json={"customers": [customer]}
+    ).raise_for_status()
+    result = shop.run("sync", "--dry-run", "--only", "customers")
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    lines = _fits(result.stdout, 80)
+    changed = [line for line in lines if line.startswith("      Addresses: ")]
+    assert changed, result.stdout
+    text = " ".join(" ".join(lines).split())
+    assert '"AddressLine1": "1 New Street"' in text
+    assert "{'" not in text  # JSON, not a Python dict

@@ -66,9 +66,10 @@ def demo_command(
             )
             settings = settings_for_sandboxes(sandboxes.env(), data_dir)
             first = run_sync(settings, show_progress=not no_progress)
-            print_report(first, title="first sync", shopxero=shopxero)
+            verbose = bool(app_ctx and app_ctx.verbose)
+            print_report(first, title="first sync", shopxero=shopxero, verbose=verbose)
             second = run_sync(settings, show_progress=not no_progress)
-            print_report(second, title="second sync", shopxero=shopxero)
+            print_report(second, title="second sync", shopxero=shopxero, verbose=verbose)
     except ShopxeroError as exc:
         console.print(f"error: {exc}", markup=False)
         raise typer.Exit(EXIT_UNABLE) from None

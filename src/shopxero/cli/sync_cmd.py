@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 from rich.text import Text
@@ -133,6 +134,11 @@ def _warn(message: str) -> None:
     err_console.print(f"warning: {message}", markup=False, highlight=False, soft_wrap=True)
 
 
+def _shown(value: object) -> str:
+    """A changed field's value as JSON, Xero's own notation (no Python reprs of dicts)."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _print_skipped(report: RunReport, *, named: bool) -> None:
     """Records skipped by rule: each with its reason (``-v``, dry runs), else how many."""
     if not report.skipped:
@@ -178,7 +184,8 @@ def print_report(
                 line = f"  {entity}: {change.action} {change.desired.label} — {change.reason}"
                 console.print(line, markup=False, highlight=False)
                 for field_name, (old, new) in change.diff.items():
-                    console.print(f"      {field_name}: {old!r} -> {new!r}", markup=False)
+                    diff = f"{field_name}: {_shown(old)} -> {_shown(new)}"
+                    console.print(Padding(Text(diff), (0, 0, 0, 6)), highlight=False)
     _print_skipped(report, named=verbose or report.dry_run)
     for note in report.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
