@@ -1,7 +1,8 @@
 """The exit codes every command shares (docs/architecture.md, "Contracts that tests and tools
 rely on"): 0 all synced; 1 some records failed and are queued (or the day's API budget ran out);
-2 could not run (settings, credentials, the run lock, the state DB); 130 stopped by a second
-SIGINT/SIGTERM (the shell's convention for "stopped by SIGINT").
+2 could not run (settings, credentials, the run lock, the state DB); 130 stopped by Ctrl-C during
+a sync, or by a second SIGINT/SIGTERM to the scheduler (the shell's convention for "stopped by
+SIGINT").
 """
 
 from __future__ import annotations
