@@ -73,18 +73,24 @@ _PATH_PREFIXES = (re.compile(r"^/api\.xro/2\.0/"), re.compile(r"^/admin/(?:api/[
 
 
 def short_path(path: str) -> str:
-    """``/api.xro/2.0/Contacts/X`` -> ``Contacts/X``; ``/admin/api/2026-10/orders.json`` ->
-    ``orders.json``; ``/admin/oauth/access_token`` -> ``oauth/access_token``."""
+    """``/api.xro/2.0/Contacts/X`` -> ``Contacts/X``; ``/admin/api/2026-10/orders/1/refunds.json``
+    -> ``orders/1/refunds`` (every Shopify REST path ends in .json); ``/admin/oauth/access_token``
+    -> ``oauth/access_token``."""
     for prefix in _PATH_PREFIXES:
         if prefix.match(path):
-            return prefix.sub("", path)
+            return prefix.sub("", path).removesuffix(".json")
     return path
 
 
 def _table(calls: list[CallRow]) -> Table:
     """One call a line at 80 columns: short fixed columns first, the path last (it alone may
     wrap)."""
-    table = compact_table(f"API calls (last {len(calls)}; times UTC)")
+    # Calls of one UTC day (the usual case) name the day once, in the title: the time column
+    # shrinks to HH:MM:SS and the path keeps room for Shopify's longest (orders/ID/transactions).
+    days = {call.time.date() for call in calls}
+    one_day = days.pop() if len(days) == 1 else None
+    when = f"{one_day:%Y-%m-%d}, times UTC" if one_day else "times UTC"
+    table = compact_table(f"API calls (last {len(calls)}; {when})")
     for name, justify in (
         ("time", "left"),
         ("run", "right"),
@@ -99,7 +105,7 @@ def _table(calls: list[CallRow]) -> Table:
     for call in calls:
         # The query (paging, filters) is in --json; the table keeps to what identifies the call.
         table.add_row(
-            utc_second(call.time),
+            f"{call.time:%H:%M:%S}" if one_day else utc_second(call.time),
             str(call.run_id or ""),
             call.service,
             call.method,
