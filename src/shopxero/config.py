@@ -131,7 +131,7 @@ class Settings(BaseSettings):
         "off when another tool (a bank feed, a payouts app) records the money.",
     )
     sync_payouts: bool = Field(
-        False,
+        True,
         description="Post each paid Shopify Payments payout to Xero: a transfer from the "
         "clearing account to the bank, and spend/receive money for fees, disputes, adjustments "
         "and reserves (docs/payouts.md).",
@@ -170,6 +170,11 @@ class Settings(BaseSettings):
     )
     reserve_account: str | None = Field(
         None, description="Account for Shopify Payments reserves (no default: such payouts wait)."
+    )
+    payout_opening_account: str | None = Field(
+        None,
+        description="Account for the money of orders from before SHOPXERO_SYNC_START_DATE that a "
+        "payout pays out (no default: such payouts are not posted, with a note).",
     )
     account_by_product_type: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict, examples=['{"Books": "210"}']

@@ -1,7 +1,8 @@
 """Shopify Payments payouts posted to Xero over both simulators (entities.payouts).
 
-The demo seed with a clearing account added in Xero ("Shopify Clearing" 091, a BANK account
-without a feed) and Shopify Payments mapped to it; reserves go to 620 (Prepayments). Every figure
+The demo seed, whose Xero chart has the clearing account a merchant adds ("Shopify Clearing" 091,
+a BANK account without a feed), with the default settings: payouts on, Shopify Payments money
+into the clearing account; reserves go to 620 (Prepayments). Every figure
 is read back from the simulators (``/_sandbox/state``, ``/_sandbox/requests``, the Bank Summary
 report through ``XeroClient.bank_balances``), and worked out from Shopify's balance transactions,
 never from our mapping code.
@@ -15,6 +16,7 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from tests.sync.helpers import (
@@ -27,26 +29,13 @@ from tests.sync.helpers import (
 
 from shopxero.clients import build_clients
 from shopxero.sandbox.seeds import load_seed
+from shopxero.sandbox.seeds.xero_defaults import CLEARING_CODE
 
 pytestmark = pytest.mark.anyio
 
-CLEARING_ID = "0c1e4a52-6f0b-4d3c-9a61-2b7e8d9f1a01"
-CLEARING = {
-    "AccountID": CLEARING_ID,
-    "Code": "091",
-    "Name": "Shopify Clearing",
-    "Type": "BANK",
-    "Status": "ACTIVE",
-    "CurrencyCode": "GBP",
-    "BankAccountType": "BANK",
-    "TaxType": "NONE",
-    "Class": "ASSET",
-}
-SETTINGS: dict[str, Any] = {
-    "sync_payouts": True,
-    "account_by_gateway": {"shopify_payments": "091"},
-    "reserve_account": "620",
-}
+# The demo's Xero chart has the clearing account a merchant adds ("Shopify Clearing" 091, a BANK
+# account without a feed); with no setting naming where Shopify Payments money goes, it goes there.
+SETTINGS: dict[str, Any] = {"reserve_account": "620"}
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 ORDER_KINDS = ("charge", "refund")
@@ -55,12 +44,14 @@ _DEMO: dict[str, Any] = {}
 
 
 def payout_seed() -> dict[str, Any]:
-    """The demo seed (built once) with the clearing account added to the Xero side."""
+    """The demo seed (built once)."""
     if not _DEMO:
         _DEMO.update(load_seed("demo"))
-    seed = copy.deepcopy(_DEMO)
-    seed["xero"]["accounts"].append(dict(CLEARING))
-    return seed
+    return copy.deepcopy(_DEMO)
+
+
+def _clearing_id(seed: dict[str, Any]) -> str:
+    return next(a["AccountID"] for a in seed["xero"]["accounts"] if a["Code"] == CLEARING_CODE)
 
 
 @pytest.fixture
@@ -189,7 +180,7 @@ async def test_paid_payouts_post_once_and_the_clearing_holds_what_is_not_paid_ou
     )  # fmt: skip
     assert unpaid > 0
     balances = await _balances(shop_url, xero_url, tmp_path)
-    assert balances[CLEARING_ID] == expected
+    assert balances[_clearing_id(seed)] == expected
 
     # A rerun writes nothing to Xero.
     before = len(sandbox_requests(xero_url))
@@ -224,21 +215,83 @@ async def test_a_dry_run_plans_each_payouts_writes(
     assert any(c.desired.entity == "payout_spend" for c in planned)
 
 
-async def test_a_payout_with_orders_from_before_the_sync_start_date_waits_naming_them(
+def _straddling(seed: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], list[int]]:
+    """A paid GBP payout in the middle of the seed (the start date: its day), the next paid GBP
+    payout, and the orders of the first one processed before that day."""
+    paid = [
+        p for p in seed["shopify"]["payouts"] if p["status"] == "paid" and p["currency"] == "GBP"
+    ]
+    zone = ZoneInfo(seed["shopify"]["shop"]["iana_timezone"])  # the start date is in shop time
+    day = {
+        o["id"]: datetime.fromisoformat(o["processed_at"]).astimezone(zone).date().isoformat()
+        for o in seed["shopify"]["orders"]
+    }
+    for n, payout in enumerate(paid[len(paid) // 2 : -1], start=len(paid) // 2):
+        early = sorted(
+            {
+                t["source_order_id"]
+                for t in _txs(seed, payout["id"])
+                if t["type"] in ORDER_KINDS and day[t["source_order_id"]] < payout["date"]
+            }
+        )
+        if early:
+            return payout, paid[n + 1], early
+    raise AssertionError("the demo seed has a payout paying out orders of earlier days")
+
+
+async def test_a_payout_with_orders_from_before_the_sync_start_date_is_passed_by_naming_them(
     served: tuple[str, str, dict[str, Any]], tmp_path: Path
 ) -> None:
     shop_url, xero_url, seed = served
-    paid = [p for p in seed["shopify"]["payouts"] if p["status"] == "paid"]
-    start = paid[len(paid) // 2]
-    report, _ = await run_engine(
-        shop_url, xero_url, tmp_path, sync_start_date=date.fromisoformat(start["date"]), **SETTINGS
-    )
+    start, later, early = _straddling(seed)
+    on = date.fromisoformat(start["date"])
+    report, _ = await run_engine(shop_url, xero_url, tmp_path, sync_start_date=on, **SETTINGS)
     transfers = {t["Reference"] for t in sandbox_state(xero_url)["bank_transfers"]}
     # Nothing dated before the start date is read, let alone posted.
-    for payout in paid:
+    for payout in seed["shopify"]["payouts"]:
         if payout["date"] < start["date"]:
             assert f"Shopify payout {payout['id']}" not in transfers
-    # The first payout on the start date pays charges made days before it: it waits.
+    # The payout on the start date pays out orders of days before it, which shopxero never put
+    # in the clearing account: not posted, saying which orders and which setting would post it.
     line = next(n for n in report.notes if n.startswith(f"payout {start['id']} "))
-    assert "waits" in line and "before SHOPXERO_SYNC_START_DATE" in line
+    assert "is not posted" in line and "SHOPXERO_PAYOUT_OPENING_ACCOUNT" in line
+    assert all(str(o) in line for o in early)
     assert f"Shopify payout {start['id']}" not in transfers
+    # ... and it does not hold back the payouts after it.
+    assert f"Shopify payout {later['id']}" in transfers or any(
+        n.startswith(f"payout {later['id']} ") and "waits" in n for n in report.notes
+    )
+
+
+async def test_the_opening_account_takes_the_money_of_orders_from_before_the_start_date(
+    served: tuple[str, str, dict[str, Any]], tmp_path: Path
+) -> None:
+    shop_url, xero_url, seed = served
+    start, _, early = _straddling(seed)
+    on = date.fromisoformat(start["date"])
+    settings = {**SETTINGS, "payout_opening_account": "850"}  # Suspense, in the UK chart
+    await run_engine(shop_url, xero_url, tmp_path, sync_start_date=on, **settings)
+    state = sandbox_state(xero_url)
+    ref = f"Shopify payout {start['id']}"
+    transfer = next(t for t in state["bank_transfers"] if t["Reference"] == ref)
+    assert _money(transfer["Amount"]) == _money(start["amount"])
+    # Worked from Shopify's records: the early orders' charges less their refunds in this
+    # payout come into the clearing account from 850 (their refunds would go out to it).
+    txs = _txs(seed, start["id"])
+    early_in = sum(
+        (_money(t["amount"]) for t in txs if t["type"] in ORDER_KINDS
+         and t["source_order_id"] in early and _money(t["amount"]) > 0), ZERO,
+    )  # fmt: skip
+    early_out = sum(
+        (-_money(t["amount"]) for t in txs if t["type"] in ORDER_KINDS
+         and t["source_order_id"] in early and _money(t["amount"]) < 0), ZERO,
+    )  # fmt: skip
+    lines = {
+        (t["Type"], li["AccountCode"]): _money(li["LineAmount"])
+        for t in state["bank_transactions"]
+        if t.get("Reference") == ref
+        for li in t["LineItems"]
+    }
+    assert lines.get(("RECEIVE", "850"), ZERO) == early_in
+    assert lines.get(("SPEND", "850"), ZERO) == early_out
+    assert early_in > 0

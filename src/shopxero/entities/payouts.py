@@ -39,21 +39,24 @@ from shopxero.engine.context import RunContext
 from shopxero.engine.error_queue import queue_error
 from shopxero.engine.orgdata import OrgData, mapping_options
 from shopxero.engine.own_contact import ensure_own_contact
+from shopxero.engine.payment_routing import gateway_accounts, legacy_routing
 from shopxero.engine.plan import Action, Desired, PlannedChange
 from shopxero.engine.sender import Element, send_batches
-from shopxero.errors import MappingError
+from shopxero.errors import ApiAuthError, MappingError, NotFoundError
 from shopxero.shopify.models import (
     BalanceTransaction,
+    Order,
     Payout,
     parse_balance_transaction,
     parse_order,
     parse_payout,
 )
 from shopxero.store.mappings import MappingRecord
-from shopxero.translate.invoices import order_skip_reason
+from shopxero.translate.invoices import order_skip_reason, processed_before_start
 from shopxero.translate.payments import GatewayAccounts
 from shopxero.translate.payouts import (
     ORDER_KINDS,
+    SHOPIFY_PAYMENTS_GATEWAY,
     PayoutAccounts,
     PayoutPosting,
     PayoutRefused,
@@ -83,11 +86,16 @@ RECEIVE = "payout_receive"  # mapping: payout id -> BankTransactionID (RECEIVE)
 # A payout's date never changes, but a payout dated before the cursor can still turn from
 # in_transit to paid; the cursor never passes one that is not paid, and this covers clock skew.
 LOOKBACK = timedelta(days=7)
-GATEWAY = "shopify_payments"
 CONTACT_SHOPIFY_ID = "shopify-payments"
 CONTACT_NUMBER = "SHOPIFY-PAYMENTS"  # never a Shopify customer id (digits only)
 CONTACT_NAME = "Shopify"
 _LOOKUP_CHUNK = 40
+XERO_PAYOUTS_SCOPE = "accounting.banktransactions"  # xero-api-notes §13.5
+NO_PAYOUTS_SCOPE = (  # the scope of shopify.client.PAYOUTS_SCOPE (shopify-api-notes §9)
+    "Shopify Payments payouts are not read: the Shopify app lacks the "
+    "read_shopify_payments_payouts scope; add it to the app's Admin API scopes and reinstall "
+    "it (or set SHOPXERO_SYNC_PAYOUTS=false)"
+)
 
 
 @dataclass
@@ -113,11 +121,32 @@ class _Work:
 async def sync_payouts(ctx: RunContext) -> None:
     """Post every paid Shopify Payments payout not yet in Xero (see the module docstring)."""
     if not ctx.settings.sync_payments:
-        ctx.report.note(
-            "Shopify Payments payouts are not posted: SHOPXERO_SYNC_PAYMENTS is off, so the "
-            "orders' payments are not in the clearing account"
-        )
+        if "sync_payouts" in ctx.settings.model_fields_set:  # asked for: say why not
+            ctx.report.note(
+                "Shopify Payments payouts are not posted: SHOPXERO_SYNC_PAYMENTS is off, so the "
+                "orders' payments are not in the clearing account"
+            )
         return
+    try:
+        payouts = await _read_payouts(ctx)
+    except NotFoundError:
+        return  # the shop has no Shopify Payments account
+    except ApiAuthError as exc:
+        ctx.report.note(f"{NO_PAYOUTS_SCOPE} ({exc})")
+        return
+    if not payouts:
+        return
+    try:
+        await _post(ctx, payouts)
+    except ApiAuthError as exc:
+        ctx.report.note(
+            f"Shopify Payments payouts are not posted: {exc}. The Xero connection may lack the "
+            f"{XERO_PAYOUTS_SCOPE} scope (asked for since payouts are posted): run "
+            "`shopxero auth xero` again to grant it, or set SHOPXERO_SYNC_PAYOUTS=false"
+        )
+
+
+async def _post(ctx: RunContext, payouts: Sequence[Payout]) -> None:
     org = await ctx.org.get()
     accounts = _accounts(ctx, org)
     if isinstance(accounts, PayoutRefused):
@@ -126,9 +155,8 @@ async def sync_payouts(ctx: RunContext) -> None:
     base = str(org.organisation.get("BaseCurrency") or "")
     clearing = next(a for a in org.accounts if a.get("Code") == accounts.clearing)
     currency = account_currency(clearing, base)
-    payouts = await _read_payouts(ctx)
     ctx.progress.start(PAYOUTS, len(payouts))
-    walk = _Walk(accounts, currency, _queued_orders(ctx))
+    walk = _Walk(accounts, currency, _queued_orders(ctx), _legacy_account(ctx, org))
     for payout in payouts:
         ctx.progress.advance(PAYOUTS)
         if not await _take(ctx, org, payout, walk):
@@ -151,6 +179,7 @@ class _Walk:
     accounts: PayoutAccounts
     currency: str
     queued: dict[str, str]
+    legacy_account: str | None  # where payments without a recorded account went
     held: list[date] = field(default_factory=list)
     ready: list[_Work] = field(default_factory=list)
     contact_id: str | None = None
@@ -180,10 +209,13 @@ async def _take(ctx: RunContext, org: OrgData, payout: Payout, walk: _Walk) -> b
         async for raw in ctx.shopify.iter_balance_transactions(payout_id=payout.id)
     ]
     txs = [tx for tx in txs if tx.payout_id in (None, payout.id)]
-    wait = await _wait_reason(ctx, org, payout, txs, walk.queued)
-    if wait is not None:
-        ctx.report.note(f"payout {payout.id} ({payout.date}) waits: {wait}")
+    check = await _check_orders(ctx, org, txs, walk)
+    if check.waits:
+        ctx.report.note(f"payout {payout.id} ({payout.date}) waits: {'; '.join(check.waits)}")
         walk.held.append(payout.date)
+        return True
+    if check.elsewhere:
+        _not_posted(ctx, payout, "; ".join(check.elsewhere) + ", so it would not net to zero")
         return True
     if walk.contact_id is None:
         walk.contact_id = await _ensure_contact(ctx)
@@ -192,9 +224,17 @@ async def _take(ctx: RunContext, org: OrgData, payout: Payout, walk: _Walk) -> b
             walk.held.append(payout.date)
             return False
     posting = payout_posting(
-        payout, txs, walk.accounts, contact_id=walk.contact_id, clearing_currency=walk.currency
+        payout,
+        txs,
+        walk.accounts,
+        contact_id=walk.contact_id,
+        clearing_currency=walk.currency,
+        opening_orders=check.opening,
     )
     if isinstance(posting, PayoutRefused):
+        if posting.setting == "SHOPXERO_PAYOUT_OPENING_ACCOUNT":
+            _not_posted(ctx, payout, posting.reason)  # would wait for ever: passed by
+            return True
         ctx.report.note(f"payout {payout.id} ({payout.date}) waits: {posting.reason}")
         walk.held.append(payout.date)
         return True
@@ -202,24 +242,54 @@ async def _take(ctx: RunContext, org: OrgData, payout: Payout, walk: _Walk) -> b
     return True
 
 
+def _not_posted(ctx: RunContext, payout: Payout, reason: str) -> None:
+    """A payout that cannot be posted exactly, ever: said, counted, and not waited for."""
+    ctx.report.note(
+        f"payout {payout.id} ({payout.date}, {payout.amount}) is not posted: {reason}; record "
+        "it by hand (docs/payouts.md)"
+    )
+    ctx.report.count(PAYOUTS, "skipped")
+
+
 def _accounts(ctx: RunContext, org: OrgData) -> PayoutAccounts | PayoutRefused:
     s = ctx.settings
-    gateways = GatewayAccounts(
-        default=s.payment_account or org.resolved.payment,
-        by_gateway=s.account_by_gateway,
-        gift_card=s.gift_card_account,
-    )
-    return resolve_payout_accounts(
+    routed = gateway_accounts(s, org, ctx.store)
+    accounts = resolve_payout_accounts(
         org.accounts,
-        gateway_account=gateways.for_gateway(GATEWAY),
-        explicit_gateway_account=s.account_by_gateway.get(GATEWAY) or s.payment_account,
+        gateway_account=routed.for_gateway(SHOPIFY_PAYMENTS_GATEWAY),
+        explicit_gateway_account=s.account_by_gateway.get(SHOPIFY_PAYMENTS_GATEWAY)
+        or s.payment_account,
         clearing=s.clearing_account,
         bank=s.payout_bank_account,
         fees=s.payout_fees_account,
         dispute=s.dispute_account,
         adjustment=s.payout_adjustment_account,
         reserve=s.reserve_account,
+        opening=s.payout_opening_account,
     )
+    if (
+        isinstance(accounts, PayoutRefused)
+        and accounts.setting == "SHOPXERO_ACCOUNT_BY_GATEWAY"
+        and legacy_routing(ctx.store)
+    ):
+        return PayoutRefused(
+            f"{accounts.reason}. Payments recorded so far stay where they are: the payouts "
+            "that pay them out are left to you, and the ones after the change are posted "
+            "(docs/payouts.md, 'Turning payouts on for a shop already syncing')",
+            setting=accounts.setting,
+        )
+    return accounts
+
+
+def _legacy_account(ctx: RunContext, org: OrgData) -> str | None:
+    """Where a Shopify Payments payment recorded before payments kept their account went: the
+    settings' rule without the clearing account (``engine.payment_routing``)."""
+    s = ctx.settings
+    return GatewayAccounts(
+        default=s.payment_account or org.resolved.payment,
+        by_gateway=s.account_by_gateway,
+        gift_card=s.gift_card_account,
+    ).for_gateway(SHOPIFY_PAYMENTS_GATEWAY)
 
 
 async def _read_payouts(ctx: RunContext) -> list[Payout]:
@@ -247,66 +317,112 @@ def _queued_orders(ctx: RunContext) -> dict[str, str]:
     return out
 
 
-async def _wait_reason(
-    ctx: RunContext,
-    org: OrgData,
-    payout: Payout,
-    txs: Sequence[BalanceTransaction],
-    queued: dict[str, str],
-) -> str | None:
-    """Why ``payout`` cannot be posted yet: an order of a charge or refund not in Xero."""
-    reasons: list[str] = []
+@dataclass
+class _OrdersCheck:
+    """What a payout's orders say about posting it now: ``waits`` (reasons to wait for the
+    orders step), ``opening`` (orders from before the sync start date: never in the clearing
+    account) and ``elsewhere`` (charges whose payment went to another account: not postable)."""
+
+    waits: list[str] = field(default_factory=list)
+    opening: set[int] = field(default_factory=set)
+    elsewhere: list[str] = field(default_factory=list)
+
+
+async def _check_orders(
+    ctx: RunContext, org: OrgData, txs: Sequence[BalanceTransaction], walk: _Walk
+) -> _OrdersCheck:
+    """Check every order of ``txs``' charges and refunds (``_check_order``)."""
+    check = _OrdersCheck()
     by_order: dict[int, list[BalanceTransaction]] = {}
     for tx in txs:
         if (tx.type or "").lower() in ORDER_KINDS:
             if tx.source_order_id is None:
-                reasons.append(f"{tx.type} {tx.id} names no order")
+                check.waits.append(f"{tx.type} {tx.id} names no order")
                 continue
             by_order.setdefault(tx.source_order_id, []).append(tx)
     for oid, order_txs in sorted(by_order.items()):
-        if str(oid) in queued:
-            reasons.append(f"order {oid} is in the error queue ({queued[str(oid)]})")
+        if str(oid) in walk.queued:
+            check.waits.append(f"order {oid} is in the error queue ({walk.queued[str(oid)]})")
             continue
-        charges_in = all(
-            _in_xero(ctx, "payment", str(tx.source_order_transaction_id))
-            for tx in order_txs
-            if (tx.type or "").lower() == "charge"
-        )
-        has_refund = any((tx.type or "").lower() == "refund" for tx in order_txs)
-        if charges_in and not has_refund:
+        await _check_order(ctx, org, oid, order_txs, walk, check)
+    return check
+
+
+async def _check_order(
+    ctx: RunContext,
+    org: OrgData,
+    oid: int,
+    order_txs: Sequence[BalanceTransaction],
+    walk: _Walk,
+    check: _OrdersCheck,
+) -> None:
+    """One order of a payout: its charges' payments (in the clearing account?) and its refunds'
+    credit notes in Xero, or the order is from before the start date, or why it waits."""
+    charges = [str(tx.source_order_transaction_id) for tx in order_txs if _kind(tx) == "charge"]
+    elsewhere = _paid_elsewhere(ctx, charges, walk)
+    if elsewhere:
+        check.elsewhere.append(f"order {oid}'s payments went to {elsewhere}")
+        return
+    charges_in = all(_in_xero(ctx, "payment", c) for c in charges)
+    refunds = [tx for tx in order_txs if _kind(tx) == "refund"]
+    if charges_in and not refunds:
+        return
+    raw = await ctx.shopify.get_order(oid)
+    if raw is None:
+        check.waits.append(f"order {oid} is not in Shopify")
+        return
+    try:
+        order = parse_order(raw)
+    except MappingError as exc:
+        check.waits.append(f"order {oid} cannot be read: {exc}")
+        return
+    name = order.name or str(oid)
+    options = mapping_options(ctx.settings, org)
+    if not _in_xero(ctx, "invoice", str(oid)):
+        if processed_before_start(order, options) is not None:
+            check.opening.add(oid)
+            return
+        skip = order_skip_reason(order, options)
+        why = f"it is not invoiced ({skip})" if skip else "its invoice is not in Xero yet"
+        check.waits.append(f"order {name} ({oid}): {why}, so its money is not in the clearing")
+    elif not charges_in:
+        check.waits.append(f"order {name} ({oid}): a payment is not in Xero yet")
+    else:
+        missing = _refunds_not_in_xero(ctx, order, refunds)
+        if missing:
+            check.waits.append(
+                f"order {name} ({oid}): the credit note of refund transaction {missing} is not "
+                "in Xero yet"
+            )
+
+
+def _kind(tx: BalanceTransaction) -> str:
+    return (tx.type or "").lower()
+
+
+def _paid_elsewhere(ctx: RunContext, charges: Sequence[str], walk: _Walk) -> str | None:
+    """The account another than the clearing one that a charge's payment was recorded to (a
+    payment from before payouts, kept where the settings of the day sent it), if any."""
+    for transaction_id in charges:
+        mapping = ctx.store.mappings.get("payment", transaction_id)
+        if mapping is None:
             continue
-        raw = await ctx.shopify.get_order(oid)
-        if raw is None:
-            reasons.append(f"order {oid} is not in Shopify")
-            continue
-        try:
-            order = parse_order(raw)
-        except MappingError as exc:
-            reasons.append(f"order {oid} cannot be read: {exc}")
-            continue
-        name = order.name or str(oid)
-        if not _in_xero(ctx, "invoice", str(oid)):
-            skip = order_skip_reason(order, mapping_options(ctx.settings, org))
-            why = f"it is not invoiced ({skip})" if skip else "its invoice is not in Xero yet"
-            reasons.append(f"order {name} ({oid}): {why}, so its money is not in the clearing")
-            continue
-        if not charges_in:
-            reasons.append(f"order {name} ({oid}): a payment is not in Xero yet")
-        elif has_refund:
-            refunds = {
-                t.id: refund.id for refund in order.refunds for t in refund.transactions if t.id
-            }
-            for tx in order_txs:
-                if (tx.type or "").lower() != "refund":
-                    continue
-                refund_id = refunds.get(tx.source_order_transaction_id or 0)
-                if refund_id is None or not _in_xero(ctx, "credit_note", str(refund_id)):
-                    reasons.append(
-                        f"order {name} ({oid}): the credit note of refund transaction "
-                        f"{tx.source_order_transaction_id} is not in Xero yet"
-                    )
-                    break
-    return "; ".join(reasons) or None
+        account = (mapping.payload or {}).get("account") or walk.legacy_account
+        if account and account != walk.accounts.clearing:
+            return f"account {account}, not the clearing account {walk.accounts.clearing}"
+    return None
+
+
+def _refunds_not_in_xero(
+    ctx: RunContext, order: Order, refunds: Sequence[BalanceTransaction]
+) -> int | None:
+    """The first refund transaction of ``refunds`` whose credit note is not in Xero."""
+    by_transaction = {t.id: r.id for r in order.refunds for t in r.transactions if t.id}
+    for tx in refunds:
+        refund_id = by_transaction.get(tx.source_order_transaction_id or 0)
+        if refund_id is None or not _in_xero(ctx, "credit_note", str(refund_id)):
+            return tx.source_order_transaction_id
+    return None
 
 
 def _in_xero(ctx: RunContext, kind: str, shopify_id: str) -> bool:

@@ -101,6 +101,14 @@ class MappingRepo:
             ).fetchone()[0]
         )
 
+    def any_without_payload(self, entity: str) -> bool:
+        """Whether some ``entity`` mapping holds no payload (e.g. a payment recorded before
+        payments kept the account they went to)."""
+        row = self._conn.execute(
+            "SELECT 1 FROM mappings WHERE entity = ? AND payload_json IS NULL LIMIT 1", (entity,)
+        ).fetchone()
+        return row is not None
+
     def names_in_use(self) -> dict[str, str]:
         """Lower-cased chosen contact name -> the Shopify id holding it."""
         rows = self._conn.execute(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 
 from shopxero.errors import MappingError
@@ -41,6 +42,7 @@ __all__ = [
     "invoice_from_order",
     "invoice_number_for",
     "order_skip_reason",
+    "processed_before_start",
     "rounding_amount",
     "rounding_note",
     "tax_adjusted_lines",
@@ -67,12 +69,19 @@ def order_skip_reason(o: Order, options: MappingOptions) -> str | None:
         return f"financial status {status!r} is not synced (synced: {synced})"
     if not any((li.quantity or 0) > 0 for li in o.line_items):
         return "order has no line items"
-    when = o.processed_at or o.created_at
-    if options.start_date is not None and when is not None:
-        day = when.astimezone(options.zone).date()
-        if day < options.start_date:
-            return f"processed {day} before SHOPXERO_SYNC_START_DATE {options.start_date}"
+    day = processed_before_start(o, options)
+    if day is not None:
+        return f"processed {day} before SHOPXERO_SYNC_START_DATE {options.start_date}"
     return None
+
+
+def processed_before_start(o: Order, options: MappingOptions) -> date | None:
+    """The shop-time day the order was processed, if before ``options.start_date``."""
+    when = o.processed_at or o.created_at
+    if options.start_date is None or when is None:
+        return None
+    day = when.astimezone(options.zone).date()
+    return day if day < options.start_date else None
 
 
 def invoice_number_for(o: Order, options: MappingOptions) -> str:

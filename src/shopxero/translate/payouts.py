@@ -23,7 +23,7 @@ is no supply; an organisation that reclaims tax on fees can post that by hand.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -44,11 +44,13 @@ from shopxero.xero.models import (
 __all__ = [
     "NO_CLEARING",
     "ORDER_KINDS",
+    "SHOPIFY_PAYMENTS_GATEWAY",
     "PayoutAccounts",
     "PayoutLine",
     "PayoutPosting",
     "PayoutRefused",
     "account_currency",
+    "find_clearing_account",
     "payout_lines",
     "payout_posting",
     "payout_reference",
@@ -57,6 +59,7 @@ __all__ = [
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+SHOPIFY_PAYMENTS_GATEWAY = "shopify_payments"  # the gateway of Shopify Payments' transactions
 # Balance transactions whose money moved as an order's payment or refund: not posted again.
 ORDER_KINDS = frozenset({"charge", "refund"})
 # Listed by Shopify but not part of a payout's sum (shopify-api-notes §9 "Timing").
@@ -74,7 +77,8 @@ def _cents(value: Decimal) -> Decimal:
 
 @dataclass(frozen=True)
 class PayoutAccounts:
-    """Account codes of a payout's postings; ``reserve`` None: a payout with a reserve waits."""
+    """Account codes of a payout's postings. ``reserve`` None: a payout with a reserve waits;
+    ``opening`` None: a payout with orders from before the sync start date is not posted."""
 
     clearing: str
     bank: str
@@ -82,6 +86,7 @@ class PayoutAccounts:
     dispute: str
     adjustment: str
     reserve: str | None = None
+    opening: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,7 @@ class PayoutLine:
     account."""
 
     spend: bool
-    kind: str  # fees | fee_refunds | disputes | adjustments | reserves
+    kind: str  # fees | fee_refunds | disputes | adjustments | reserves | opening
     account: str
     amount: Decimal
     description: str
@@ -127,9 +132,15 @@ def _orders_text(ids: Sequence[int | None]) -> str:
 
 
 def payout_lines(
-    payout: Payout, txs: Sequence[BalanceTransaction], accounts: PayoutAccounts
+    payout: Payout,
+    txs: Sequence[BalanceTransaction],
+    accounts: PayoutAccounts,
+    opening_orders: Collection[int] = (),
 ) -> list[PayoutLine] | PayoutRefused:
-    """The spend and receive lines of ``payout`` (one per kind and direction), or why not."""
+    """The spend and receive lines of ``payout`` (one per kind and direction), or why not.
+
+    ``opening_orders``: orders from before the sync start date. Their charges and refunds never
+    reached the clearing account, so their net comes in (or goes out) on an ``opening`` line."""
     pid = payout.id
     fees = ZERO
     fee_refunds = ZERO
@@ -144,12 +155,28 @@ def payout_lines(
             fees += fee
         elif fee < 0:
             fee_refunds -= fee
+        if kind in ORDER_KINDS and tx.source_order_id in opening_orders and amount != 0:
+            # money in (a charge) is received into the clearing account, money out spent
+            total, orders = by_kind.get(("opening", amount < 0), (ZERO, []))
+            by_kind[("opening", amount < 0)] = (total + amount, [*orders, tx.source_order_id])
+            continue
         if kind in ORDER_KINDS or amount == 0:
             continue
         group = kind if kind in ("dispute", "reserve") else "adjustment"
         key = (group, amount < 0)
         total, orders = by_kind.get(key, (ZERO, []))
         by_kind[key] = (total + amount, [*orders, tx.source_order_id])
+    if any(group == "opening" for group, _ in by_kind) and accounts.opening is None:
+        named = sorted(
+            {o for (group, _), (_, ids) in by_kind.items() if group == "opening" for o in ids if o}
+        )
+        return PayoutRefused(
+            f"payout {pid} pays out orders from before SHOPXERO_SYNC_START_DATE "
+            f"({', '.join(str(o) for o in named)}), whose money shopxero never put in the clearing "
+            "account; set SHOPXERO_PAYOUT_OPENING_ACCOUNT to the account those sales were "
+            "recorded against (docs/payouts.md)",
+            setting="SHOPXERO_PAYOUT_OPENING_ACCOUNT",
+        )
     if any(group == "reserve" for group, _ in by_kind) and accounts.reserve is None:
         return PayoutRefused(
             f"payout {pid} holds or releases a reserve; set SHOPXERO_RESERVE_ACCOUNT to the "
@@ -180,6 +207,16 @@ def payout_lines(
         ("adjustment", False): ("adjustments", accounts.adjustment, "Shopify adjustments"),
         ("reserve", True): ("reserves", accounts.reserve or "", "Shopify reserve held"),
         ("reserve", False): ("reserves", accounts.reserve or "", "Shopify reserve released"),
+        ("opening", True): (
+            "opening",
+            accounts.opening or "",
+            "Refunds of orders from before the sync start date",
+        ),
+        ("opening", False): (
+            "opening",
+            accounts.opening or "",
+            "Payments of orders from before the sync start date",
+        ),
     }
     for key in sorted(by_kind):
         total, orders = by_kind[key]
@@ -234,6 +271,7 @@ def payout_posting(
     *,
     contact_id: str,
     clearing_currency: str,
+    opening_orders: Collection[int] = (),
 ) -> PayoutPosting | PayoutRefused:
     """The transfer and the spend/receive money for a paid ``payout`` and its balance
     transactions, or why it cannot be posted exactly."""
@@ -259,7 +297,7 @@ def payout_posting(
             f"payout {pid} is {payout.amount} but its {len(counted)} balance transactions add "
             f"up to {_cents(net)}; it is not posted"
         )
-    lines = payout_lines(payout, counted, accounts)
+    lines = payout_lines(payout, counted, accounts, opening_orders)
     if isinstance(lines, PayoutRefused):
         return lines
     reference = payout_reference(pid)
@@ -333,6 +371,36 @@ NO_CLEARING = (
 )
 
 
+def find_clearing_account(
+    accounts: Sequence[Mapping[str, Any]],
+    *,
+    clearing: str | None,
+    explicit_gateway_account: str | None = None,
+) -> Mapping[str, Any] | PayoutRefused:
+    """The clearing account: ``SHOPXERO_CLEARING_ACCOUNT``, else the account a setting sends
+    ``shopify_payments`` payments to if it is a BANK account, else the first active BANK account
+    named like "clearing"; or why there is none."""
+    if clearing is not None:
+        chosen = _by_code(accounts, clearing)
+        if chosen is None or not _is_bank(chosen):
+            return PayoutRefused(
+                f"SHOPXERO_CLEARING_ACCOUNT={clearing} is not an active BANK account in Xero",
+                setting="SHOPXERO_CLEARING_ACCOUNT",
+            )
+        return chosen
+    chosen = _by_code(accounts, explicit_gateway_account)
+    if chosen is not None and _is_bank(chosen):
+        return chosen
+    named = [
+        a
+        for a in accounts
+        if _is_bank(a) and is_active_account(a) and _CLEARING_NAME.search(str(a.get("Name") or ""))
+    ]
+    if not named:
+        return PayoutRefused(NO_CLEARING, setting="SHOPXERO_CLEARING_ACCOUNT")
+    return named[0]
+
+
 def resolve_payout_accounts(
     accounts: Sequence[Mapping[str, Any]],
     *,
@@ -344,6 +412,7 @@ def resolve_payout_accounts(
     dispute: str | None = None,
     adjustment: str | None = None,
     reserve: str | None = None,
+    opening: str | None = None,
 ) -> PayoutAccounts | PayoutRefused:
     """The accounts payouts are posted with (settings win), or why payouts cannot be posted.
 
@@ -351,27 +420,11 @@ def resolve_payout_accounts(
     ``explicit_gateway_account``: the same when a setting chose it. The clearing account must be
     that account, or the charges are not in it and it would not net to zero.
     """
-    if clearing is not None:
-        chosen = _by_code(accounts, clearing)
-        if not _is_bank(chosen):
-            return PayoutRefused(
-                f"SHOPXERO_CLEARING_ACCOUNT={clearing} is not an active BANK account in Xero",
-                setting="SHOPXERO_CLEARING_ACCOUNT",
-            )
-    else:
-        chosen = _by_code(accounts, explicit_gateway_account)
-        if not _is_bank(chosen):
-            named = [
-                a
-                for a in accounts
-                if _is_bank(a)
-                and is_active_account(a)
-                and _CLEARING_NAME.search(str(a.get("Name") or ""))
-            ]
-            chosen = named[0] if named else None
-        if chosen is None:
-            return PayoutRefused(NO_CLEARING, setting="SHOPXERO_CLEARING_ACCOUNT")
-    assert chosen is not None
+    chosen = find_clearing_account(
+        accounts, clearing=clearing, explicit_gateway_account=explicit_gateway_account
+    )
+    if isinstance(chosen, PayoutRefused):
+        return chosen
     clearing_code = str(chosen["Code"])
     if gateway_account != clearing_code:
         return PayoutRefused(
@@ -430,6 +483,7 @@ def resolve_payout_accounts(
         ("SHOPXERO_DISPUTE_ACCOUNT", dispute),
         ("SHOPXERO_PAYOUT_ADJUSTMENT_ACCOUNT", adjustment),
         ("SHOPXERO_RESERVE_ACCOUNT", reserve),
+        ("SHOPXERO_PAYOUT_OPENING_ACCOUNT", opening),
     ):
         if code is not None and _by_code(accounts, code) is None:
             return PayoutRefused(f"{setting}={code} is not an active account in Xero", setting)
@@ -440,4 +494,5 @@ def resolve_payout_accounts(
         dispute=dispute or fees_code,
         adjustment=adjustment or fees_code,
         reserve=reserve,
+        opening=opening,
     )

@@ -52,6 +52,8 @@ GRANULAR_SCOPES = (
     "accounting.contacts",
     "accounting.invoices",
     "accounting.payments",
+    # payouts: bank transfers and spend/receive money (xero-api-notes §13.5)
+    "accounting.banktransactions",
     "accounting.settings.read",
 )
 BROAD_SCOPES = (

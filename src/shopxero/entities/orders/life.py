@@ -275,7 +275,7 @@ class _Payments:
 
     writes: list[Write] = field(default_factory=list)
     owners: dict[str, tuple[OrderLife, Transaction]] = field(default_factory=dict)
-    found: list[tuple[OrderLife, Transaction, Mapping[str, Any]]] = field(default_factory=list)
+    found: list[tuple[OrderLife, Transaction, Mapping[str, Any], str]] = field(default_factory=list)
     gift_default: bool = False
 
 
@@ -301,8 +301,8 @@ async def _pay(
             "SHOPXERO_GIFT_CARD_ACCOUNT to the gift-card liability account (payments enabled)"
         )
     with ctx.store.atomic():
-        for life, t, match in work.found:
-            _record_payment(ctx, life, t, match, found=True)
+        for life, t, match, code in work.found:
+            _record_payment(ctx, life, t, match, found=True, account=code)
     await _send_payments(ctx, work)
 
 
@@ -356,7 +356,7 @@ def _add_payment(
         return
     match = find_existing(payload, existing)
     if match is not None:
-        work.found.append((life, t, match))  # paid by a run whose answer was lost
+        work.found.append((life, t, match, code))  # paid by a run whose answer was lost
         return
     amount = Decimal(str(payload["Amount"]))
     if amount > life.due:
@@ -392,7 +392,8 @@ async def _send_payments(ctx: RunContext, work: _Payments) -> None:
         if outcome.ok:
             assert outcome.record is not None
             with ctx.store.atomic():
-                _record_payment(ctx, life, t, outcome.record, found=False)
+                account = str(outcome.write.payload["Account"]["Code"])
+                _record_payment(ctx, life, t, outcome.record, found=False, account=account)
             ctx.report.count("payments", "created")
         else:
             life.due += Decimal(str(outcome.write.payload["Amount"]))
@@ -400,7 +401,13 @@ async def _send_payments(ctx: RunContext, work: _Payments) -> None:
 
 
 def _record_payment(
-    ctx: RunContext, life: OrderLife, t: Transaction, record: Mapping[str, Any], *, found: bool
+    ctx: RunContext,
+    life: OrderLife,
+    t: Transaction,
+    record: Mapping[str, Any],
+    *,
+    found: bool,
+    account: str,
 ) -> None:
     if ctx.dry_run:
         if found:
@@ -418,6 +425,9 @@ def _record_payment(
             shopify_id=str(t.id),
             xero_id=str(record["PaymentID"]),
             natural_key=f"{life.invoice_number}:{t.id}",
+            # the account it went to: the payouts step checks a payout's charges are in the
+            # clearing account (engine.payment_routing)
+            payload={"account": account},
             xero_updated_utc=parse_xero_date(record.get("UpdatedDateUTC")),
             last_synced=ctx.now(),
         )

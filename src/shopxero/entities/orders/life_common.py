@@ -13,6 +13,7 @@ from typing import Any
 from shopxero.engine.context import RunContext
 from shopxero.engine.error_queue import queue_error
 from shopxero.engine.orgdata import OrgData
+from shopxero.engine.payment_routing import gateway_accounts as routed_accounts
 from shopxero.entities.orders.life_send import Outcome
 from shopxero.shopify.models import Order, Transaction
 from shopxero.translate.accounts import is_active_account
@@ -119,11 +120,8 @@ def payable(org: OrgData, code: str) -> bool:
 
 
 def gateway_accounts(ctx: RunContext, org: OrgData) -> GatewayAccounts:
-    return GatewayAccounts(
-        default=ctx.settings.payment_account or org.resolved.payment,
-        by_gateway=ctx.settings.account_by_gateway,
-        gift_card=ctx.settings.gift_card_account,
-    )
+    """Where each gateway's payments go (``engine.payment_routing``)."""
+    return routed_accounts(ctx.settings, org, ctx.store)
 
 
 def queue_outcome(ctx: RunContext, life: OrderLife, key: str, outcome: Outcome, what: str) -> None:

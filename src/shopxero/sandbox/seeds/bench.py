@@ -44,6 +44,7 @@ from shopxero.sandbox.seeds.xero_defaults import (
     default_accounts,
     default_organisation,
     default_tax_rates,
+    with_clearing_account,
 )
 
 __all__ = ["DEFAULT_SIZES", "build_bench", "parse_bench_spec"]
@@ -324,7 +325,7 @@ def build_bench(
         },
         "xero": {
             "organisation": default_organisation("GB"),
-            "accounts": default_accounts("GB"),
+            "accounts": with_clearing_account(default_accounts("GB"), "GB"),
             "tax_rates": default_tax_rates("GB"),
             "contacts": [],
             "items": [],

@@ -57,6 +57,7 @@ from shopxero.sandbox.seeds.xero_defaults import (
     default_accounts,
     default_organisation,
     default_tax_rates,
+    with_clearing_account,
 )
 from shopxero.xero.dates import format_xero_date
 
@@ -300,7 +301,7 @@ def _xero_side(now: datetime) -> dict[str, Any]:
     ]  # fmt: skip
     return {
         "organisation": default_organisation("GB"),
-        "accounts": default_accounts("GB"),
+        "accounts": with_clearing_account(default_accounts("GB"), "GB"),
         "tax_rates": default_tax_rates("GB"),
         "contacts": contacts,
         "items": items,

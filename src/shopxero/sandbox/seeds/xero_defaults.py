@@ -27,11 +27,13 @@ from shopxero.sandbox.seeds.xero_charts import ACCOUNT_ROWS, RATE_ROWS, RateRow
 from shopxero.xero.dates import format_xero_date
 
 __all__ = [
+    "CLEARING_CODE",
     "SUPPORTED_COUNTRIES",
     "default_accounts",
     "default_organisation",
     "default_tax_rates",
     "normalise_country",
+    "with_clearing_account",
 ]
 
 SUPPORTED_COUNTRIES = ("GB", "AU", "NZ", "US")
@@ -226,6 +228,35 @@ def default_accounts(country: str) -> list[dict[str, Any]]:
             account["SystemAccount"] = system
         accounts.append(account)
     return accounts
+
+
+CLEARING_CODE = "091"
+
+
+def with_clearing_account(accounts: list[dict[str, Any]], country: str) -> list[dict[str, Any]]:
+    """``accounts`` and the BANK account a merchant adds for Shopify Payments payouts, as
+    docs/payouts.md says (no bank feed; Xero's new organisations have none), sorted by code."""
+    code = normalise_country(country)
+    clearing: dict[str, Any] = {
+        "AccountID": _id(code, "account", CLEARING_CODE),
+        "Code": CLEARING_CODE,
+        "Name": "Shopify Clearing",
+        "Status": "ACTIVE",
+        "Type": "BANK",
+        "TaxType": "NONE",
+        "Class": "ASSET",
+        "EnablePaymentsToAccount": False,
+        "ShowInExpenseClaims": False,
+        "BankAccountType": "BANK",
+        "BankAccountNumber": "Shopify Payments",
+        "CurrencyCode": _ORGS[code].currency,
+        "ReportingCode": "ASS",
+        "ReportingCodeName": "Asset",
+        "HasAttachments": False,
+        "AddToWatchlist": False,
+        "UpdatedDateUTC": _CREATED,
+    }
+    return sorted([*accounts, clearing], key=lambda a: str(a.get("Code") or ""))
 
 
 # --- Tax rates -------------------------------------------------------------------------------
