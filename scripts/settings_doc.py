@@ -89,8 +89,26 @@ NOTES: dict[str, str] = {
         "Shopify's total. Default: the chart's system ROUNDING account."
     ),
     "payment_account": (
-        "Account payments are recorded to (a clearing account is best). Default: the first "
-        "BANK account, or one with payments enabled."
+        "Account payments are recorded to. Default: the first BANK account, or one with "
+        "payments enabled; Shopify Payments money goes to the clearing account when payouts are "
+        "posted and neither this nor `SHOPXERO_ACCOUNT_BY_GATEWAY` names its account "
+        "(docs/payouts.md)."
+    ),
+    "sync_payouts": (
+        "Post each paid Shopify Payments payout: a transfer from the clearing account to the "
+        "bank, and spend/receive money for fees, disputes, adjustments and reserves, so the "
+        "bank feed's deposit matches one transaction (docs/payouts.md). Needs a clearing "
+        "account; without one, each run with payouts says how to add it."
+    ),
+    "clearing_account": (
+        "BANK account (no bank feed) that Shopify Payments money waits in until paid out. "
+        "Default: the account `SHOPXERO_ACCOUNT_BY_GATEWAY` gives `shopify_payments` if it is a "
+        "BANK account, else a BANK account named like 'clearing' (docs/payouts.md)."
+    ),
+    "payout_opening_account": (
+        "Account for the money of orders from before `SHOPXERO_SYNC_START_DATE` that the first "
+        "payouts pay out (e.g. Suspense). No default: such a payout is not posted, with a note "
+        "(docs/payouts.md)."
     ),
     "gift_card_account": (
         "Liability account for gift-card sales and redemptions (gift cards are not revenue). "

@@ -9,6 +9,7 @@ and cash refunds) − spend + receive − transfer = 0.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +53,7 @@ def _post(
     *,
     currency: str = "GBP",
     accounts: PayoutAccounts = ACCOUNTS,
+    opening_orders: frozenset[int] = frozenset(),
 ) -> PayoutPosting | PayoutRefused:
     payout = parse_payout(
         {"id": 77, "status": "paid", "date": "2026-11-05", "currency": currency, "amount": amount}
@@ -62,6 +64,7 @@ def _post(
         accounts,
         contact_id="c-shopify",
         clearing_currency="GBP",
+        opening_orders=opening_orders,
     )
 
 
@@ -213,6 +216,41 @@ def test_a_second_currency_is_refused_clearly() -> None:
     refused = _post("19.12", txs, currency="EUR")
     assert isinstance(refused, PayoutRefused)
     assert "EUR" in refused.reason and "GBP" in refused.reason and "by hand" in refused.reason
+
+
+def test_a_payout_spanning_orders_from_before_the_sync_start_date() -> None:
+    # Start date 3 Nov. Order 998 (1 Nov, never invoiced by shopxero): charge 60.00 fee 2.04
+    # and a refund −10.00 of order 997 (31 Oct); order 1001 (3 Nov, invoiced): charge 25.00
+    # fee 1.03. Net 57.96 − 10.00 + 23.97 = 71.93.
+    txs = [
+        _tx(1, "charge", "60.00", "2.04", order=998),
+        _tx(2, "refund", "-10.00", "0.00", order=997),
+        _tx(3, "charge", "25.00", "1.03", order=1001),
+    ]
+    early = frozenset({997, 998})
+    # Without an opening account: not posted, naming both orders and the setting.
+    refused = _post("71.93", txs, opening_orders=early)
+    assert isinstance(refused, PayoutRefused)
+    assert refused.setting == "SHOPXERO_PAYOUT_OPENING_ACCOUNT"
+    assert "997" in refused.reason and "998" in refused.reason
+    # With one (850): the clearing account holds only order 1001's 25.00; 998's 60.00 is
+    # received into it from 850 and 997's 10.00 refund spent to 850, so that
+    # 25.00 + 60.00 − 10.00 − fees 3.07 − transfer 71.93 = 0.
+    p = _post(
+        "71.93",
+        txs,
+        accounts=replace(ACCOUNTS, opening="850"),
+        opening_orders=early,
+    )
+    assert isinstance(p, PayoutPosting)
+    assert p.transfer is not None and p.transfer["Amount"] == D("71.93")
+    assert _lines(p.spend) == [("404", D("3.07")), ("850", D("10.00"))]
+    assert _lines(p.receive) == [("850", D("60.00"))]
+    assert p.receive is not None and "998" in p.receive["LineItems"][0]["Description"]
+    in_clearing = D("25.00")
+    spend = sum((a for _, a in _lines(p.spend)), D(0))
+    receive = sum((a for _, a in _lines(p.receive)), D(0))
+    assert in_clearing - spend + receive - p.amount == 0
 
 
 def test_a_gift_card_order_only_counts_its_card_part() -> None:

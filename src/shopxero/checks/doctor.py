@@ -30,6 +30,7 @@ from shopxero.checks.fixes import (
     shopify_credentials_fix,
     unreachable_fix,
 )
+from shopxero.checks.payouts_doctor import payout_findings, payout_scope_findings
 from shopxero.checks.preflight import SeenTax, check_tax_and_accounts, seen_in_orders
 from shopxero.clients import shopify_auth, xero_tokens
 from shopxero.config import Settings
@@ -132,19 +133,25 @@ class _Collector:
 async def run_doctor(
     settings: Settings,
     *,
+    legacy_payments: bool = False,
     shopify_transport: httpx.AsyncBaseTransport | None = None,
     xero_transport: httpx.AsyncBaseTransport | None = None,
     clock: Clock | None = None,
     now: datetime | None = None,
 ) -> DoctorReport:
-    """Run every check; never raises for a problem it can describe as a ``Check``."""
+    """Run every check; never raises for a problem it can describe as a ``Check``.
+
+    ``legacy_payments``: the state DB holds payments from before payouts
+    (``engine.payment_routing.legacy_routing``), which changes the payouts' advice."""
     moment = now or datetime.now(UTC)
     used_clock = clock or SystemClock()
     report = DoctorReport()
     shop, seen = await _check_shopify(
         settings, report.checks, shopify_transport, used_clock, moment
     )
-    await _check_xero(settings, report.checks, xero_transport, used_clock, moment, shop, seen)
+    await _check_xero(
+        settings, report.checks, xero_transport, used_clock, moment, shop, seen, legacy_payments
+    )
     return report
 
 
@@ -198,6 +205,8 @@ async def _check_shopify(
     c.ok("connection", f"shop {shop.get('name')} at {shop_url} answered ({mode})")
     _shopify_version(c, settings.shopify_api_version, served)
     _shopify_scopes(c, scopes)
+    for finding in payout_scope_findings(settings, shopify_scopes=scopes, xero_scopes=None):
+        c.warning("payouts", finding.detail, finding.fix)
     _shopify_token(c, settings, sink, now)
     return shop, _sampled_tax(c, sample)
 
@@ -337,6 +346,7 @@ async def _check_xero(
     now: datetime,
     shop: dict[str, Any] | None,
     seen: Sequence[SeenTax] = (),
+    legacy_payments: bool = False,
 ) -> None:
     c = _Collector("xero", out)
     fix_app = (
@@ -385,7 +395,12 @@ async def _check_xero(
         except ShopxeroError as exc:
             c.failure("chart of accounts", exc, "check the app has the accounting.settings scope")
             return
-    _accounts_and_tax(c, settings, org, accounts, tax_rates, shop or {}, seen)
+    default_payment = _accounts_and_tax(c, settings, org, accounts, tax_rates, shop or {}, seen)
+    for finding in payout_findings(settings, accounts, default_payment, legacy=legacy_payments):
+        if finding.status == "ok":
+            c.ok("payouts", finding.detail)
+        else:
+            c.warning("payouts", finding.detail, finding.fix)
 
 
 def _xero_token_file(c: _Collector, settings: Settings, now: datetime) -> str | None:
@@ -421,6 +436,8 @@ def _xero_token_file(c: _Collector, settings: Settings, now: datetime) -> str | 
             f"access token {state}; refresh token last used {tokens.refreshed_at:%Y-%m-%d} "
             f"(expires {dies:%Y-%m-%d} if unused)",
         )
+    for finding in payout_scope_findings(settings, shopify_scopes=None, xero_scopes=tokens.scopes):
+        c.warning("payouts", finding.detail, finding.fix)
     tenant = settings.xero_tenant_id or tokens.tenant_id
     if tenant is None:
         c.error(
@@ -482,9 +499,9 @@ def _accounts_and_tax(
     tax_rates: list[dict[str, Any]],
     shop: dict[str, Any],
     seen: Sequence[SeenTax],
-) -> None:
+) -> str | None:
     """The preflight (the same checks a sync runs before its first write, plus the taxes seen
-    on a sample of orders), then payments."""
+    on a sample of orders), then payments; the payment account payments go to by default."""
     problems = check_tax_and_accounts(settings, org, accounts, tax_rates, shop, seen_tax_lines=seen)
     for problem in problems:
         name = _topic(problem.what)
@@ -501,7 +518,7 @@ def _accounts_and_tax(
             payment=settings.payment_account,
         )
     except ConfigError:
-        return  # the preflight has named the account and the fix
+        return None  # the preflight has named the account and the fix
     if not any(_topic(p.what) == "accounts and tax" for p in problems):
         c.ok(
             "accounts and tax",
@@ -512,6 +529,7 @@ def _accounts_and_tax(
         _payment_account(c, resolved.payment, accounts)
     elif not any(_topic(p.what) == "payment account" for p in problems):
         c.ok("payment account", f"SHOPXERO_PAYMENT_ACCOUNT {resolved.payment} accepts payments")
+    return resolved.payment
 
 
 def _payment_account(c: _Collector, code: str | None, accounts: list[dict[str, Any]]) -> None:

@@ -20,8 +20,10 @@ from rich.table import Table
 from shopxero.checks.doctor import Check, DoctorReport, run_doctor
 from shopxero.cli.app import EXIT_OK, EXIT_UNABLE, AppContext, app
 from shopxero.config import Settings
-from shopxero.errors import ConfigError
+from shopxero.engine.payment_routing import legacy_routing
+from shopxero.errors import ConfigError, ShopxeroError
 from shopxero.notify import channel_checks, notify_doctor, send_test
+from shopxero.store import StateStore
 
 __all__ = ["doctor_command", "print_doctor_report"]
 
@@ -84,6 +86,17 @@ def _notify_test(settings: Settings) -> DoctorReport:
     return report
 
 
+def _legacy_payments(settings: Settings) -> bool:
+    """Whether the state DB (if there is one) holds payments from before payouts."""
+    if not settings.state_db_path.exists():
+        return False
+    try:
+        with StateStore.open(settings.state_db_path) as store:
+            return legacy_routing(store)
+    except ShopxeroError:
+        return False  # a state DB that cannot be read: the sync says so, with the fix
+
+
 def _label(check: Check) -> str:
     return f"{check.service} {check.name}"
 
@@ -116,7 +129,7 @@ def doctor_command(
     if notify_test:
         report = _notify_test(settings)
     else:
-        report = asyncio.run(run_doctor(settings))
+        report = asyncio.run(run_doctor(settings, legacy_payments=_legacy_payments(settings)))
         report.checks.extend(channel_checks(settings))
         notify_doctor(settings, report.checks)
     if as_json:

@@ -18,11 +18,7 @@ from shopxero.config import Settings
 from shopxero.engine.orgdata import OrgData
 from shopxero.store import StateStore
 from shopxero.translate.payments import GatewayAccounts
-from shopxero.translate.payouts import (
-    SHOPIFY_PAYMENTS_GATEWAY,
-    PayoutRefused,
-    find_clearing_account,
-)
+from shopxero.translate.payouts import SHOPIFY_PAYMENTS_GATEWAY, clearing_route
 
 __all__ = ["PAYMENT", "auto_clearing_account", "gateway_accounts", "legacy_routing"]
 
@@ -49,14 +45,15 @@ def auto_clearing_account(settings: Settings, org: OrgData, store: StateStore) -
     ``SHOPXERO_PAYMENT_ACCOUNT``), there is no clearing account, or ``legacy_routing``."""
     if not settings.sync_payouts or not settings.sync_payments:
         return None
-    if SHOPIFY_PAYMENTS_GATEWAY in settings.account_by_gateway or settings.payment_account:
-        return None
-    found = find_clearing_account(org.accounts, clearing=settings.clearing_account)
-    if isinstance(found, PayoutRefused):
-        return None
-    if settings.clearing_account is None and legacy_routing(store):
-        return None
-    return str(found["Code"])
+    named = SHOPIFY_PAYMENTS_GATEWAY in settings.account_by_gateway or bool(
+        settings.payment_account
+    )
+    return clearing_route(
+        org.accounts,
+        clearing=settings.clearing_account,
+        named_by_setting=named,
+        legacy=not named and legacy_routing(store),
+    )
 
 
 def legacy_routing(store: StateStore) -> bool:

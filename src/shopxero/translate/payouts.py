@@ -50,6 +50,7 @@ __all__ = [
     "PayoutPosting",
     "PayoutRefused",
     "account_currency",
+    "clearing_route",
     "find_clearing_account",
     "payout_lines",
     "payout_posting",
@@ -399,6 +400,26 @@ def find_clearing_account(
     if not named:
         return PayoutRefused(NO_CLEARING, setting="SHOPXERO_CLEARING_ACCOUNT")
     return named[0]
+
+
+def clearing_route(
+    accounts: Sequence[Mapping[str, Any]],
+    *,
+    clearing: str | None,
+    named_by_setting: bool,
+    legacy: bool,
+) -> str | None:
+    """The clearing account Shopify Payments payments go to when payouts are posted and no
+    setting names their account (``named_by_setting``), or None (engine.payment_routing).
+
+    ``legacy``: payments were recorded before payments kept their account; only an explicit
+    ``SHOPXERO_CLEARING_ACCOUNT`` (``clearing``) moves their account then."""
+    if named_by_setting:
+        return None
+    found = find_clearing_account(accounts, clearing=clearing)
+    if isinstance(found, PayoutRefused) or (clearing is None and legacy):
+        return None
+    return str(found["Code"])
 
 
 def resolve_payout_accounts(
