@@ -86,6 +86,15 @@ def limits_table(result: dict[str, Any]) -> Table:
         "",
     )
     table.add_row("Shopify 429s received", f"{comp['shopify_429s']}", "")
+    payouts = comp.get("payouts_first_import")
+    if payouts:
+        table.add_row(
+            "payouts posted in the first import (Xero calls / fewest possible)",
+            f"{payouts['transfers']:,} transfers, {payouts['spend']:,} spend, "
+            f"{payouts['receive']:,} receive: {payouts['xero_calls']:,} / "
+            f"{payouts['lower_bound_calls']:,} calls",
+            "",
+        )
     table.add_row(
         "records queued after the first import",
         f"{ours['first_import']['queued']}",

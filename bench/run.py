@@ -24,6 +24,7 @@ import math
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,9 +91,36 @@ def _engine_phase(data_dir: Path, *, payments: bool, shopify_api: str = "rest") 
             "records": {k: {o: n for o, n in v.items() if n} for k, v in report.counts.items()},
             "queued": len(queued),
             "queued_examples": queued[:5],
+            "payouts": _posted_payouts(sandboxes),
         }
 
     return phase
+
+
+def _posted_payouts(sandboxes: RunningSandboxes) -> dict[str, int]:
+    """What Xero holds for payouts (docs/payouts.md): transfers and spend/receive money, and
+    the fewest calls that could have made them from nothing: each transfer alone (Xero takes
+    one per request), spend and receive money 50 to a request, one Reference lookup of each
+    kind per 40 payouts."""
+    state = httpx.get(f"{sandboxes.xero_url}/_sandbox/state", timeout=120).json()
+    transfers = [t for t in state.get("bank_transfers", []) if "payout" in str(t.get("Reference"))]
+    kinds = Counter(
+        str(t["Type"])
+        for t in state.get("bank_transactions", [])
+        if "payout" in str(t.get("Reference") or "")
+    )
+    payouts = len({str(t.get("Reference")) for t in transfers})
+    floor = (
+        len(transfers)
+        + sum(math.ceil(n / 50) for n in kinds.values())
+        + 2 * math.ceil(payouts / 40)
+    )
+    return {
+        "transfers": len(transfers),
+        "spend": kinds["SPEND"],
+        "receive": kinds["RECEIVE"],
+        "lower_bound_calls": floor,
+    }
 
 
 def _naive_phase(data_dir: Path) -> Phase:
@@ -223,7 +251,13 @@ def _compare(
     naive_first = naive["first_import"]["xero"]["calls"]
     peak = max(run[p]["xero"]["peak_per_minute"] for run in (ours, same_scope) for p in PHASES)
     shop_peak = max(ours[p]["shopify"]["peak_per_minute"] for p in PHASES)
+    first = ours["first_import"]
+    payouts = dict(first.get("payouts") or {})
+    payouts["xero_calls"] = sum(
+        n for endpoint, n in first["xero"]["by_endpoint"].items() if " Bank" in endpoint
+    )
     return {
+        "payouts_first_import": payouts,
         "xero_ratio": {
             p: _ratio(naive[p]["xero"]["calls"], same_scope[p]["xero"]["calls"]) for p in PHASES
         },

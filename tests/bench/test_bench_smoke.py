@@ -90,6 +90,20 @@ def test_graphql_reads_the_same_with_far_fewer_shopify_calls(result: dict[str, A
     assert "| GraphQL: Shopify calls |" in markdown_tables(result)
 
 
+def test_payouts_are_posted_in_the_first_import_in_few_calls(result: dict[str, Any]) -> None:
+    payouts = result["comparison"]["payouts_first_import"]
+    # The bench shop's paid payouts (about one a day over its span) are all posted ...
+    assert payouts["transfers"] > 0 and payouts["spend"] > 0
+    # ... with at most one lookup more of each kind than the fewest calls that could make them,
+    # and the Shopify contact they are made with (found or made once).
+    assert payouts["lower_bound_calls"] <= payouts["xero_calls"]
+    assert payouts["xero_calls"] <= payouts["lower_bound_calls"] + 4
+    # Within the day budget together with the rest of the first import.
+    assert result["comparison"]["first_import_fits_starter_budget"] is True
+    # A rerun posts nothing again and reads nothing about them in Xero.
+    assert not any("Bank" in k for k in result["shopxero"]["rerun"]["xero"]["by_endpoint"])
+
+
 def test_no_429_and_the_minute_limit_is_respected(result: dict[str, Any]) -> None:
     comp = result["comparison"]
     assert comp["xero_429s"] == comp["naive_xero_429s"] == 0

@@ -80,9 +80,7 @@ async def test_a_chart_without_a_clearing_account_says_how_to_add_one(tmp_path: 
 
 
 async def test_a_shopify_app_without_the_payouts_scope_is_a_warning(tmp_path: Path) -> None:
-    granted = tuple(
-        s for s in shopify_credentials().scopes if s != "read_shopify_payments_payouts"
-    )
+    granted = tuple(s for s in shopify_credentials().scopes if s != "read_shopify_payments_payouts")
     report = await _doctor(_settings(tmp_path), scopes=granted)
     check = _one(report, "shopify", "payouts")
     assert check.status == "warning"

@@ -51,7 +51,10 @@ __all__ = [
 
 # The Xero creates whose answer we kill between (docs/architecture.md, invariant 1: PUT is
 # create-only).
-WRITE_PATH = re.compile(r"^/api\.xro/2\.0/(Contacts|Items|Invoices|CreditNotes|Payments)$")
+WRITE_PATH = re.compile(
+    r"^/api\.xro/2\.0/"
+    r"(Contacts|Items|Invoices|CreditNotes|Payments|BankTransfers|BankTransactions)$"
+)
 TOKEN_PATH = "/connect/token"
 Entry = dict[str, Any]
 
@@ -330,7 +333,20 @@ def summarize_xero(state: dict[str, Any]) -> dict[str, Any]:
             if c.get("CreditNoteNumber")
         },
         "payments": dict(payments),
+        # Payouts (docs/payouts.md): one transfer and at most one spend and one receive money
+        # per payout, by Reference; the amounts must agree with a clean run's.
+        "bank_transfers": {
+            t["Reference"]: str(t["Amount"]) for t in _live(state.get("bank_transfers", []))
+        },
+        "bank_transactions": {
+            f"{t['Type']} {t.get('Reference')}": str(t["Total"])
+            for t in _live(state.get("bank_transactions", []))
+        },
     }
+
+
+def _live(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in records if r.get("Status") not in ("DELETED", "VOIDED")]
 
 
 def final_invariants(
@@ -357,9 +373,16 @@ def final_invariants(
     assert _duplicates(invoice_numbers) == {}, "duplicate invoice numbers"
     credit_numbers = [c["CreditNoteNumber"] for c in state.get("credit_notes", [])]
     assert _duplicates(credit_numbers) == {}, "duplicate credit note numbers"
+    transfers = [t["Reference"] for t in _live(state.get("bank_transfers", []))]
+    assert _duplicates(transfers) == {}, "duplicate payout transfers"
+    spend_receive = [
+        f"{t['Type']} {t.get('Reference')}" for t in _live(state.get("bank_transactions", []))
+    ]
+    assert _duplicates(spend_receive) == {}, "duplicate payout spend/receive money"
 
     summary = summarize_xero(state)
-    for part in ("contacts", "items", "invoices", "credit_notes", "payments"):
+    parts = ("contacts", "items", "invoices", "credit_notes", "payments")
+    for part in (*parts, "bank_transfers", "bank_transactions"):
         got, want = summary[part], reference[part]
         if isinstance(got, dict):
             missing = sorted(set(want) - set(got))[:10]

@@ -157,6 +157,7 @@ async def _post(ctx: RunContext, payouts: Sequence[Payout]) -> None:
     currency = account_currency(clearing, base)
     ctx.progress.start(PAYOUTS, len(payouts))
     walk = _Walk(accounts, currency, _queued_orders(ctx), _legacy_account(ctx, org))
+    walk.refused = {int(e.shopify_id.split("/")[0]) for e in ctx.store.errors.list_open(PAYOUTS)}
     for payout in payouts:
         ctx.progress.advance(PAYOUTS)
         if not await _take(ctx, org, payout, walk):
@@ -180,6 +181,7 @@ class _Walk:
     currency: str
     queued: dict[str, str]
     legacy_account: str | None  # where payments without a recorded account went
+    refused: set[int] = field(default_factory=set)  # payouts with an open error-queue entry
     held: list[date] = field(default_factory=list)
     ready: list[_Work] = field(default_factory=list)
     contact_id: str | None = None
@@ -195,6 +197,9 @@ async def _take(ctx: RunContext, org: OrgData, payout: Payout, walk: _Walk) -> b
         return True
     if ctx.store.mappings.get(DONE, str(payout.id)) is not None:
         ctx.report.count(PAYOUTS, "unchanged")
+        return True
+    if payout.id in walk.refused and not ctx.retrying:
+        walk.held.append(payout.date)  # Xero refused it: `errors retry` sends it again
         return True
     if (payout.currency or walk.currency) != walk.currency:
         ctx.report.note(

@@ -32,7 +32,7 @@ from shopxero.engine.settle import settle_open_intents
 from shopxero.entities.contacts import sync_customers
 from shopxero.entities.items import sync_products
 from shopxero.entities.orders.invoices import sync_orders
-from shopxero.entities.payouts import sync_payouts
+from shopxero.entities.payouts import PAYOUTS, sync_payouts
 from shopxero.errors import QuotaExhaustedError
 from shopxero.shopify.models import raw_updated_at
 from shopxero.store import StateStore
@@ -166,10 +166,13 @@ class SyncEngine:
 
     def _payouts_due(self, only: Iterable[str] | None, retry: Sequence[QueuedError] | None) -> bool:
         """Payouts are not a ``ResourceStep``: they are no Shopify resource with ``updated_at``
-        (their cursor is the payout date), nor re-fetched from the error queue. They come after
-        the orders, whose payments and refunds must be in the clearing account first, and only
-        in a full run (not ``--only``, not ``errors retry``)."""
-        return self.settings.sync_payouts and retry is None and only is None
+        (their cursor is the payout date, held before a payout whose posting failed). They come
+        after the orders, whose payments and refunds must be in the clearing account first: in a
+        full run (not ``--only``), and in ``errors retry`` when a payout's entry is retried (the
+        payouts step then posts every payout still due, that one among them)."""
+        if not self.settings.sync_payouts or only is not None:
+            return False
+        return retry is None or any(entry.entity == PAYOUTS for entry in retry)
 
     def _finish_broken(self, report: RunReport, exc: BaseException) -> None:
         """Record a run that ended by an exception. Ctrl-C (asyncio cancels the run's task; a
