@@ -11,6 +11,7 @@ never from our mapping code.
 from __future__ import annotations
 
 import copy
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,9 +28,11 @@ from tests.sync.helpers import (
     serve_seed,
 )
 
-from shopxero.clients import build_clients
+from shopxero.clients import build_clients, store_call_sink
+from shopxero.rebuild.run import rebuild_state
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.xero_defaults import CLEARING_CODE
+from shopxero.store import StateStore
 
 pytestmark = pytest.mark.anyio
 
@@ -295,3 +298,49 @@ async def test_the_opening_account_takes_the_money_of_orders_from_before_the_sta
     assert lines.get(("RECEIVE", "850"), ZERO) == early_in
     assert lines.get(("SPEND", "850"), ZERO) == early_out
     assert early_in > 0
+
+
+async def test_a_rebuild_relinks_the_payouts_and_the_next_sync_posts_nothing_again(
+    served: tuple[str, str, dict[str, Any]], tmp_path: Path
+) -> None:
+    shop_url, xero_url, _ = served
+    await run_engine(shop_url, xero_url, tmp_path, **SETTINGS)
+    posted = {t["Reference"] for t in sandbox_state(xero_url)["bank_transfers"]}
+    assert posted
+    with sqlite3.connect(tmp_path / "state.db") as conn:
+        before = dict(
+            conn.execute(
+                "SELECT entity, count(*) FROM mappings WHERE entity LIKE 'payout%' GROUP BY entity"
+            ).fetchall()
+        )
+    for name in ("state.db", "state.db-wal", "state.db-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+
+    settings = sandbox_settings(shop_url, xero_url, tmp_path).model_copy(update=SETTINGS)
+    mark = len(sandbox_requests(xero_url))
+    with StateStore.open(settings.state_db_path) as store:
+        async with build_clients(settings, call_sink=store_call_sink(store)) as clients:
+            rebuilt = await rebuild_state(
+                store, shopify=clients.shopify, xero=clients.xero, settings=settings
+            )
+    writes = [
+        r
+        for r in sandbox_requests(xero_url)[mark:]
+        if r["method"] in ("PUT", "POST") and r["path"].startswith("/api.xro")
+    ]
+    assert writes == []
+    assert any("found in Xero by Reference and linked" in n for n in rebuilt.notes)
+    with sqlite3.connect(tmp_path / "state.db") as conn:
+        after = dict(
+            conn.execute(
+                "SELECT entity, count(*) FROM mappings WHERE entity LIKE 'payout%' GROUP BY entity"
+            ).fetchall()
+        )
+    assert after == before
+
+    # The next sync neither posts nor looks up a payout again.
+    mark = len(sandbox_requests(xero_url))
+    await run_engine(shop_url, xero_url, tmp_path, **SETTINGS)
+    bank = [r for r in sandbox_requests(xero_url)[mark:] if "/Bank" in r["path"]]
+    assert bank == []
+    assert {t["Reference"] for t in sandbox_state(xero_url)["bank_transfers"]} == posted

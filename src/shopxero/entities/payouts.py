@@ -105,6 +105,7 @@ class _Work:
     posting: PayoutPosting
     have: dict[str, str] = field(default_factory=dict)  # part -> Xero id
     failed: bool = False
+    done: bool = False  # marked DONE in the state DB
 
     def payloads(self) -> dict[str, dict[str, Any]]:
         parts = {
@@ -155,6 +156,14 @@ async def _post(ctx: RunContext, payouts: Sequence[Payout]) -> None:
     base = str(org.organisation.get("BaseCurrency") or "")
     clearing = next(a for a in org.accounts if a.get("Code") == accounts.clearing)
     currency = account_currency(clearing, base)
+    if currency != base:
+        ctx.report.note(
+            f"Shopify Payments payouts are not posted: the clearing account {accounts.clearing} "
+            f"is in {currency}, not the organisation's base currency {base}, so Xero would value "
+            "the fees and the transfer at its own day rate and the clearing account would not "
+            "net to zero in the books; record payouts by hand (docs/payouts.md, 'Currencies')"
+        )
+        return
     ctx.progress.start(PAYOUTS, len(payouts))
     walk = _Walk(accounts, currency, _queued_orders(ctx), _legacy_account(ctx, org))
     walk.refused = {int(e.shopify_id.split("/")[0]) for e in ctx.store.errors.list_open(PAYOUTS)}
@@ -163,13 +172,21 @@ async def _post(ctx: RunContext, payouts: Sequence[Payout]) -> None:
         if not await _take(ctx, org, payout, walk):
             break
     await _link(ctx, walk.ready)
+    _mark_complete(ctx, walk.ready)  # before any write: a refused one leaves these marked
     await _send(ctx, walk.ready)
-    for work in walk.ready:
-        if work.failed or work.missing():
-            walk.held.append(work.posting.date)
-        elif not ctx.dry_run:
-            _mark_done(ctx, work)
+    _mark_complete(ctx, walk.ready)
+    walk.held.extend(w.posting.date for w in walk.ready if w.failed or w.missing())
     _advance_cursor(ctx, payouts, walk.held)
+
+
+def _mark_complete(ctx: RunContext, ready: Sequence[_Work]) -> None:
+    """Mark each payout all of whose postings are in Xero (``DONE``: a rerun skips it)."""
+    if ctx.dry_run:
+        return
+    for work in ready:
+        if not work.failed and not work.missing() and not work.done:
+            _mark_done(ctx, work)
+            work.done = True
 
 
 @dataclass

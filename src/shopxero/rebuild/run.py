@@ -34,6 +34,7 @@ from shopxero.engine.ports import ShopifyApi, XeroApi
 from shopxero.engine.run_report import ENTITIES, ProgressSink, RunReport
 from shopxero.entities.orders.guest_contact import ensure_guest_contact, guest_contact_desired
 from shopxero.rebuild.lifecycle import relink_lifecycles
+from shopxero.rebuild.payouts import relink_payouts
 from shopxero.rebuild.views import ReadOnlyXero, RecordingShopify
 from shopxero.run.engine import SyncEngine
 from shopxero.shopify.models import raw_updated_at
@@ -135,24 +136,49 @@ async def rebuild_state(
             report.counts[resource]["skipped"] = counts.get("skipped", 0)
             report.counts[resource]["failed"] = counts.get("failed", 0)
 
-    # Payments, credit notes and completed lives of the orders whose invoice is in step.
+    complete = await _relink_money(store, engine, shop_view, xero_view, settled, report, clock)
+    settled["orders"] &= complete
+    _advance_cursors(store, plan_report, shop_view, settled, report, started, clock())
+    _finish(store, plan_report, xero_view, report, clock())
+    return report
+
+
+async def _relink_money(
+    store: StateStore,
+    engine: SyncEngine,
+    shop_view: RecordingShopify,
+    xero_view: ReadOnlyXero,
+    settled: dict[str, set[str]],
+    report: RebuildReport,
+    clock: Callable[[], datetime],
+) -> set[str]:
+    """Payments, credit notes and completed lives of the orders whose invoice is in step, then
+    the payouts; the ids of the orders whose life is complete."""
     fetched_orders = shop_view.fetched["orders"]
     complete, notes = await relink_lifecycles(
         store,
         shopify=shop_view,
         xero_view=xero_view,
-        settings=settings,
+        settings=engine.settings,
         org=engine.org,
         raws=[fetched_orders[oid] for oid in sorted(settled["orders"]) if oid in fetched_orders],
-        started=started,
+        started=report.started_at,
         now=clock,
     )
     report.lives_relinked = len(complete)
     report.notes.extend(notes)
-    settled["orders"] &= complete
-    _advance_cursors(store, plan_report, shop_view, settled, report, started, clock())
-    _finish(store, plan_report, xero_view, report, clock())
-    return report
+    report.notes.extend(
+        await relink_payouts(
+            store,
+            shopify=shop_view,
+            xero_view=xero_view,
+            settings=engine.settings,
+            org=engine.org,
+            started=report.started_at,
+            now=clock,
+        )
+    )
+    return complete
 
 
 async def _link_guest_contact(

@@ -123,7 +123,7 @@ class SyncEngine:
         """One sync run (``retry``: only these queued records, fetched by id; no cursor moves).
 
         ``plan_lifecycle=False``: a dry run plans records only, not orders' payments, credit
-        notes and voids (the rebuild's read pass)."""
+        notes and voids, nor payouts (the rebuild's read pass)."""
         resources = [e for e in ENTITIES if only is None or e in set(only)]
         started = self.now()
         report = RunReport(started_at=started, dry_run=dry_run)
@@ -148,7 +148,7 @@ class SyncEngine:
                 await settle_open_intents(ctx)
             for resource in resources:
                 await self._sync_resource(ctx, resource, retry)
-            if self._payouts_due(only, retry):
+            if plan_lifecycle and self._payouts_due(only, retry):
                 await sync_payouts(ctx)
             report.status = "failed_records" if report.total("failed") else "ok"
         except QuotaExhaustedError as exc:
