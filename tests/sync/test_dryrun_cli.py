@@ -49,12 +49,12 @@ def test_dry_run_text_and_json_show_payments_and_credit_notes(
     flat = " ".join(out.split())  # the console wraps long plan lines at the terminal width
     assert re.search(
         r"payments: create order #1048 payment \d+ — 20\.00 paid on invoice SHOP-1048 into "
-        r"account 090 on \d{4}-\d\d-\d\d",
+        r"account 090 on \d{4}-\d\d-\d\d",  # not a Shopify Payments payment: the bank
         flat,
     ), out
     for number in ("SHOP-1032-R1", "SHOP-1032-R2"):
         assert f"(credit note {number}) — total 8.00: 8.00 paid out to the customer" in flat, out
-        assert f"(paid out of {number}) — 8.00 paid back to the customer from account 090" in flat
+        assert f"(paid out of {number}) — 8.00 paid back to the customer from account 091" in flat
     # The summary table counts what the real run would make.
     [row] = [line for line in lines if "payments" in line and "│" in line]
     assert row.split("│")[2].strip() == "4"  # 1032's payment and two refunds, 1048's payment
@@ -78,5 +78,11 @@ def test_dry_run_text_and_json_show_payments_and_credit_notes(
     payments = report["plan"]["payments"]
     assert {p["action"] for p in payments} == {"create"}
     assert sorted(p["details"]["amount"] for p in payments) == ["20.00", "38.95", "8.00", "8.00"]
-    assert all(p["details"]["account"] == "090" for p in payments)
+    # Shopify Payments money into the clearing account (docs/payouts.md), 1048's into the bank
+    assert sorted((p["details"]["amount"], p["details"]["account"]) for p in payments) == [
+        ("20.00", "090"),
+        ("38.95", "091"),
+        ("8.00", "091"),
+        ("8.00", "091"),
+    ]
     assert _xero_writes(sandboxes.xero_url) == []
