@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from tests.sync.helpers import (
     run_engine,
@@ -29,6 +30,7 @@ from tests.sync.helpers import (
 )
 
 from shopxero.clients import build_clients, store_call_sink
+from shopxero.http.retry import RetryPolicy
 from shopxero.rebuild.run import rebuild_state
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.xero_defaults import CLEARING_CODE
@@ -344,3 +346,28 @@ async def test_a_rebuild_relinks_the_payouts_and_the_next_sync_posts_nothing_aga
     bank = [r for r in sandbox_requests(xero_url)[mark:] if "/Bank" in r["path"]]
     assert bank == []
     assert {t["Reference"] for t in sandbox_state(xero_url)["bank_transfers"]} == posted
+
+
+async def test_a_transfer_whose_answer_was_lost_is_linked_by_its_reference_not_made_again(
+    served: tuple[str, str, dict[str, Any]], tmp_path: Path
+) -> None:
+    shop_url, xero_url, _ = served
+    # Every answer to the first transfer is lost after Xero made it: the first attempt and
+    # each retry with the same Idempotency-Key (which Xero answers with the first result).
+    # Transfers go one to a request, so the others are answered.
+    fault = {"method": "PUT", "path": "/BankTransfers$", "kind": "drop_after_commit"}
+    fault["times"] = RetryPolicy().attempts
+    httpx.post(f"{xero_url}/_sandbox/faults", json=fault).raise_for_status()
+    first, _ = await run_engine(shop_url, xero_url, tmp_path, **SETTINGS)
+    httpx.delete(f"{xero_url}/_sandbox/faults").raise_for_status()
+    lost = [n for n in first.notes if "could not be sent" in n and "transfer" in n]
+    assert len(lost) == 1, first.notes
+    made = [t["Reference"] for t in sandbox_state(xero_url)["bank_transfers"]]
+    payout_id = lost[0].split()[1]
+    assert made.count(f"Shopify payout {payout_id}") == 1  # in Xero, its answer lost
+
+    again, _ = await run_engine(shop_url, xero_url, tmp_path, **SETTINGS)
+    assert again.counts["payouts"]["linked"] >= 1
+    after = [t["Reference"] for t in sandbox_state(xero_url)["bank_transfers"]]
+    assert after.count(f"Shopify payout {payout_id}") == 1
+    assert sorted(after) == sorted(made)

@@ -101,10 +101,10 @@ def _too_big(element: Element) -> Sent | None:
     return Sent(element, None, (message,), error_class="ValidationError", requested=False)
 
 
-def _batches(elements: Sequence[Element]) -> list[list[Element]]:
+def _batches(elements: Sequence[Element], max_elements: int) -> list[list[Element]]:
     batches: list[list[Element]] = []
     position = 0
-    for payloads in split_batches([e.payload for e in elements], max_elements=MAX_BATCH_ELEMENTS):
+    for payloads in split_batches([e.payload for e in elements], max_elements=max_elements):
         batches.append(list(elements[position : position + len(payloads)]))
         position += len(payloads)
     return batches
@@ -192,10 +192,13 @@ async def send_batches(
     elements: Sequence[Element],
     *,
     id_field: str | None = None,
+    max_elements: int = MAX_BATCH_ELEMENTS,
 ) -> AsyncIterator[list[Sent]]:
     """Send ``elements`` (one kind, one operation) through ``write``: one list of ``Sent`` per
     request, in order, for the caller to record before the next request goes out (elements
-    refused here for their size come first, as their own list).
+    refused here for their size come first, as their own list). ``max_elements``: 1 for an
+    endpoint Xero takes one element at a time (bank transfers, xero-api-notes §13.1), so that
+    each answer is recorded as it arrives.
 
     Every intent is settled here but a create's whose write may have happened (a transient
     failure, or an answer without ``id_field`` when one is given): those the next run settles.
@@ -206,7 +209,7 @@ async def send_batches(
     if too_big:
         yield too_big
     sendable = [e for e, refused in checked if refused is None]
-    for batch in _batches(sendable):
+    for batch in _batches(sendable, max_elements):
         answers, stop = await _send_batch(ctx, write, batch, id_field)
         yield answers
         if stop is not None:

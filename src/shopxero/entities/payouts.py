@@ -64,6 +64,7 @@ from shopxero.translate.payouts import (
     payout_posting,
     resolve_payout_accounts,
 )
+from shopxero.xero.batching import MAX_BATCH_ELEMENTS
 from shopxero.xero.dates import parse_xero_date
 from shopxero.xero.elements import where_equals
 
@@ -613,7 +614,10 @@ async def _send(ctx: RunContext, ready: list[_Work]) -> None:
             if part == TRANSFER
             else ctx.xero.create_bank_transactions
         )
-        async for batch in send_batches(ctx, write, elements, id_field=_id_field(part)):
+        size = 1 if part == TRANSFER else MAX_BATCH_ELEMENTS  # Xero: one transfer a request
+        async for batch in send_batches(
+            ctx, write, elements, id_field=_id_field(part), max_elements=size
+        ):
             for sent in batch:
                 work = owners[sent.element.shopify_id]
                 if sent.record is not None:
