@@ -19,6 +19,7 @@ from shopxero.cli.init_cmd import normalise_shop, update_env_file
 from shopxero.config import load_settings
 from shopxero.errors import ConfigError
 from shopxero.sandbox.run import RunningSandboxes, start_sandboxes
+from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.credentials import (
     SHOPIFY_ACCESS_TOKEN,
     SHOPIFY_CLIENT_ID,
@@ -157,6 +158,7 @@ def test_options_only_switch_to_a_token_and_custom_connection(
     )
     assert result.exit_code == 0, result.output
     assert "Xero organisation: Demo Shop Ltd" in result.output
+    assert "payouts: Shopify Payments money will go to 091 (Shopify Clearing)" in result.output
     assert "static admin token" in result.output
     values = dotenv_values(env_file)
     # The token replaces the client credentials (it would win over them anyway).
@@ -237,3 +239,34 @@ def test_choosing_an_organisation_reprompts_until_a_number_in_range() -> None:
     assert result.exit_code == 0, result.output
     assert "1. A Ltd (a)" in result.output and "chose b" in result.output
     assert result.output.count("enter a number from 1 to 2") == 2
+
+
+def test_init_says_how_to_add_the_clearing_account_payouts_need(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed = load_seed("demo")
+    seed["xero"]["accounts"] = [a for a in seed["xero"]["accounts"] if a["Code"] != "091"]
+    with start_sandboxes(seed) as running:
+        for key, value in running.env().items():
+            if key.endswith("_URL"):
+                monkeypatch.setenv(key, value)
+        result = _init(
+            tmp_path,
+            "--no-input",
+            "--shop",
+            running.shop_domain,
+            "--shopify-auth",
+            "token",
+            "--shopify-token",
+            SHOPIFY_ACCESS_TOKEN,
+            "--xero-app",
+            "custom-connection",
+            "--xero-client-id",
+            XERO_CC_CLIENT_ID,
+            "--xero-client-secret",
+            XERO_CC_CLIENT_SECRET,
+        )
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "payouts: Shopify Payments payouts are not posted: there is no clearing account" in said
+    assert "add a BANK account without a bank feed" in said

@@ -225,6 +225,7 @@ def _prompt_tenant(orgs: list[dict[str, Any]]) -> dict[str, Any]:
 def _connect_and_check(app_ctx: AppContext, env_file: Path, opts: dict[str, Any]) -> None:
     from shopxero.cli.auth_shopify import check_shopify
     from shopxero.cli.auth_xero import connect_xero
+    from shopxero.cli.payouts_hint import payouts_hint
 
     overrides: dict[str, Any] = {}
     if app_ctx.data_dir is not None:
@@ -243,6 +244,9 @@ def _connect_and_check(app_ctx: AppContext, env_file: Path, opts: dict[str, Any]
             prompt_tenant=_prompt_tenant if opts["interactive"] else None,
         )
         _say(f"  Xero organisation: {result['tenant_name']}")
+        hint = payouts_hint(settings)
+        if hint:
+            _say(f"  {hint}")
     else:
         _say("4/4 Xero consent skipped (--no-connect): run `shopxero auth xero` when ready.")
     shop = check_shopify(settings)

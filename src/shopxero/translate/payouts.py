@@ -366,9 +366,9 @@ def account_currency(account: Mapping[str, Any], base_currency: str) -> str:
 
 NO_CLEARING = (
     "Shopify Payments payouts are not posted: there is no clearing account. In Xero add a BANK "
-    "account without a bank feed (e.g. 'Shopify Clearing'), send Shopify Payments there with "
-    'SHOPXERO_ACCOUNT_BY_GATEWAY={"shopify_payments": "<its code>"} (or set '
-    "SHOPXERO_CLEARING_ACCOUNT to it), then run again"
+    "account without a bank feed, named like 'Shopify Clearing' (found by its name; any other "
+    "name: set SHOPXERO_CLEARING_ACCOUNT to its code); Shopify Payments money then goes there "
+    "and each payout is posted (docs/payouts.md)"
 )
 
 
