@@ -104,10 +104,10 @@ def _posted_payouts(sandboxes: RunningSandboxes) -> dict[str, int]:
     kind per 40 payouts."""
     state = httpx.get(f"{sandboxes.xero_url}/_sandbox/state", timeout=120).json()
     transfers = [t for t in state.get("bank_transfers", []) if "payout" in str(t.get("Reference"))]
-    kinds = Counter(
+    kinds = Counter(  # not the -TRANSFER lines Xero makes for each transfer
         str(t["Type"])
         for t in state.get("bank_transactions", [])
-        if "payout" in str(t.get("Reference") or "")
+        if "payout" in str(t.get("Reference") or "") and t["Type"] in ("SPEND", "RECEIVE")
     )
     payouts = len({str(t.get("Reference")) for t in transfers})
     floor = (
