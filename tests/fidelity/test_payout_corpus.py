@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from shopxero.sandbox.seeds.xero_defaults import default_accounts, with_clearing_account
 from shopxero.shopify.models import parse_balance_transaction, parse_payout
 from shopxero.translate.payouts import (
     PayoutAccounts,
@@ -301,3 +302,18 @@ def test_accounts_that_cannot_post_say_which_setting(
     refused = resolve_payout_accounts(chart, gateway_account=gateway)
     assert isinstance(refused, PayoutRefused)
     assert refused.setting == setting
+
+
+@pytest.mark.parametrize("country", ["GB", "AU", "NZ", "US"])
+def test_each_standard_chart_with_a_clearing_account_gets_every_default(country: str) -> None:
+    # Xero's chart for a new organisation in each country, plus the BANK account the merchant
+    # adds (docs/payouts.md, "Setting it up"): everything else is found by itself.
+    chart = with_clearing_account(default_accounts(country), country)
+    accounts = resolve_payout_accounts(chart, gateway_account="091")
+    assert isinstance(accounts, PayoutAccounts), accounts
+    by_code = {a["Code"]: a for a in chart}
+    assert accounts.clearing == "091"
+    assert by_code[accounts.bank]["Type"] == "BANK" and accounts.bank != "091"
+    fees = by_code[accounts.fees]
+    assert fees["Type"] in ("EXPENSE", "OVERHEADS", "DIRECTCOSTS")
+    assert "bank" in fees["Name"].lower() or "fee" in fees["Name"].lower(), fees["Name"]
