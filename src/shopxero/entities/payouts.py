@@ -365,7 +365,7 @@ async def _check_orders(
             by_order.setdefault(tx.source_order_id, []).append(tx)
     for oid, order_txs in sorted(by_order.items()):
         if str(oid) in walk.queued:
-            check.waits.append(f"order {oid} is in the error queue ({walk.queued[str(oid)]})")
+            check.waits.append(f"order {oid} is in the error queue (`shopxero errors list`)")
             continue
         await _check_order(ctx, org, oid, order_txs, walk, check)
     return check
