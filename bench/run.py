@@ -24,7 +24,6 @@ import math
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,13 +35,15 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.counts import RequestLog, summarise
+from bench.engine_run import run_engine
+from bench.floor import posted_payouts, xero_state
 from bench.increment import day_increment
 from bench.naive import NaiveSync
 from bench.report import markdown_tables, print_tables
+from bench.scaling import print_scaling, run_scaling, scaling_markdown
 from shopxero.cli.demo_cmd import settings_for_sandboxes
-from shopxero.clients import build_clients, store_call_sink
+from shopxero.clients import build_clients
 from shopxero.config import Settings
-from shopxero.run.engine import SyncEngine
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.run import RunningSandboxes, start_sandboxes
 from shopxero.store import StateStore
@@ -72,55 +73,11 @@ def _engine_phase(data_dir: Path, *, payments: bool, shopify_api: str = "rest") 
         settings = _settings(sandboxes, data_dir).model_copy(
             update={"sync_payments": payments, "shopify_api": shopify_api}
         )
-        with StateStore.open(settings.state_db_path) as store:
-            engines: list[SyncEngine] = []
-            sink = store_call_sink(store, lambda: engines[0].current_run_id if engines else None)
-            async with build_clients(settings, call_sink=sink, clock=clock) as clients:
-                engine = SyncEngine(
-                    store=store,
-                    shopify=clients.shopify,
-                    xero=clients.xero,
-                    settings=settings,
-                    now=clock.now,
-                )
-                engines.append(engine)
-                report = await engine.run()
-            queued = [f"{e.entity} {e.shopify_id}: {e.message}" for e in store.errors.list_open()]
-        return {
-            "status": report.status,
-            "records": {k: {o: n for o, n in v.items() if n} for k, v in report.counts.items()},
-            "queued": len(queued),
-            "queued_examples": queued[:5],
-            "payouts": _posted_payouts(sandboxes),
-        }
+        result = await run_engine(settings, clock)
+        result["payouts"] = posted_payouts(xero_state(sandboxes.xero_url))
+        return result
 
     return phase
-
-
-def _posted_payouts(sandboxes: RunningSandboxes) -> dict[str, int]:
-    """What Xero holds for payouts (docs/payouts.md): transfers and spend/receive money, and
-    the fewest calls that could have made them from nothing: each transfer alone (Xero takes
-    one per request), spend and receive money 50 to a request, one Reference lookup of each
-    kind per 40 payouts."""
-    state = httpx.get(f"{sandboxes.xero_url}/_sandbox/state", timeout=120).json()
-    transfers = [t for t in state.get("bank_transfers", []) if "payout" in str(t.get("Reference"))]
-    kinds = Counter(  # not the -TRANSFER lines Xero makes for each transfer
-        str(t["Type"])
-        for t in state.get("bank_transactions", [])
-        if "payout" in str(t.get("Reference") or "") and t["Type"] in ("SPEND", "RECEIVE")
-    )
-    payouts = len({str(t.get("Reference")) for t in transfers})
-    floor = (
-        len(transfers)
-        + sum(math.ceil(n / 50) for n in kinds.values())
-        + 2 * math.ceil(payouts / 40)
-    )
-    return {
-        "transfers": len(transfers),
-        "spend": kinds["SPEND"],
-        "receive": kinds["RECEIVE"],
-        "lower_bound_calls": floor,
-    }
 
 
 def _naive_phase(data_dir: Path) -> Phase:
@@ -285,6 +242,16 @@ def _compare(
     }
 
 
+def _sizes(text: str) -> list[int]:
+    """``5000`` or ``1250,5000,20000`` (``_`` and spaces allowed in the numbers)."""
+    try:
+        return [int(part.replace("_", "").strip()) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give a number of orders, or several separated by commas (1250,5000)"
+        ) from None
+
+
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=2000)
@@ -292,7 +259,17 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--variants", type=int, default=3, help="variants per product (the bench seed makes 3)"
     )
-    parser.add_argument("--orders", type=int, default=5000)
+    parser.add_argument(
+        "--orders",
+        type=_sizes,
+        default=[5000],
+        help="orders in the shop; several (1250,5000,20000) run the scaling mode",
+    )
+    parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help="a first import per size in a child process (peak RSS); implied by several --orders",
+    )
     parser.add_argument("--speed", type=float, default=60.0, help="sandbox clock speed-up")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
@@ -303,9 +280,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.variants != 3:
         parser.error("--variants: the bench seed makes exactly 3 variants per product")
-    for name in ("customers", "products", "orders"):
+    for name in ("customers", "products"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1")
+    if min(args.orders) < 1:
+        parser.error("--orders must each be at least 1")
+    args.scaling = args.scaling or len(args.orders) > 1
     if args.speed <= 0:
         parser.error("--speed must be positive")
     return args
@@ -313,6 +293,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
+    if args.scaling or (args.from_json and "scaling" in _load(args.from_json)):
+        return _scaling_main(args)
     if args.from_json:
         result = json.loads(args.from_json.read_text(encoding="utf-8"))
         # Derived figures follow the current definitions; the measured counts are as saved.
@@ -321,17 +303,47 @@ def main(argv: list[str] | None = None) -> int:
         )
     else:
         result = run_benchmark(
-            customers=args.customers, products=args.products, orders=args.orders, speed=args.speed
+            customers=args.customers,
+            products=args.products,
+            orders=args.orders[0],
+            speed=args.speed,
         )
+    _emit(result, args, markdown=markdown_tables, table=print_tables)
+    return 0
+
+
+def _emit(
+    result: dict[str, Any],
+    args: argparse.Namespace,
+    *,
+    markdown: Callable[[dict[str, Any]], str],
+    table: Callable[[dict[str, Any]], None],
+) -> None:
+    """The result as JSON (``--json``, ``--out``), Markdown (``--markdown``) or rich tables."""
     text = json.dumps(result, indent=2, sort_keys=True)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
     if args.json:
         print(text)
     elif args.markdown:
-        print(markdown_tables(result))
+        print(markdown(result))
     else:
-        print_tables(result)
+        table(result)
+
+
+def _load(path: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _scaling_main(args: argparse.Namespace) -> int:
+    if args.from_json:
+        result = _load(args.from_json)
+    else:
+        result = run_scaling(
+            customers=args.customers, products=args.products, orders=args.orders, speed=args.speed
+        )
+    _emit(result, args, markdown=scaling_markdown, table=print_scaling)
     return 0
 
 

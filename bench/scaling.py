@@ -1,0 +1,162 @@
+"""Scaling mode of the benchmark: a first import at several shop sizes, each in its own process.
+
+For each number of orders, a fresh pair of sandboxes seeded with the bench seed; the first
+import runs in a child process (``bench/sync_child.py``) so that its peak RSS is the sync's alone
+(the sandboxes stay in this process). Per size: Shopify and Xero calls from the sandboxes'
+request logs, the batched lower bound of the Xero calls computed from what Xero holds afterwards
+(``bench.floor``), their ratio, the import's length on the sandbox clock and the child's peak RSS
+(``os.wait4``'s resource usage of that one child, so one size's peak never hides the next's).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from bench.counts import RequestLog, summarise
+from bench.floor import first_import_floor, xero_state
+from shopxero.sandbox.clock import SandboxClock
+from shopxero.sandbox.run import start_sandboxes
+
+__all__ = ["print_scaling", "run_scaling", "scaling_markdown", "scaling_table"]
+
+CHILD = Path(__file__).resolve().parent / "sync_child.py"
+DAY_BUDGET = 5000  # Xero's calls per organisation per day (xero-api-notes §2)
+HEADERS = (
+    "orders",
+    "Shopify calls",
+    "Xero calls",
+    "lower bound",
+    "ratio",
+    "sandbox minutes",
+    "peak RSS",
+)
+
+
+def _child_import(env: dict[str, str], data_dir: Path, clock: SandboxClock) -> dict[str, Any]:
+    """Run the first import in a child process; its report plus its peak RSS in MB."""
+    spec = data_dir / "spec.json"
+    out = data_dir / "report.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "env": env,
+                "data_dir": str(data_dir),
+                "speed": clock.speed,
+                "sandbox_time": clock.time(),
+                "monotonic": time.monotonic(),
+            }
+        ),
+        encoding="utf-8",
+    )
+    with out.open("w", encoding="utf-8") as stdout:
+        child = subprocess.Popen([sys.executable, str(CHILD), str(spec)], stdout=stdout)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"the first import's process exited with {child.returncode}")
+    report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    report["peak_rss_mb"] = round(usage.ru_maxrss / 1024)  # Linux reports kilobytes
+    return report
+
+
+def _one_size(seed: str, speed: float, data_dir: Path) -> dict[str, Any]:
+    start = datetime.now(UTC).replace(microsecond=0)
+    clock = SandboxClock(speed=speed, start=start)
+    with start_sandboxes(seed, clock=clock, now=start, day_limit=DAY_BUDGET) as sandboxes:
+        logs = {
+            "shopify": RequestLog(sandboxes.shopify_url),
+            "xero": RequestLog(sandboxes.xero_url),
+        }
+        before = xero_state(sandboxes.xero_url)
+        marks = {service: log.mark() for service, log in logs.items()}
+        sandbox_start = clock.time()
+        result = _child_import(sandboxes.env(), data_dir, clock)
+        result["sandbox_minutes"] = round((clock.time() - sandbox_start) / 60, 1)
+        for service, log in logs.items():
+            result[service] = summarise(log.since(marks[service]), service=service).as_dict()
+        result["lower_bound"] = first_import_floor(before, xero_state(sandboxes.xero_url))
+    result["ratio"] = round(result["xero"]["calls"] / result["lower_bound"], 2)
+    return result
+
+
+def run_scaling(
+    *, customers: int, products: int, orders: list[int], speed: float = 60.0
+) -> dict[str, Any]:
+    """A first import per size; the JSON the scaling table is printed from."""
+    runs: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="shopxero-scaling-") as tmp:
+        for count in orders:
+            seed = f"bench:customers={customers},products={products},orders={count}"
+            data_dir = Path(tmp) / str(count)
+            data_dir.mkdir()
+            runs[str(count)] = _one_size(seed, speed, data_dir)
+            run = runs[str(count)]
+            print(
+                f"{count:,} orders: {run['xero']['calls']} Xero calls "
+                f"(lower bound {run['lower_bound']}), peak RSS {run['peak_rss_mb']} MB",
+                file=sys.stderr,
+                flush=True,
+            )
+    return {
+        "scaling": runs,
+        "sizes": {"customers": customers, "variants": products * 3, "orders": orders},
+        "speed": speed,
+    }
+
+
+def _rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+    return [
+        (
+            f"{int(orders):,}",
+            f"{run['shopify']['calls']:,}",
+            f"{run['xero']['calls']:,}",
+            f"{run['lower_bound']:,}",
+            f"{run['ratio']:.2f}",
+            f"{run['sandbox_minutes']:g}",
+            f"{run['peak_rss_mb']:,} MB",
+        )
+        for orders, run in result["scaling"].items()
+    ]
+
+
+def _title(result: dict[str, Any]) -> str:
+    sizes = result["sizes"]
+    return (
+        f"First import by shop size: {sizes['customers']:,} customers, "
+        f"{sizes['variants']:,} variants"
+    )
+
+
+def scaling_table(result: dict[str, Any]) -> Table:
+    table = Table(title=_title(result))
+    for header in HEADERS:
+        table.add_column(header, justify="right")
+    for row in _rows(result):
+        table.add_row(*row)
+    return table
+
+
+def print_scaling(result: dict[str, Any]) -> None:
+    Console().print(scaling_table(result))
+
+
+def scaling_markdown(result: dict[str, Any]) -> str:
+    lines = [
+        f"{_title(result)}:",
+        "",
+        "| " + " | ".join(HEADERS) + " |",
+        "|" + "---|" * len(HEADERS),
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in _rows(result)]
+    return "\n".join(lines)
