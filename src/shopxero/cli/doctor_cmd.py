@@ -24,6 +24,7 @@ from shopxero.engine.payment_routing import legacy_routing
 from shopxero.errors import ConfigError, ShopxeroError
 from shopxero.notify import channel_checks, notify_doctor, send_test
 from shopxero.store import StateStore
+from shopxero.store.private import not_writable_reason
 
 __all__ = ["doctor_command", "print_doctor_report"]
 
@@ -97,6 +98,16 @@ def _legacy_payments(settings: Settings) -> bool:
         return False  # a state DB that cannot be read: the sync says so, with the fix
 
 
+def _data_dir_check(settings: Settings) -> Check:
+    """The data dir (state DB, token file, run lock) must be writable, or no run can start."""
+    folder = settings.data_dir
+    reason = not_writable_reason(folder)
+    if reason is None:
+        return Check("settings", "data dir", "ok", f"{folder} is writable")
+    detail, _, fix = reason.partition("; fix: ")
+    return Check("settings", "data dir", "error", detail, fix)
+
+
 def _label(check: Check) -> str:
     return f"{check.service} {check.name}"
 
@@ -130,6 +141,7 @@ def doctor_command(
         report = _notify_test(settings)
     else:
         report = asyncio.run(run_doctor(settings, legacy_payments=_legacy_payments(settings)))
+        report.checks.insert(0, _data_dir_check(settings))
         report.checks.extend(channel_checks(settings))
         notify_doctor(settings, report.checks)
     if as_json:

@@ -10,7 +10,6 @@ fault of the tool. It reads no API and takes no lock, so it is cheap and never w
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +20,7 @@ import typer
 from shopxero.cli.app import AppContext, app
 from shopxero.errors import ConfigError
 from shopxero.scheduling.times import Heartbeat, parse_utc
+from shopxero.store.private import not_writable_reason
 
 __all__ = ["HealthReport", "check_health", "health_command"]
 
@@ -40,15 +40,9 @@ class HealthReport:
 
 
 def _check_writable(data_dir: Path, report: HealthReport) -> None:
-    probe = data_dir / f".health-probe-{os.getpid()}"
-    try:
-        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        probe.write_text("ok", encoding="utf-8")
-        probe.unlink()
-    except OSError as exc:
-        report.fail(
-            f"data dir {data_dir} is not writable ({exc.strerror or exc}): check the volume"
-        )
+    reason = not_writable_reason(data_dir)
+    if reason is not None:
+        report.fail(reason)
 
 
 def _check_heartbeat(

@@ -26,6 +26,7 @@ from shopxero.config import raw_value
 from shopxero.errors import ConfigError
 from shopxero.scheduling.doctor_rounds import DoctorRounds
 from shopxero.scheduling.scheduler import Scheduler, TickOutcome, schedule_times, sync_once
+from shopxero.store.private import not_writable_reason
 
 __all__ = ["schedule_command"]
 
@@ -84,10 +85,16 @@ def schedule_command(
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_UNABLE) from None
+    data_dir = _data_dir(app_ctx)
+    # Every tick would fail the same way, and the heartbeat could not be written: say it once.
+    unwritable = not_writable_reason(data_dir)
+    if unwritable is not None:
+        typer.echo(f"error: {unwritable}", err=True)
+        raise typer.Exit(EXIT_UNABLE)
     doctor = DoctorRounds(app_ctx.settings)
     scheduler = Scheduler(
         times,
-        data_dir=_data_dir(app_ctx),
+        data_dir=data_dir,
         run_tick=lambda: _tick(app_ctx, doctor),
         max_runs=max_runs,
         # --log-format / SHOPXERO_LOG_FORMAT, as the rest of the CLI's logging.
