@@ -71,6 +71,11 @@ class Settings(BaseSettings):
 
     # --- where state lives -------------------------------------------------------------------
     data_dir: Path = Field(Path("data"), description="Folder for state.db, the token file, logs.")
+    require_data_volume: bool = Field(
+        False,
+        description="Refuse a data dir that is no mount point or an anonymous Docker volume "
+        "(the image sets true; docs/docker.md).",
+    )
 
     # --- Shopify -------------------------------------------------------------------------------
     shopify_shop: str | None = Field(None, description="Shop domain, e.g. my-shop.myshopify.com.")

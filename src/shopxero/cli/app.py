@@ -26,6 +26,7 @@ from shopxero.cli.logging_setup import active_log_format, configure_logging, res
 from shopxero.config import Settings, load_settings
 from shopxero.errors import AuthError, ConfigError, ShopxeroError
 from shopxero.exit_codes import EXIT_FAILED_RECORDS, EXIT_OK, EXIT_UNABLE
+from shopxero.store.data_volume import DataVolumeError, data_volume_problem
 from shopxero.store.private import make_private
 
 __all__ = [
@@ -133,6 +134,10 @@ class AppContext:
         if announce:
             self.announce_settings_file()
         settings = load_settings(self.env_file, **overrides)
+        if settings.require_data_volume:
+            problem = data_volume_problem(settings.data_dir)
+            if problem is not None:
+                raise DataVolumeError(problem)
         _note_made_private(make_private(settings.data_dir))
         return settings
 

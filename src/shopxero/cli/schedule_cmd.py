@@ -26,6 +26,7 @@ from shopxero.config import raw_value
 from shopxero.errors import ConfigError
 from shopxero.scheduling.doctor_rounds import DoctorRounds
 from shopxero.scheduling.scheduler import Scheduler, TickOutcome, schedule_times, sync_once
+from shopxero.store.data_volume import DataVolumeError
 from shopxero.store.private import not_writable_reason
 
 __all__ = ["schedule_command"]
@@ -35,6 +36,8 @@ def _data_dir(app_ctx: AppContext) -> Path:
     """The data dir for the heartbeat, even when the settings are broken."""
     try:
         return app_ctx.settings().data_dir
+    except DataVolumeError:
+        raise  # not a tick's problem: nothing would be kept, so the scheduler must not start
     except ConfigError:
         # Bad settings are reported by every tick; the heartbeat still needs a home.
         raw = raw_value("SHOPXERO_DATA_DIR", app_ctx.env_file)
@@ -85,7 +88,11 @@ def schedule_command(
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_UNABLE) from None
-    data_dir = _data_dir(app_ctx)
+    try:
+        data_dir = _data_dir(app_ctx)
+    except DataVolumeError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_UNABLE) from None
     # Every tick would fail the same way, and the heartbeat could not be written: say it once.
     unwritable = not_writable_reason(data_dir)
     if unwritable is not None:
