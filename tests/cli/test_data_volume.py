@@ -42,7 +42,7 @@ def _invoke(args: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]
     [
         "/var/lib/docker/volumes/shopxero_shopxero-data/_data",  # compose's named volume
         "/volumes/shopxero-data/_data",  # /var/lib/docker on its own partition
-        "/home/me/shopxero/data",  # a bind mount
+        "/srv/shopxero/data",  # a bind mount
     ],
 )
 def test_a_named_volume_or_a_bind_mount_is_kept(root: str) -> None:
