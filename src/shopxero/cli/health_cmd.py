@@ -19,6 +19,7 @@ import typer
 
 from shopxero.cli.app import AppContext, app
 from shopxero.errors import ConfigError
+from shopxero.scheduling.liveness import end_hung_scheduler
 from shopxero.scheduling.times import Heartbeat, parse_utc
 from shopxero.store.private import not_writable_reason
 
@@ -34,9 +35,16 @@ class HealthReport:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    hung: bool = False  # the scheduler's process is there but stuck (not gone, not failing)
+    heartbeat: Heartbeat | None = None
+
     def fail(self, problem: str) -> None:
         self.healthy = False
         self.problems.append(problem)
+
+    def hang(self, problem: str) -> None:
+        self.hung = True
+        self.fail(problem)
 
 
 def _check_writable(data_dir: Path, report: HealthReport) -> None:
@@ -56,16 +64,20 @@ def _check_heartbeat(
 ) -> None:
     last = "no run finished yet" if hb.last_exit is None else f"last exit {hb.last_exit}"
     report.notes.append(f"scheduler {hb.schedule}: {hb.state}, {hb.ticks} tick(s), {last}")
-    if hb.state == "running":
+    if hb.state == "stopped":
+        pass
+    elif _gone(hb, now, grace, report):
+        return  # a stale "running" or "waiting" says nothing about runs or ticks
+    elif hb.state == "running":
         started = parse_utc(hb.started_at)
         if started is not None and now - started > max_run:
             minutes = int((now - started).total_seconds() // 60)
-            report.fail(f"the current run started {minutes} min ago and has not finished")
+            report.hang(f"the current run started {minutes} min ago and has not finished")
     elif hb.state == "waiting":
         due = parse_utc(hb.next_run_at)
         if due is not None and now - due > grace:
             minutes = int((now - due).total_seconds() // 60)
-            report.fail(
+            report.hang(
                 f"the scheduler's tick due at {hb.next_run_at} is {minutes} min overdue "
                 "(scheduler stopped or hung)"
             )
@@ -76,6 +88,21 @@ def _check_heartbeat(
         )
     elif hb.consecutive_failures:
         report.notes.append(f"last run failed: {hb.last_message}")
+
+
+def _gone(hb: Heartbeat, now: datetime, grace: timedelta, report: HealthReport) -> bool:
+    """A live scheduler rewrites its heartbeat every 30 s, running or waiting; one that was
+    killed (or whose container was) stops. So an old heartbeat is a scheduler that is gone,
+    whichever container reads it, and not a long run."""
+    updated = parse_utc(hb.updated_at) if hb.updated_at else None
+    if updated is None or now - updated <= grace:
+        return False
+    minutes = int((now - updated).total_seconds() // 60)
+    report.fail(
+        f"the scheduler's heartbeat ({hb.state}) was last written {minutes} min ago, at "
+        f"{hb.updated_at}: that scheduler is gone (killed, or its container stopped)"
+    )
+    return True
 
 
 def check_health(
@@ -102,6 +129,7 @@ def check_health(
     if hb is None:
         report.notes.append("no scheduler has run on this data dir")
         return report
+    report.heartbeat = hb
     _check_heartbeat(
         hb,
         now or datetime.now(UTC),
@@ -127,6 +155,14 @@ def health_command(
         int,
         typer.Option("--max-failures", min=1, help="Runs in a row that could not run (exit 2)."),
     ] = 3,
+    restart_hung: Annotated[
+        bool,
+        typer.Option(
+            "--restart-hung",
+            help="End a hung scheduler in this container (SIGKILL), so its restart policy "
+            "starts it again.",
+        ),
+    ] = False,
 ) -> None:
     """Healthcheck: data dir writable, scheduler alive and not failing (exit 0 / 1)."""
     report = check_health(
@@ -135,6 +171,8 @@ def health_command(
         max_run=timedelta(minutes=max_run_minutes),
         max_failures=max_failures,
     )
+    if restart_hung and report.hung and report.heartbeat is not None:
+        report.notes.append(end_hung_scheduler(report.heartbeat))
     if as_json:
         data = {"healthy": report.healthy, "problems": report.problems, "notes": report.notes}
         typer.echo(json.dumps(data, indent=2))

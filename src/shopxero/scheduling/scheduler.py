@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -46,6 +47,9 @@ __all__ = ["DEFAULT_EVERY", "Scheduler", "TickOutcome", "schedule_times", "sync_
 logger = logging.getLogger("shopxero.schedule")
 
 DEFAULT_EVERY = "15m"
+# How often a scheduler rewrites its heartbeat, running or waiting; health reads a heartbeat
+# older than its grace (5 min) as a scheduler that is gone.
+BEAT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,7 @@ class Scheduler:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
         echo: Callable[[str], None] = lambda line: print(line, flush=True),
+        beat_every: float = BEAT_SECONDS,
     ) -> None:
         self.times = times
         self.data_dir = data_dir
@@ -153,8 +158,13 @@ class Scheduler:
         self.echo = echo
         self.stop = _Stop(lambda event, message: self._log(event, message))
         self.heartbeat = Heartbeat(
-            schedule=times.describe(), state="waiting", pid=os.getpid(), updated_at=""
+            schedule=times.describe(),
+            state="waiting",
+            pid=os.getpid(),
+            updated_at="",
+            host=socket.gethostname(),
         )
+        self.beat_every = beat_every
 
     def run(self) -> int:
         """Tick until stopped or ``max_runs`` ticks are done; 0 on a clean stop."""
@@ -181,20 +191,30 @@ class Scheduler:
 
     def _wait_until(self, due: datetime) -> bool:
         """Sleep in short steps so a signal stops the wait promptly; False when stopped."""
+        last_beat = self.now()
         while not self.stop.requested:
-            remaining = (due - self.now()).total_seconds()
+            now = self.now()
+            remaining = (due - now).total_seconds()
             if remaining <= 0:
                 return True
+            if (now - last_beat).total_seconds() >= self.beat_every:
+                self._beat("waiting")  # alive, for health checks in any container
+                last_beat = now
             self.sleep(min(remaining, 0.5))
         return False
 
     def _tick(self, started: datetime) -> None:
         self._beat("running", started_at=started)
         self.stop.running = True
+        done = threading.Event()
+        beater = threading.Thread(target=self._beat_while_running, args=(done,), daemon=True)
+        beater.start()
         try:
             outcome = self.run_tick()
         finally:
             self.stop.running = False
+            done.set()
+            beater.join()
         hb = self.heartbeat
         hb.ticks += 1
         if outcome.outcome != "skipped":
@@ -220,6 +240,13 @@ class Scheduler:
             run_id=outcome.run_id,
             seconds=round(seconds, 3),
         )
+
+    def _beat_while_running(self, done: threading.Event) -> None:
+        """Rewrite the heartbeat every ``beat_every`` seconds of a run. A scheduler that was
+        killed (or whose container was) stops beating, so a health check anywhere, even in
+        another container on the volume, tells its stale "running" from a long run."""
+        while not done.wait(self.beat_every):
+            self._beat("running")
 
     def _beat(
         self,

@@ -135,6 +135,9 @@ class Heartbeat:
     last_message: str | None = None
     consecutive_failures: int = 0
     ticks: int = 0
+    # The host name (in Docker: the container's id) where ``pid`` lives, so a health check in
+    # another container on the same volume never takes that pid for one of its own processes.
+    host: str | None = None
 
     def write(self, data_dir: Path) -> None:
         """Replace the file atomically, so a health check never reads half of it."""

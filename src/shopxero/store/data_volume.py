@@ -27,7 +27,7 @@ _ANONYMOUS_VOLUME = re.compile(r"/volumes/[0-9a-f]{64}/_data$")
 KEEP_IT = (
     "fix: give it a named volume (or a bind mount), e.g. "
     "`docker run --rm --init --stop-timeout 120 -v shopxero-data:/data "
-    "--env-file shopxero.env shopxero:latest sync` (docs/docker.md); "
+    "shopxero:latest sync` (docs/docker.md: the settings go in the volume); "
     "SHOPXERO_REQUIRE_DATA_VOLUME=false allows a throwaway data dir"
 )
 
