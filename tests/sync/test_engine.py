@@ -77,11 +77,21 @@ class FakeShopify:
         self.calls["shop"] += 1
         return dict(self.data["shop"])
 
+    def iter_payouts(self, *, date_min: Any = None) -> Any:
+        """A shop without Shopify Payments payouts (the payouts step then does nothing)."""
+        self.calls["payouts"] += 1
+        return _nothing()
+
     def touch(self, key: str, rid: int, when: datetime, **changes: Any) -> None:
         for record in self.data[key]:
             if record["id"] == rid:
                 record.update(changes)
                 record["updated_at"] = when.isoformat()
+
+
+async def _nothing() -> AsyncIterator[dict[str, Any]]:
+    return
+    yield
 
 
 class FakeXero:
