@@ -1,4 +1,4 @@
-"""shopxero CLI: ``shopxero auth shopify|xero|status`` (check and set up credentials).
+"""shopxero CLI: ``shopxero auth shopify|xero|import-token|status`` (check and set up credentials).
 
 ``auth shopify``, ``auth xero`` and ``auth status`` share one ``auth_app``; the work is in
 ``cli/auth_shopify.py`` and ``cli/auth_xero.py``.
@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 import typer
 
-from shopxero.cli.app import app
+from shopxero.cli.app import EXIT_UNABLE, app
 from shopxero.cli.layout import utc_minute
+from shopxero.errors import ShopxeroError
 
 __all__ = ["auth_app"]
 
@@ -115,6 +117,40 @@ def auth_xero(
             f"tokens saved to {result['token_file']}."
         )
     typer.echo(f"Scopes: {' '.join(result['scopes']) or '(none reported)'}")
+
+
+@auth_app.command("import-token")
+def auth_import_token_cmd(
+    ctx: typer.Context,
+    source: str = typer.Argument(
+        ..., help="The token file `auth xero` wrote elsewhere, or - to read it from stdin."
+    ),
+) -> None:
+    """Put a Xero token file from another computer into the data dir (refuses an older copy).
+
+    For a container: `docker compose run --rm -T sync auth import-token - < data/xero-token.json`
+    (stdin, so the container's user needs no access to the file), then delete that copy."""
+    from pathlib import Path
+
+    from shopxero.engine.runlock import run_lock
+    from shopxero.xero.token_import import import_token
+
+    settings = ctx.obj.settings()
+    if source == "-":
+        text, name = sys.stdin.read(), "the token file on stdin"
+    else:
+        try:
+            text, name = Path(source).read_text(encoding="utf-8"), source
+        except OSError as exc:
+            typer.echo(f"error: cannot read {source}: {exc.strerror}", err=True)
+            raise typer.Exit(EXIT_UNABLE) from None
+    # Not while a run may be refreshing the token it would replace.
+    try:
+        with run_lock(settings.data_dir, hint="import the token when it has finished"):
+            typer.echo(import_token(text, name, settings.token_file_path))
+    except ShopxeroError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_UNABLE) from None
 
 
 @auth_app.command("status")
