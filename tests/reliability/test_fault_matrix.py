@@ -259,6 +259,10 @@ def _configure(mp: pytest.MonkeyPatch, sandboxes: RunningSandboxes, *, web: bool
 
 
 def _sync(data_dir: Path) -> tuple[int, str]:
+    # A private data folder, as shopxero makes it: the run's output is its report alone (a
+    # pytest tmp folder is 0755, which the first run would fix with a note).
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
     _register_commands()
     result = CliRunner().invoke(app, ["--data-dir", str(data_dir), "sync", "--json"])
     return result.exit_code, result.output

@@ -145,3 +145,11 @@ def test_tenant_choice() -> None:
         choose_tenant(orgs, None, None)
     with pytest.raises(AuthError, match="not among"):
         choose_tenant(orgs, "zzz", None)
+
+
+def test_the_simulators_test_tokens_carry_what_shopxero_asks_for() -> None:
+    # A token a test makes without a consent has the scopes a consent grants shopxero today
+    # (payouts need accounting.banktransactions, docs/payouts.md).
+    from shopxero.sandbox.xero.app import DEFAULT_TEST_SCOPES
+
+    assert set(DEFAULT_TEST_SCOPES) == set(GRANULAR_SCOPES)

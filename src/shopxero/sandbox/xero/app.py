@@ -47,6 +47,7 @@ DEFAULT_TEST_SCOPES = (
     "accounting.contacts",
     "accounting.invoices",
     "accounting.payments",
+    "accounting.banktransactions",  # payouts (xero-api-notes §13.5)
     "accounting.settings.read",
 )
 
