@@ -37,6 +37,7 @@ from shopxero.cli.retry_outcome import (
     print_outcomes,
     record_name,
 )
+from shopxero.cli.term_signal import finish_on_sigterm
 from shopxero.config import Settings
 from shopxero.engine.run_report import (
     ENTITIES,
@@ -122,6 +123,10 @@ def run_sync(
     except KeyboardInterrupt:
         err_console.print(INTERRUPTED_MESSAGE, markup=False, highlight=False)
         raise typer.Exit(EXIT_ABORTED) from None
+
+
+def _say(message: str) -> None:
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def _warn(message: str) -> None:
@@ -247,14 +252,16 @@ def sync_command(
     """Bring Xero in step with Shopify (exit 0 synced, 1 records queued, 2 could not run)."""
     app_ctx: AppContext = ctx.obj
     settings = _guarded(app_ctx.settings)
-    report: RunReport = _guarded(
-        run_sync,
-        settings,
-        dry_run=dry_run,
-        only=_only(only),
-        show_progress=not as_json,
-        refresh_org=refresh_org,
-    )
+    # Here, not in run_sync: the scheduler's ticks keep the scheduler's own SIGTERM handling.
+    with finish_on_sigterm(_say):
+        report: RunReport = _guarded(
+            run_sync,
+            settings,
+            dry_run=dry_run,
+            only=_only(only),
+            show_progress=not as_json,
+            refresh_org=refresh_org,
+        )
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, default=str))
     else:
