@@ -54,13 +54,42 @@ def _args(stage: list[tuple[str, str]], name: str) -> list[str]:
     return [rest for word, rest in stage if word == name]
 
 
-def test_the_base_image_is_a_build_argument_defaulting_to_the_official_slim_python() -> None:
+def _lock_python(name: str) -> str:
+    header = (ROOT / name).read_text(encoding="utf-8").splitlines()[1]
+    match = re.search(r"--python-version (\d+\.\d+)", header)
+    assert match, header
+    return match.group(1)
+
+
+def test_the_base_is_the_official_slim_python_of_the_locks_pinned_by_digest() -> None:
     instructions = _instructions()
     first_from = next(i for i, (word, _) in enumerate(instructions) if word == "FROM")
     global_args = [rest for word, rest in instructions[:first_from] if word == "ARG"]
-    assert "PYTHON_IMAGE=python:3.12-slim" in global_args
+    (default,) = [a.split("=", 1)[1] for a in global_args if a.startswith("PYTHON_IMAGE=")]
+    tag, _, digest = default.partition("@")
+    assert re.fullmatch(r"sha256:[0-9a-f]{64}", digest), default
+    # The image's Python is the one both lock files were compiled for.
+    for lock in ("requirements.lock", "requirements-build.lock"):
+        assert tag == f"python:{_lock_python(lock)}-slim-bookworm", (tag, lock)
+    # The tag is said in a comment beside it, with the way to update the digest.
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert f"# The base: tag {tag}" in text
+    assert f"docker buildx imagetools inspect {tag}" in text
     froms = [rest for word, rest in instructions if word == "FROM"]
     assert all(f.startswith("${PYTHON_IMAGE}") for f in froms), froms
+
+
+def test_the_locks_carry_hashes_and_the_build_backend_is_pinned() -> None:
+    for lock in ("requirements.lock", "requirements-build.lock"):
+        text = (ROOT / lock).read_text(encoding="utf-8")
+        assert "--generate-hashes" in text.splitlines()[1], lock
+        pins = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.M)
+        assert pins, lock
+        assert text.count("--hash=sha256:") >= len(pins), lock
+    build = (ROOT / "requirements-build.lock").read_text(encoding="utf-8")
+    (hatchling,) = re.findall(r"^hatchling==(\S+) ", build, re.M)
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'requires = ["hatchling=={hatchling}"]' in pyproject
 
 
 def test_multi_stage_the_final_stage_copies_the_venv_only() -> None:
@@ -70,17 +99,42 @@ def test_multi_stage_the_final_stage_copies_the_venv_only() -> None:
     copies = _args(_final(), "COPY")
     assert copies == ["--from=builder /opt/shopxero /opt/shopxero"]
     # No compiler, no pip install in the final stage: everything was built in the builder.
-    assert not any("pip" in run for run in _args(_final(), "RUN"))
+    assert not any("pip install" in run for run in _args(_final(), "RUN"))
+
+
+def test_no_pip_or_setuptools_at_run_time() -> None:
+    builder = " ".join(_args(_stages()[0], "RUN"))
+    # The shipped venv is made without pip; the build venv's pip installs into it.
+    assert "python3 -m venv --without-pip /opt/shopxero" in builder
+    assert "--python /opt/shopxero/bin/python install" in builder
+    final = " ".join(_args(_final(), "RUN"))
+    assert "pip uninstall --yes --disable-pip-version-check pip setuptools wheel" in final
+    assert "rm -rf /usr/share/python-wheels" in final
+
+
+def test_oci_labels_name_the_version_and_licence() -> None:
+    labels = " ".join(_args(_final(), "LABEL"))
+    for key in ("source", "revision", "version", "licenses", "title"):
+        assert f"org.opencontainers.image.{key}=" in labels, key
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    version = re.search(r'^version = "([^"]+)"', pyproject, re.M)
+    assert version and f"SHOPXERO_VERSION={version.group(1)}" in _args(_final(), "ARG")
+    licence = re.search(r'^license = "([^"]+)"', pyproject, re.M)
+    assert licence and f'org.opencontainers.image.licenses="{licence.group(1)}"' in labels
 
 
 def test_the_builder_installs_from_the_lock_with_overridable_pip_args() -> None:
     builder = _stages()[0]
     assert "PIP_ARGS" in " ".join(_args(builder, "ARG"))
     runs = " ".join(_args(builder, "RUN"))
-    assert "python3 -m venv /opt/shopxero" in runs  # exists on the official and Debian images
-    assert "$PIP_ARGS -r /build/deps/requirements.lock" in runs
-    assert re.search(r"pip wheel \$PIP_ARGS --no-deps", runs)
-    assert "requirements.lock wheel[s] /build/deps/" in _args(builder, "COPY")
+    assert "python3 -m venv /opt/build" in runs  # exists on the official and Debian images
+    assert "$PIP_ARGS --require-hashes -r /build/deps/requirements-build.lock" in runs
+    assert "$PIP_ARGS --require-hashes -r /build/deps/requirements.lock" in runs
+    # The wheel is built with the pinned hatchling installed above, nothing fetched unpinned.
+    assert "pip wheel --no-build-isolation --no-deps" in runs
+    assert "requirements.lock requirements-build.lock wheel[s] /build/deps/" in _args(
+        builder, "COPY"
+    )
 
 
 def test_runs_as_a_non_root_user() -> None:
@@ -91,20 +145,33 @@ def test_runs_as_a_non_root_user() -> None:
     assert "useradd" in " ".join(_args(_final(), "RUN"))
 
 
-def test_state_on_a_volume_and_the_data_dir_points_there() -> None:
+def test_state_must_be_on_a_kept_volume_and_the_data_dir_points_there() -> None:
     final = _final()
-    assert any("/data" in v for v in _args(final, "VOLUME"))
+    # No VOLUME: it would give `docker run` without -v a throwaway anonymous volume; instead
+    # shopxero refuses a /data that is no named volume or bind mount.
+    assert not _args(final, "VOLUME")
     env = " ".join(_args(final, "ENV"))
     assert "SHOPXERO_DATA_DIR=/data" in env
-    # The volume's mount point belongs to the unprivileged user (a fresh named volume copies it).
-    assert "chown 10001:10001 /data" in " ".join(_args(final, "RUN"))
+    assert "SHOPXERO_REQUIRE_DATA_VOLUME=true" in env
+    # /data belongs to the unprivileged user, private (a fresh named volume copies both).
+    assert "install -d -o 10001 -g 10001 -m 0700 /data" in " ".join(_args(final, "RUN"))
+
+
+def test_sigterm_is_the_stop_signal_and_the_docs_give_the_stop_timeout() -> None:
+    assert _args(_final(), "STOPSIGNAL") == ["SIGTERM"]
+    docs = (ROOT / "docs" / "docker.md").read_text(encoding="utf-8")
+    # The one docker run command the refusal prints is the one the docs give.
+    from shopxero.store.data_volume import KEEP_IT
+
+    command = re.search(r"`(docker run [^`]+)`", KEEP_IT)
+    assert command and command.group(1) in docs
 
 
 def test_healthcheck_entrypoint_and_cmd_are_real_commands() -> None:
     final = _final()
     (health,) = _args(final, "HEALTHCHECK")
     cmd = json.loads(health.split("CMD", 1)[1].strip())
-    assert cmd == ["shopxero", "health"]
+    assert cmd == ["shopxero", "health", "--restart-hung"]
     assert json.loads(_args(final, "ENTRYPOINT")[-1]) == ["shopxero"]
     default = json.loads(_args(final, "CMD")[-1])
     _register_commands()
@@ -131,11 +198,36 @@ def test_compose_has_a_one_shot_sync_and_a_scheduler_sharing_the_volume() -> Non
     assert services["sync"]["command"] == ["sync"]
     assert services["scheduler"]["command"] == ["schedule"]
     for svc in services.values():
-        assert svc["env_file"] == "shopxero.env"
+        # Settings live in the volume (/data/shopxero.env), not in the container's environment,
+        # where `docker inspect` would show every secret.
+        assert "env_file" not in svc
+        assert set(svc["environment"]) == {"SHOPXERO_DATA_DIR"}
         assert svc["volumes"] == ["shopxero-data:/data"]
         assert svc["environment"]["SHOPXERO_DATA_DIR"] == "/data"
         assert svc["init"] is True
     assert "shopxero-data" in compose["volumes"]
+
+
+def test_compose_services_are_hardened() -> None:
+    for name, svc in _compose()["services"].items():
+        assert svc["read_only"] is True, name
+        assert svc["tmpfs"] == ["/tmp:size=16m,mode=1777"], name
+        assert svc["cap_drop"] == ["ALL"], name
+        assert svc["security_opt"] == ["no-new-privileges:true"], name
+        assert svc["logging"]["options"] == {"max-size": "10m", "max-file": "3"}, name
+        assert svc["stop_grace_period"] == "2m", name
+    health = _compose()["services"]["scheduler"]["healthcheck"]["test"]
+    assert health == ["CMD", "shopxero", "health", "--restart-hung"]
+
+
+def test_the_example_settings_file_names_real_settings() -> None:
+    from shopxero.config import Settings
+
+    text = (ROOT / "shopxero.env.example").read_text(encoding="utf-8")
+    keys = re.findall(r"^#?\s*(SHOPXERO_[A-Z_]+)=", text, re.M)
+    assert "SHOPXERO_SHOPIFY_SHOP" in keys and "SHOPXERO_XERO_MODE" in keys
+    fields = {f"SHOPXERO_{name.upper()}" for name in Settings.model_fields}
+    assert set(keys) <= fields, set(keys) - fields
 
 
 def test_compose_restart_policies() -> None:
@@ -159,6 +251,7 @@ def test_dockerignore_keeps_state_tokens_and_env_files_out() -> None:
         "pyproject.toml",
         "README.md",
         "requirements.lock",
+        "requirements-build.lock",
         "src",
         "wheels",
     }
