@@ -157,6 +157,20 @@ class FakeXero:
             and (name is None or (c.get("Name") or "").lower() == name.lower())
         ]
 
+    async def find_contacts_any(
+        self, keys: Sequence[tuple[str, str]], *, include_archived: bool = True
+    ) -> list[dict[str, Any]]:
+        self.calls["GET Contacts where"] += max(1, -(-len(keys) // 15))
+        wanted = {(field, value.lower()) for field, value in keys}
+        return [
+            dict(c)
+            for c in self.contacts.values()
+            if any(
+                (f, (c.get(f) or "").lower()) in wanted
+                for f in ("ContactNumber", "EmailAddress", "Name")
+            )
+        ]
+
     async def list_items(
         self, *, code: str | None = None, modified_since: datetime | None = None
     ) -> list[dict[str, Any]]:
@@ -173,11 +187,21 @@ class FakeXero:
         wanted = set(numbers)
         return [dict(i) for i in self.invoices.values() if i["InvoiceNumber"] in wanted]
 
+    def iter_invoices(self, *, page_size: int = 1000, **_: Any) -> Any:
+        rows = list(self.invoices.values())
+        self.calls["GET Invoices"] += 1  # the first page is all the sync reads of it
+
+        async def gen() -> AsyncIterator[dict[str, Any]]:
+            for row in rows[:page_size]:
+                yield dict(row)
+
+        return gen()
+
     # writes
     def _write(
         self, kind: str, payloads: Sequence[dict[str, Any]], key: str, create: bool
     ) -> list[ElementResult]:
-        assert len(payloads) <= 50, "batches of at most 50"
+        assert len(payloads) <= (500 if kind == "Items" else 50), "batches Xero takes"
         assert len(key) <= 128
         self.calls[f"{'PUT' if create else 'POST'} {kind}"] += 1
         table, id_field = {

@@ -82,10 +82,13 @@ async def apply_desired(
     check_conflicts: ConflictCheck | None = None,
     rename: Renamer | None = None,
     link_how: dict[str, str] | None = None,
+    keep_created: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, str]:
     """Apply ``desireds`` of one entity; returns shopify_id -> Xero id for every record in Xero.
 
     ``links`` maps an unmapped record's shopify_id to the existing Xero record to adopt.
+    ``keep_created`` receives Xero's answer for each record this call created, by Xero id: the
+    record as it stands right after, which a later step can use instead of reading it again.
     """
     if not desireds:
         return {}
@@ -103,6 +106,8 @@ async def apply_desired(
     _record_links_and_conflicts(ctx, state)
     created = await send_changes(ctx, state.creates)
     _count_sent(ctx, state, created, "created")
+    if keep_created is not None:
+        keep_created.update((state.xero_id(record), record) for _, record in created.ok)
     await _link_duplicates(ctx, state, created.duplicates, lookup_one)
     if created.name_clashes:
         await _create_renamed(ctx, state, created.name_clashes, rename)

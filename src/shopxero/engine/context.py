@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from shopxero.config import Settings
 from shopxero.engine.orgdata import OrgDataLoader
@@ -44,6 +45,10 @@ class RunContext:
     # Dry runs plan orders' payments, credit notes and voids too; a rebuild's read pass turns
     # this off (it relinks lives itself, through the real lifecycle step: ``rebuild.lifecycle``).
     plan_lifecycle: bool = True
+    # Xero's answers to the invoices this run created, by InvoiceID: each invoice as it stands
+    # right after its PUT (nothing paid or credited yet), so the lifecycle step pays them without
+    # reading them again (xero-api-notes §6.3a). Taken out as they are used.
+    created_invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def run_id(self) -> int | None:

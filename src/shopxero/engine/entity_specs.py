@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from shopxero.engine.ports import XeroWriter
+from shopxero.xero.batching import MAX_BATCH_ELEMENTS, MAX_ITEMS_BATCH
 from shopxero.xero.elements import ElementResult
 
 __all__ = ["SPECS", "BatchWrite", "EntitySpec", "spec"]
@@ -44,6 +45,7 @@ class EntitySpec:
     update: Callable[[XeroWriter], BatchWrite] | None = None
     duplicate_key: Callable[[str], bool] = _never
     name_clash: Callable[[str], bool] = _never
+    max_batch: int = MAX_BATCH_ELEMENTS  # elements per write request (xero-api-notes §4)
 
     def is_duplicate_key_error(self, messages: Sequence[str]) -> bool:
         """Xero refused a create because the natural key exists (so the record exists)."""
@@ -83,6 +85,7 @@ SPECS: dict[str, EntitySpec] = {
             create=lambda xero: xero.create_items,
             update=lambda xero: xero.update_items,
             duplicate_key=lambda text: "with code" in text and "already exists" in text,
+            max_batch=MAX_ITEMS_BATCH,
         ),
         EntitySpec(
             name="invoice",

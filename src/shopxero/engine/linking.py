@@ -3,13 +3,14 @@
 Contacts are found by ContactNumber, then email, then exact name (a contact the merchant made by
 hand is linked, not duplicated; xero-api-notes §9 "Lookup order"); items by Code; invoices by
 InvoiceNumber. On a first import (many unmapped records) whole lists are read — every contact
-with pageSize=1000, every item in one call, invoices by number 40 per call — instead of one
-lookup per record. Indexes are plain dicts of Xero's JSON records.
+with pageSize=1000, every item in one call, the first page of 1,000 invoices (the whole list
+when Xero holds fewer, else invoices by number 40 per call) — instead of one lookup per record.
+Indexes are plain dicts of Xero's JSON records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from shopxero.engine.ports import XeroReader
@@ -19,6 +20,7 @@ __all__ = [
     "BULK_THRESHOLD",
     "ContactIndex",
     "KeyIndex",
+    "by_page_or_numbers",
     "load_contacts",
     "load_invoices",
     "load_items",
@@ -28,6 +30,8 @@ __all__ = [
 # Above this many unmapped contacts, one paged read of all contacts is cheaper than up to three
 # lookups per record.
 BULK_THRESHOLD = 10
+LOOKUP_CHUNK = 40  # numbers per InvoiceNumbers= call (xero-api-notes §5.1)
+WHOLE_PAGE = 1000  # the largest page Xero serves (xero-api-notes §5.1)
 
 
 def norm(text: str | None) -> str:
@@ -127,7 +131,7 @@ async def load_contacts(
     """Contacts that may match ``wanted`` (ContactNumber, email, name) triples.
 
     ``bulk`` (default: more than BULK_THRESHOLD wanted) reads every contact, archived included;
-    else up to three lookups per wanted contact.
+    else one ``where`` ORs their numbers, emails and names (15 to a call).
     """
     index = ContactIndex()
     if not wanted:
@@ -136,17 +140,21 @@ async def load_contacts(
         async for record in xero.iter_contacts(page_size=1000):
             index.add(record)
         return index
+    # One `where` ORs every key of every wanted contact. A value with a line break or NUL
+    # cannot be written in a `where` clause; such a contact is only found by its number (the
+    # create then meets Xero's own uniqueness rules).
+    keys: list[tuple[str, str]] = []
     for number, email, name in wanted:
-        by_number = await xero.get_contact_by_number(number)
-        if by_number is not None:
-            index.add(by_number)
-            continue
-        # A value with a line break or NUL cannot be written in a `where` clause; such a contact
-        # is only found by its number (the create then meets Xero's own uniqueness rules).
+        if not where_writable(number):
+            index.add_all([c for c in [await xero.get_contact_by_number(number)] if c])
+        else:
+            keys.append(("ContactNumber", number))
         if email and where_writable(email):
-            index.add_all(await xero.find_contacts(email=email))
+            keys.append(("EmailAddress", email))
         if where_writable(name):
-            index.add_all(await xero.find_contacts(name=name))
+            keys.append(("Name", name))
+    if keys:
+        index.add_all(await xero.find_contacts_any(keys))
     return index
 
 
@@ -163,9 +171,41 @@ async def load_items(xero: XeroReader, codes: list[str]) -> KeyIndex:
 
 
 async def load_invoices(xero: XeroReader, numbers: list[str]) -> KeyIndex:
-    """Invoices by InvoiceNumber, batched (the client asks 40 numbers per call,
-    xero-api-notes §5.1)."""
+    """Invoices by InvoiceNumber: the ones Xero holds under ``numbers``, at the fewest reads
+    (``by_page_or_numbers``)."""
     index = KeyIndex("InvoiceNumber")
     if numbers:
-        index.add_all(await xero.get_invoices_by_number(numbers))
+        index.add_all(
+            await by_page_or_numbers(
+                numbers,
+                whole=lambda: xero.iter_invoices(page_size=WHOLE_PAGE),
+                by_number=xero.get_invoices_by_number,
+            )
+        )
     return index
+
+
+async def by_page_or_numbers(
+    numbers: Sequence[str],
+    *,
+    whole: Callable[[], AsyncIterator[dict[str, Any]]],
+    by_number: Callable[[Sequence[str]], Awaitable[list[dict[str, Any]]]],
+) -> list[dict[str, Any]]:
+    """Records that may carry ``numbers`` (invoices, credit notes), at the fewest reads.
+
+    Up to 40 numbers are one look-up call (xero-api-notes §5.1). More would take one call per
+    40, growing with the records to sync rather than with what Xero holds, so the first page of
+    the whole list (1,000, the most a page takes) is read instead: when it is not full it is
+    every such record in the organisation, and on a new organisation's first import that one
+    call proves there is nothing to link. A full page falls back to the look-ups by number.
+    The caller matches numbers and types in what comes back.
+    """
+    if len(numbers) > LOOKUP_CHUNK:
+        page: list[dict[str, Any]] = []
+        async for record in whole():
+            page.append(record)
+            if len(page) >= WHOLE_PAGE:
+                break  # the next page is never asked for
+        if len(page) < WHOLE_PAGE:
+            return page
+    return await by_number(numbers)

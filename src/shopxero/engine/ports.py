@@ -56,13 +56,27 @@ class XeroReader(Protocol):
         include_archived: bool = True,
     ) -> list[dict[str, Any]]: ...
 
+    async def find_contacts_any(
+        self, keys: Sequence[tuple[str, str]], *, include_archived: bool = True
+    ) -> list[dict[str, Any]]: ...
+
     async def list_items(
         self, *, code: str | None = None, modified_since: datetime | None = None
     ) -> list[dict[str, Any]]: ...
 
     async def get_invoices_by_number(self, numbers: Sequence[str]) -> list[dict[str, Any]]: ...
 
+    def iter_invoices(
+        self,
+        *,
+        modified_since: datetime | None = None,
+        page_size: int = 1000,
+        statuses: Sequence[str] | None = None,
+    ) -> AsyncIterator[dict[str, Any]]: ...
+
     async def get_credit_notes_by_number(self, numbers: Sequence[str]) -> list[dict[str, Any]]: ...
+
+    def iter_credit_notes(self, *, page_size: int = 1000) -> AsyncIterator[dict[str, Any]]: ...
 
     # Payouts (entities.payouts): spend/receive money and transfers found by Reference.
     async def find_bank_transactions_by_reference(

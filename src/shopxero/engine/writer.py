@@ -166,7 +166,8 @@ def _settle(
 
 
 async def send_changes(ctx: RunContext, changes: Sequence[PlannedChange]) -> BatchResult:
-    """Send creates (PUT) or updates (POST) of one entity, <= 50 per request."""
+    """Send creates (PUT) or updates (POST) of one entity, as many per request as Xero takes
+    of it (50; Items 500)."""
     result = BatchResult()
     if not changes:
         return result
@@ -175,7 +176,10 @@ async def send_changes(ctx: RunContext, changes: Sequence[PlannedChange]) -> Bat
     elements = [_element(c, operation) for c in changes]
     owners = dict(zip(map(id, elements), changes, strict=True))  # each Sent names its Element
     write = entity.writer(ctx.xero, operation)
-    async for batch in send_batches(ctx, write, elements, id_field=entity.id_field):
+    batches = send_batches(
+        ctx, write, elements, id_field=entity.id_field, max_elements=entity.max_batch
+    )
+    async for batch in batches:
         with ctx.store.atomic():
             for sent in batch:
                 _settle(ctx, owners[id(sent.element)], operation, sent, result)

@@ -15,7 +15,9 @@ from typing import Any
 __all__ = [
     "MAX_BATCH_BYTES",
     "MAX_BATCH_ELEMENTS",
+    "MAX_ITEMS_BATCH",
     "encode_json",
+    "max_elements_for",
     "split_batches",
 ]
 
@@ -23,6 +25,13 @@ __all__ = [
 # of 3.5MB".
 MAX_BATCH_ELEMENTS = 50
 MAX_BATCH_BYTES = 3_500_000
+# xero-api-notes §4: Items alone may be created or updated up to 500 in one request.
+MAX_ITEMS_BATCH = 500
+
+
+def max_elements_for(key: str) -> int:
+    """The most elements of ``key`` (``Items``, ``Invoices`` ...) one write request carries."""
+    return MAX_ITEMS_BATCH if key == "Items" else MAX_BATCH_ELEMENTS
 
 
 def _encode(value: Any, where: str, out: list[str]) -> None:
@@ -88,8 +97,8 @@ def split_batches(
     ``envelope_bytes`` leaves room for the wrapper (``{"Invoices":[...]}``). A single element too
     big for a batch on its own raises ``ValueError`` naming its position: splitting cannot help.
     """
-    if not 1 <= max_elements <= MAX_BATCH_ELEMENTS:
-        raise ValueError(f"max_elements must be 1..{MAX_BATCH_ELEMENTS}, got {max_elements}")
+    if not 1 <= max_elements <= MAX_ITEMS_BATCH:
+        raise ValueError(f"max_elements must be 1..{MAX_ITEMS_BATCH}, got {max_elements}")
     budget = max_bytes - envelope_bytes
     batch: list[Mapping[str, Any]] = []
     used = 0

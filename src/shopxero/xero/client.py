@@ -15,7 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -30,7 +30,12 @@ from shopxero.http.clock import Clock, SystemClock
 from shopxero.http.retry import RetryPolicy
 from shopxero.http.sender import Sender
 from shopxero.http.xero_throttle import XeroThrottle
-from shopxero.xero.batching import MAX_BATCH_BYTES, MAX_BATCH_ELEMENTS, encode_json
+from shopxero.xero.batching import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_ELEMENTS,
+    encode_json,
+    max_elements_for,
+)
 from shopxero.xero.bearer import BearerAuth, XeroTokenProvider, json_or_none, refine_xero_error
 from shopxero.xero.elements import (
     ElementResult,
@@ -45,6 +50,9 @@ from shopxero.xero.records import BankSummaryLine, bank_summary_lines
 __all__ = ["ElementResult", "XeroClient", "XeroTokenProvider", "XeroValidationError"]
 
 MAX_IDEMPOTENCY_KEY = 128  # xero-api-notes §3: "128 character max."
+# Equalities ORed in one Contacts ``where``: short enough for the URL and for Xero, which warns
+# that long or complex clauses can time out (xero-api-notes §5.1).
+WHERE_OR_CHUNK = 15
 LOOKUP_CHUNK = 40  # xero-api-notes §5.1: URL length bounds list params; Xero suggests batches of 40
 MAX_PAGE_SIZE = 1000  # xero-api-notes §5.1
 HISTORY_ENDPOINTS = frozenset(
@@ -67,7 +75,10 @@ def _iso_seconds(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _chunks(values: Sequence[str], size: int) -> list[list[str]]:
+_T = TypeVar("_T")
+
+
+def _chunks(values: Sequence[_T], size: int) -> list[list[_T]]:
     return [list(values[i : i + size]) for i in range(0, len(values), size)]
 
 
@@ -184,10 +195,10 @@ class XeroClient:
         a 400 listing the elements."""
         if not payloads:
             return []
-        if len(payloads) > MAX_BATCH_ELEMENTS:
+        if len(payloads) > max_elements_for(key):
             raise ValueError(
-                f"{len(payloads)} {key} in one request; Xero takes at most {MAX_BATCH_ELEMENTS} "
-                "(split them with xero.batching.split_batches)"
+                f"{len(payloads)} {key} in one request; Xero takes at most "
+                f"{max_elements_for(key)} (split them with xero.batching.split_batches)"
             )
         _check_idempotency_key(idempotency_key)
         body = encode_json({key: list(payloads)})
@@ -269,6 +280,22 @@ class XeroClient:
             params["includeArchived"] = "true"
         return [c async for c in self._iter_pages("Contacts", "Contacts", params, page_size=100)]
 
+    async def find_contacts_any(
+        self, keys: Sequence[tuple[str, str]], *, include_archived: bool = True
+    ) -> list[dict[str, Any]]:
+        """Contacts matching any of ``keys`` ((field, value) pairs: ``ContactNumber``,
+        ``EmailAddress``, ``Name``), in one ``where`` of ``OR``ed equalities per 15 keys, so a
+        few new customers cost one call rather than three each (xero-api-notes §5.2)."""
+        found: list[dict[str, Any]] = []
+        for chunk in _chunks(list(keys), WHERE_OR_CHUNK):
+            params = {"where": " OR ".join(where_equals(f, v) for f, v in chunk)}
+            if include_archived:
+                params["includeArchived"] = "true"
+            found.extend(
+                [c async for c in self._iter_pages("Contacts", "Contacts", params, page_size=100)]
+            )
+        return found
+
     async def list_items(
         self, *, code: str | None = None, modified_since: datetime | None = None
     ) -> list[dict[str, Any]]:
@@ -317,6 +344,10 @@ class XeroClient:
         body = await self._get_or_none(f"Invoices/{invoice_id_or_number}", {"unitdp": "4"})
         invoices = (body or {}).get("Invoices") or []
         return dict(invoices[0]) if invoices else None
+
+    def iter_credit_notes(self, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[dict[str, Any]]:
+        """Every credit note, a page at a time (xero-api-notes §5.1)."""
+        return self._iter_pages("CreditNotes", "CreditNotes", {"unitdp": "4"}, page_size=page_size)
 
     async def get_credit_notes_by_number(self, numbers: Sequence[str]) -> list[dict[str, Any]]:
         """Credit notes by number; GET CreditNotes has no list parameter, so ``where`` ORs."""

@@ -23,6 +23,7 @@ from typing import Any
 
 from shopxero.engine.context import RunContext
 from shopxero.engine.entity_specs import spec
+from shopxero.engine.linking import by_page_or_numbers
 from shopxero.engine.orgdata import OrgData
 from shopxero.entities.orders.life_common import (
     CREDIT_APPLIED,
@@ -202,7 +203,14 @@ async def _read_existing(
     absent: set[str] = set()
     if not credits:
         return absent
-    found = await ctx.xero.get_credit_notes_by_number(sorted({c.number for c in credits}))
+    numbers = sorted({c.number for c in credits})
+    found = (
+        await ctx.xero.get_credit_notes_by_number(numbers)
+        if must_exist  # read after a create: each one by number
+        else await by_page_or_numbers(  # before creating: the cheapest proof of what is there
+            numbers, whole=ctx.xero.iter_credit_notes, by_number=ctx.xero.get_credit_notes_by_number
+        )
+    )
     by_number = {
         str(r.get("CreditNoteNumber")): r
         for r in found

@@ -63,6 +63,7 @@ async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
     await sync_lifecycle(
         ctx, step.settled(in_xero), org=org, options=options, item_codes=step.item_codes
     )
+    ctx.created_invoices.clear()  # the answers of invoices with no payments to record
 
 
 @dataclass
@@ -296,6 +297,7 @@ async def _apply_invoices(
         lookup_one=lookup_one,
         check_conflicts=lambda updates: check_order_edits(ctx, updates, by_id),
         link_how=dict.fromkeys(links, "InvoiceNumber"),
+        keep_created=ctx.created_invoices,
     )
 
 

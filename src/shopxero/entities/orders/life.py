@@ -170,9 +170,22 @@ async def _pending(
 
 
 async def _read_invoices(ctx: RunContext, lives: list[OrderLife], options: MappingOptions) -> None:
-    numbers = sorted({life.invoice_number for life in lives if not is_placeholder(life.invoice_id)})
+    """Each life's invoice as Xero holds it now: the create's own answer for an invoice this run
+    made (nothing can have touched it since), a read by number (40 a call) for the rest."""
+    by_id: dict[str, dict[str, Any]] = {}
+    for life in lives:
+        fresh = ctx.created_invoices.pop(life.invoice_id, None)
+        if fresh is not None:
+            by_id[life.invoice_id] = dict(fresh)
+    numbers = sorted(
+        {
+            life.invoice_number
+            for life in lives
+            if not is_placeholder(life.invoice_id) and life.invoice_id not in by_id
+        }
+    )
     records = await ctx.xero.get_invoices_by_number(numbers) if numbers else []
-    by_id = {str(r.get("InvoiceID")): dict(r) for r in records}
+    by_id.update((str(r.get("InvoiceID")), dict(r)) for r in records)
     updated = ctx.report.planned_ids("orders", Action.UPDATE) if ctx.dry_run else set()
     for life in lives:
         if is_placeholder(life.invoice_id):

@@ -21,10 +21,15 @@ from shopxero.sandbox.xero.accounting.plumbing import (
     require,
 )
 from shopxero.sandbox.xero.accounting.present import present_item
+from shopxero.sandbox.xero.accounting.problems import BadRequest
 from shopxero.sandbox.xero.accounting.serialize import JsonResponse, envelope
 from shopxero.sandbox.xero.accounting.state import XeroOrg
 
 __all__ = ["item_routes"]
+
+
+# xero-api-notes §4: up to 500 items may be created or updated in one request.
+MAX_ITEMS_PER_REQUEST = 500
 
 
 async def list_items(request: Request, org: XeroOrg) -> Response:
@@ -60,6 +65,8 @@ async def get_item(request: Request, org: XeroOrg) -> Response:
 
 async def write_items(request: Request, org: XeroOrg) -> Response:
     elements = await read_elements(request, "Items")
+    if len(elements) > MAX_ITEMS_PER_REQUEST:
+        raise BadRequest.too_many("Items", MAX_ITEMS_PER_REQUEST)
     create_only = request.method == "PUT"
     dp = unitdp(request)
     with org.lock:

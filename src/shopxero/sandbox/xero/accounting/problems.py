@@ -56,6 +56,17 @@ class BadRequest(Exception):
         )
 
     @classmethod
+    def too_many(cls, key: str, limit: int) -> BadRequest:
+        # xero-api-notes §4 gives the limit, not Xero's wording: a whole-request refusal,
+        # nothing saved.
+        return cls(
+            10,
+            "ValidationException",
+            f"A validation exception occurred: no more than {limit} {key} can be created or "
+            "updated in one request",
+        )
+
+    @classmethod
     def query_parse(cls, message: str) -> BadRequest:
         return cls(16, "QueryParseException", message)
 
