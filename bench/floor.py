@@ -34,7 +34,8 @@ def xero_state(xero_url: str) -> dict[str, Any]:
 
 
 def first_import_floor(before: dict[str, Any], after: dict[str, Any]) -> int:
-    """The batched lower bound of the Xero calls that turned ``before`` into ``after``."""
+    """The batched lower bound of the Xero calls that turned ``before`` into ``after``
+    (payouts included: ``posted_payouts(after)`` gives their part)."""
     floor = ORG_READS
     for kind, batch in LISTS.items():
         created = len(after.get(kind, [])) - len(before.get(kind, []))

@@ -44,6 +44,8 @@ def test_each_size_is_a_whole_first_import_counted_against_its_lower_bound(
         assert run["xero"]["status_429"] == 0
         assert run["lower_bound"] <= run["xero"]["calls"]
         assert run["ratio"] == round(run["xero"]["calls"] / run["lower_bound"], 2)
+        rest = run["without_payouts"]
+        assert 0 < rest["lower_bound"] <= rest["xero_calls"] < run["xero"]["calls"]
         assert run["peak_rss_mb"] > 0  # measured, not judged: memory is the benchmark's job
     assert runs["24"]["lower_bound"] < runs["48"]["lower_bound"]
 
@@ -57,7 +59,8 @@ def test_the_saved_result_reprints_as_the_readme_table(
     assert main(["--from-json", str(saved), "--markdown"]) == 0
     text = capsys.readouterr().out
     header = (
-        "| orders | Shopify calls | Xero calls | lower bound | ratio | sandbox minutes | peak RSS |"
+        "| orders | Shopify calls | Xero calls | lower bound | ratio | without payouts: Xero "
+        "calls / lower bound / ratio | sandbox minutes | peak RSS |"
     )
     assert header in text
     run = scaling["scaling"]["48"]

@@ -76,6 +76,46 @@ def test_rerun_makes_no_xero_call_and_the_day_writes_only_the_changes(
     assert writes.get("PUT Payments", 0) <= 1, writes
 
 
+def test_xero_calls_of_a_small_first_import_and_a_day_are_pinned(result: dict[str, Any]) -> None:
+    """Exact counts from the Xero sandbox's log, so a read that creeps back fails CI (issue 15).
+    Payouts (Bank*) are pinned against their own lower bound in the payouts test."""
+
+    def core(phase: str) -> dict[str, int]:
+        calls = result["shopxero"][phase]["xero"]["by_endpoint"]
+        return {k: v for k, v in calls.items() if "Bank" not in k}
+
+    assert core("first_import") == {
+        # the organisation's settings, once each
+        "GET Organisation": 1,
+        "GET Accounts": 1,
+        "GET TaxRates": 1,
+        # one read per list proves what the empty organisation holds: every contact (1,000 a
+        # page), every item, the first page of invoices and of credit notes (not one look-up
+        # per 40 numbers); plus the payouts' "Shopify" contact, looked up in one `where`
+        "GET Contacts": 2,
+        "GET Items": 1,
+        "GET Invoices": 1,
+        "GET CreditNotes": 1,
+        # the creates, batched; invoices created in the run are paid from their PUT answers
+        "PUT Contacts": 2,  # the 12 customers, then the payouts' "Shopify" contact
+        "PUT Items": 1,
+        "PUT Invoices": 1,
+        "PUT CreditNotes": 1,
+        "PUT Payments": 2,  # the invoices' payments, then the refunds' (not yet shared)
+    }
+    # A day: the 2 new customers looked up in one `where` (an OR of their keys), the items'
+    # list, the 10 new invoices' numbers in one look-up, then one write of each kind.
+    assert core("day") == {
+        "GET Contacts": 1,
+        "GET Items": 1,
+        "GET Invoices": 1,
+        "PUT Contacts": 1,
+        "POST Items": 1,
+        "PUT Invoices": 1,
+        "PUT Payments": 1,
+    }
+
+
 def test_graphql_reads_the_same_with_far_fewer_shopify_calls(result: dict[str, Any]) -> None:
     rest, graphql = result["shopxero"], result["shopxero_graphql"]
     for phase in ("first_import", "rerun", "day"):

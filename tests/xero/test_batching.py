@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from shopxero.xero.batching import MAX_BATCH_ELEMENTS, encode_json, split_batches
+from shopxero.xero.batching import MAX_BATCH_ELEMENTS, encode_json, max_elements_for, split_batches
 
 
 def test_decimal_money_is_an_exact_json_number() -> None:
@@ -60,6 +60,10 @@ def test_an_element_too_big_on_its_own_is_an_error_naming_it() -> None:
         list(split_batches([{"A": "x"}, {"A": "x" * 5000}], max_bytes=3000))
 
 
-def test_more_than_50_per_batch_cannot_be_asked_for() -> None:
+def test_more_than_xero_takes_per_batch_cannot_be_asked_for() -> None:
+    # 50 elements a request, Items 500 (xero-api-notes §4): the splitter allows up to 500 and
+    # the client refuses more than the kind takes (``max_elements_for``).
     with pytest.raises(ValueError):
-        list(split_batches([{"A": 1}], max_elements=51))
+        list(split_batches([{"A": 1}], max_elements=501))
+    assert max_elements_for("Items") == 500 and max_elements_for("Invoices") == 50
+    assert [len(b) for b in split_batches([{"A": 1}] * 501, max_elements=500)] == [500, 1]

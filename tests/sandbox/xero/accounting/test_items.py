@@ -88,3 +88,13 @@ async def test_delete_item(api: Any) -> None:
     response = await api.client.delete(f"/Items/{created['ItemID']}")
     assert response.status_code == 204
     assert (await api.client.get(f"/Items/{created['ItemID']}")).status_code == 404
+
+
+async def test_up_to_500_items_go_in_one_request_and_501_are_refused_whole(api: Any) -> None:
+    items = [{**MUG, "Code": f"MUG-{n}"} for n in range(501)]
+    refused = await api.put("/Items", "Items", *items, summarizeErrors="false")
+    # xero-api-notes §4: 500 is the most Xero takes; nothing of a larger batch is saved.
+    assert refused.status_code == 400 and "no more than 500 Items" in refused.json()["Message"]
+    assert (await api.client.get("/Items")).json()["Items"] == []
+    created = await api.put("/Items", "Items", *items[:500], summarizeErrors="false")
+    assert len(created.json()["Items"]) == 500
