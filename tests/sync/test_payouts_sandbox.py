@@ -366,8 +366,11 @@ async def test_a_transfer_whose_answer_was_lost_is_linked_by_its_reference_not_m
     payout_id = lost[0].split()[1]
     assert made.count(f"Shopify payout {payout_id}") == 1  # in Xero, its answer lost
 
-    again, _ = await run_engine(shop_url, xero_url, tmp_path, **SETTINGS)
-    assert again.counts["payouts"]["linked"] >= 1
+    mark = len(sandbox_requests(xero_url))
+    await run_engine(shop_url, xero_url, tmp_path, **SETTINGS)
+    sent = [(r["method"], r["path"]) for r in sandbox_requests(xero_url)[mark:]]
+    assert ("GET", "/api.xro/2.0/BankTransfers") in sent  # looked up by Reference ...
+    assert ("PUT", "/api.xro/2.0/BankTransfers") not in sent  # ... found, not made again
     after = [t["Reference"] for t in sandbox_state(xero_url)["bank_transfers"]]
     assert after.count(f"Shopify payout {payout_id}") == 1
     assert sorted(after) == sorted(made)

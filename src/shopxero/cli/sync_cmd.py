@@ -46,6 +46,7 @@ from shopxero.engine.run_report import (
     OUTCOMES,
     RunReport,
 )
+from shopxero.entities.payouts import PAYOUTS
 from shopxero.errors import (
     ApiAuthError,
     ApiError,
@@ -182,6 +183,9 @@ def print_report(
         counts = report.counts.get(entity, {})
         if any(counts.values()):
             table.add_row(f"  {entity}", *(str(counts.get(o, 0)) for o in OUTCOMES))
+    payouts = report.counts.get(PAYOUTS, {})  # one per payout (docs/payouts.md)
+    if any(payouts.values()):
+        table.add_row(PAYOUTS, *(str(payouts.get(o, 0)) for o in OUTCOMES))
     console.print(table)
     if report.dry_run:
         for entity, changes in report.plan.items():

@@ -106,7 +106,8 @@ class _Work:
     posting: PayoutPosting
     have: dict[str, str] = field(default_factory=dict)  # part -> Xero id
     failed: bool = False
-    done: bool = False  # marked DONE in the state DB
+    done: bool = False  # counted, and marked DONE in the state DB (not in a dry run)
+    created: bool = False  # this run made (or, in a dry run, would make) one of its postings
 
     def payloads(self) -> dict[str, dict[str, Any]]:
         parts = {
@@ -181,13 +182,15 @@ async def _post(ctx: RunContext, payouts: Sequence[Payout]) -> None:
 
 
 def _mark_complete(ctx: RunContext, ready: Sequence[_Work]) -> None:
-    """Mark each payout all of whose postings are in Xero (``DONE``: a rerun skips it)."""
-    if ctx.dry_run:
-        return
+    """Count and mark each payout all of whose postings are in Xero (``DONE``: a rerun skips
+    it): ``created`` when this run made one of them, else ``linked`` (all found by Reference)."""
     for work in ready:
-        if not work.failed and not work.missing() and not work.done:
+        if work.failed or work.missing() or work.done:
+            continue
+        work.done = True
+        ctx.report.count(PAYOUTS, "created" if work.created else "linked")
+        if not ctx.dry_run:
             _mark_done(ctx, work)
-            work.done = True
 
 
 @dataclass
@@ -258,11 +261,18 @@ async def _take(ctx: RunContext, org: OrgData, payout: Payout, walk: _Walk) -> b
         if posting.setting == "SHOPXERO_PAYOUT_OPENING_ACCOUNT":
             _not_posted(ctx, payout, posting.reason)  # would wait for ever: passed by
             return True
-        ctx.report.note(f"payout {payout.id} ({payout.date}) waits: {posting.reason}")
+        ctx.report.note(f"payout {payout.id} ({payout.date}) waits: {_it(payout, posting)}")
         walk.held.append(payout.date)
         return True
     walk.ready.append(_Work(posting, _mapped(ctx, payout.id)))
     return True
+
+
+def _it(payout: Payout, refused: PayoutRefused) -> str:
+    """The reason, the payout named once: "payout 77 (date) waits: it holds a reserve..."."""
+    named = f"payout {payout.id} "
+    reason = refused.reason
+    return "it " + reason.removeprefix(named) if reason.startswith(named) else reason
 
 
 def _not_posted(ctx: RunContext, payout: Payout, reason: str) -> None:
@@ -365,7 +375,7 @@ async def _check_orders(
             by_order.setdefault(tx.source_order_id, []).append(tx)
     for oid, order_txs in sorted(by_order.items()):
         if str(oid) in walk.queued:
-            check.waits.append(f"order {oid} is in the error queue (`shopxero errors list`)")
+            check.waits.append(f"order {oid} is in the error queue")
             continue
         await _check_order(ctx, org, oid, order_txs, walk, check)
     return check
@@ -541,7 +551,6 @@ async def _link(ctx: RunContext, ready: list[_Work]) -> None:
             if match is None:
                 continue
             _record(ctx, work, part, match)
-            ctx.report.count(PAYOUTS, "linked")
             if ctx.dry_run:
                 _plan(ctx, work, part, Action.LINK, str(match.get(_id_field(part)) or ""))
 
@@ -596,6 +605,7 @@ async def _send(ctx: RunContext, ready: list[_Work]) -> None:
             for work in todo:
                 _plan(ctx, work, part, Action.CREATE)
                 work.have[part] = new_placeholder(part, work.posting.reference)
+                work.created = True
             continue
         owners = {str(w.posting.payout_id): w for w in todo}
         elements = [
@@ -622,7 +632,7 @@ async def _send(ctx: RunContext, ready: list[_Work]) -> None:
                 work = owners[sent.element.shopify_id]
                 if sent.record is not None:
                     _record(ctx, work, part, sent.record)
-                    ctx.report.count(PAYOUTS, "created")
+                    work.created = True
                     continue
                 work.failed = True
                 reason = "; ".join(sent.errors) or "no message"

@@ -58,6 +58,6 @@ async def relink_payouts(
         notes.append("some payouts are not all in Xero yet: the next sync posts what is missing")
     linked = report.counts.get("payouts", {}).get("linked", 0)
     if linked:
-        notes.append(f"{linked} payout posting(s) found in Xero by Reference and linked")
+        notes.append(f"{linked} payout(s) found in Xero by Reference and linked")
     notes.extend(n for n in report.notes if n.startswith(("payout", "Shopify Payments")))
     return notes
