@@ -46,14 +46,14 @@ RUN /opt/build/bin/pip wheel --no-build-isolation --no-deps --wheel-dir /build/d
 FROM ${PYTHON_IMAGE}
 # OCI labels. The version is pyproject.toml's (a test keeps them equal). The project has no
 # published address yet: pass --build-arg SOURCE_URL=<your repository> and REVISION=<commit>.
-ARG SHOPXERO_VERSION=0.1.0
+ARG IMAGE_VERSION=0.1.0
 ARG SOURCE_URL=""
 ARG REVISION=""
 LABEL org.opencontainers.image.title="shopxero" \
       org.opencontainers.image.description="Keep Xero in step with a Shopify shop" \
       org.opencontainers.image.source="${SOURCE_URL}" \
       org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.version="${SHOPXERO_VERSION}" \
+      org.opencontainers.image.version="${IMAGE_VERSION}" \
       org.opencontainers.image.licenses="Apache-2.0"
 # No pip, setuptools or wheel at run time (the official image ships them in its system Python;
 # image scanners flag them, and nothing here installs anything). Debian's python3-venv keeps

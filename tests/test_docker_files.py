@@ -118,7 +118,7 @@ def test_oci_labels_name_the_version_and_licence() -> None:
         assert f"org.opencontainers.image.{key}=" in labels, key
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     version = re.search(r'^version = "([^"]+)"', pyproject, re.M)
-    assert version and f"SHOPXERO_VERSION={version.group(1)}" in _args(_final(), "ARG")
+    assert version and f"IMAGE_VERSION={version.group(1)}" in _args(_final(), "ARG")
     licence = re.search(r'^license = "([^"]+)"', pyproject, re.M)
     assert licence and f'org.opencontainers.image.licenses="{licence.group(1)}"' in labels
 
