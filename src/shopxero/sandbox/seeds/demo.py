@@ -82,6 +82,7 @@ DEMO_PAYMENTS = PaymentsPlan(
     disputes_won=1,
     adjustments=1,
     reserve=Decimal("50.00"),
+    payout_weekday=1,  # weekly on Tuesdays: a dozen payouts, not one a business day
 )
 
 

@@ -149,6 +149,9 @@ class PaymentsPlan:
     won_after: timedelta = timedelta(days=31)
     won_min_age: timedelta = timedelta(days=45)
     adjustment_after: timedelta = timedelta(days=5)
+    # None: a payout each business day (Shopify's default schedule); 0-4: weekly, on that day
+    # (Monday = 0), a schedule a merchant can choose in Shopify Payments' settings.
+    payout_weekday: int | None = None
 
 
 @dataclass
@@ -394,6 +397,8 @@ class _Builder:
             payable: dict[date, list[_Entry]] = defaultdict(list)
             for entry in by_currency[currency]:
                 day = add_business_days(entry.when.astimezone(UTC).date(), delay)
+                if self.plan.payout_weekday is not None:  # paid on the next payout day
+                    day += timedelta(days=(self.plan.payout_weekday - day.weekday()) % 7)
                 if day < today:
                     payable[day].append(entry)
             waiting: list[_Entry] = []
