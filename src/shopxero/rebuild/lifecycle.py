@@ -28,7 +28,14 @@ from shopxero.entities.orders.life_common import LIFE
 from shopxero.rebuild.views import ReadOnlyXero, RebuildWriteRefused
 from shopxero.store import StateStore
 
-__all__ = ["relink_lifecycles"]
+__all__ = ["drop_open_intents", "relink_lifecycles"]
+
+
+def drop_open_intents(store: StateStore, now: Callable[[], datetime]) -> None:
+    """After the read-only view refused a write: its intents never became writes."""
+    with store.atomic():
+        for intent in store.intents.open():
+            store.intents.close(intent.id, state="dropped", now=now())
 
 
 async def relink_lifecycles(
@@ -65,9 +72,7 @@ async def relink_lifecycles(
     try:
         await sync_orders(ctx, raws)
     except RebuildWriteRefused:
-        with store.atomic():
-            for intent in store.intents.open():
-                store.intents.close(intent.id, state="dropped", now=now())
+        drop_open_intents(store, now)
         notes.append(
             "some payments or refunds are not in Xero yet: the next sync sends them "
             "(their orders are read again)"

@@ -18,6 +18,7 @@ from shopxero.engine.orgdata import OrgDataLoader
 from shopxero.engine.ports import ShopifyApi
 from shopxero.engine.run_report import RunReport
 from shopxero.entities.payouts import sync_payouts
+from shopxero.rebuild.lifecycle import drop_open_intents
 from shopxero.rebuild.views import ReadOnlyXero, RebuildWriteRefused
 from shopxero.store import StateStore
 
@@ -52,9 +53,7 @@ async def relink_payouts(
     try:
         await sync_payouts(ctx)
     except RebuildWriteRefused:
-        with store.atomic():
-            for intent in store.intents.open():
-                store.intents.close(intent.id, state="dropped", now=now())
+        drop_open_intents(store, now)
         notes.append("some payouts are not all in Xero yet: the next sync posts what is missing")
     linked = report.counts.get("payouts", {}).get("linked", 0)
     if linked:
