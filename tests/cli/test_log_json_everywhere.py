@@ -22,6 +22,7 @@ ACTIONS = {
     "schedule": "a long-running loop; each run is in `status --json` and `report --json`",
     "init": "asks questions and writes the env file",
     "auth xero": "runs the consent flow; `auth status --json` reports the result",
+    "auth import-token": "copies a token file in; `auth status --json` reports the result",
 }
 
 
