@@ -28,7 +28,30 @@ from shopxero.entities.orders.life_common import LIFE
 from shopxero.rebuild.views import ReadOnlyXero, RebuildWriteRefused
 from shopxero.store import StateStore
 
-__all__ = ["drop_open_intents", "relink_lifecycles"]
+__all__ = ["drop_open_intents", "relink_context", "relink_lifecycles"]
+
+
+def relink_context(
+    store: StateStore,
+    shopify: ShopifyApi,
+    xero_view: ReadOnlyXero,
+    settings: Settings,
+    org: OrgDataLoader,
+    report: RunReport,
+    now: Callable[[], datetime],
+) -> RunContext:
+    """A real (not dry) run's context against the read-only view: what the sync finds is
+    recorded, and any write it would make is refused (``RebuildWriteRefused``)."""
+    return RunContext(
+        store=store,
+        shopify=shopify,
+        xero=xero_view,
+        settings=settings,
+        org=org,
+        report=report,
+        started_at=report.started_at,
+        now=now,
+    )
 
 
 def drop_open_intents(store: StateStore, now: Callable[[], datetime]) -> None:
@@ -58,16 +81,7 @@ async def relink_lifecycles(
     if not settings.sync_payments or not raws:
         return ids, []
     report = RunReport(started_at=started)
-    ctx = RunContext(
-        store=store,
-        shopify=shopify,
-        xero=xero_view,
-        settings=settings,
-        org=org,
-        report=report,
-        started_at=started,
-        now=now,
-    )
+    ctx = relink_context(store, shopify, xero_view, settings, org, report, now)
     notes: list[str] = []
     try:
         await sync_orders(ctx, raws)

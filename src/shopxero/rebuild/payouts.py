@@ -13,12 +13,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from shopxero.config import Settings
-from shopxero.engine.context import RunContext
 from shopxero.engine.orgdata import OrgDataLoader
 from shopxero.engine.ports import ShopifyApi
 from shopxero.engine.run_report import RunReport
 from shopxero.entities.payouts import sync_payouts
-from shopxero.rebuild.lifecycle import drop_open_intents
+from shopxero.rebuild.lifecycle import drop_open_intents, relink_context
 from shopxero.rebuild.views import ReadOnlyXero, RebuildWriteRefused
 from shopxero.store import StateStore
 
@@ -39,16 +38,7 @@ async def relink_payouts(
     if not settings.sync_payouts:
         return []
     report = RunReport(started_at=started)
-    ctx = RunContext(
-        store=store,
-        shopify=shopify,
-        xero=xero_view,
-        settings=settings,
-        org=org,
-        report=report,
-        started_at=started,
-        now=now,
-    )
+    ctx = relink_context(store, shopify, xero_view, settings, org, report, now)
     notes: list[str] = []
     try:
         await sync_payouts(ctx)
