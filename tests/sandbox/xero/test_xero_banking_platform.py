@@ -74,7 +74,10 @@ def test_which_scopes_open_the_banking_endpoints(granted, endpoint, method, ok) 
 
 async def test_without_the_bank_scopes_the_calls_are_refused() -> None:
     app = _sandbox()
-    tokens = app.issue_tokens_for_tests()  # shopxero's invoices/payments set
+    # An app connected before payouts existed: invoices and payments, no banking scopes.
+    tokens = app.issue_tokens_for_tests(
+        ("offline_access", "accounting.contacts", "accounting.invoices", "accounting.payments")
+    )
     async with client_for(app) as client:
         transfer = await client.put(
             f"{API}/BankTransfers", headers=api_headers(tokens), json=TRANSFER
