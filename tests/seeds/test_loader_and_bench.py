@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,33 @@ def test_bench_sizes_are_parsed_with_defaults() -> None:
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("spec", ["bench:orders=0", "bench:widgets=3", "bench:orders", "bench:x=y"])
+def test_bench_history_keys_shorten_the_history_and_pay_out_weekly() -> None:
+    assert parse_bench_spec("bench:orders=20,days=60,payday=1") == {
+        "customers": 2000, "products": 300, "orders": 20, "days": 60, "payday": 1,
+    }  # fmt: skip
+    seed = load_seed("bench:customers=40,products=10,orders=80,days=60,payday=1", now=NOW)
+    shopify = seed["shopify"]
+    oldest = min(datetime.fromisoformat(o["processed_at"]) for o in shopify["orders"])
+    assert NOW - oldest <= timedelta(days=60)
+    paid_on = {datetime.fromisoformat(p["date"]).weekday() for p in shopify["payouts"]}
+    assert paid_on == {1}, paid_on
+    # Without the keys, the same sizes keep three years of daily payouts.
+    daily = load_seed("bench:customers=40,products=10,orders=80", now=NOW)["shopify"]
+    assert len(daily["payouts"]) > 3 * len(shopify["payouts"])
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "bench:orders=0",
+        "bench:widgets=3",
+        "bench:orders",
+        "bench:x=y",
+        "bench:days=0",
+        "bench:payday=5",
+        "bench:payday=x",
+    ],
+)
 def test_bad_bench_sizes_are_config_errors(spec: str) -> None:
     with pytest.raises(ConfigError, match="bench"):
         load_seed(spec)

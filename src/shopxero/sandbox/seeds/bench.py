@@ -1,7 +1,11 @@
 """The ``bench`` seed: a large UK shop generated deterministically (seeded random) at any size.
 
 ``bench`` or ``bench:customers=2000,products=300,orders=5000`` (these are the defaults; each
-product has 3 variants). The records are the same kinds as the demo's, spread by fixed strides
+product has 3 variants). Two optional keys shape the history instead of its size: ``days=N``
+keeps every order within the last N days, and ``payday=0``..``4`` pays out weekly on that
+weekday (Monday = 0) instead of each business day; the crash harness uses both so that a shop
+with a few hundred orders still has a handful of payouts, not one per day for three years.
+The records are the same kinds as the demo's, spread by fixed strides
 so every size above a few dozen has them: duplicate customer names, customers without email or
 without a name, non-Latin names, empty/duplicated/over-long SKUs, tax-exclusive orders, discount
 codes split with penny remainders, free and paid shipping, guest checkouts, deleted-product
@@ -128,18 +132,26 @@ _CITIES = (("Leeds", "LS1 1AA"), ("Bristol", "BS1 1AA"), ("York", "YO1 1AA"),
            ("Bath", "BA1 1AA"), ("Derby", "DE1 1AA"), ("Hull", "HU1 1AA"))  # fmt: skip
 
 
+HISTORY_KEYS = ("days", "payday")
+
+
 def parse_bench_spec(spec: str) -> dict[str, int]:
-    """``"bench:customers=10,orders=20"`` -> sizes (defaults for what is left out)."""
+    """``"bench:customers=10,orders=20"`` -> sizes (defaults for what is left out), plus
+    ``days`` and ``payday`` when given."""
     sizes = dict(DEFAULT_SIZES)
     _, _, params = spec.partition(":")
     for part in filter(None, (p.strip() for p in params.split(","))):
         key, sep, value = part.partition("=")
-        if not sep or key not in sizes:
+        if not sep or (key not in sizes and key not in HISTORY_KEYS):
             raise ValueError(
-                f"bad bench size {part!r}: use customers=N, products=N, orders=N (e.g. {spec!r})"
+                f"bad bench size {part!r}: use customers=N, products=N, orders=N, and optionally "
+                f"days=N (history) or payday=0-4 (weekly payouts) (e.g. {spec!r})"
             )
-        if not value.isdigit() or int(value) < 1:
-            raise ValueError(f"bench size {key} must be a positive integer, not {value!r}")
+        least = 0 if key == "payday" else 1
+        if not value.isdigit() or int(value) < least:
+            raise ValueError(f"bench {key} must be an integer of at least {least}, not {value!r}")
+        if key == "payday" and int(value) > 4:
+            raise ValueError(f"bench payday is a weekday from 0 (Monday) to 4, not {value!r}")
         sizes[key] = int(value)
     return sizes
 
@@ -234,6 +246,7 @@ def _order_spec(
     customers: list[dict[str, Any]],
     products: list[dict[str, Any]],
     now: datetime,
+    days: int | None = None,
 ) -> OrderSpec:
     regular = products[:-1] or products
     lines = []
@@ -251,6 +264,8 @@ def _order_spec(
         earliest = datetime.fromisoformat(customer["created_at"]).astimezone(UTC)
     else:
         earliest = now - timedelta(days=1095)
+    if days is not None:
+        earliest = max(earliest, now - timedelta(days=days))
     span = max((now - earliest).total_seconds() - 3600, 60)
     processed = now - timedelta(seconds=rng.uniform(60, span))
     gross = sum((ln.price * ln.quantity for ln in lines), Decimal(0))
@@ -282,15 +297,22 @@ def _order_spec(
 
 
 def build_bench(
-    customers: int = 2000, products: int = 300, orders: int = 5000, *, now: datetime | None = None
+    customers: int = 2000,
+    products: int = 300,
+    orders: int = 5000,
+    *,
+    now: datetime | None = None,
+    days: int | None = None,
+    payday: int | None = None,
 ) -> dict[str, Any]:
-    """A bench seed of the given size; the same arguments always give the same records."""
+    """A bench seed of the given size; the same arguments always give the same records.
+    ``days``: orders only within that many days; ``payday``: weekly payouts on that weekday."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
     rng = random.Random(f"bench-{customers}-{products}-{orders}")
     ids = IdSequence()
     people = _customers(rng, ids, customers, now)
     catalogue = _products(rng, ids, products, now)
-    specs = [_order_spec(rng, i, people, catalogue, now) for i in range(orders)]
+    specs = [_order_spec(rng, i, people, catalogue, now, days) for i in range(orders)]
     specs.sort(key=lambda s: s.processed_at)
     builder = OrderBuilder(SHOP, ids, domain=DOMAIN)
     built = [builder.build(replace(s, number=1001 + n)) for n, s in enumerate(specs)]
@@ -313,6 +335,7 @@ def build_bench(
         disputes_won=max(1, orders // 1000),
         adjustments=max(1, orders // 500),
         reserve=Decimal("200.00"),
+        payout_weekday=payday,
     )
     payments = build_payouts(shop, built, now=now, plan=plan)
     return {
