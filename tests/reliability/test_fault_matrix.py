@@ -38,7 +38,9 @@ from shopxero.cli.app import _register_commands, app
 from shopxero.sandbox.run import RunningSandboxes, start_sandboxes
 from shopxero.sandbox.seeds import credentials
 
-SEED = "bench:customers=12,products=3,orders=20"
+# Two months of orders, paid out weekly: four payouts to post per run (three years of daily ones
+# would be 17 transfers, one a request, filling Xero's minute window every other cell).
+SEED = "bench:customers=12,products=3,orders=20,days=60,payday=1"
 TIMEOUT_SECONDS = 2.0
 API = r"^/api\.xro/2\.0"
 SHOP = r"^/admin/api/[^/]+"
