@@ -4,9 +4,10 @@
 ``shopify_payments/balance/transactions.json`` (newest processing time first) and
 ``shopify_payments/balance.json``, with the filters and the cursor pagination of
 shopify-api-notes §9 and §4. The records are the seed's (``seeds/payouts.py`` makes them from the
-orders); the only thing computed at request time is a balance transaction's ``payout_status``,
-which is its payout's current status (``pending`` when it has none), and the balance, which is
-the sum of the pending transactions' ``net`` per currency.
+orders); a shop whose seed has none of them has no Shopify Payments account (404 on every
+endpoint, as Shopify answers). The only thing computed at request time is a balance
+transaction's ``payout_status``, which is its payout's current status (``pending`` when it has
+none), and the balance, which is the sum of the pending transactions' ``net`` per currency.
 """
 
 from __future__ import annotations
@@ -156,6 +157,20 @@ class ShopifyPayments:
 
     def __init__(self, store: ShopStore) -> None:
         self.store = store
+
+    def has_account(self) -> bool:
+        """Whether the shop uses Shopify Payments. The simulator takes the seed's word: a shop
+        whose seed holds no payout and no balance transaction has no account. Without one,
+        Shopify answers every Shopify Payments endpoint 404 and GraphQL's
+        ``shopifyPaymentsAccount`` is null (shopify-api-notes §9)."""
+        return bool(self.store.all("payouts") or self.store.all("balance_transactions"))
+
+    def payouts_by_id(self) -> dict[int, Record]:
+        return self._payouts()
+
+    def transactions(self) -> list[Record]:
+        """Every balance transaction as served (``payout_status`` of now)."""
+        return self._transactions()
 
     def _payouts(self) -> dict[int, Record]:
         return {int(p["id"]): p for p in self.store.all("payouts")}

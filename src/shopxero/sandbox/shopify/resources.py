@@ -446,20 +446,26 @@ class ShopifyAPI:
 
     # -- Shopify Payments ----------------------------------------------------------------------
 
+    def _payments_account(self) -> ShopifyPayments:
+        """The shop's Shopify Payments; a shop without an account answers 404 (§9)."""
+        if not self.payments.has_account():
+            raise NotFoundError
+        return self.payments
+
     async def _payouts(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
-        return self.payments.list_payouts(request)
+        return self._payments_account().list_payouts(request)
 
     async def _payout(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
-        body = self.payments.get_payout(int(request.path_params["record_id"]), request)
+        body = self._payments_account().get_payout(int(request.path_params["record_id"]), request)
         if body is None:
             raise NotFoundError
         return body, {}
 
     async def _balance_txs(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
-        return self.payments.list_transactions(request)
+        return self._payments_account().list_transactions(request)
 
     async def _balance(self, request: Request, grant: Grant) -> tuple[Any, dict[str, str]]:
-        return self.payments.balance(), {}
+        return self._payments_account().balance(), {}
 
 
 def _since_id(params: Any) -> int:

@@ -1,6 +1,7 @@
 """The root fields the simulator answers: lists and look-ups of customers, products (and
-variants) and orders, ``node``/``nodes``, ``shop``, ``currentAppInstallation``, and the bulk
-operations' query and mutation fields (served by ``bulk.py``).
+variants) and orders, ``node``/``nodes``, ``shop``, ``currentAppInstallation``,
+``shopifyPaymentsAccount`` (``payments.py``), and the bulk operations' query and mutation fields
+(served by ``bulk.py``).
 
 Each read checks its scope the way Shopify does (``ACCESS_DENIED`` naming the scope); orders older
 than 60 days need ``read_all_orders``, as on REST (shopify-api-notes §4).
@@ -20,6 +21,7 @@ from shopxero.sandbox.shopify.graphql.context import Context, Record, gid, parse
 from shopxero.sandbox.shopify.graphql.customers import customer_node
 from shopxero.sandbox.shopify.graphql.errors import access_denied
 from shopxero.sandbox.shopify.graphql.orders import order_node
+from shopxero.sandbox.shopify.graphql.payments import payments_account
 from shopxero.sandbox.shopify.graphql.products import find_variant, product_node, variant_node
 from shopxero.sandbox.shopify.graphql.search import parse_search
 
@@ -166,6 +168,27 @@ def _shop(info: GraphQLResolveInfo) -> Record:
         "taxShipping": bool(shop.get("tax_shipping")),
         "createdAt": shop.get("created_at"),
         "updatedAt": shop.get("updated_at"),
+        "primaryDomain": {
+            "__typename": "Domain",
+            "id": gid("Domain", shop.get("id")),
+            "host": shop.get("domain") or shop.get("myshopify_domain") or "",
+            "url": f"https://{shop.get('domain') or shop.get('myshopify_domain') or ''}",
+            "sslEnabled": True,
+        },
+        "features": {"__typename": "ShopFeatures", "giftCards": bool(shop.get("has_gift_cards"))},
+        "shopAddress": {
+            "__typename": "ShopAddress",
+            "id": gid("ShopAddress", shop.get("id")),
+            "address1": shop.get("address1"),
+            "address2": shop.get("address2"),
+            "city": shop.get("city"),
+            "province": shop.get("province"),
+            "provinceCode": shop.get("province_code"),
+            "country": shop.get("country_name"),
+            "countryCodeV2": shop.get("country_code"),
+            "zip": shop.get("zip"),
+            "phone": shop.get("phone"),
+        },
     }
 
 
@@ -194,6 +217,7 @@ def query_root(bulk: BulkOperations) -> Record:
         "nodes": _nodes,
         "shop": _shop,
         "currentAppInstallation": _installation,
+        "shopifyPaymentsAccount": payments_account,
         "bulkOperation": lambda info, **a: bulk.node(info.context, str(a["id"])),
         "currentBulkOperation": lambda info, **a: bulk.current(info.context, str(a["type"])),
         "bulkOperations": lambda info, **a: bulk.listing(info.context, a),

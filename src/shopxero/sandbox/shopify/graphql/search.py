@@ -23,7 +23,14 @@ __all__ = ["SearchQuery", "parse_search"]
 Record = dict[str, Any]
 
 _TERM = re.compile(r"^(?P<neg>-)?(?P<field>[a-z_]+):(?P<op><=|>=|<|>)?(?P<value>.*)$")
-_DATE_FIELDS = {"updated_at", "created_at", "processed_at", "published_at"}
+_DATE_FIELDS = {
+    "updated_at",
+    "created_at",
+    "processed_at",
+    "published_at",
+    "issued_at",
+    "payout_date",
+}
 _TEXT_FIELDS: dict[str, dict[str, str]] = {
     "customers": {"email": "email", "state": "state"},
     "products": {
@@ -34,11 +41,23 @@ _TEXT_FIELDS: dict[str, dict[str, str]] = {
         "title": "title",
     },
     "orders": {"name": "name", "financial_status": "financial_status", "email": "email"},
+    # Shopify Payments (shopify-api-notes §9): matched against the simulator's search views of
+    # the records (``graphql/payments.py``), whose keys are the search fields.
+    "payouts": {"status": "status", "currency": "currency"},
+    "balance_transactions": {
+        "payout_status": "payout_status",
+        "currency": "currency",
+        "transaction_type": "transaction_type",
+    },
 }
+# Id-typed search fields besides ``id`` (compared as numbers; a gid's number counts).
+_ID_FIELDS: dict[str, set[str]] = {"balance_transactions": {"payments_transfer_id"}}
 _KNOWN_DATES = {
     "customers": {"updated_at", "created_at"},
     "products": {"updated_at", "created_at", "published_at"},
     "orders": {"updated_at", "created_at", "processed_at"},
+    "payouts": {"issued_at"},
+    "balance_transactions": {"processed_at", "payout_date"},
 }
 
 
@@ -113,6 +132,7 @@ def parse_search(kind: str, text: str | None) -> SearchQuery:
 def _known(kind: str, field: str) -> bool:
     return (
         field == "id"
+        or field in _ID_FIELDS.get(kind, set())
         or field in _KNOWN_DATES.get(kind, set())
         or field in _TEXT_FIELDS.get(kind, {})
     )
@@ -124,12 +144,13 @@ def _holds(kind: str, term: _Term, record: Record, zone: ZoneInfo) -> bool:
 
 
 def _compare(kind: str, term: _Term, record: Record, zone: ZoneInfo) -> bool:
-    if term.field == "id":
+    if term.field == "id" or term.field in _ID_FIELDS.get(kind, set()):
         try:
-            wanted: Any = int(term.value.rsplit("/", 1)[-1])
+            wanted: Any = int(term.value.strip("'\"").rsplit("/", 1)[-1])
         except ValueError:
             return False
-        return _ordered(int(record["id"]), term.op, wanted)
+        held = record.get(term.field)
+        return isinstance(held, int) and _ordered(held, term.op, wanted)
     if term.field in _DATE_FIELDS:
         raw = record.get(term.field)
         if not isinstance(raw, str) or not raw:
