@@ -32,6 +32,8 @@ PAGE_SIZES = {
     "CUSTOMERS": graphql_queries.CUSTOMER_PAGE,
     "ORDERS": graphql_queries.ORDER_PAGE,
     "PRODUCTS": graphql_queries.PRODUCT_PAGE,
+    "PAYOUTS": graphql_queries.PAYOUT_PAGE,
+    "BALANCE_TRANSACTIONS": graphql_queries.BALANCE_TRANSACTION_PAGE,
 }
 QUERIES = {
     name: getattr(graphql_queries, name)

@@ -15,7 +15,11 @@ An order's transactions come with the order, so ``list_transactions`` answers fr
 shipping lines, discounts or refund lines than one page holds is read whole through REST, with a
 note, so nothing is cut short. A full read (no ``updated_at`` filter: a first import, a rebuild)
 is one bulk operation per resource (``graphql_bulk``), falling back to paged queries with a note.
-Shopify Payments payouts and the shop itself are still read through REST (``self.rest``).
+The shop and Shopify Payments (payouts, balance transactions, the balance) are GraphQL reads too
+(``shopifyPaymentsAccount``, shopify-api-notes §9): a shop without Shopify Payments (a null
+account) is REST's 404 (``NotFoundError``), a missing scope its 403 (``ApiAuthError``). The balance
+transactions of the payouts a run walks are read a batch of payouts a query
+(``payments_transfer_id:a OR ...``) and handed out one payout at a time.
 """
 
 from __future__ import annotations
@@ -23,14 +27,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
-from shopxero.errors import ApiAuthError, PermanentApiError
+from shopxero.errors import ApiAuthError, NotFoundError, PermanentApiError
 from shopxero.http.calllog import CallSink
 from shopxero.http.clock import Clock, SystemClock
 from shopxero.http.graphql_throttle import GraphQLCostBucket
@@ -41,10 +46,14 @@ from shopxero.shopify.auth import ShopifyAuth
 from shopxero.shopify.client import DEFAULT_API_VERSION, ShopifyClient
 from shopxero.shopify.graphql_bulk import BulkReader
 from shopxero.shopify.graphql_records import (
+    balance_record,
+    balance_transaction_record,
     customer_record,
     gid_number,
     order_record,
+    payout_record,
     product_record,
+    shop_record,
     transaction_record,
 )
 
@@ -67,6 +76,27 @@ def _since(name: str, value: datetime | None) -> str | None:
         raise ValueError(f"{name} must be timezone-aware, got {value!r}")
     # REST's updated_at_min is inclusive, so the search is >= (shopify-api-notes §10).
     return f"{name.removesuffix('_min')}:>='{value.astimezone(UTC).isoformat()}'"
+
+
+def _day_range(first: date | None, last: date | None) -> tuple[str | None, str | None]:
+    """Payout days as ``issued_at`` terms: a date without an offset is midnight in the shop's
+    time zone (shopify-api-notes §10), so the last day is "before the next midnight"."""
+    low = f"issued_at:>='{_day(first).isoformat()}'" if first is not None else None
+    high = (
+        f"issued_at:<'{(_day(last) + timedelta(days=1)).isoformat()}'" if last is not None else None
+    )
+    return low, high
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _zone(name: Any) -> tzinfo:
+    try:
+        return ZoneInfo(str(name)) if name else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
 
 
 def _search(*terms: str | None) -> str | None:
@@ -168,6 +198,10 @@ class ShopifyGraphQLClient:
         self.bulk = BulkReader(self.query, clock=self.clock, download=self._http, warn=self._warn)
         self._costs: dict[str, float] = {}
         self._transactions: dict[int, list[dict[str, Any]]] = {}
+        # Payouts: the paid ones of the last listing, oldest first (the order a run walks them),
+        # and the balance transactions read so far, by payout id.
+        self._paid_payouts: list[tuple[str, int]] = []
+        self._payout_transactions: dict[int, list[dict[str, Any]]] = {}
         self.throttled = 0  # THROTTLED answers met (diagnostics, tests)
 
     async def __aenter__(self) -> ShopifyGraphQLClient:
@@ -267,7 +301,9 @@ class ShopifyGraphQLClient:
     # -- what a run reads -------------------------------------------------------------------
 
     async def get_shop(self) -> dict[str, Any]:
-        return await self.rest.get_shop()
+        data = await self.query(q.SHOP)
+        node = data.get("shop")
+        return shop_record(node) if isinstance(node, dict) else {}
 
     async def get_access_scopes(self) -> list[str]:
         data = await self.query(q.SCOPES)
@@ -449,21 +485,137 @@ class ShopifyGraphQLClient:
         self._transactions[int(order_id)] = rows
         return list(rows)
 
-    # -- still through REST -----------------------------------------------------------------
+    # -- Shopify Payments (shopify-api-notes §9) ---------------------------------------------
 
-    def iter_payouts(self, **filters: Any) -> AsyncIterator[dict[str, Any]]:
-        return self.rest.iter_payouts(**filters)
+    def _no_account(self) -> NotFoundError:
+        return NotFoundError(
+            "the shop has no Shopify Payments account (shopifyPaymentsAccount is null)",
+            service="shopify",
+            method="POST",
+            path=self._path,
+            status=200,
+        )
 
-    def iter_balance_transactions(self, **filters: Any) -> AsyncIterator[dict[str, Any]]:
-        return self.rest.iter_balance_transactions(**filters)
+    async def _account_pages(
+        self, document: str, field: str, variables: dict[str, Any]
+    ) -> AsyncIterator[tuple[Node, list[Node]]]:
+        """Each page of the account's ``field`` connection, with the answer's ``data``."""
+        after: str | None = None
+        while True:
+            data = await self.query(document, {**variables, "after": after})
+            account = data.get("shopifyPaymentsAccount")
+            if not isinstance(account, dict):
+                raise self._no_account()
+            connection = account.get(field) or {}
+            yield data, [n for n in connection.get("nodes") or [] if isinstance(n, dict)]
+            info = connection.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return
+            after = info.get("endCursor")
+
+    async def iter_payouts(
+        self,
+        *,
+        status: str | None = None,
+        date_min: date | None = None,
+        date_max: date | None = None,
+        on_date: date | None = None,
+        since_id: int | None = None,
+        last_id: int | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Payouts newest first, REST's filters as search terms (dates in the shop's zone)."""
+        search = _search(
+            f"status:{status}" if status else None,
+            *_day_range(date_min or on_date, date_max or on_date),
+            f"id:>{int(since_id)}" if since_id is not None else None,
+            f"id:<{int(last_id)}" if last_id is not None else None,
+        )
+        listed: list[tuple[str, int]] = []
+        variables = {"first": q.PAYOUT_PAGE, "query": search}
+        async for data, page in self._account_pages(q.PAYOUTS, "payouts", variables):
+            zone = _zone((data.get("shop") or {}).get("ianaTimezone"))
+            for node in page:
+                record = payout_record(node, zone)
+                if record["status"] == "paid" and record["id"] is not None:
+                    listed.append((str(record["date"]), int(record["id"])))
+                yield record
+        self._paid_payouts = sorted(listed)
 
     async def get_payout(self, id: int) -> dict[str, Any] | None:
-        return await self.rest.get_payout(id)
+        """One payout, or None (no such payout, or no Shopify Payments account)."""
+        data = await self.query(q.PAYOUT_ONE, {"query": f"id:{int(id)}"})
+        account = data.get("shopifyPaymentsAccount")
+        nodes = ((account or {}).get("payouts") or {}).get("nodes") or []
+        zone = _zone((data.get("shop") or {}).get("ianaTimezone"))
+        found = [payout_record(n, zone) for n in nodes if isinstance(n, dict)]
+        return next((p for p in found if p["id"] == int(id)), None)
+
+    async def iter_balance_transactions(
+        self,
+        *,
+        payout_id: int | None = None,
+        payout_status: str | None = None,
+        test: bool | None = None,
+        since_id: int | None = None,
+        last_id: int | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Balance transactions newest first; one payout's (``payout_id`` alone) come from a
+        query that reads the next payouts of the last listing's walk too."""
+        if payout_id is not None and (payout_status, test, since_id, last_id) == (None,) * 4:
+            for record in await self._payout_batch(int(payout_id)):
+                yield record
+            return
+        search = _search(
+            f"payments_transfer_id:{int(payout_id)}" if payout_id is not None else None,
+            f"payout_status:{payout_status}" if payout_status else None,
+            f"id:>{int(since_id)}" if since_id is not None else None,
+            f"id:<{int(last_id)}" if last_id is not None else None,
+        )
+        variables = {"first": q.BALANCE_TRANSACTION_PAGE, "query": search}
+        async for _, page in self._account_pages(
+            q.BALANCE_TRANSACTIONS, "balanceTransactions", variables
+        ):
+            for node in page:
+                record = balance_transaction_record(node)
+                if test is None or bool(record["test"]) == test:
+                    yield record
+
+    async def _payout_batch(self, payout_id: int) -> list[dict[str, Any]]:
+        """``payout_id``'s balance transactions, read with those of the paid payouts after it
+        in the last listing (up to ``PAYOUT_BATCH`` a query) and kept for their turn."""
+        known = self._payout_transactions.pop(payout_id, None)
+        if known is not None:
+            return known
+        ids = [pid for _, pid in self._paid_payouts]
+        after = ids[ids.index(payout_id) + 1 :] if payout_id in ids else []
+        batch = [payout_id, *(p for p in after if p not in self._payout_transactions)]
+        batch = batch[: q.PAYOUT_BATCH]
+        found: dict[int, list[dict[str, Any]]] = {pid: [] for pid in batch}
+        search = " OR ".join(f"payments_transfer_id:{pid}" for pid in batch)
+        variables = {"first": q.BALANCE_TRANSACTION_PAGE, "query": search}
+        async for _, page in self._account_pages(
+            q.BALANCE_TRANSACTIONS, "balanceTransactions", variables
+        ):
+            for node in page:
+                record = balance_transaction_record(node)
+                if record["payout_id"] in found:
+                    found[record["payout_id"]].append(record)
+        mine = found.pop(payout_id)
+        self._payout_transactions.update(found)
+        return mine
 
     async def get_payments_balance(self) -> list[dict[str, Any]]:
-        return await self.rest.get_payments_balance()
+        """What is not yet paid out, per currency, as REST's ``balance.json`` entries."""
+        data = await self.query(q.PAYMENTS_BALANCE)
+        account = data.get("shopifyPaymentsAccount")
+        if not isinstance(account, dict):
+            raise self._no_account()
+        return [balance_record(m) for m in account.get("balance") or []]
+
+    # -- still through REST -----------------------------------------------------------------
 
     async def sample_orders(self, limit: int, *, fields: Any = ()) -> list[dict[str, Any]]:
+        """Not on a sync's path (``doctor`` samples orders with its own REST client)."""
         return await self.rest.sample_orders(limit, fields=fields)
 
     @property

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "BALANCE_TRANSACTIONS",
+    "BALANCE_TRANSACTION_PAGE",
     "BULK_CUSTOMERS",
     "BULK_ORDERS",
     "BULK_PRODUCTS",
@@ -23,6 +25,11 @@ __all__ = [
     "ORDER_LINES",
     "ORDER_ONE",
     "ORDER_PAGE",
+    "PAYMENTS_BALANCE",
+    "PAYOUTS",
+    "PAYOUT_BATCH",
+    "PAYOUT_ONE",
+    "PAYOUT_PAGE",
     "POLL_BULK",
     "PRODUCTS",
     "PRODUCT_ONE",
@@ -158,8 +165,11 @@ def _document(operation: str) -> str:
     return operation.strip() + "\n" + "\n".join(_FRAGMENTS[n] for n in sorted(needed))
 
 
-SHOP = """{ shop { id name email contactEmail currencyCode ianaTimezone taxesIncluded taxShipping
-  myshopifyDomain } }"""
+SHOP = """query Shop { shop { id name email contactEmail currencyCode ianaTimezone taxesIncluded
+  taxShipping myshopifyDomain enabledPresentmentCurrencies createdAt updatedAt
+  primaryDomain { host } features { giftCards }
+  shopAddress { address1 address2 city province provinceCode country countryCodeV2 zip phone }
+} }"""
 SCOPES = "{ currentAppInstallation { accessScopes { handle } } }"
 
 CUSTOMERS = _document("""
@@ -229,3 +239,55 @@ BULK_ORDERS = _document("""
   lineItems { edges { node { __typename ...LineFields } } }
   shippingLines { edges { node { __typename ...Shipping } } }
   discountApplications { edges { node { ...Application } } } } } } }""")
+
+# -- Shopify Payments (shopify-api-notes §9, §10): the account's payouts, balance transactions and
+# balance. ``shop { ianaTimezone }`` comes with the payouts: a payout's REST ``date`` is the day
+# of its ``issuedAt`` in the shop's time zone. Newest first, as REST lists them. -----------------
+
+# A payout costs 13 points (itself, ``net``, ``summary`` and its ten amounts): 70 a page ask
+# 2 + 2 + 70 x 13 = 914 with the account and the shop, under the 1,000-point cap.
+PAYOUT_PAGE = 70
+# A balance transaction costs 8 (itself, three amounts, its order, its payout, its adjustment
+# orders and their amount): 120 a page ask 1 + 2 + 120 x 8 = 963 with the account.
+BALANCE_TRANSACTION_PAGE = 120
+# Payouts whose balance transactions one query asks for (``payments_transfer_id:a OR ...``).
+PAYOUT_BATCH = 20
+
+_FRAGMENTS["PayoutFields"] = """
+fragment PayoutFields on ShopifyPaymentsPayout {
+  id legacyResourceId status issuedAt transactionType net { amount currencyCode }
+  summary {
+    adjustmentsFee { amount } adjustmentsGross { amount } chargesFee { amount }
+    chargesGross { amount } refundsFee { amount } refundsFeeGross { amount }
+    reservedFundsFee { amount } reservedFundsGross { amount } retriedPayoutsFee { amount }
+    retriedPayoutsGross { amount }
+  }
+}"""
+_FRAGMENTS["BalanceTransactionFields"] = """
+fragment BalanceTransactionFields on ShopifyPaymentsBalanceTransaction {
+  id type test amount { amount currencyCode } fee { amount } net { amount }
+  sourceId sourceType sourceOrderTransactionId associatedOrder { id name }
+  associatedPayout { id status } adjustmentReason transactionDate
+  adjustmentsOrders { orderTransactionId amount { amount } name }
+}"""
+
+PAYOUTS = _document("""
+query Payouts($first: Int!, $after: String, $query: String) {
+  shop { ianaTimezone }
+  shopifyPaymentsAccount {
+    payouts(first: $first, after: $after, query: $query, sortKey: ISSUED_AT, reverse: true) {
+      nodes { ...PayoutFields } pageInfo { hasNextPage endCursor }
+    } } }""")
+PAYOUT_ONE = _document("""
+query Payout($query: String!) {
+  shop { ianaTimezone }
+  shopifyPaymentsAccount { payouts(first: 1, query: $query) { nodes { ...PayoutFields } } } }""")
+BALANCE_TRANSACTIONS = _document("""
+query BalanceTransactions($first: Int!, $after: String, $query: String) {
+  shopifyPaymentsAccount {
+    balanceTransactions(
+      first: $first, after: $after, query: $query, sortKey: PROCESSED_AT, reverse: true
+    ) { nodes { ...BalanceTransactionFields } pageInfo { hasNextPage endCursor } }
+  } }""")
+PAYMENTS_BALANCE = """query PaymentsBalance {
+  shopifyPaymentsAccount { balance { amount currencyCode } } }"""

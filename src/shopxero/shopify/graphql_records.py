@@ -6,19 +6,32 @@ turns each node into that shape so nothing downstream knows which API read it: i
 ``partially_refunded``), ``MoneyBag`` -> ``{"shop_money", "presentment_money"}``, and amounts
 with at least two decimals as REST writes them (GraphQL's ``"12.0"`` -> ``"12.00"``,
 shopify-api-notes §10). A transaction's ``amount`` is its presentment amount, as on REST.
+
+Shopify Payments (shopify-api-notes §9): a payout's REST ``date`` is the day of its ``issuedAt`` in
+the shop's time zone, its ``amount``/``currency`` its ``net``; a balance transaction's
+``ShopifyPaymentsTransactionType`` becomes REST's ``type`` (``DISPUTE_WITHDRAWAL`` and
+``DISPUTE_REVERSAL`` are both ``dispute``, the ``RESERVED_FUNDS*`` kinds ``reserve``, ``TRANSFER``
+``payout``; the rest lower-cased), ``associatedPayout``/``associatedOrder`` its ``payout_id``,
+``payout_status`` and ``source_order_id``.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 __all__ = [
+    "balance_record",
+    "balance_transaction_record",
     "customer_record",
     "gid_number",
     "order_record",
+    "payout_record",
     "product_record",
+    "rest_transaction_type",
+    "shop_record",
     "transaction_record",
     "variant_record",
 ]
@@ -471,3 +484,148 @@ def order_record(node: Node, line_nodes: list[Node]) -> dict[str, Any]:
         ],
         "transactions": transactions,
     }
+
+
+# -- the shop and Shopify Payments ------------------------------------------------------------
+
+
+def shop_record(node: Node) -> dict[str, Any]:
+    """``shop`` as REST's ``shop.json`` names the fields the engine reads."""
+    address = node.get("shopAddress") or {}
+    features = node.get("features") or {}
+    domain = node.get("primaryDomain") or {}
+    return {
+        "id": gid_number(node.get("id")),
+        "name": node.get("name"),
+        "email": node.get("email"),
+        "customer_email": node.get("contactEmail"),
+        "domain": domain.get("host"),
+        "myshopify_domain": node.get("myshopifyDomain"),
+        "currency": node.get("currencyCode"),
+        "enabled_presentment_currencies": list(node.get("enabledPresentmentCurrencies") or []),
+        "iana_timezone": node.get("ianaTimezone"),
+        "taxes_included": node.get("taxesIncluded"),
+        "tax_shipping": node.get("taxShipping"),
+        "has_gift_cards": features.get("giftCards"),
+        "address1": address.get("address1"),
+        "address2": address.get("address2"),
+        "city": address.get("city"),
+        "province": address.get("province"),
+        "province_code": address.get("provinceCode"),
+        "zip": address.get("zip"),
+        "phone": address.get("phone"),
+        "country_code": address.get("countryCodeV2"),
+        "country_name": address.get("country"),
+        "created_at": node.get("createdAt"),
+        "updated_at": node.get("updatedAt"),
+    }
+
+
+_PAYOUT_SUMMARY = (
+    ("adjustmentsFee", "adjustments_fee_amount"),
+    ("adjustmentsGross", "adjustments_gross_amount"),
+    ("chargesFee", "charges_fee_amount"),
+    ("chargesGross", "charges_gross_amount"),
+    ("refundsFee", "refunds_fee_amount"),
+    ("refundsFeeGross", "refunds_gross_amount"),
+    ("reservedFundsFee", "reserved_funds_fee_amount"),
+    ("reservedFundsGross", "reserved_funds_gross_amount"),
+    ("retriedPayoutsFee", "retried_payouts_fee_amount"),
+    ("retriedPayoutsGross", "retried_payouts_gross_amount"),
+)
+# GraphQL's transaction types whose REST name differs (shopify-api-notes §9); the engine groups
+# by these names (``translate.payouts``).
+_REST_TYPES = {
+    "DISPUTE_WITHDRAWAL": "dispute",
+    "DISPUTE_REVERSAL": "dispute",
+    "RESERVED_FUNDS": "reserve",
+    "RESERVED_FUNDS_REVERSAL": "reserve",
+    "RESERVED_FUNDS_WITHDRAWAL": "reserve",
+    "TRANSFER": "payout",
+    "TRANSFER_FAILURE": "payout_failure",
+    "TRANSFER_CANCEL": "payout_cancellation",
+}
+
+
+def rest_transaction_type(value: Any) -> str | None:
+    """A ``ShopifyPaymentsTransactionType`` as REST's balance transaction ``type``."""
+    if not value:
+        return None
+    return _REST_TYPES.get(str(value)) or str(value).lower()
+
+
+def _local_day(moment: Any, zone: tzinfo) -> str | None:
+    if not moment:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(moment).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(zone).date().isoformat()
+
+
+def _whole(value: Any) -> int | None:
+    """A ``BigInt`` (a string on the wire) as an int."""
+    try:
+        return int(str(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def payout_record(node: Node, zone: tzinfo) -> dict[str, Any]:
+    """A ``ShopifyPaymentsPayout`` as REST's payout; ``zone`` is the shop's time zone."""
+    net = node.get("net") or {}
+    summary = node.get("summary") or {}
+    return {
+        "id": gid_number(node.get("id")),
+        "status": _lower(node.get("status")),
+        "date": _local_day(node.get("issuedAt"), zone),
+        "currency": net.get("currencyCode"),
+        "amount": _amount(net.get("amount")),
+        "summary": {
+            rest: _amount((summary.get(field) or {}).get("amount"))
+            for field, rest in _PAYOUT_SUMMARY
+        },
+    }
+
+
+def balance_transaction_record(node: Node) -> dict[str, Any]:
+    """A ``ShopifyPaymentsBalanceTransaction`` as REST's balance transaction."""
+    amount = node.get("amount") or {}
+    payout = node.get("associatedPayout") or {}
+    order = node.get("associatedOrder") or {}
+    source_type = node.get("sourceType")
+    return {
+        "id": gid_number(node.get("id")),
+        "type": rest_transaction_type(node.get("type")),
+        "test": node.get("test"),
+        "payout_id": gid_number(payout.get("id")),
+        "payout_status": _lower(payout.get("status")) or "pending",
+        "currency": amount.get("currencyCode"),
+        "amount": _amount(amount.get("amount")),
+        "fee": _amount((node.get("fee") or {}).get("amount")),
+        "net": _amount((node.get("net") or {}).get("amount")),
+        "source_id": _whole(node.get("sourceId")),
+        "source_type": "payout" if source_type == "TRANSFER" else _lower(source_type),
+        "source_order_id": gid_number(order.get("id")),
+        "source_order_transaction_id": _whole(node.get("sourceOrderTransactionId")),
+        "processed_at": node.get("transactionDate"),
+        "adjustment_order_transactions": [
+            {
+                "id": _whole(row.get("orderTransactionId")),
+                "amount": _amount((row.get("amount") or {}).get("amount")),
+                "order": {"id": None, "name": row.get("name")},
+            }
+            for row in node.get("adjustmentsOrders") or []
+            if isinstance(row, dict)
+        ],
+        "adjustment_reason": node.get("adjustmentReason"),
+    }
+
+
+def balance_record(money: Any) -> dict[str, Any]:
+    """One ``MoneyV2`` of the account's ``balance`` as REST's ``balance.json`` entry."""
+    side = money if isinstance(money, dict) else {}
+    return {"amount": _amount(side.get("amount")), "currency": side.get("currencyCode")}
