@@ -100,5 +100,5 @@ def test_sync_reads_shopify_through_graphql_when_set(
     shopify = httpx.get(f"{sandboxes.shopify_url}/_sandbox/requests").json()["requests"]
     paths = {r["path"] for r in shopify}
     assert "/admin/api/2026-10/graphql.json" in paths
-    # Orders and their transactions came through GraphQL (payouts stay on REST).
+    # Orders and their transactions came through GraphQL (payouts too: test_payouts_graphql_cli).
     assert not [p for p in paths if p.endswith("/orders.json") or "/orders/" in p]

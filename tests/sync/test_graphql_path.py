@@ -1,8 +1,10 @@
 """The engine reads Shopify through the GraphQL Admin API (``SHOPXERO_SHOPIFY_API=graphql``) and
 ends in the same Xero state as through REST: the demo shop synced both ways, into two Xero
-simulators, compared record by record (ids and timestamps set by Xero aside). The first run's
-full reads are bulk operations; the rerun reads changes with paged, filtered queries. A rebuild
-through GraphQL relinks everything."""
+simulators, compared record by record (ids and timestamps set by Xero aside), the payouts' bank
+transfers and spend/receive money included. A GraphQL run makes no REST call at all (the shop,
+payouts and balance transactions are GraphQL reads too). The first run's full reads are bulk
+operations; the rerun reads changes with paged, filtered queries. A rebuild through GraphQL
+relinks everything."""
 
 from __future__ import annotations
 
@@ -28,13 +30,15 @@ from shopxero.store import StateStore
 pytestmark = pytest.mark.anyio
 
 # Set by the Xero simulator itself, different in two runs whatever was sent.
-_GENERATED = re.compile(r"(ID|UpdatedDateUTC|UpdatedDateUTCString|DateString)$")
+_GENERATED = re.compile(r"(ID|(Updated|Created)DateUTC|(Updated|Created)DateUTCString|DateString)$")
 KEYS = {
     "contacts": "ContactNumber",
     "items": "Code",
     "invoices": "InvoiceNumber",
     "credit_notes": "CreditNoteNumber",
     "payments": "Reference",
+    "bank_transfers": "Reference",  # Shopify payout <id>: one transfer a paid payout
+    "bank_transactions": "Reference",  # its fees (spend) and what came back (receive)
 }
 
 
@@ -46,11 +50,20 @@ def comparable(value: Any) -> Any:
     return value
 
 
+def operation(call: dict[str, Any]) -> str:
+    """The operation name of a logged GraphQL request (``Orders``), or ``""``."""
+    found = re.match(r"\s*(?:query|mutation)\s+(\w+)", str(call["body"]["query"]))
+    return found.group(1) if found else ""
+
+
 def records(state: dict[str, Any], kind: str) -> dict[str, Any]:
     key = KEYS[kind]
     out: dict[str, Any] = {}
     for record in state[kind]:
-        name = f"{record.get(key)}:{record.get('Amount', '')}:{record.get('Date', '')}"
+        name = ":".join(
+            str(record.get(field, ""))
+            for field in (key, "Type", "Amount", "Total", "Date")  # a payout spends and receives
+        )
         out[name] = comparable(record)
     return out
 
@@ -74,13 +87,11 @@ async def test_demo_ends_in_the_same_xero_state_through_either_api(tmp_path: Pat
         again, _ = await run_engine(
             gql_shop, gql_xero, tmp_path / "graphql", clock=gql_clock, shopify_api="graphql"
         )
-        # (the payouts' REST reads aside: shopify_payments/..., docs/payouts.md)
-        rerun_calls = [
-            c for c in sandbox_requests(gql_shop)[before:] if c["path"].endswith("/graphql.json")
-        ]
+        rerun_calls = sandbox_requests(gql_shop)[before:]
     assert [(q.entity, q.shopify_id) for q in gql_queue] == [
         (q.entity, q.shopify_id) for q in rest_queue
     ]
+    assert rest_state["bank_transfers"] and rest_state["bank_transactions"]  # payouts posted
     for kind in KEYS:
         rest_records, gql_records = records(rest_state, kind), records(gql_state, kind)
         assert sorted(gql_records) == sorted(rest_records), kind
@@ -88,19 +99,29 @@ async def test_demo_ends_in_the_same_xero_state_through_either_api(tmp_path: Pat
             assert gql_records[name] == record, f"{kind} {name}"
     graphql_calls = [c for c in shop_calls if c["path"].endswith("/graphql.json")]
     assert graphql_calls, "the GraphQL path was not taken"
+    # No REST call in either GraphQL run: every request is a query or a bulk result download.
+    rest_calls = [
+        c["path"]
+        for c in shop_calls + rerun_calls
+        if not c["path"].endswith("/graphql.json")
+        and not c["path"].startswith("/bulk-operation-results/")
+    ]
+    assert rest_calls == []
     # The first run's full reads were bulk operations (customers, products, orders).
     bulk_runs = [c for c in graphql_calls if "bulkOperationRunQuery" in str(c["body"])]
     assert len(bulk_runs) == 3
-    # The orders' transactions came with the orders: no per-order transactions call.
-    # (Payouts' balance transactions are still read over REST: shopify_payments/...)
-    assert not [c for c in shop_calls if "/orders/" in c["path"] and "transactions" in c["path"]]
+    # The paid payouts' balance transactions came a batch of payouts a query (the demo's all in
+    # one), and the shop with its own small query.
+    operations = [operation(c) for c in graphql_calls]
+    assert operations.count("BalanceTransactions") == 1, operations
+    assert operations.count("Shop") >= 1
     assert again.total("created") == again.total("updated") == 0
     # A rerun reads only what changed since the cursors (less the lookback window), with the
     # updated_at search filter; orders come 2 a page (the 1,000-point cap), so the demo's
     # recent orders take a few pages where REST takes one.
     # (Besides: the payouts that wait look at their refunded orders again, by id.)
     by_id = [c for c in rerun_calls if "id" in (c["body"]["variables"] or {})]
-    listed = [c for c in rerun_calls if c not in by_id]
+    listed = [c for c in rerun_calls if operation(c) in ("Customers", "Products", "Orders")]
     assert all("updated_at:>=" in str(c["body"]["variables"].get("query")) for c in listed)
     assert len(listed) <= 6, [c["body"]["variables"] for c in listed]
     ids = [c["body"]["variables"]["id"] for c in by_id]

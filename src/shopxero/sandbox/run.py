@@ -109,18 +109,15 @@ def start_sandboxes(
 
     ``seed``: a name or file for ``load_seed``, or a seed dict (completed with defaults).
     ``xero_options`` go to ``create_xero_app`` (``day_limit``, ``minute_limit`` ...),
-    ``shopify_options`` to ``create_shopify_app`` (``bucket_size`` ...). Port 0 = a free port.
+    ``shopify_options`` to ``create_shopify_app`` (``bucket_size``, ``credentials`` with other
+    scopes ...). Port 0 = a free port.
     """
     _ensure_free(host, shopify_port, "Shopify")
     _ensure_free(host, xero_port, "Xero")
     clock = clock or SandboxClock()
     data = load_seed(seed, now=now or clock.now())
-    shopify = create_shopify_app(
-        data["shopify"],
-        clock=clock,
-        credentials=credentials.shopify_credentials(),
-        **(shopify_options or {}),
-    )
+    options = {"credentials": credentials.shopify_credentials(), **(shopify_options or {})}
+    shopify = create_shopify_app(data["shopify"], clock=clock, **options)
     xero = create_xero_app(
         data["xero"], clock=clock, credentials=credentials.xero_credentials(), **xero_options
     )
