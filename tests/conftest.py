@@ -46,7 +46,19 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:
+        # A pytest-xdist worker: hand the reads to the controller, which reports them all.
+        worker_output["outside_reads"] = sorted(set(OUTSIDE_READS.reads))
+        return
     if OUTSIDE_READS.reads:
         reads = "\n  ".join(sorted(set(OUTSIDE_READS.reads)))
         print(f"\nTests read outside the repository (vendor the data instead):\n  {reads}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """pytest-xdist, on the controller: a worker finished; keep the reads it recorded."""
+    output = getattr(node, "workeroutput", None) or {}
+    OUTSIDE_READS.reads.extend(output.get("outside_reads", []))
