@@ -12,6 +12,7 @@ import copy
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,7 @@ class World:
     xero_url: str
     seed: dict[str, Any]
     data_dir: Path
+    xero_org: Any  # the Xero simulator's organisation (for what only a person can set)
 
     def order(self, number: int) -> dict[str, Any]:
         return copy.deepcopy(
@@ -90,6 +92,19 @@ class World:
 
     def requests(self) -> list[dict[str, Any]]:
         return list(httpx.get(f"{self.xero_url}/_sandbox/requests").json()["requests"])
+
+    def payment_requests(self, since: int = 0) -> list[list[dict[str, Any]]]:
+        """The elements of each ``PUT Payments`` Xero received after request ``since``."""
+        return [
+            list(r["body"]["Payments"])
+            for r in self.requests()[since:]
+            if r["method"] == "PUT" and r["path"].endswith("/Payments")
+        ]
+
+    def lock_period(self, until: str) -> None:
+        """A person sets the organisation's period lock date (Settings > Advanced)."""
+        stamp = datetime.fromisoformat(f"{until}T00:00:00+00:00").timestamp()
+        self.xero_org.organisation["PeriodLockDate"] = f"/Date({int(stamp * 1000)}+0000)/"
 
     def invoice(self, number: int) -> dict[str, Any]:
         return next(i for i in self.xero()["invoices"] if i["InvoiceNumber"] == f"SHOP-{number}")
@@ -126,7 +141,7 @@ def _serve(seed: dict[str, Any], tmp_path: Path) -> Iterator[World]:
     shopify_app = create_shopify_app(seed["shopify"], credentials=shopify_credentials())
     xero_app = create_xero_app(seed["xero"], credentials=xero_credentials())
     with serve_in_thread(shopify_app) as s, serve_in_thread(xero_app) as x:
-        yield World(s.url, x.url, seed, tmp_path)
+        yield World(s.url, x.url, seed, tmp_path, xero_app.org)
 
 
 @pytest.fixture
@@ -275,6 +290,95 @@ async def test_refunds_after_payment_and_a_cancelled_paid_order_are_paid_out(
     assert world.invoice(1042)["Status"] == "PAID"
     [note] = world.notes_of(1042)
     assert _money(note["Total"]) == Decimal("81.50") and note["Status"] == "PAID"
+
+
+def _targets(elements: list[dict[str, Any]]) -> list[str]:
+    """What each payment element pays: ``Invoice`` or ``CreditNote``."""
+    return ["Invoice" if "Invoice" in e else "CreditNote" for e in elements]
+
+
+@pytest.mark.parametrize("world", [REFUNDED], indirect=True)
+async def test_invoice_payments_and_cash_refunds_share_one_request(world: World) -> None:
+    _report, queued = await world.sync()
+    assert queued == []
+    log = world.requests()
+    writes = [r["path"].rsplit("/", 1)[-1] for r in log if r["method"] in ("PUT", "POST")]
+    # The credit notes first (a cash refund names its credit note), then one PUT Payments with
+    # both invoices' payments and the three cash refunds (xero-api-notes §6.4).
+    assert writes[writes.index("CreditNotes") :] == ["CreditNotes", "Payments"], writes
+    [elements] = world.payment_requests()
+    assert _targets(elements) == ["Invoice", "Invoice", "CreditNote", "CreditNote", "CreditNote"]
+
+
+@pytest.mark.parametrize("world", [REFUNDED], indirect=True)
+async def test_a_lost_shared_payments_answer_pays_nothing_twice(world: World) -> None:
+    # Every attempt (the client retries 6 times) writes, then loses the answer.
+    world.fault({"method": "PUT", "path": "/Payments$", "kind": "drop_after_commit", "times": 6})
+    report, queued = await world.sync()
+    assert report.status == "failed_records"
+    assert all(q.retryable for q in queued) and len(queued) == 5, [q.message for q in queued]
+
+    before = len(world.requests())
+    _report, queued = await world.sync(retry=True)
+    assert world.payment_requests(before) == [], "found on their invoice or credit note"
+    assert queued == [], [q.message for q in queued]
+    for number in (1032, 1042):
+        assert len(world.payments_of(number)) == 1 and world.invoice(number)["Status"] == "PAID"
+    notes = [*world.notes_of(1032), *world.notes_of(1042)]
+    assert [len(n["Payments"]) for n in notes] == [1, 1, 1]
+    assert {n["Status"] for n in notes} == {"PAID"}
+    before = len(world.requests())
+    await world.sync()
+    assert len(world.requests()) == before, "nothing left to do: no Xero call"
+
+
+LATE = ({1032, 1048}, False)
+
+
+def _refund_after(order: dict[str, Any], when: str) -> dict[str, Any]:
+    """``order`` (1032) with only its second refund, moved to ``when``."""
+    sale, _first, second = order["transactions"]
+    second = {**second, "processed_at": when, "created_at": when}
+    refund = order["refunds"][1]
+    refund = {**refund, "processed_at": when, "created_at": when, "transactions": [second]}
+    return {"id": order["id"], "transactions": [sale, second], "refunds": [refund]}
+
+
+@pytest.mark.parametrize("world", [LATE], indirect=True)
+async def test_a_refused_payment_in_a_shared_request_is_queued_alone(world: World) -> None:
+    paid = world.order(1032)
+    world.change(
+        {
+            "id": paid["id"],
+            "transactions": paid["transactions"][:1],
+            "refunds": [],
+            "financial_status": "paid",
+            "current_total_price": paid["total_price"],
+        }
+    )
+    await world.sync()
+    world.lock_period("2026-11-05")
+    # 1048 is paid the rest on 2 Nov, inside the locked period; 1032 is refunded on 25 Nov.
+    world.change(_pay_rest(world.order(1048), "35.00", 6299999999001))
+    world.change(_refund_after(world.order(1032), "2026-11-25T10:00:00+00:00"))
+    before = len(world.requests())
+    report, queued = await world.sync()
+    [elements] = world.payment_requests(before)
+    assert _targets(elements) == ["Invoice", "CreditNote"]
+    [entry] = queued
+    assert entry.shopify_id == f"{world.order(1048)['id']}/payment/6299999999001"
+    assert "period lock date" in entry.message and not entry.retryable
+    assert report.status == "failed_records"
+    [note] = world.notes_of(1032)  # the refund in the same request went through
+    assert note["Status"] == "PAID" and _money(note["Payments"][0]["Amount"]) == Decimal("8.00")
+    assert [_money(p["Amount"]) for p in world.payments_of(1048)] == [Decimal("20.00")]
+
+    before = len(world.requests())
+    _report, queued = await world.sync(retry=True)
+    [elements] = world.payment_requests(before)
+    assert _targets(elements) == ["Invoice"], "only the refused payment is sent again"
+    assert [q.shopify_id for q in queued] == [entry.shopify_id]
+    assert len(world.notes_of(1032)[0]["Payments"]) == 1
 
 
 PENDING = ({1059}, False)  # 39.95, unpaid (a pending manual payment)

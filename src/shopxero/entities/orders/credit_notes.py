@@ -5,7 +5,8 @@ says the number exists, found and linked: a run that lost Xero's answer), then
 
 - the money the refund gave back (its refund transactions) is paid out of the credit note from
   the gateway's account (a cash refund, xero-api-notes §6.4), unless the credit note already
-  carries that payment (same Reference, Amount, Date);
+  carries that payment (same Reference, Amount, Date). ``create_refunds`` only plans these: they
+  go out with the invoices' payments, in the same batches (``orders.life``);
 - the rest of its credit is allocated to the invoice (a separate call after creation, §6.5),
   which needs the invoice to still owe that much: a refund after full payment with no money
   back is queued with what to do.
@@ -17,7 +18,7 @@ nothing for it. A dry run takes the same path, planning each write instead (``or
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,7 @@ from shopxero.engine.orgdata import OrgData
 from shopxero.entities.orders.life_common import (
     CREDIT_APPLIED,
     CREDIT_NOTE,
+    REFUND_PAYMENT,
     OrderLife,
     payable,
     queue_life_error,
@@ -35,7 +37,7 @@ from shopxero.entities.orders.life_common import (
     resolve_life_error,
 )
 from shopxero.entities.orders.life_plan import plan_allocation, plan_found_credit_note
-from shopxero.entities.orders.life_send import Write, send_writes
+from shopxero.entities.orders.life_send import Outcome, Write, send_writes
 from shopxero.errors import MappingError, PermanentApiError, TransientApiError
 from shopxero.shopify.models import Refund, Transaction
 from shopxero.store.mappings import MappingRecord
@@ -50,7 +52,7 @@ from shopxero.translate.payments import (
 )
 from shopxero.xero.dates import parse_xero_date
 
-__all__ = ["apply_refunds"]
+__all__ = ["RefundWork", "create_refunds", "finish_refunds"]
 
 
 @dataclass
@@ -71,7 +73,29 @@ class _Credit:
         return str(self.record["CreditNoteID"])
 
 
-async def apply_refunds(
+@dataclass
+class RefundWork:
+    """The refunds' work between creating their credit notes and allocating what is left of
+    them: the credit notes in Xero (``credits``) and the cash refunds to pay out of them
+    (``writes``, each one's credit note in ``owners`` by refund transaction id), which go out
+    in the same ``PUT Payments`` batches as the invoices' payments (``orders.life``)."""
+
+    credits: list[_Credit] = field(default_factory=list)
+    writes: list[Write] = field(default_factory=list)
+    owners: dict[str, _Credit] = field(default_factory=dict)
+
+    def take(self, ctx: RunContext, outcome: Outcome) -> None:
+        """Record what became of one of ``writes``: a refused cash refund fails its credit
+        note (queued under the refund, with Xero's messages)."""
+        credit = self.owners[outcome.write.shopify_id]
+        if outcome.ok:
+            ctx.report.count("payments", "created")
+            return
+        credit.failed = True
+        queue_outcome(ctx, credit.life, credit.key, outcome, f"pay out {credit.number}")
+
+
+async def create_refunds(
     ctx: RunContext,
     lives: Sequence[OrderLife],
     *,
@@ -79,10 +103,12 @@ async def apply_refunds(
     options: MappingOptions,
     item_codes: Mapping[int, str],
     accounts: GatewayAccounts,
-) -> None:
+) -> RefundWork:
+    """Create (or find and link) the credit notes of ``lives``' refunds and plan their cash
+    refunds; nothing is paid out yet (the caller sends ``writes``, then ``finish_refunds``)."""
     credits, creates = _wanted(ctx, lives, org=org, options=options, item_codes=item_codes)
     if not credits:
-        return
+        return RefundWork()
     # A credit note already in Xero (a rebuilt state DB, a lost answer) is linked, not sent.
     unmapped = {w.shopify_id for w in creates}
     absent = await _read_existing(
@@ -90,13 +116,24 @@ async def apply_refunds(
     )
     await _create(ctx, credits, [w for w in creates if w.shopify_id in absent])
     await _read_existing(ctx, [c for c in credits if c.record is None and not c.failed])
-    ready = [c for c in credits if c.record is not None and not c.failed]
-    await _cash_refunds(ctx, ready, org=org, options=options, accounts=accounts)
-    await _allocate(ctx, [c for c in ready if not c.failed])
+    work = RefundWork([c for c in credits if c.record is not None and not c.failed])
+    for credit in work.credits:
+        for write in _payouts(ctx, credit, org=org, options=options, accounts=accounts):
+            work.owners[write.shopify_id] = credit
+            work.writes.append(write)
+    return work
+
+
+async def finish_refunds(ctx: RunContext, work: RefundWork) -> None:
+    """After the cash refunds: allocate what is left of each credit note to its invoice and
+    mark fully applied ones. An order whose invoice payment failed in the same batch is not
+    allocated to (its invoice owes more in Xero than we would think): the next run does it,
+    after the payment."""
+    await _allocate(ctx, [c for c in work.credits if not c.failed and not c.life.failed])
     if ctx.dry_run:
         return  # planned (``orders.life_plan``); a dry run records nothing
     with ctx.store.atomic():
-        for credit in ready:
+        for credit in work.credits:
             remaining = Decimal(str((credit.record or {}).get("RemainingCredit") or 0))
             if credit.failed or remaining > 0:
                 continue
@@ -250,29 +287,6 @@ async def _read_existing(
     return absent
 
 
-async def _cash_refunds(
-    ctx: RunContext,
-    credits: list[_Credit],
-    *,
-    org: OrgData,
-    options: MappingOptions,
-    accounts: GatewayAccounts,
-) -> None:
-    writes: list[Write] = []
-    owners: dict[str, _Credit] = {}  # refund transaction id -> the credit note it pays out of
-    for credit in credits:
-        for write in _payouts(ctx, credit, org=org, options=options, accounts=accounts):
-            owners[write.shopify_id] = credit
-            writes.append(write)
-    for outcome in await send_writes(ctx, ctx.xero.create_payments, writes):
-        credit = owners[outcome.write.shopify_id]
-        if outcome.ok:
-            ctx.report.count("payments", "created")
-            continue
-        credit.failed = True
-        queue_outcome(ctx, credit.life, credit.key, outcome, f"pay out {credit.number}")
-
-
 def _payouts(
     ctx: RunContext,
     credit: _Credit,
@@ -317,7 +331,7 @@ def _payouts(
         remaining -= amount
         writes.append(
             Write(
-                entity="refund_payment",
+                entity=REFUND_PAYMENT,
                 shopify_id=str(t.id),
                 natural_key=str(payload["Reference"]),
                 payload=payload,

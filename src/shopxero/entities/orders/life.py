@@ -8,11 +8,14 @@ Runs after the orders step for every fetched order whose invoice is in Xero:
 2. Its transactions are read from Shopify; what is not yet mapped is the work.
 3. The invoices with work are read from Xero (40 per call): their Payments, AmountDue, Status.
 4. Cancelled orders that never received money: the invoice is voided.
-5. Each received transaction not yet paid becomes a Payment (<= 50 per call), unless the
-   invoice already carries it (same Reference, Amount, Date): never paid twice, even after a
-   run that lost Xero's answer.
+5. Each received transaction not yet paid becomes a Payment, unless the invoice already
+   carries it (same Reference, Amount, Date): never paid twice, even after a run that lost
+   Xero's answer.
 6. Each refund becomes an AUTHORISED credit note, whose money back is paid out of the
    gateway's account and whose rest is allocated to the invoice (``orders.credit_notes``).
+   The credit notes are created first; then the invoices' payments and the credit notes'
+   cash refunds go out together, 50 to a ``PUT Payments`` (xero-api-notes §6.4), and the
+   allocations last.
 
 Every item is mapped (transaction -> PaymentID, refund -> CreditNoteID) as it lands; a failure is
 queued under the order (``<order id>/payment/<transaction id>`` ...) and the order's life is
@@ -36,10 +39,11 @@ from shopxero.engine.apply import is_placeholder
 from shopxero.engine.context import RunContext
 from shopxero.engine.orgdata import OrgData
 from shopxero.engine.plan import Action
-from shopxero.entities.orders.credit_notes import apply_refunds
+from shopxero.entities.orders.credit_notes import RefundWork, create_refunds, finish_refunds
 from shopxero.entities.orders.life_common import (
     LIFE,
     PAYMENT,
+    REFUND_PAYMENT,
     RESOURCE,
     OrderLife,
     gateway_accounts,
@@ -94,8 +98,12 @@ async def sync_lifecycle(
         return
     await _read_invoices(ctx, lives, options)
     await _void(ctx, [life for life in lives if life.void and not life.failed])
-    await _pay(ctx, [life for life in lives if life.to_pay and not life.failed], org, options)
-    await apply_refunds(
+    payments = _plan_payments(
+        ctx, [life for life in lives if life.to_pay and not life.failed], org, options
+    )
+    # The credit notes are created before any payment is sent: their cash refunds go out in
+    # the same PUT Payments batches as the invoices' payments (xero-api-notes §6.4).
+    refunds = await create_refunds(
         ctx,
         [life for life in lives if not life.void and not life.failed],
         org=org,
@@ -103,6 +111,8 @@ async def sync_lifecycle(
         item_codes=item_codes,
         accounts=gateway_accounts(ctx, org),
     )
+    await _send_payments(ctx, payments, refunds)
+    await finish_refunds(ctx, refunds)
     if ctx.dry_run:
         return
     with ctx.store.atomic():
@@ -292,9 +302,11 @@ class _Payments:
     gift_default: bool = False
 
 
-async def _pay(
+def _plan_payments(
     ctx: RunContext, lives: list[OrderLife], org: OrgData, options: MappingOptions
-) -> None:
+) -> _Payments:
+    """The payments of ``lives`` to send (what each invoice still owes taken off as planned);
+    those already on their invoice are recorded now."""
     accounts = gateway_accounts(ctx, org)
     work = _Payments()
     for life in lives:
@@ -316,7 +328,7 @@ async def _pay(
     with ctx.store.atomic():
         for life, t, match, code in work.found:
             _record_payment(ctx, life, t, match, found=True, account=code)
-    await _send_payments(ctx, work)
+    return work
 
 
 def _payment_account(
@@ -397,10 +409,16 @@ def _add_payment(
     )
 
 
-async def _send_payments(ctx: RunContext, work: _Payments) -> None:
-    """Send ``work``'s payments and record each as it lands; a failed one gives its amount
-    back to what its invoice owes."""
-    for outcome in await send_writes(ctx, ctx.xero.create_payments, work.writes):
+async def _send_payments(ctx: RunContext, work: _Payments, refunds: RefundWork) -> None:
+    """Send the invoices' payments and the credit notes' cash refunds together, 50 to a
+    request (one kind of write to Xero: each payment names its invoice or credit note,
+    xero-api-notes §6.4), and record each as it lands; a failed invoice payment gives its
+    amount back to what its invoice owes."""
+    writes = [*work.writes, *refunds.writes]
+    for outcome in await send_writes(ctx, ctx.xero.create_payments, writes):
+        if outcome.write.entity == REFUND_PAYMENT:
+            refunds.take(ctx, outcome)
+            continue
         life, t = work.owners[outcome.write.shopify_id]
         if outcome.ok:
             assert outcome.record is not None

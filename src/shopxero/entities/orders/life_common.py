@@ -24,6 +24,7 @@ __all__ = [
     "CREDIT_NOTE",
     "LIFE",
     "PAYMENT",
+    "REFUND_PAYMENT",
     "RESOURCE",
     "OrderLife",
     "gateway_accounts",
@@ -36,6 +37,7 @@ __all__ = [
 
 LIFE = "order_life"  # mapping: order id -> InvoiceID, checksum = the completed life figures
 PAYMENT = "payment"  # mapping: transaction id -> PaymentID
+REFUND_PAYMENT = "refund_payment"  # a cash refund out of a credit note (no mapping of its own)
 RESOURCE = "orders"
 CREDIT_NOTE = "credit_note"  # mapping: refund id -> CreditNoteID (natural key: its number)
 CREDIT_APPLIED = "credit_applied"  # mapping: refund id -> CreditNoteID once fully applied
