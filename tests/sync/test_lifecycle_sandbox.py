@@ -28,6 +28,8 @@ from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.credentials import shopify_credentials, xero_credentials
 from shopxero.sandbox.server import serve_in_thread
 from shopxero.sandbox.shopify.app import create_shopify_app
+from shopxero.sandbox.xero.accounting.doc_kinds import INVOICE
+from shopxero.sandbox.xero.accounting.documents import save_document
 from shopxero.sandbox.xero.app import create_xero_app
 from shopxero.store import StateStore
 from shopxero.store.errors_queue import QueuedError
@@ -466,6 +468,61 @@ async def test_an_edited_paid_order_is_queued_with_the_figures(world: World) -> 
     assert "Shopify order total now 74.95" in entry.message
     assert "raise an invoice for the extra 35.00" in entry.message
     assert _money(world.invoice(1059)["Total"]) == Decimal("39.95")  # not rewritten
+
+
+LATER_PAID = ({1048, 1059}, False)  # 1059 is pending at first: not invoiced
+
+
+@pytest.mark.parametrize("world", [LATER_PAID], indirect=True)
+async def test_a_new_orders_invoice_made_by_hand_in_xero_is_linked_after_xeros_refusal(
+    world: World,
+) -> None:
+    await world.sync()
+    contact = world.xero()["contacts"][0]
+    # A person raises SHOP-1059 in Xero by hand before the order is paid in Shopify.
+    made = save_document(
+        world.xero_org,
+        INVOICE,
+        {
+            "Type": "ACCREC",
+            "InvoiceNumber": "SHOP-1059",
+            "Contact": {"ContactID": contact["ContactID"]},
+            "Date": "2026-11-20",
+            "DueDate": "2026-11-30",
+            "Status": "AUTHORISED",
+            "LineItems": [
+                {
+                    "Description": "Calendar",
+                    "Quantity": 1,
+                    "UnitAmount": 39.95,
+                    "AccountCode": "200",
+                }
+            ],
+        },
+        create_only=True,
+    )
+    order = world.order(1059)
+    world.change(
+        {
+            "id": order["id"],
+            "transactions": [{**order["transactions"][0], "status": "success"}],
+            "financial_status": "paid",
+            "total_outstanding": "0.00",
+        }
+    )
+    before = len(world.requests())
+    report, queued = await world.sync()
+    assert queued == [], [q.message for q in queued]
+    calls = [(r["method"], r["path"].rsplit("/", 1)[-1]) for r in world.requests()[before:]]
+    # A day's new invoice is sent without looking its number up first: Xero refuses the number
+    # it holds (xero-api-notes §6.3), and only then is it read and linked.
+    invoices = [c for c in calls if c[1] == "Invoices"]
+    assert invoices[:2] == [("PUT", "Invoices"), ("GET", "Invoices")], calls
+    assert report.counts["orders"]["linked"] == 1
+    [invoice] = [i for i in world.xero()["invoices"] if i["InvoiceNumber"] == "SHOP-1059"]
+    assert invoice["InvoiceID"] == made["InvoiceID"]  # linked, not a second SHOP-1059
+    assert _money(invoice["Total"]) == Decimal("39.95") and invoice["Status"] == "PAID"
+    assert len(world.payments_of(1059)) == 1
 
 
 GIFT_CARDS = ({1028, 1045}, True)  # 1028 sells a £50 gift card; 1045 is paid £50 with one

@@ -22,6 +22,7 @@ from shopxero.errors import MappingError
 
 __all__ = [
     "ConflictCheck",
+    "LookupMany",
     "LookupOne",
     "Renamer",
     "apply_desired",
@@ -31,6 +32,9 @@ __all__ = [
 
 # Looks one natural key up in Xero (after a duplicate-key refusal).
 LookupOne = Callable[[str], Awaitable[dict[str, Any] | None]]
+# Looks several natural keys up in Xero together (after duplicate-key refusals): the records
+# found, by the natural key asked for.
+LookupMany = Callable[[list[str]], Awaitable[dict[str, dict[str, Any]]]]
 # Splits planned updates into (send, conflicts-to-queue-with-reason).
 ConflictCheck = Callable[
     [list[PlannedChange]], Awaitable[tuple[list[PlannedChange], list[tuple[PlannedChange, str]]]]
@@ -79,6 +83,7 @@ async def apply_desired(
     links: dict[str, dict[str, Any]],
     *,
     lookup_one: LookupOne,
+    lookup_many: LookupMany | None = None,
     check_conflicts: ConflictCheck | None = None,
     rename: Renamer | None = None,
     link_how: dict[str, str] | None = None,
@@ -89,6 +94,8 @@ async def apply_desired(
     ``links`` maps an unmapped record's shopify_id to the existing Xero record to adopt.
     ``keep_created`` receives Xero's answer for each record this call created, by Xero id: the
     record as it stands right after, which a later step can use instead of reading it again.
+    Records refused as duplicates are looked up with ``lookup_many`` (all in one go) when it is
+    given, else one by one with ``lookup_one``.
     """
     if not desireds:
         return {}
@@ -108,7 +115,7 @@ async def apply_desired(
     _count_sent(ctx, state, created, "created")
     if keep_created is not None:
         keep_created.update((state.xero_id(record), record) for _, record in created.ok)
-    await _link_duplicates(ctx, state, created.duplicates, lookup_one)
+    await _link_duplicates(ctx, state, created.duplicates, lookup_many or _one_by_one(lookup_one))
     if created.name_clashes:
         await _create_renamed(ctx, state, created.name_clashes, rename)
     updated = await send_changes(ctx, state.updates)
@@ -251,12 +258,21 @@ def _count_sent(ctx: RunContext, state: _Applying, sent: BatchResult, outcome: s
     ctx.progress.advance(state.resource, len(sent.ok) + len(sent.failed))
 
 
+def _one_by_one(lookup_one: LookupOne) -> LookupMany:
+    async def lookup(keys: list[str]) -> dict[str, dict[str, Any]]:
+        found = {key: await lookup_one(key) for key in keys}
+        return {key: record for key, record in found.items() if record is not None}
+
+    return lookup
+
+
 async def _link_duplicates(
-    ctx: RunContext, state: _Applying, duplicates: list[PlannedChange], lookup_one: LookupOne
+    ctx: RunContext, state: _Applying, duplicates: list[PlannedChange], lookup: LookupMany
 ) -> None:
     """Refused as a duplicate natural key: it exists, so link it (and update if it differs)."""
+    known = await lookup([c.desired.natural_key for c in duplicates]) if duplicates else {}
     for change in duplicates:
-        found = await lookup_one(change.desired.natural_key)
+        found = known.get(change.desired.natural_key)
         if found is None:
             queue_failure(
                 ctx,

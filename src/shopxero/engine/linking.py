@@ -18,6 +18,7 @@ from shopxero.xero.elements import where_writable
 
 __all__ = [
     "BULK_THRESHOLD",
+    "LOOKUP_CHUNK",
     "ContactIndex",
     "KeyIndex",
     "by_page_or_numbers",

@@ -16,7 +16,7 @@ from typing import Any
 from shopxero.engine.apply import apply_desired, parse_or_queue, queue_record_error
 from shopxero.engine.checksums import payload_checksum
 from shopxero.engine.context import RunContext
-from shopxero.engine.linking import load_invoices
+from shopxero.engine.linking import LOOKUP_CHUNK, KeyIndex, load_invoices
 from shopxero.engine.orgdata import OrgData, mapping_options
 from shopxero.engine.plan import Desired
 from shopxero.entities.orders.edits import check_order_edits
@@ -266,9 +266,12 @@ class _Invoicing:
 
 async def _invoices_to_link(ctx: RunContext, desireds: list[Desired]) -> dict[str, dict[str, Any]]:
     """The sales invoices already in Xero under the number an unmapped order's invoice would
-    take, by order id: adopted rather than created twice; nothing is read when all are mapped."""
+    take, by order id: adopted rather than created twice; nothing is read when all are mapped,
+    nor for a few new orders of a data folder that has invoiced before (``_refusal_links``)."""
     mapped = ctx.store.mappings.many("invoice", [d.shopify_id for d in desireds])
     unmapped = [d.natural_key for d in desireds if d.shopify_id not in mapped]
+    if _refusal_links(ctx, unmapped):
+        return {}
     index = await load_invoices(ctx.xero, unmapped) if unmapped else None
     links: dict[str, dict[str, Any]] = {}
     for d in desireds:
@@ -286,18 +289,46 @@ async def _apply_invoices(
     """Send the invoices; returns order id -> InvoiceID for every one in Xero."""
     links = await _invoices_to_link(ctx, desireds)
 
+    async def lookup_many(numbers: list[str]) -> dict[str, dict[str, Any]]:
+        """The sales invoices that hold ``numbers`` (40 a call), by the number asked for."""
+        index = KeyIndex("InvoiceNumber")
+        index.add_all(
+            dict(r)
+            for r in await ctx.xero.get_invoices_by_number(numbers)
+            if r.get("Type", "ACCREC") == "ACCREC" and r.get("Status") != "DELETED"
+        )
+        return {n: record for n in numbers if (record := index.get(n)) is not None}
+
     async def lookup_one(number: str) -> dict[str, Any] | None:
-        found = await ctx.xero.get_invoices_by_number([number])
-        return dict(found[0]) if found else None
+        return (await lookup_many([number])).get(number)
 
     return await apply_desired(
         ctx,
         desireds,
         links,
         lookup_one=lookup_one,
+        lookup_many=lookup_many,
         check_conflicts=lambda updates: check_order_edits(ctx, updates, by_id),
         link_how=dict.fromkeys(links, "InvoiceNumber"),
         keep_created=ctx.created_invoices,
+    )
+
+
+def _refusal_links(ctx: RunContext, unmapped: list[str]) -> bool:
+    """Whether the unmapped invoices are sent without looking their numbers up first.
+
+    Xero refuses a second sales invoice with a number it holds (``Invoice # must be unique.``,
+    xero-api-notes §6.3), and the create's refusal is then linked like a look-up's find
+    (``apply_desired``: the refused numbers are read together, 40 a call). A day's few new
+    orders (at most one look-up's 40 numbers) are sent straight away: the look-up would cost a
+    call every run to find, almost always, nothing, and the create goes out anyway. Not in a
+    dry run (it sends nothing, so only a look-up can tell it will link), nor while the state DB
+    maps no invoice (a first import, or a lost state DB against an organisation that holds
+    them all: one look-up then saves a refused create of each)."""
+    return (
+        0 < len(unmapped) <= LOOKUP_CHUNK
+        and not ctx.dry_run
+        and ctx.store.mappings.count("invoice") > 0
     )
 
 

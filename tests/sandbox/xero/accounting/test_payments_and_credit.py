@@ -234,6 +234,49 @@ async def test_cash_refund_of_a_credit_note(api: Any) -> None:
     assert after["CreditNotes"][0]["Status"] == "PAID"
 
 
+async def test_one_request_pays_invoices_and_credit_notes_each_element_on_its_own(
+    api: Any,
+) -> None:
+    """Each payment names its own target (xero-api-notes §6.4): invoices and credit notes mix
+    in one PUT, and with summarizeErrors=false a refused element leaves the others saved."""
+    contact = await api.contact()
+    invoice = await authorised_invoice(api, contact)
+    note = await credit_note(api, contact, "10.00")  # 12.00
+    response = await api.put(
+        "/Payments",
+        "Payments",
+        {
+            "Invoice": {"InvoiceID": invoice["InvoiceID"]},
+            "Account": {"Code": "090"},
+            "Amount": "120.00",
+            "Date": "2026-11-26",
+        },
+        {
+            "CreditNote": {"CreditNoteID": note["CreditNoteID"]},
+            "Account": {"Code": "090"},
+            "Amount": "12.00",
+            "Date": "2026-11-26",
+        },
+        {
+            "CreditNote": {"CreditNoteID": note["CreditNoteID"]},
+            "Account": {"Code": "090"},
+            "Amount": "1.00",  # the credit note is paid out by then
+            "Date": "2026-11-26",
+        },
+        summarizeErrors="false",
+    )
+    assert response.status_code == 200, response.text
+    answers = response.json()["Payments"]
+    assert [a["StatusAttributeString"] for a in answers] == ["OK", "OK", "ERROR"]
+    assert [a.get("PaymentType") for a in answers[:2]] == ["ACCRECPAYMENT", "ARCREDITPAYMENT"]
+    assert [e["Message"] for e in answers[2]["ValidationErrors"]] == [
+        "Payments can only be made against AUTHORISED documents; this credit note is PAID."
+    ]
+    assert (await api.get_invoice(invoice["InvoiceID"]))["Status"] == "PAID"
+    after = (await api.client.get(f"/CreditNotes/{note['CreditNoteID']}")).json()
+    assert [p["Amount"] for p in after["CreditNotes"][0]["Payments"]] == [12.0]
+
+
 async def test_payments_list_and_get(api: Any) -> None:
     invoice = await authorised_invoice(api)
     payment = (await api.pay(invoice["InvoiceID"], "10")).json()["Payments"][0]
