@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shopxero.sandbox.clock import SandboxClock
+from shopxero.sandbox.shopify.money_sets import align_money_sets
 
 __all__ = ["GRAPHQL_TYPES", "KINDS", "PAYMENT_RESOURCES", "RESOURCES", "ShopStore"]
 
@@ -124,7 +125,8 @@ class ShopStore:
         Every touched customer, product or order gets ``updated_at`` = now, so incremental syncs
         see it; payouts and balance transactions have no such field and are merged as given
         (e.g. a payout turning ``paid``; its transactions' ``payout_status`` follows). The merge
-        is shallow: a key given replaces that key's whole value (e.g. all ``line_items``).
+        is shallow: a key given replaces that key's whole value (e.g. all ``line_items``); an
+        order's ``*_set`` MoneyBags are then rebuilt where they disagree with the plain amounts.
         Validation happens before any change, so a bad payload changes nothing.
         """
         if not isinstance(payload, dict):
@@ -157,6 +159,8 @@ class ShopStore:
                 for record_id, incoming in items:
                     existing = table.get(record_id)
                     merged = {**existing, **incoming} if existing else incoming
+                    if kind == "orders":  # plain amounts changed: their MoneyBags follow
+                        merged = align_money_sets(merged)
                     stamped = kind in RESOURCES
                     if existing is None:
                         created += 1
