@@ -288,6 +288,8 @@ def test_docker_demo_connects_a_web_app_with_the_documented_commands() -> None:
     docs = (ROOT / "docs" / "docker.md").read_text(encoding="utf-8")
     copy_in = "--entrypoint sh sync -c 'umask 077 && cat > /data/shopxero.env'"
     for printed in (
+        "python3 -m venv .venv && .venv/bin/pip install .",
+        ".venv/bin/shopxero init",
         f"docker compose run --rm -T {copy_in} < shopxero.env",
         "docker compose run --rm -T sync auth import-token - < data/xero-token.json",
         "rm data/xero-token.json",
@@ -305,9 +307,7 @@ def test_docker_demo_connects_a_web_app_with_the_documented_commands() -> None:
     assert '"${run_t[@]}" auth status' in script
     # `pip install .` and a plain `shopxero init`, with a stand-in browser for the consent page.
     assert '"$venv/bin/pip" install' in script and '--find-links "$CTX/wheels" .' in script
-    assert (
-        'BROWSER="$WORK/consent-browser" timeout 300 setsid -w "$venv/bin/shopxero" init' in script
-    )
+    assert 'BROWSER="$WORK/consent-browser" timeout 300 setsid -w .venv/bin/shopxero init' in script
     assert '"decision": "allow"' in script  # the consent page's Allow button
 
 
