@@ -36,6 +36,7 @@ class FakeShopify:
     def __init__(self, seed: dict[str, Any]) -> None:
         self.data = copy.deepcopy(seed)
         self.calls: Counter[str] = Counter()
+        self.prepared: list[dict[str, Any]] = []
 
     def _iter(self, key: str, updated_at_min: datetime | None) -> AsyncIterator[dict[str, Any]]:
         self.calls[key] += 1
@@ -50,6 +51,9 @@ class FakeShopify:
                 yield row
 
         return gen()
+
+    async def prepare_reads(self, since: Any) -> None:
+        self.prepared.append(dict(since))
 
     def iter_customers(self, *, updated_at_min: datetime | None = None) -> Any:
         return self._iter("customers", updated_at_min)
@@ -608,6 +612,12 @@ async def test_cursor_is_capped_at_the_run_start_and_lookback_refetches(
     shop.iter_customers = spy  # type: ignore[method-assign]
     await _run(shop, xero, settings, now=NOW + timedelta(hours=1), only=["customers"])
     assert seen == [NOW - timedelta(minutes=10)]
+    # Before any read, the client was told every read of the run at once, with the same
+    # starting points (a GraphQL client asks for them in one query): none for the first run.
+    assert shop.prepared == [
+        {"customers": None},
+        {"customers": NOW - timedelta(minutes=10)},
+    ]
 
 
 async def test_due_retryable_errors_are_fetched_again_by_id(

@@ -107,23 +107,27 @@ async def test_demo_ends_in_the_same_xero_state_through_either_api(tmp_path: Pat
         and not c["path"].startswith("/bulk-operation-results/")
     ]
     assert rest_calls == []
-    # The first run's full reads were bulk operations (customers, products, orders).
+    # The first run's full reads were bulk operations (customers, products, orders), started
+    # together in one request.
     bulk_runs = [c for c in graphql_calls if "bulkOperationRunQuery" in str(c["body"])]
-    assert len(bulk_runs) == 3
+    assert len(bulk_runs) == 1
+    assert sorted(bulk_runs[0]["body"]["variables"]) == ["customers", "orders", "products"]
     # The paid payouts' balance transactions came a batch of payouts a query (the demo's all in
     # one), and the shop with its own small query.
     operations = [operation(c) for c in graphql_calls]
     assert operations.count("BalanceTransactions") == 1, operations
     assert operations.count("Shop") >= 1
     assert again.total("created") == again.total("updated") == 0
-    # A rerun reads only what changed since the cursors (less the lookback window), with the
-    # updated_at search filter; orders come 2 a page (the 1,000-point cap), so the demo's
-    # recent orders take a few pages where REST takes one.
+    # A rerun reads only what changed since the cursors (less the lookback window): one query
+    # for the ids of every resource's changes, with the updated_at search filter, then one for
+    # the records behind them.
     # (Besides: the payouts that wait look at their refunded orders again, by id.)
     by_id = [c for c in rerun_calls if "id" in (c["body"]["variables"] or {})]
-    listed = [c for c in rerun_calls if operation(c) in ("Customers", "Products", "Orders")]
-    assert all("updated_at:>=" in str(c["body"]["variables"].get("query")) for c in listed)
-    assert len(listed) <= 6, [c["body"]["variables"] for c in listed]
+    reads = ("ChangedIds", "Records", "Customers", "Products", "Orders")
+    listed = [c for c in rerun_calls if operation(c) in reads]
+    assert [operation(c) for c in listed] == ["ChangedIds", "Records"]
+    searches = listed[0]["body"]["variables"]
+    assert all("updated_at:>=" in str(searches[r]) for r in ("customers", "products", "orders"))
     ids = [c["body"]["variables"]["id"] for c in by_id]
     assert all(i.startswith("gid://shopify/Order/") for i in ids) and len(ids) == len(set(ids))
     assert len(ids) <= 5, ids  # each refunded order of a waiting payout once
@@ -168,7 +172,9 @@ async def test_a_rebuild_through_graphql_relinks_everything(tmp_path: Path) -> N
         ]
     assert _mapping_counts(tmp_path) == original
     assert report.unlinked == []
-    # The rebuild's full reads were bulk operations.
-    assert sum("bulkOperationRunQuery" in str(r["body"]) for r in reads) == 3
+    # The rebuild's full reads were bulk operations, started together in one request.
+    started = [r for r in reads if "bulkOperationRunQuery" in str(r["body"])]
+    assert len(started) == 1
+    assert sorted(started[0]["body"]["variables"]) == ["customers", "orders", "products"]
     assert xero_after == []  # all in step: not even a read
     assert after.total("created") == after.total("updated") == after.total("linked") == 0

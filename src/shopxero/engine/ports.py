@@ -162,6 +162,11 @@ class ShopifyApi(Protocol):
 
     async def get_shop(self) -> dict[str, Any]: ...
 
+    async def prepare_reads(self, since: Mapping[str, datetime | None]) -> None:
+        """Called once at the start of a run with each resource's ``updated_at_min`` (None: a
+        full read), before any ``iter_*``: a client may ask for all of it at once."""
+        ...
+
     def iter_customers(
         self, *, updated_at_min: datetime | None = None
     ) -> AsyncIterator[dict[str, Any]]: ...

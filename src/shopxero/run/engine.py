@@ -146,6 +146,10 @@ class SyncEngine:
         try:
             if not dry_run:
                 await settle_open_intents(ctx)
+            if retry is None:
+                # All the resources' reads asked at once: the GraphQL client starts its bulk
+                # operations together, or asks every first page of changes in one query.
+                await self.shopify.prepare_reads({r: self._since(r) for r in resources})
             for resource in resources:
                 await self._sync_resource(ctx, resource, retry)
             if plan_lifecycle and self._payouts_due(only, retry):
@@ -208,8 +212,7 @@ class SyncEngine:
     ) -> None:
         raws: dict[str, dict[str, Any]] = {}
         if retry is None:
-            cursor = self.store.cursors.get(resource)
-            since = cursor - timedelta(minutes=self.settings.lookback_minutes) if cursor else None
+            since = self._since(resource)
             async for raw in RESOURCE_STEPS[resource].changed_since(self.shopify, since):
                 raws[str(raw.get("id"))] = raw  # de-duplicate by id: the last copy wins
             due = [] if ctx.dry_run else self.store.errors.due_for_retry(ctx.now())
@@ -231,6 +234,12 @@ class SyncEngine:
                     self.store.cursors.advance(
                         resource, min(max(stamps), ctx.started_at), now=ctx.now()
                     )
+
+    def _since(self, resource: str) -> datetime | None:
+        """Where a read of ``resource`` starts: its cursor less the look-back window (None: the
+        first run reads everything)."""
+        cursor = self.store.cursors.get(resource)
+        return cursor - timedelta(minutes=self.settings.lookback_minutes) if cursor else None
 
     async def _fetch_queued(
         self,

@@ -181,6 +181,11 @@ class ShopifyClient:
 
     # -- single records --------------------------------------------------------------------------
 
+    async def prepare_reads(self, since: Mapping[str, datetime | None]) -> None:
+        """Nothing to prepare: each REST list is read page by page when its turn comes (the
+        GraphQL client asks for every resource's first page here)."""
+        return
+
     async def get_shop(self) -> dict[str, Any]:
         body, _ = await self._get_json(self._api("shop.json"))
         shop = body.get("shop")

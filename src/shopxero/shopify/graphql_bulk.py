@@ -1,18 +1,20 @@
 """Bulk operations for the GraphQL client's full reads (a first import, a rebuild).
 
-One ``bulkOperationRunQuery`` per resource; its status is polled (``node(id:)``, at growing
-intervals on the client's clock) and the JSONL it leaves is downloaded from its ``url`` with no
-Shopify token (a signed storage URL; shopify-api-notes §10). Lines of nested connections carry
-``__parentId``; ``nest`` rebuilds each record's connections as ``{"nodes": [...]}``, the shape the
-paged queries return, so one set of converters (``graphql_records``) serves both. An operation
-that cannot start, fails, expires, is cancelled or outlasts ``max_wait`` returns None with a
-note, and the caller reads the same records with paged queries instead: nothing is lost.
+One ``bulkOperationRunQuery`` per resource, the run's resources started together in one request;
+their statuses are polled together (one ``nodes(ids:)`` query, at growing intervals on the
+client's clock) and each JSONL is downloaded from its ``url`` with no Shopify token (a signed
+storage URL; shopify-api-notes §10). Lines of nested connections carry ``__parentId``; ``nest``
+rebuilds each record's connections as ``{"nodes": [...]}``, the shape the paged queries return,
+so one set of converters (``graphql_records``) serves both. An operation that cannot start,
+fails, expires, is cancelled or outlasts ``max_wait`` returns None with a note, and the caller
+reads the same records with paged queries instead: nothing is lost.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -34,6 +36,7 @@ CONNECTIONS = {
     "ProductVariant": "variants",
 }
 DISCOUNT_APPLICATIONS = "discountApplications"
+MAX_POLL_INTERVAL = 60.0  # seconds between two polls of a long bulk operation
 
 
 def nest(lines: list[Node]) -> list[Node]:
@@ -57,7 +60,17 @@ def nest(lines: list[Node]) -> list[Node]:
 
 
 class BulkReader:
-    """Runs one bulk query through ``query`` (the client's paced GraphQL call)."""
+    """Runs bulk queries through ``query`` (the client's paced GraphQL call).
+
+    ``start`` sends several bulk queries in one request (one aliased ``bulkOperationRunQuery``
+    each: from API 2026-01 a shop runs up to five at once, shopify-api-notes §3), so a run's
+    customers, products and orders are prepared together; ``read`` then waits for one of them,
+    polling every operation still running in one ``nodes(ids:)`` query, at intervals that double
+    on the client's clock (1 s, 2 s, 4 s ... at most a minute: a small shop's operation is polled
+    once or twice, one that runs for minutes about once a minute, at most a minute late). A query
+    ``start`` could not start (an older API version runs one at a time) is started by ``read``
+    when it is needed.
+    """
 
     def __init__(
         self,
@@ -74,18 +87,27 @@ class BulkReader:
         self._warn = warn
         self.max_wait = max_wait
         self.polls = 0
+        self._started: dict[str, _Started] = {}  # by what it reads ("orders"), until read
+
+    async def start(self, documents: dict[str, str]) -> None:
+        """Start these bulk queries (``{"orders": BULK_ORDERS, ...}``) in one request."""
+        if not documents:
+            return
+        names = list(documents)
+        data = await self._query(q.run_bulks(names), dict(documents))
+        for name in names:
+            payload = data.get(name) or {}
+            operation = payload.get("bulkOperation") or {}
+            if not payload.get("userErrors") and operation.get("id"):
+                self._started[name] = _Started(str(operation["id"]), self._clock.monotonic())
 
     async def read(self, what: str, document: str) -> list[Node] | None:
         """The records of one bulk query, or None (noted) when the caller must page instead."""
-        started = await self._query(q.RUN_BULK, {"query": document})
-        payload = started.get("bulkOperationRunQuery") or {}
-        errors = payload.get("userErrors") or []
-        operation = payload.get("bulkOperation") or {}
-        if errors or not operation.get("id"):
-            message = "; ".join(str(e.get("message")) for e in errors) or "no operation"
-            self._warn(f"the bulk read of {what} could not start ({message}); reading page by page")
+        if what not in self._started:
+            await self._start_one(what, document)
+        if what not in self._started:
             return None
-        done = await self._wait(what, str(operation["id"]))
+        done = await self._wait(what)
         if done is None:
             return None
         if not done.get("url"):
@@ -102,34 +124,68 @@ class BulkReader:
         lines = [json.loads(line) for line in response.text.splitlines() if line.strip()]
         return nest(lines)
 
-    async def _wait(self, what: str, operation_id: str) -> Node | None:
-        waited, interval = 0.0, 1.0
-        while True:
+    async def _start_one(self, what: str, document: str) -> None:
+        data = await self._query(q.run_bulks([what]), {what: document})
+        payload = data.get(what) or {}
+        errors = payload.get("userErrors") or []
+        operation = payload.get("bulkOperation") or {}
+        if errors or not operation.get("id"):
+            message = "; ".join(str(e.get("message")) for e in errors) or "no operation"
+            self._warn(f"the bulk read of {what} could not start ({message}); reading page by page")
+            return
+        self._started[what] = _Started(str(operation["id"]), self._clock.monotonic())
+
+    async def _wait(self, what: str) -> Node | None:
+        mine = self._started[what]
+        interval = 1.0
+        while mine.node is None:
             await self._clock.sleep(interval)
-            waited += interval
-            interval = min(interval * 2, 30.0)
-            self.polls += 1
-            node = (await self._query(q.POLL_BULK, {"id": operation_id})).get("node") or {}
-            status = str(node.get("status") or "")
-            if status == "COMPLETED":
-                return node
-            if status in ("FAILED", "CANCELED", "CANCELING", "EXPIRED"):
-                code = node.get("errorCode")
-                self._warn(
-                    f"the bulk read of {what} ended {status}"
-                    f"{f' ({code})' if code else ''}; reading page by page"
-                )
-                return None
-            if waited >= self.max_wait:
-                await self._cancel(operation_id)
+            interval = min(interval * 2, MAX_POLL_INTERVAL)
+            await self._poll()
+            if mine.node is None and self._clock.monotonic() - mine.at >= self.max_wait:
+                await self._cancel(mine.id)
+                del self._started[what]
                 self._warn(
                     f"the bulk read of {what} took over {self.max_wait:.0f} s; cancelled, "
                     "reading page by page"
                 )
                 return None
+        del self._started[what]
+        status = str(mine.node.get("status") or "")
+        if status == "COMPLETED":
+            return mine.node
+        code = mine.node.get("errorCode")
+        self._warn(
+            f"the bulk read of {what} ended {status}{f' ({code})' if code else ''}; "
+            "reading page by page"
+        )
+        return None
+
+    async def _poll(self) -> None:
+        """One query for every operation still running: each one that ended keeps its node."""
+        running = {s.id: s for s in self._started.values() if s.node is None}
+        self.polls += 1
+        data = await self._query(q.POLL_BULKS, {"ids": list(running)})
+        for node in data.get("nodes") or []:
+            if not isinstance(node, dict) or str(node.get("id")) not in running:
+                continue
+            if str(node.get("status") or "") in _ENDED:
+                running[str(node["id"])].node = node
 
     async def _cancel(self, operation_id: str) -> None:
         try:
             await self._query(q.CANCEL_BULK, {"id": operation_id})
         except ApiError:
             return
+
+
+_ENDED = ("COMPLETED", "FAILED", "CANCELED", "CANCELING", "EXPIRED")
+
+
+@dataclass
+class _Started:
+    """A bulk operation this reader started: its id, when (monotonic), its last node once ended."""
+
+    id: str
+    at: float
+    node: Node | None = None

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from types import TracebackType
 from typing import Any
@@ -45,6 +45,8 @@ from shopxero.shopify import graphql_queries as q
 from shopxero.shopify.auth import ShopifyAuth
 from shopxero.shopify.client import DEFAULT_API_VERSION, ShopifyClient
 from shopxero.shopify.graphql_bulk import BulkReader
+from shopxero.shopify.graphql_changed import ChangedReads
+from shopxero.shopify.graphql_ids import IdBatches, QueryTooCostly
 from shopxero.shopify.graphql_records import (
     balance_record,
     balance_transaction_record,
@@ -67,6 +69,9 @@ TRANSACTIONS = """query Transactions($id: ID!) { order(id: $id) { id transaction
   id kind status gateway test createdAt processedAt errorCode paymentId manualPaymentGateway
   amountSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
   parentTransaction { id } } } }"""
+
+
+_BULK = {"customers": q.BULK_CUSTOMERS, "products": q.BULK_PRODUCTS, "orders": q.BULK_ORDERS}
 
 
 def _since(name: str, value: datetime | None) -> str | None:
@@ -197,6 +202,8 @@ class ShopifyGraphQLClient:
         self.use_bulk = use_bulk
         self.bulk = BulkReader(self.query, clock=self.clock, download=self._http, warn=self._warn)
         self._costs: dict[str, float] = {}
+        self.ids = IdBatches(self.query, self._costs.get)
+        self.changed = ChangedReads(self.query, self.ids)
         self._transactions: dict[int, list[dict[str, Any]]] = {}
         # Payouts: the paid ones of the last listing, oldest first (the order a run walks them),
         # and the balance transactions read so far, by payout id.
@@ -280,6 +287,16 @@ class ShopifyGraphQLClient:
         )
         if len(errors) > 1:
             message += f" (and {len(errors) - 1} more)"
+        if code == "MAX_COST_EXCEEDED":
+            cost = (first.get("extensions") or {}).get("cost")
+            return QueryTooCostly(
+                message,
+                cost=float(cost) if isinstance(cost, int | float) else float("inf"),
+                service="shopify",
+                method="POST",
+                path=self._path,
+                status=response.status_code,
+            )
         kind = ApiAuthError if code == "ACCESS_DENIED" else PermanentApiError
         return kind(
             message, service="shopify", method="POST", path=self._path, status=response.status_code
@@ -305,6 +322,21 @@ class ShopifyGraphQLClient:
         node = data.get("shop")
         return shop_record(node) if isinstance(node, dict) else {}
 
+    async def prepare_reads(self, since: Mapping[str, datetime | None]) -> None:
+        """Ask at once for everything a run will read (``{"orders": cursor or None, ...}``):
+        the full reads' bulk operations started together, and the first page of what changed
+        since each cursor in one query (``graphql_changed``); each ``iter_*`` then goes on
+        from there. The engine calls this once at the start of a run."""
+        full = [r for r in q.RESOURCES if r in since and since[r] is None and self.use_bulk]
+        await self.bulk.start({r: _BULK[r] for r in full})
+        await self.changed.prepare(
+            {
+                r: (value, _search(_since("updated_at_min", value)))
+                for r, value in since.items()
+                if value is not None and r in q.RESOURCES
+            }
+        )
+
     async def get_access_scopes(self) -> list[str]:
         data = await self.query(q.SCOPES)
         scopes = (data.get("currentAppInstallation") or {}).get("accessScopes") or []
@@ -313,6 +345,10 @@ class ShopifyGraphQLClient:
     async def iter_customers(
         self, *, updated_at_min: datetime | None = None
     ) -> AsyncIterator[dict[str, Any]]:
+        if self.changed.holds("customers", updated_at_min):
+            async for node in self.changed.nodes("customers"):
+                yield customer_record(node)
+            return
         if self.use_bulk and updated_at_min is None:
             nodes = await self.bulk.read("customers", q.BULK_CUSTOMERS)
             if nodes is not None:
@@ -348,6 +384,10 @@ class ShopifyGraphQLClient:
     async def iter_products(
         self, *, updated_at_min: datetime | None = None
     ) -> AsyncIterator[dict[str, Any]]:
+        if self.changed.holds("products", updated_at_min):
+            async for node in self.changed.nodes("products"):
+                yield await self._product(node)
+            return
         if self.use_bulk and updated_at_min is None:
             nodes = await self.bulk.read("products", q.BULK_PRODUCTS)
             if nodes is not None:
@@ -437,6 +477,14 @@ class ShopifyGraphQLClient:
             _since("created_at_min", created_at_min),
             None if status == "any" else f"status:{status}",
         )
+        if (
+            status == "any"
+            and created_at_min is None
+            and self.changed.holds("orders", updated_at_min)
+        ):
+            async for node in self.changed.nodes("orders"):
+                yield await self._order(node)
+            return
         if self.use_bulk and search is None:
             nodes = await self.bulk.read("orders", q.BULK_ORDERS)
             if nodes is not None:
@@ -450,24 +498,21 @@ class ShopifyGraphQLClient:
                 yield await self._order(node)
 
     async def _add_refunds(self, nodes: list[Node]) -> None:
-        """A bulk query takes no connection inside a list, so a bulk read's refunds are read
-        apart: a few orders' refunds a query (``nodes(ids:)``), only for orders that have any."""
+        """A bulk query takes no connection inside a list (shopify-api-notes §10), so a bulk
+        read's refunds are read apart, only for orders that have any: as many orders a
+        ``nodes(ids:)`` query as Shopify's limits let through (``graphql_ids``)."""
         refunded = [n for n in nodes if n.get("refunds")]
-        for start in range(0, len(refunded), q.REFUNDS_BATCH):
-            batch = refunded[start : start + q.REFUNDS_BATCH]
-            data = await self.query(q.REFUNDS, {"ids": [n["id"] for n in batch]})
-            found = {str(o.get("id")): o for o in data.get("nodes") or [] if isinstance(o, dict)}
-            for node in batch:
-                order = found.get(str(node["id"]))
-                if order is None:
-                    raise PermanentApiError(
-                        f"order {node.get('name')} ({node['id']}) vanished while its refunds "
-                        "were read; run again",
-                        service="shopify",
-                        method="POST",
-                        path=self._path,
-                    )
-                node["refunds"] = order.get("refunds") or []
+        found = await self.ids.nodes(q.REFUNDS, [str(n["id"]) for n in refunded])
+        for node, order in zip(refunded, found, strict=True):
+            if order is None:
+                raise PermanentApiError(
+                    f"order {node.get('name')} ({node['id']}) vanished while its refunds "
+                    "were read; run again",
+                    service="shopify",
+                    method="POST",
+                    path=self._path,
+                )
+            node["refunds"] = order.get("refunds") or []
 
     async def get_order(self, id: int) -> dict[str, Any] | None:
         data = await self.query(q.ORDER_ONE, {"id": f"gid://shopify/Order/{int(id)}"})

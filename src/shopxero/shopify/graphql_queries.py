@@ -21,6 +21,7 @@ __all__ = [
     "CUSTOMERS",
     "CUSTOMER_ONE",
     "CUSTOMER_PAGE",
+    "MAX_IDS",
     "ORDERS",
     "ORDER_LINES",
     "ORDER_ONE",
@@ -30,14 +31,17 @@ __all__ = [
     "PAYOUT_BATCH",
     "PAYOUT_ONE",
     "PAYOUT_PAGE",
-    "POLL_BULK",
+    "POLL_BULKS",
     "PRODUCTS",
     "PRODUCT_ONE",
     "PRODUCT_VARIANTS",
+    "RECORDS",
     "REFUNDS",
-    "RUN_BULK",
+    "RESOURCES",
     "SCOPES",
     "SHOP",
+    "changed_ids",
+    "run_bulks",
 ]
 
 CUSTOMER_PAGE = 150
@@ -45,6 +49,7 @@ ORDER_PAGE = 2
 PRODUCT_PAGE = 40
 LINES = 10
 VARIANTS = 10
+REFUND_LINES = 5
 
 _FRAGMENTS: dict[str, str] = {
     "Money": """
@@ -133,22 +138,24 @@ fragment Shipping on ShippingLine {
   id title code source isRemoved originalPriceSet { ...Money } discountedPriceSet { ...Money }
   taxLines { ...Tax } discountAllocations { ...Allocation }
 }""",
+    # A refund's lists sized for what one refund usually holds, so a query holds many orders'
+    # refunds; a refund with more than a page of any of them is read whole (the client's
+    # ``_cut_short``). No ``totalRefundedSet``: the records are built from the lines.
     "RefundFields": """
 fragment RefundFields on Refund {
   id legacyResourceId note createdAt processedAt
-  totalRefundedSet { ...Money }
   duties { amountSet { ...Money } originalDuty { id } }
-  refundLineItems(first: 10) { nodes {
+  refundLineItems(first: __REFUND_LINES__) { nodes {
     id quantity restockType subtotalSet { ...Money } totalTaxSet { ...Money } lineItem { id }
   } pageInfo { hasNextPage } }
-  refundShippingLines(first: 3) { nodes {
+  refundShippingLines(first: 1) { nodes {
     id subtotalAmountSet { ...Money } taxAmountSet { ...Money } shippingLine { id }
   } pageInfo { hasNextPage } }
-  orderAdjustments(first: 2) {
+  orderAdjustments(first: 1) {
     nodes { id reason amountSet { ...Money } taxAmountSet { ...Money } } pageInfo { hasNextPage }
   }
-  transactions(first: 10) { nodes { id } pageInfo { hasNextPage } }
-}""",
+  transactions(first: 2) { nodes { id } pageInfo { hasNextPage } }
+}""".replace("__REFUND_LINES__", str(REFUND_LINES)),
 }
 _SPREAD = re.compile(r"\.\.\.(?!\s*on\b)\s*([A-Za-z_]\w*)")
 
@@ -216,18 +223,54 @@ query OrderLines($id: ID!, $after: String) { order(id: $id) {
 # -- bulk operations (shopify-api-notes §10): whole connections, no `first`, `__typename` on the
 # nested nodes so the JSONL lines can be told apart --------------------------------------------
 
-RUN_BULK = """mutation RunBulk($query: String!) { bulkOperationRunQuery(query: $query) {
-  bulkOperation { id status } userErrors { field message code } } }"""
-POLL_BULK = """query PollBulk($id: ID!) { node(id: $id) { ... on BulkOperation {
-  id status errorCode objectCount url } } }"""
 CANCEL_BULK = """mutation CancelBulk($id: ID!) { bulkOperationCancel(id: $id) {
   bulkOperation { id status } userErrors { field message } } }"""
+# Every bulk operation still running, in one poll.
+POLL_BULKS = """query PollBulks($ids: [ID!]!) { nodes(ids: $ids) { ... on BulkOperation {
+  id status errorCode objectCount url } } }"""
 REFUNDS = _document("""
 query Refunds($ids: [ID!]!) {
   nodes(ids: $ids) { ... on Order { id refunds { ...RefundFields } } } }""")
-# Orders whose refunds one REFUNDS query reads: each order's refunds ask about 150 points, so six
-# stay under the 1,000-point cap even when every id is charged.
-REFUNDS_BATCH = 6
+# Records by id, whatever their kind: the changed records a run prepared (``changed_ids``).
+RECORDS = _document(
+    """
+query Records($ids: [ID!]!) { nodes(ids: $ids) {
+  __typename
+  ... on Customer { ...CustomerFields }
+  ... on Product { ...ProductFields variants(first: __VARIANTS__) { nodes { ...VariantFields }
+    pageInfo { hasNextPage endCursor } } }
+  ... on Order { ...OrderFields }
+} }""".replace("__VARIANTS__", str(VARIANTS))
+)
+# Ids one ``nodes(ids:)`` query or ids page takes at most (the input cap, shopify-api-notes §3).
+MAX_IDS = 250
+RESOURCES = ("customers", "products", "orders")
+
+
+def run_bulks(names: list[str]) -> str:
+    """One request starting a bulk query per name (``$orders``: the orders' query), each
+    ``bulkOperationRunQuery`` under its name as an alias (a mutation costs 10 points each)."""
+    fields = "\n".join(
+        f"  {n}: bulkOperationRunQuery(query: ${n}) {{ bulkOperation {{ id status }} "
+        "userErrors { field message code } }"
+        for n in names
+    )
+    params = ", ".join(f"${n}: String!" for n in names)
+    return f"mutation RunBulk({params}) {{\n{fields}\n}}"
+
+
+def changed_ids(names: list[str]) -> str:
+    """One request for the first (or next) page of ids of each resource named, changed since
+    its search (``$orders``: a search string; ``$ordersAfter``: a cursor). Ids only: a page of
+    250 costs 252 points, so the three resources' first pages fit one query."""
+    fields = "\n".join(
+        f"  {n}(first: {MAX_IDS}, after: ${n}After, query: ${n}, sortKey: UPDATED_AT) {{ "
+        "nodes { id } pageInfo { hasNextPage endCursor } }"
+        for n in names
+    )
+    params = ", ".join(f"${n}: String, ${n}After: String" for n in names)
+    return f"query ChangedIds({params}) {{\n{fields}\n}}"
+
 
 BULK_CUSTOMERS = _document("""
 { customers { edges { node { ...CustomerFields } } } }""")
