@@ -7,6 +7,7 @@ the sandbox clock, so rates are in sandbox minutes whatever the clock's speed-up
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,10 +15,11 @@ from typing import Any
 
 import httpx
 
-__all__ = ["PhaseCalls", "RequestLog", "peak_per_minute", "summarise"]
+__all__ = ["PhaseCalls", "RequestLog", "payouts_calls", "peak_per_minute", "summarise"]
 
 # Xero's limits count Accounting API calls; the token endpoint is Xero Identity, not counted.
 XERO_API_PREFIX = "/api.xro/"
+_OPERATION = re.compile(r"^\s*(query|mutation)\s+(\w+)")
 
 
 class RequestLog:
@@ -40,12 +42,14 @@ class RequestLog:
 
 @dataclass
 class PhaseCalls:
-    """What one service received during one phase."""
+    """What one service received during one phase; ``payouts``: the Shopify calls of the
+    payouts step (``payouts_calls``)."""
 
     calls: int
     by_endpoint: dict[str, int] = field(default_factory=dict)
     status_429: int = 0
     peak_per_minute: int = 0
+    payouts: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,12 +57,40 @@ class PhaseCalls:
             "by_endpoint": self.by_endpoint,
             "status_429": self.status_429,
             "peak_per_minute": self.peak_per_minute,
+            "payouts": self.payouts,
         }
 
 
+# The payouts step's own reads: Shopify Payments (over REST, or GraphQL operations named for
+# payouts and balance transactions), and the orders of a payout's refunds it looks at again by
+# id. No other step reads one order by id in the bench: nothing is queued for a retry (the smoke
+# test asserts it), and no bench order is longer than a GraphQL page.
+_PAYOUT_OPERATIONS = re.compile(r"Payout|Balance")
+_ONE_ORDER = ("GET orders/*.json", "POST graphql.json Order")
+
+
+def payouts_calls(by_endpoint: dict[str, int]) -> int:
+    """Of a phase's Shopify calls (by endpoint), those the payouts step made."""
+    return sum(
+        n
+        for endpoint, n in by_endpoint.items()
+        if "shopify_payments/" in endpoint
+        or endpoint in _ONE_ORDER
+        or (" graphql.json " in endpoint and _PAYOUT_OPERATIONS.search(endpoint))
+    )
+
+
 def _endpoint(entry: dict[str, Any]) -> str:
-    """``GET Invoices``, ``PUT Contacts``, ``GET orders/*/transactions.json`` (ids as ``*``)."""
+    """``GET Invoices``, ``PUT Contacts``, ``GET orders/*/transactions.json`` (ids as ``*``);
+    a GraphQL call by its operation, ``POST graphql.json Orders``."""
     parts = [p for p in str(entry["path"]).split("/") if p]
+    if parts[-1:] == ["graphql.json"]:
+        body = entry.get("body")
+        query = str(body.get("query") or "") if isinstance(body, dict) else ""
+        match = _OPERATION.match(query)
+        return f"{entry['method']} graphql.json {match.group(2) if match else 'query'}"
+    if parts[:1] == ["bulk-operation-results"]:
+        return f"{entry['method']} bulk-operation-results/*"  # a bulk operation's JSONL
     if parts[:1] == ["api.xro"]:
         parts = parts[2:]
     elif parts[:2] == ["admin", "api"]:
@@ -88,10 +120,11 @@ def summarise(entries: list[dict[str, Any]], *, service: str) -> PhaseCalls:
     request (the Admin API and the client-credentials token endpoint share the shop)."""
     if service == "xero":
         entries = [e for e in entries if str(e["path"]).startswith(XERO_API_PREFIX)]
-    counted = Counter(_endpoint(e) for e in entries)
+    counted = dict(sorted(Counter(_endpoint(e) for e in entries).items()))
     return PhaseCalls(
         calls=len(entries),
-        by_endpoint=dict(sorted(counted.items())),
+        by_endpoint=counted,
+        payouts=payouts_calls(counted) if service == "shopify" else 0,
         status_429=sum(1 for e in entries if e.get("status") == 429),
         peak_per_minute=peak_per_minute(entries),
     )

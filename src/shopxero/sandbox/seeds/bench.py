@@ -218,9 +218,16 @@ def _products(rng: random.Random, ids: IdSequence, n: int, now: datetime) -> lis
                         for v in ("10", "25", "50")]  # fmt: skip
         out.append(build_product(ids, title=title, vendor="Bench Co", product_type=
                                  "Gift Cards" if title == "Gift Card" else "Homeware",
-                                 variants=variants, created_at=now - timedelta(days=1300),
+                                 variants=variants, created_at=_added(i, now),
                                  tz=TZ, currency="GBP", option_name="Colour"))  # fmt: skip
     return out
+
+
+def _added(i: int, now: datetime) -> datetime:
+    """When product ``i`` was added (and last edited): an hour after the one before it, from
+    1,300 days ago, before any order. Products added at one moment would all sit inside the
+    look-back window behind their cursor, and every run would read the whole catalogue again."""
+    return now - timedelta(days=1300) + timedelta(hours=i)
 
 
 def _line(product: dict[str, Any], variant: dict[str, Any], qty: int) -> LineSpec:
