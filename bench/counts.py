@@ -15,7 +15,14 @@ from typing import Any
 
 import httpx
 
-__all__ = ["PhaseCalls", "RequestLog", "payouts_calls", "peak_per_minute", "summarise"]
+__all__ = [
+    "PhaseCalls",
+    "RequestLog",
+    "payouts_calls",
+    "payouts_endpoint",
+    "peak_per_minute",
+    "summarise",
+]
 
 # Xero's limits count Accounting API calls; the token endpoint is Xero Identity, not counted.
 XERO_API_PREFIX = "/api.xro/"
@@ -66,18 +73,21 @@ class PhaseCalls:
 # id. No other step reads one order by id in the bench: nothing is queued for a retry (the smoke
 # test asserts it), and no bench order is longer than a GraphQL page.
 _PAYOUT_OPERATIONS = re.compile(r"Payout|Balance")
-_ONE_ORDER = ("GET orders/*.json", "POST graphql.json Order")
+_ONE_ORDER = ("GET orders/*", "POST graphql.json Order")
+
+
+def payouts_endpoint(endpoint: str) -> bool:
+    """Whether the payouts step is what calls this Shopify endpoint (``_endpoint``'s names)."""
+    return (
+        "shopify_payments/" in endpoint
+        or endpoint in _ONE_ORDER
+        or (" graphql.json " in endpoint and bool(_PAYOUT_OPERATIONS.search(endpoint)))
+    )
 
 
 def payouts_calls(by_endpoint: dict[str, int]) -> int:
     """Of a phase's Shopify calls (by endpoint), those the payouts step made."""
-    return sum(
-        n
-        for endpoint, n in by_endpoint.items()
-        if "shopify_payments/" in endpoint
-        or endpoint in _ONE_ORDER
-        or (" graphql.json " in endpoint and _PAYOUT_OPERATIONS.search(endpoint))
-    )
+    return sum(n for endpoint, n in by_endpoint.items() if payouts_endpoint(endpoint))
 
 
 def _endpoint(entry: dict[str, Any]) -> str:

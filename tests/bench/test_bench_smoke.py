@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.counts import peak_per_minute, summarise  # noqa: E402
+from bench.counts import payouts_endpoint, peak_per_minute, summarise  # noqa: E402
 from bench.report import markdown_tables  # noqa: E402
 from bench.run import main, run_benchmark  # noqa: E402
 
@@ -130,6 +130,46 @@ def test_graphql_reads_the_same_with_far_fewer_shopify_calls(result: dict[str, A
     assert first["calls"] < rest["first_import"]["shopify"]["calls"]
     assert first["status_429"] == 0
     assert "| GraphQL: Shopify calls |" in markdown_tables(result)
+
+
+def test_graphql_shopify_calls_of_a_small_shop_are_pinned(result: dict[str, Any]) -> None:
+    """Exact counts from the Shopify sandbox's log, by GraphQL operation, so a call that creeps
+    back fails CI (issue 14). The payouts step's calls are counted apart (``payouts_endpoint``),
+    and so is the shop record (one read, whichever API serves it)."""
+
+    def core(phase: str) -> dict[str, int]:
+        calls = result["shopxero_graphql"][phase]["shopify"]["by_endpoint"]
+        return {
+            k: v
+            for k, v in calls.items()
+            if not payouts_endpoint(k) and "shop.json" not in k and not k.endswith(" Shop")
+        }
+
+    first = core("first_import")
+    # Polls depend on how long the simulator takes (in real time) to run the bulk queries,
+    # which passes 60 times faster on the sandbox clock: at least one, each for all three
+    # (tests/shopify/test_graphql_calls.py pins them on a clock that only the client moves).
+    assert first.pop("POST graphql.json PollBulks") >= 1
+    assert first == {
+        "POST admin/oauth/access_token": 1,
+        "POST graphql.json RunBulk": 1,  # customers, products and orders started together
+        "GET bulk-operation-results/*": 3,  # each one's JSONL, no Shopify token sent
+        "POST graphql.json Refunds": 1,  # every refunded order's refunds in one query
+    }
+    shop = result["shopxero_graphql"]["first_import"]["shopify"]["by_endpoint"]
+    assert sum(v for k, v in shop.items() if "shop.json" in k or k.endswith(" Shop")) == 1
+    # A rerun and a day: the ids changed of all three resources in one query, the records
+    # behind them in one more (a realistic catalogue: few products in the look-back window).
+    for phase in ("rerun", "day"):
+        assert core(phase) == {
+            "POST admin/oauth/access_token": 1,
+            "POST graphql.json ChangedIds": 1,
+            "POST graphql.json Records": 1,
+        }, phase
+    # The payouts step reads the same through either API.
+    for phase in ("first_import", "rerun", "day"):
+        graphql = result["shopxero_graphql"][phase]["shopify"]["payouts"]
+        assert graphql == result["shopxero"][phase]["shopify"]["payouts"] > 0, phase
 
 
 def test_payouts_are_posted_in_the_first_import_in_few_calls(result: dict[str, Any]) -> None:
