@@ -5,6 +5,7 @@ order's transactions cost no extra call, and pacing follows the cost bucket it r
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -42,6 +43,11 @@ QUERIES = {
     and name not in ("CUSTOMER_PAGE", "ORDER_PAGE", "PRODUCT_PAGE")
 }
 QUERIES["TRANSACTIONS"] = graphql_client.TRANSACTIONS
+# The documents made for the resources a run reads: every set of them.
+for _size in (1, 2, 3):
+    for _names in itertools.combinations(graphql_queries.RESOURCES, _size):
+        QUERIES[f"run_bulks({','.join(_names)})"] = graphql_queries.run_bulks(list(_names))
+        QUERIES[f"changed_ids({','.join(_names)})"] = graphql_queries.changed_ids(list(_names))
 
 # What REST says that the GraphQL Admin API has no field for (shopify-api-notes §10).
 REST_ONLY = {

@@ -15,6 +15,8 @@ An order's transactions come with the order, so ``list_transactions`` answers fr
 shipping lines, discounts or refund lines than one page holds is read whole through REST, with a
 note, so nothing is cut short. A full read (no ``updated_at`` filter: a first import, a rebuild)
 is one bulk operation per resource (``graphql_bulk``), falling back to paged queries with a note.
+A run calls ``prepare_reads`` first: the bulk operations start together, and what changed since
+each cursor is asked of all resources in one query (``graphql_changed``).
 The shop and Shopify Payments (payouts, balance transactions, the balance) are GraphQL reads too
 (``shopifyPaymentsAccount``, shopify-api-notes §9): a shop without Shopify Payments (a null
 account) is REST's 404 (``NotFoundError``), a missing scope its 403 (``ApiAuthError``). The balance

@@ -2,9 +2,10 @@
 
 Page sizes keep each query's requested cost under Shopify's 1,000-point limit
 (shopify-api-notes §3, §10): orders cost most (lines, their taxes and discounts, shipping,
-transactions, refunds), so they come 5 a page; nested lists beyond a page are read with
-follow-up queries. ``tests/shopify/test_graphql_client.py`` validates every query here against
-the vendored schema.
+transactions, refunds), so a page of them holds two; nested lists beyond a page are read with
+follow-up queries. A run's changes are read by id instead (``changed_ids``, then ``RECORDS``).
+``tests/shopify/test_graphql_client.py`` validates every query here against the vendored schema
+(the generated ones for every set of resources).
 """
 
 from __future__ import annotations
