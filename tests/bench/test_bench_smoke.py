@@ -166,10 +166,10 @@ def test_graphql_shopify_calls_of_a_small_shop_are_pinned(result: dict[str, Any]
             "POST graphql.json ChangedIds": 1,
             "POST graphql.json Records": 1,
         }, phase
-    # The payouts step reads the same through either API.
+    # The payouts step's own reads: counted, and no more through GraphQL than through REST.
     for phase in ("first_import", "rerun", "day"):
         graphql = result["shopxero_graphql"][phase]["shopify"]["payouts"]
-        assert graphql == result["shopxero"][phase]["shopify"]["payouts"] > 0, phase
+        assert 0 < graphql <= result["shopxero"][phase]["shopify"]["payouts"], phase
 
 
 def test_payouts_are_posted_in_the_first_import_in_few_calls(result: dict[str, Any]) -> None:
