@@ -389,7 +389,9 @@ def final_invariants(
             extra = sorted(set(got) - set(want))[:10]
             differs = sorted(k for k in set(got) & set(want) if got[k] != want[k])[:10]
             diffs = [(k, want[k], got[k]) for k in differs]
-            assert (missing, extra, diffs) == ([], [], []), f"{part}: missing, extra, differing"
+            assert (missing, extra, diffs) == ([], [], []), (
+                f"{part}: missing {missing}, extra {extra}, differing (want, got) {diffs}"
+            )
         else:
             assert got == want, f"{part}: {sorted(set(want) ^ set(got))[:10]}"
 
