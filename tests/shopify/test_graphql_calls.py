@@ -99,11 +99,17 @@ def cursors(read: dict[str, list[dict[str, Any]]]) -> dict[str, datetime | None]
     return out
 
 
-async def test_each_phase_of_a_small_shop_takes_the_calls_pinned_here() -> None:
+def small_shop() -> tuple[BulkClock, ShopifySandbox]:
+    """The smoke test's bench shop on a ``BulkClock``."""
     clock = BulkClock()
     seed = load_seed("bench:customers=12,products=3,orders=24", now=NOW)
     sandbox = create_shopify_app(seed["shopify"], clock=clock, credentials=shopify_credentials())
     clock.sandbox = sandbox
+    return clock, sandbox
+
+
+async def test_each_phase_of_a_small_shop_takes_the_calls_pinned_here() -> None:
+    clock, sandbox = small_shop()
     warnings: list[str] = []
     graphql = ShopifyGraphQLClient(
         shop_url="http://shop.test",
@@ -182,3 +188,30 @@ async def test_ids_a_query_are_cut_to_what_a_refusal_shows_fits() -> None:
     # The next read of the same document starts at the size learnt.
     await batches.nodes("query Records", ids[:30])
     assert sent[6:] == [24, 6]
+
+
+@pytest.mark.parametrize("version", ["2026-10", "2025-10"])
+async def test_bulk_reads_started_together_fall_back_one_by_one(version: str) -> None:
+    """A failed operation among the three falls back to pages with a note, the others are read
+    in bulk; before API 2026-01 only one runs at a time, so the others start when needed."""
+    clock, sandbox = small_shop()
+    sandbox.graphql.bulk.fail_next("INTERNAL_SERVER_ERROR")  # the first started: customers
+    warnings: list[str] = []
+    graphql = ShopifyGraphQLClient(
+        shop_url="http://shop.test",
+        api_version=version,
+        auth=StaticTokenAuth(SHOPIFY_ACCESS_TOKEN),
+        transport=SandboxASGITransport(app=sandbox),
+        clock=clock,
+        warn=warnings.append,
+    )
+    async with graphql:
+        read = await read_everything(graphql, dict.fromkeys(RESOURCES))
+    assert [len(read[n]) for n in RESOURCES] == [12, 3, 24]
+    assert len(warnings) == 1 and "customers ended FAILED" in warnings[0], warnings
+    made = calls(sandbox, 0)
+    assert made["Customers"] == 1  # the customers' page, instead of their bulk read
+    # 2026-01 on: one request starts all three; before it, one each (the other two refused as
+    # "in progress" at first, started in turn when their read comes).
+    assert made["RunBulk"] == (1 if version == "2026-10" else 3)
+    assert made["GET bulk-operation-results"] == 2
