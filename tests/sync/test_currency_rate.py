@@ -126,11 +126,12 @@ def test_rate_sent_only_when_the_shop_currency_is_the_base(
 
 def test_day_rate_note_names_the_orders_and_both_currencies() -> None:
     orders = [_order(*GBP_SHOP_EUR_CUSTOMER, number=n) for n in range(1001, 1008)]
-    note = day_rate_note(orders, "USD")
+    names = [o.name or str(o.id) for o in orders]
+    note = day_rate_note(names, shop_currency_of(orders[0]) or "", "USD")
     assert note == (
         "7 invoice(s) in the customer's currency carry no CurrencyRate "
         "(#1001, #1002, #1003, #1004, #1005 and 2 more): Xero's rate converts to the "
         "organisation's base currency (USD) but the rate Shopify used converts to the shop's "
         "currency (GBP), so Xero applies its own day rate for the invoice date"
     )
-    assert day_rate_note([], "USD") is None
+    assert day_rate_note([], "GBP", "USD") is None

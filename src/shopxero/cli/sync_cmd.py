@@ -80,6 +80,12 @@ class RichProgress:
     def start(self, entity: str, total: int) -> None:
         self._tasks[entity] = self._progress.add_task(entity, total=total)
 
+    def grow(self, entity: str, more: int) -> None:
+        if entity in self._tasks and more:
+            task = self._tasks[entity]
+            total = next(t.total for t in self._progress.tasks if t.id == task) or 0
+            self._progress.update(task, total=total + more)
+
     def advance(self, entity: str, count: int = 1) -> None:
         if entity in self._tasks and count:
             self._progress.advance(self._tasks[entity], count)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from shopxero.config import Settings
+from shopxero.engine.linking import FirstPage
 from shopxero.engine.orgdata import OrgDataLoader
 from shopxero.engine.ports import ShopifyApi, XeroApi
 from shopxero.engine.run_report import NullProgress, ProgressSink, RunReport
@@ -49,6 +50,13 @@ class RunContext:
     # right after its PUT (nothing paid or credited yet), so the lifecycle step pays them without
     # reading them again (xero-api-notes §6.3a). Taken out as they are used.
     created_invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # What the first page of a whole list (``"invoices"``, ``"credit_notes"``) showed, read once a
+    # run although the orders come in chunks (``engine.linking.FirstPage``).
+    first_pages: dict[str, FirstPage] = field(default_factory=dict)
+
+    def first_page(self, kind: str) -> FirstPage:
+        """This run's ``FirstPage`` of ``kind``, empty until a read fills it."""
+        return self.first_pages.setdefault(kind, FirstPage())
 
     @property
     def run_id(self) -> int | None:

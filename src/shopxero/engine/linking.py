@@ -6,11 +6,15 @@ InvoiceNumber. On a first import (many unmapped records) whole lists are read â€
 with pageSize=1000, every item in one call, the first page of 1,000 invoices (the whole list
 when Xero holds fewer, else invoices by number 40 per call) â€” instead of one lookup per record.
 Indexes are plain dicts of Xero's JSON records.
+
+A run takes its orders in chunks (``run.engine``), so what one whole-list read showed is kept for
+the run (``FirstPage``): the next chunk looks its numbers up in it rather than reading again.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from shopxero.engine.ports import XeroReader
@@ -20,6 +24,7 @@ __all__ = [
     "BULK_THRESHOLD",
     "LOOKUP_CHUNK",
     "ContactIndex",
+    "FirstPage",
     "KeyIndex",
     "by_page_or_numbers",
     "load_contacts",
@@ -171,9 +176,23 @@ async def load_items(xero: XeroReader, codes: list[str]) -> KeyIndex:
     return index
 
 
-async def load_invoices(xero: XeroReader, numbers: list[str]) -> KeyIndex:
+@dataclass
+class FirstPage:
+    """What the first page of one whole list (invoices, credit notes) showed, kept for one run:
+    ``records`` when the page was not full (every such record the organisation held when it was
+    read), ``full`` when it was (look numbers up instead). Records this run creates are mapped as
+    they land, so a later chunk only ever needs the ones that were there before: the same
+    knowledge one read before all the creates gave when a run took every order at once."""
+
+    records: list[dict[str, Any]] | None = None
+    full: bool = False
+
+
+async def load_invoices(
+    xero: XeroReader, numbers: list[str], *, known: FirstPage | None = None
+) -> KeyIndex:
     """Invoices by InvoiceNumber: the ones Xero holds under ``numbers``, at the fewest reads
-    (``by_page_or_numbers``)."""
+    (``by_page_or_numbers``; ``known``: what this run's first page showed)."""
     index = KeyIndex("InvoiceNumber")
     if numbers:
         index.add_all(
@@ -181,6 +200,7 @@ async def load_invoices(xero: XeroReader, numbers: list[str]) -> KeyIndex:
                 numbers,
                 whole=lambda: xero.iter_invoices(page_size=WHOLE_PAGE),
                 by_number=xero.get_invoices_by_number,
+                known=known,
             )
         )
     return index
@@ -191,6 +211,7 @@ async def by_page_or_numbers(
     *,
     whole: Callable[[], AsyncIterator[dict[str, Any]]],
     by_number: Callable[[Sequence[str]], Awaitable[list[dict[str, Any]]]],
+    known: FirstPage | None = None,
 ) -> list[dict[str, Any]]:
     """Records that may carry ``numbers`` (invoices, credit notes), at the fewest reads.
 
@@ -200,13 +221,27 @@ async def by_page_or_numbers(
     every such record in the organisation, and on a new organisation's first import that one
     call proves there is nothing to link. A full page falls back to the look-ups by number.
     The caller matches numbers and types in what comes back.
+
+    ``known`` carries what an earlier call of the same run learnt (its page, or that the page was
+    full) and is filled in by this one: a run that takes its orders in chunks reads the page once.
     """
-    if len(numbers) > LOOKUP_CHUNK:
+    if known is not None and known.records is not None:
+        wanted = {norm(n) for n in numbers}
+        return [r for r in known.records if _number_of(r) in wanted]
+    if len(numbers) > LOOKUP_CHUNK and not (known is not None and known.full):
         page: list[dict[str, Any]] = []
         async for record in whole():
             page.append(record)
             if len(page) >= WHOLE_PAGE:
                 break  # the next page is never asked for
         if len(page) < WHOLE_PAGE:
+            if known is not None:
+                known.records = page
             return page
+        if known is not None:
+            known.full = True
     return await by_number(numbers)
+
+
+def _number_of(record: dict[str, Any]) -> str:
+    return norm(record.get("InvoiceNumber") or record.get("CreditNoteNumber"))

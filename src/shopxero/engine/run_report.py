@@ -39,11 +39,17 @@ INTERRUPTED_MESSAGE = "interrupted; nothing lost, run again to finish"
 class ProgressSink(Protocol):
     def start(self, entity: str, total: int) -> None: ...
 
+    # Orders are read a chunk at a time, so their total grows as chunks arrive.
+    def grow(self, entity: str, more: int) -> None: ...
+
     def advance(self, entity: str, count: int = 1) -> None: ...
 
 
 class NullProgress:
     def start(self, entity: str, total: int) -> None:
+        return None
+
+    def grow(self, entity: str, more: int) -> None:
         return None
 
     def advance(self, entity: str, count: int = 1) -> None:

@@ -2,11 +2,18 @@
 then, when ``SHOPXERO_SYNC_PAYOUTS`` is on, Shopify Payments payouts.
 
 For each Shopify resource: fetch what changed since its cursor minus the lookback window (first
-run: everything), plus records whose retryable error is due, de-duplicated by id; the step maps,
-plans, links and writes them; then the cursor advances to the newest ``updated_at`` seen, capped
-at the run's start (docs/architecture.md, invariant 3). Every record's outcome is committed (synced,
-skipped or queued) before its cursor moves; a run stopped by the Xero day budget leaves the cursors
-of the unfinished resources where they were.
+run: everything), plus records whose retryable error is due; the step maps, plans, links and
+writes them; then the cursor advances to the newest ``updated_at`` seen, capped at the run's start
+(docs/architecture.md, invariant 3). Every record's outcome is committed (synced, skipped or
+queued) before its cursor moves; a run stopped by the Xero day budget leaves the cursors of the
+unfinished resources where they were.
+
+Orders stream: they go to their step a chunk at a time (``ORDER_CHUNK``, a few Shopify pages),
+and each chunk's invoices, payments and refunds are sent and committed before the next chunk is
+read, so a first import holds one chunk of orders, not the shop. Their cursor still moves only at
+the end: Shopify lists orders by id, not by ``updated_at``, so a chunk's newest stamp says nothing
+about the orders not read yet. A run that stops between chunks keeps what it committed; the next
+one reads the orders again and finds the committed ones unchanged (no Xero call for them).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from shopxero.config import Settings
 from shopxero.engine.context import RunContext
@@ -31,7 +38,7 @@ from shopxero.engine.run_report import (
 from shopxero.engine.settle import settle_open_intents
 from shopxero.entities.contacts import sync_customers
 from shopxero.entities.items import sync_products
-from shopxero.entities.orders.invoices import sync_orders
+from shopxero.entities.orders.invoices import OrdersStep
 from shopxero.entities.payouts import PAYOUTS, sync_payouts
 from shopxero.errors import QuotaExhaustedError
 from shopxero.shopify.models import raw_updated_at
@@ -41,17 +48,47 @@ from shopxero.store.errors_queue import QueuedError
 __all__ = ["SyncEngine"]
 
 Step = Callable[[RunContext, Sequence[dict[str, Any]]], Awaitable[None]]
+# Orders a chunk holds: four REST pages of 250. Each chunk ends its batches of 50 (invoices,
+# payments, credit notes) with one part-filled request, so a bigger chunk costs fewer Xero calls
+# and more memory (about 100 KB an order while it is held).
+ORDER_CHUNK = 1000
+
+
+class StepRun(Protocol):
+    """One resource's step over one run: ``take`` each chunk of raw records in turn, then
+    ``finish`` (the notes that sum up the whole run)."""
+
+    async def take(self, records: Sequence[dict[str, Any]]) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+@dataclass
+class AllAtOnce:
+    """A step that takes its records in one call (customers, products: their linking reads the
+    whole list of contacts or items, which chunks would repeat)."""
+
+    ctx: RunContext
+    step: Step
+
+    async def take(self, records: Sequence[dict[str, Any]]) -> None:
+        await self.step(self.ctx, records)
+
+    def finish(self) -> None:
+        return None
 
 
 @dataclass(frozen=True)
 class ResourceStep:
     """One Shopify resource, in the order a run takes them: how to read what changed since a
-    time, how to read one record again by id, and the entity step that takes its records."""
+    time, how to read one record again by id, the entity step that takes its records, and how
+    many records it takes at a time (None: all at once)."""
 
     name: str
     changed_since: Callable[[ShopifyApi, datetime | None], AsyncIterator[dict[str, Any]]]
     get_one: Callable[[ShopifyApi, int], Awaitable[dict[str, Any] | None]]
-    step: Step
+    open: Callable[[RunContext], StepRun]
+    chunk: int | None = None
 
 
 # The run's order: an invoice needs its contact and its items in Xero first.
@@ -62,19 +99,20 @@ RESOURCE_STEPS: dict[str, ResourceStep] = {
             "customers",
             lambda shopify, since: shopify.iter_customers(updated_at_min=since),
             lambda shopify, record_id: shopify.get_customer(record_id),
-            sync_customers,
+            lambda ctx: AllAtOnce(ctx, sync_customers),
         ),
         ResourceStep(
             "products",
             lambda shopify, since: shopify.iter_products(updated_at_min=since),
             lambda shopify, record_id: shopify.get_product(record_id),
-            sync_products,
+            lambda ctx: AllAtOnce(ctx, sync_products),
         ),
         ResourceStep(
             "orders",
             lambda shopify, since: shopify.iter_orders(updated_at_min=since),
             lambda shopify, record_id: shopify.get_order(record_id),
-            sync_orders,
+            OrdersStep,
+            chunk=ORDER_CHUNK,
         ),
     )
 }
@@ -210,30 +248,50 @@ class SyncEngine:
     async def _sync_resource(
         self, ctx: RunContext, resource: str, retry: Sequence[QueuedError] | None
     ) -> None:
+        step = RESOURCE_STEPS[resource].open(ctx)
+        newest: datetime | None = None
+        started = False
+        async for records in self._chunks(ctx, resource, retry):
+            units = _progress_units(resource, records)
+            if started:
+                self.progress.grow(resource, units)
+            else:
+                self.progress.start(resource, units)
+                started = True
+            await step.take(records)
+            for stamp in map(raw_updated_at, records):
+                if stamp is not None and (newest is None or stamp > newest):
+                    newest = stamp
+        if not started:
+            self.progress.start(resource, 0)
+        step.finish()
+        if retry is None and not ctx.dry_run and newest is not None:
+            with self.store.atomic():
+                self.store.cursors.advance(resource, min(newest, ctx.started_at), now=ctx.now())
+
+    async def _chunks(
+        self, ctx: RunContext, resource: str, retry: Sequence[QueuedError] | None
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """The records to sync, a chunk at a time: what changed since the cursor, then the
+        queued records due for a retry that were not among them (read again by id)."""
+        size = RESOURCE_STEPS[resource].chunk
+        seen: set[str] = set()
         raws: dict[str, dict[str, Any]] = {}
         if retry is None:
             since = self._since(resource)
             async for raw in RESOURCE_STEPS[resource].changed_since(self.shopify, since):
-                raws[str(raw.get("id"))] = raw  # de-duplicate by id: the last copy wins
+                record_id = str(raw.get("id"))
+                seen.add(record_id)
+                raws[record_id] = raw  # de-duplicate by id: the last copy wins
+                if size is not None and len(raws) >= size:
+                    yield list(raws.values())
+                    raws = {}
             due = [] if ctx.dry_run else self.store.errors.due_for_retry(ctx.now())
         else:
             due = list(retry)
-        await self._fetch_queued(ctx, resource, due, raws)
-        records = list(raws.values())
-        total = (
-            sum(max(len(r.get("variants") or []), 1) for r in records)
-            if resource == "products"
-            else len(records)
-        )
-        self.progress.start(resource, total)
-        await RESOURCE_STEPS[resource].step(ctx, records)
-        if retry is None and not ctx.dry_run:
-            stamps = [s for s in map(raw_updated_at, records) if s is not None]
-            if stamps:
-                with self.store.atomic():
-                    self.store.cursors.advance(
-                        resource, min(max(stamps), ctx.started_at), now=ctx.now()
-                    )
+        await self._fetch_queued(ctx, resource, due, raws, seen)
+        if raws or not seen:
+            yield list(raws.values())
 
     def _since(self, resource: str) -> datetime | None:
         """Where a read of ``resource`` starts: its cursor less the look-back window (None: the
@@ -247,15 +305,17 @@ class SyncEngine:
         resource: str,
         queued: Sequence[QueuedError],
         raws: dict[str, dict[str, Any]],
+        seen: set[str],
     ) -> None:
-        """Add the queued records of ``resource`` to ``raws``, fetched again by id."""
+        """Add the queued records of ``resource`` not ``seen`` yet to ``raws``, read by id."""
         get_one = RESOURCE_STEPS[resource].get_one
         for entry in queued:
             if entry.entity != resource:
                 continue
             record_id = entry.shopify_id.split("/")[0]
-            if record_id in raws or not record_id.isdigit():
+            if record_id in seen or not record_id.isdigit():
                 continue
+            seen.add(record_id)
             raw = await get_one(self.shopify, int(record_id))
             if raw is None:
                 if not ctx.dry_run:
@@ -265,3 +325,10 @@ class SyncEngine:
                         )
                 continue
             raws[record_id] = raw
+
+
+def _progress_units(resource: str, records: Sequence[dict[str, Any]]) -> int:
+    """What the progress bar counts: records, or a product's variants (its Items)."""
+    if resource == "products":
+        return sum(max(len(r.get("variants") or []), 1) for r in records)
+    return len(records)

@@ -294,14 +294,14 @@ def day_rate_applies(o: Order, base_currency: str) -> bool:
     )
 
 
-def day_rate_note(orders: Sequence[Order], base_currency: str) -> str | None:
-    """The run report's one note on this run's invoices that go without Shopify's rate."""
-    if not orders:
+def day_rate_note(names: Sequence[str], shop_currency: str, base_currency: str) -> str | None:
+    """The run report's one note on this run's invoices that go without Shopify's rate (the
+    orders' names; the shop's currency, from any of them)."""
+    if not names:
         return None
-    names = [o.name or str(o.id) for o in orders]
     shown = ", ".join(names[:5])
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""
-    shop = shop_currency_of(orders[0]) or "unknown"
+    shop = shop_currency or "unknown"
     return (
         f"{len(names)} invoice(s) in the customer's currency carry no CurrencyRate "
         f"({shown}{more}): Xero's rate converts to the organisation's base currency "

@@ -245,7 +245,10 @@ async def _read_existing(
         await ctx.xero.get_credit_notes_by_number(numbers)
         if must_exist  # read after a create: each one by number
         else await by_page_or_numbers(  # before creating: the cheapest proof of what is there
-            numbers, whole=ctx.xero.iter_credit_notes, by_number=ctx.xero.get_credit_notes_by_number
+            numbers,
+            whole=ctx.xero.iter_credit_notes,
+            by_number=ctx.xero.get_credit_notes_by_number,
+            known=ctx.first_page("credit_notes"),
         )
     )
     by_number = {

@@ -31,6 +31,7 @@ from shopxero.translate.currency import (
     day_rate_applies,
     day_rate_note,
     in_invoice_currency,
+    shop_currency_of,
     unusable_currencies,
     xero_currency_rate,
 )
@@ -42,28 +43,70 @@ from shopxero.translate.invoices import (
 )
 from shopxero.xero.models import XeroInvoice
 
-__all__ = ["sync_orders"]
+__all__ = ["OrdersStep", "sync_orders"]
 
 
 _RESOURCE = "orders"
 
 
+@dataclass
+class _RunNotes:
+    """What the report says once for all of a run's invoices, gathered over its chunks: the
+    invoices carrying a rounding line, those whose lines carry Shopify's tax, those left to
+    Xero's day rate (names only: the orders themselves are let go with their chunk)."""
+
+    rounded: list[tuple[str, Decimal]] = field(default_factory=list)  # (order, rounding line)
+    tax_adjusted: list[str] = field(default_factory=list)
+    day_rated: list[str] = field(default_factory=list)
+    shop_currency: str = ""
+    base: str = ""
+
+    def write(self, ctx: RunContext) -> None:
+        notes = (
+            rounding_note(self.rounded),
+            tax_adjustment_note(self.tax_adjusted),
+            day_rate_note(self.day_rated, self.shop_currency, self.base),
+        )
+        for note in notes:
+            if note is not None:
+                ctx.report.note(note)
+
+
+class OrdersStep:
+    """The orders step of one run, a chunk of orders at a time (``run.engine``): each chunk is
+    invoiced and its payments, refunds and cancellations recorded, all committed, before the
+    next one comes; the notes on the whole run's invoices are written at the end."""
+
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+        self.notes = _RunNotes()
+
+    async def take(self, raws: Sequence[dict[str, Any]]) -> None:
+        ctx = self.ctx
+        orders = parse_or_queue(ctx, _RESOURCE, raws, parse_order)
+        if not orders:
+            return
+        org = await ctx.org.get()
+        options = mapping_options(ctx.settings, org)
+        orders = await _in_usable_currencies(ctx, org, orders)
+        step = _Invoicing.start(ctx, org, options, self.notes)
+        for order in sorted(orders, key=lambda o: o.id):
+            await step.take(order)
+        in_xero = await _apply_invoices(ctx, step.desireds, step.by_id)
+        await sync_lifecycle(
+            ctx, step.settled(in_xero), org=org, options=options, item_codes=step.item_codes
+        )
+        ctx.created_invoices.clear()  # the answers of invoices with no payments to record
+
+    def finish(self) -> None:
+        self.notes.write(self.ctx)
+
+
 async def sync_orders(ctx: RunContext, raws: Sequence[dict[str, Any]]) -> None:
-    orders = parse_or_queue(ctx, _RESOURCE, raws, parse_order)
-    if not orders:
-        return
-    org = await ctx.org.get()
-    options = mapping_options(ctx.settings, org)
-    orders = await _in_usable_currencies(ctx, org, orders)
-    step = _Invoicing.start(ctx, org, options)
-    for order in sorted(orders, key=lambda o: o.id):
-        await step.take(order)
-    step.note_roundings_and_rates()
-    in_xero = await _apply_invoices(ctx, step.desireds, step.by_id)
-    await sync_lifecycle(
-        ctx, step.settled(in_xero), org=org, options=options, item_codes=step.item_codes
-    )
-    ctx.created_invoices.clear()  # the answers of invoices with no payments to record
+    """The orders step over ``raws`` in one go (a rebuild's relinking)."""
+    step = OrdersStep(ctx)
+    await step.take(raws)
+    step.finish()
 
 
 @dataclass
@@ -79,22 +122,23 @@ class _Invoicing:
     item_codes: dict[int, str]  # variant id -> Item Code, mapped or planned by this dry run
     item_accounts: dict[int, str]  # variant id -> the sales account its Item was sent with
     base: str  # the organisation's base currency
+    notes: _RunNotes  # the run's roundings, tax-adjusted and day-rated invoices
     guest_id: str | None = None  # the guest contact, once an order without a customer asks
     desireds: list[Desired] = field(default_factory=list)
-    rounded: list[tuple[str, Decimal]] = field(default_factory=list)  # (order, rounding line)
-    day_rated: list[Order] = field(default_factory=list)  # without Shopify's rate
-    tax_adjusted: list[str] = field(default_factory=list)  # orders whose lines carry Shopify's tax
     contacts: dict[str, str] = field(default_factory=dict)
     by_id: dict[str, Order] = field(default_factory=dict)
 
     @classmethod
-    def start(cls, ctx: RunContext, org: OrgData, options: MappingOptions) -> _Invoicing:
+    def start(
+        cls, ctx: RunContext, org: OrgData, options: MappingOptions, notes: _RunNotes
+    ) -> _Invoicing:
         item_mappings = ctx.store.mappings.all("item")
         item_codes = {int(m.shopify_id): m.natural_key for m in item_mappings}
         item_accounts = item_sales_accounts({m.shopify_id: m.payload for m in item_mappings})
         item_codes.update({int(vid): code for vid, code in ctx.planned_codes.items()})
         base = str(org.organisation.get("BaseCurrency") or "")
-        return cls(ctx, org, options, item_codes, item_accounts, base)
+        notes.base = base
+        return cls(ctx, org, options, item_codes, item_accounts, base, notes)
 
     async def take(self, order: Order) -> None:
         """Skip ``order``, queue it (its contact or an item is not in Xero, it cannot be
@@ -193,13 +237,14 @@ class _Invoicing:
             return None
         rounding = rounding_amount(invoice)
         if rounding is not None:
-            self.rounded.append((label.removeprefix("order "), rounding))
+            self.notes.rounded.append((label.removeprefix("order "), rounding))
         if tax_adjusted_lines(invoice):
-            self.tax_adjusted.append(label.removeprefix("order "))
+            self.notes.tax_adjusted.append(label.removeprefix("order "))
         payload = self._payload(order, invoice)
         presentment = self.ctx.settings.invoice_currency == "presentment"
         if presentment and "CurrencyRate" not in payload and day_rate_applies(order, self.base):
-            self.day_rated.append(order)
+            self.notes.day_rated.append(order.name or oid)
+            self.notes.shop_currency = self.notes.shop_currency or shop_currency_of(order) or ""
         return Desired(
             entity="invoice",
             shopify_id=oid,
@@ -242,16 +287,6 @@ class _Invoicing:
             return before
         return invoice
 
-    def note_roundings_and_rates(self) -> None:
-        """One report note for the invoices carrying a rounding line, one for those whose lines
-        carry Shopify's tax, one for those left to Xero's day rate."""
-        for note in (rounding_note(self.rounded), tax_adjustment_note(self.tax_adjusted)):
-            if note is not None:
-                self.ctx.report.note(note)
-        note = day_rate_note(self.day_rated, self.base)
-        if note is not None:
-            self.ctx.report.note(note)
-
     def settled(self, in_xero: Mapping[str, str]) -> list[tuple[Order, str]]:
         """The (order, contact id) pairs whose life follows: invoice in Xero, or cancelled and
         skipped."""
@@ -270,9 +305,10 @@ async def _invoices_to_link(ctx: RunContext, desireds: list[Desired]) -> dict[st
     nor for a few new orders of a data folder that has invoiced before (``_refusal_links``)."""
     mapped = ctx.store.mappings.many("invoice", [d.shopify_id for d in desireds])
     unmapped = [d.natural_key for d in desireds if d.shopify_id not in mapped]
-    if _refusal_links(ctx, unmapped):
+    known = ctx.first_page("invoices")  # this run's first page, once read: no call
+    if known.records is None and _refusal_links(ctx, unmapped):
         return {}
-    index = await load_invoices(ctx.xero, unmapped) if unmapped else None
+    index = await load_invoices(ctx.xero, unmapped, known=known) if unmapped else None
     links: dict[str, dict[str, Any]] = {}
     for d in desireds:
         if index is None or d.shopify_id in mapped:
