@@ -130,6 +130,12 @@ class Settings(BaseSettings):
         examples=["2026-01-01"],
     )
     lookback_minutes: int = Field(10, ge=0, description="Cursor lookback window.")
+    order_chunk: int = Field(
+        1000,
+        ge=1,
+        description="Orders a run reads, invoices and commits at a time: memory is held to one "
+        "chunk; each chunk ends its batches of 50 with one part-filled request.",
+    )
     sync_payments: bool = Field(
         True,
         description="Record Shopify payments, refunds (credit notes) and cancellations in Xero; "

@@ -53,10 +53,15 @@ class RunContext:
     # What the first page of a whole list (``"invoices"``, ``"credit_notes"``) showed, read once a
     # run although the orders come in chunks (``engine.linking.FirstPage``).
     first_pages: dict[str, FirstPage] = field(default_factory=dict)
+    # Set when a chunk of orders is full, so more may follow (``run.engine``).
+    more_chunks: bool = False
 
     def first_page(self, kind: str) -> FirstPage:
-        """This run's ``FirstPage`` of ``kind``, empty until a read fills it."""
-        return self.first_pages.setdefault(kind, FirstPage())
+        """This run's ``FirstPage`` of ``kind``, empty until a read fills it; with more chunks
+        to come, read whole even for a few numbers (each chunk would look its own up)."""
+        page = self.first_pages.setdefault(kind, FirstPage())
+        page.whole_first = self.more_chunks
+        return page
 
     @property
     def run_id(self) -> int | None:

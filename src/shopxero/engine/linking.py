@@ -186,6 +186,9 @@ class FirstPage:
 
     records: list[dict[str, Any]] | None = None
     full: bool = False
+    # More chunks follow: one page read serves them all, where look-ups by number would be
+    # made again by each chunk, so the page is read even for 40 numbers or fewer.
+    whole_first: bool = False
 
 
 async def load_invoices(
@@ -228,7 +231,8 @@ async def by_page_or_numbers(
     if known is not None and known.records is not None:
         wanted = {norm(n) for n in numbers}
         return [r for r in known.records if _number_of(r) in wanted]
-    if len(numbers) > LOOKUP_CHUNK and not (known is not None and known.full):
+    many = len(numbers) > LOOKUP_CHUNK or (known is not None and known.whole_first)
+    if many and not (known is not None and known.full):
         page: list[dict[str, Any]] = []
         async for record in whole():
             page.append(record)

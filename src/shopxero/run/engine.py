@@ -8,9 +8,9 @@ writes them; then the cursor advances to the newest ``updated_at`` seen, capped 
 queued) before its cursor moves; a run stopped by the Xero day budget leaves the cursors of the
 unfinished resources where they were.
 
-Orders stream: they go to their step a chunk at a time (``ORDER_CHUNK``, a few Shopify pages),
-and each chunk's invoices, payments and refunds are sent and committed before the next chunk is
-read, so a first import holds one chunk of orders, not the shop. Their cursor still moves only at
+Orders stream: they go to their step a chunk at a time (``SHOPXERO_ORDER_CHUNK``, 1,000: four
+REST pages), and each chunk's invoices, payments and refunds are sent and committed before the
+next chunk is read, so a first import holds one chunk of orders, not the shop. Their cursor still moves only at
 the end: Shopify lists orders by id, not by ``updated_at``, so a chunk's newest stamp says nothing
 about the orders not read yet. A run that stops between chunks keeps what it committed; the next
 one reads the orders again and finds the committed ones unchanged (no Xero call for them).
@@ -48,10 +48,6 @@ from shopxero.store.errors_queue import QueuedError
 __all__ = ["SyncEngine"]
 
 Step = Callable[[RunContext, Sequence[dict[str, Any]]], Awaitable[None]]
-# Orders a chunk holds: four REST pages of 250. Each chunk ends its batches of 50 (invoices,
-# payments, credit notes) with one part-filled request, so a bigger chunk costs fewer Xero calls
-# and more memory (about 100 KB an order while it is held).
-ORDER_CHUNK = 1000
 
 
 class StepRun(Protocol):
@@ -82,13 +78,15 @@ class AllAtOnce:
 class ResourceStep:
     """One Shopify resource, in the order a run takes them: how to read what changed since a
     time, how to read one record again by id, the entity step that takes its records, and how
-    many records it takes at a time (None: all at once)."""
+    whether it takes them a chunk at a time (``SHOPXERO_ORDER_CHUNK``: each chunk ends its
+    batches of 50 with one part-filled request, so a bigger chunk costs fewer Xero calls and more
+    memory) or all at once."""
 
     name: str
     changed_since: Callable[[ShopifyApi, datetime | None], AsyncIterator[dict[str, Any]]]
     get_one: Callable[[ShopifyApi, int], Awaitable[dict[str, Any] | None]]
     open: Callable[[RunContext], StepRun]
-    chunk: int | None = None
+    chunked: bool = False
 
 
 # The run's order: an invoice needs its contact and its items in Xero first.
@@ -112,7 +110,7 @@ RESOURCE_STEPS: dict[str, ResourceStep] = {
             lambda shopify, since: shopify.iter_orders(updated_at_min=since),
             lambda shopify, record_id: shopify.get_order(record_id),
             OrdersStep,
-            chunk=ORDER_CHUNK,
+            chunked=True,
         ),
     )
 }
@@ -274,7 +272,7 @@ class SyncEngine:
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """The records to sync, a chunk at a time: what changed since the cursor, then the
         queued records due for a retry that were not among them (read again by id)."""
-        size = RESOURCE_STEPS[resource].chunk
+        size = self.settings.order_chunk if RESOURCE_STEPS[resource].chunked else None
         seen: set[str] = set()
         raws: dict[str, dict[str, Any]] = {}
         if retry is None:
@@ -284,6 +282,7 @@ class SyncEngine:
                 seen.add(record_id)
                 raws[record_id] = raw  # de-duplicate by id: the last copy wins
                 if size is not None and len(raws) >= size:
+                    ctx.more_chunks = True
                     yield list(raws.values())
                     raws = {}
             due = [] if ctx.dry_run else self.store.errors.due_for_retry(ctx.now())
