@@ -10,10 +10,11 @@ unfinished resources where they were.
 
 Orders stream: they go to their step a chunk at a time (``SHOPXERO_ORDER_CHUNK``, 1,000: four
 REST pages), and each chunk's invoices, payments and refunds are sent and committed before the
-next chunk is read, so a first import holds one chunk of orders, not the shop. Their cursor still moves only at
-the end: Shopify lists orders by id, not by ``updated_at``, so a chunk's newest stamp says nothing
-about the orders not read yet. A run that stops between chunks keeps what it committed; the next
-one reads the orders again and finds the committed ones unchanged (no Xero call for them).
+next chunk is read, so a first import holds one chunk of orders, not the shop. Their cursor still
+moves only at the end: Shopify lists orders by id, not by ``updated_at``, so a chunk's newest
+stamp says nothing about the orders not read yet. A run that stops between chunks keeps what it
+committed; the next one reads the orders again and finds the committed ones unchanged (no Xero
+call for them).
 """
 
 from __future__ import annotations
