@@ -76,9 +76,7 @@ def test_a_chunked_import_leaves_xero_as_one_taking_every_order_at_once(
     # are read as one page rather than by number, which each chunk would repeat).
     assert _reads(sandboxes) == expected_reads
     invoice_reads = [e for e in sandboxes.xero.log.entries() if e["path"].endswith("/Invoices")]
-    assert ["pageSize=1000" in e["query"] for e in invoice_reads if e["method"] == "GET"] == [
-        True
-    ]
+    assert ["pageSize=1000" in e["query"] for e in invoice_reads if e["method"] == "GET"] == [True]
 
 
 class _StopBetweenChunks:
