@@ -8,14 +8,20 @@ rebuilds each record's connections as ``{"nodes": [...]}``, the shape the paged 
 so one set of converters (``graphql_records``) serves both. An operation that cannot start,
 fails, expires, is cancelled or outlasts ``max_wait`` returns None with a note, and the caller
 reads the same records with paged queries instead: nothing is lost.
+
+The records stream: each operation asks for ``groupObjects: true`` (each record's children right
+after it; Shopify's default since 2026-01 is ungrouped), the file is downloaded to a temporary
+file rather than held in memory, and a record is handed on once the next record's line begins,
+so a whole shop's orders are never in memory together (issue 15).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+import tempfile
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 import httpx
 
@@ -23,7 +29,7 @@ from shopxero.errors import ApiError
 from shopxero.http.clock import Clock
 from shopxero.shopify import graphql_queries as q
 
-__all__ = ["BulkReader", "nest"]
+__all__ = ["BulkReader", "nest", "nest_grouped"]
 
 Node = dict[str, Any]
 Query = Callable[[str, dict[str, Any] | None], Awaitable[Node]]
@@ -37,6 +43,7 @@ CONNECTIONS = {
 }
 DISCOUNT_APPLICATIONS = "discountApplications"
 MAX_POLL_INTERVAL = 60.0  # seconds between two polls of a long bulk operation
+DOWNLOAD_IN_MEMORY = 4 * 1024 * 1024  # bytes of JSONL kept in memory before it goes to disk
 
 
 def nest(lines: list[Node]) -> list[Node]:
@@ -53,10 +60,44 @@ def nest(lines: list[Node]) -> list[Node]:
         parent = by_id.get(str(parent_id))
         if parent is None:
             raise ValueError(f"a bulk line names a parent not seen before it: {parent_id}")
-        kind = str(line.get("__typename") or "")
-        field = CONNECTIONS.get(kind, DISCOUNT_APPLICATIONS if "Discount" in kind else kind)
-        parent.setdefault(field, {"nodes": []})["nodes"].append(line)
+        _attach(parent, line)
     return roots
+
+
+def nest_grouped(lines: Iterable[Node]) -> Iterator[Node]:
+    """JSONL objects of a grouped operation (each record's children right after it) -> the
+    top-level records, one at a time: a record is complete when the next one begins."""
+    current: Node | None = None
+    for line in lines:
+        parent_id = line.pop("__parentId", None)
+        if parent_id is None:
+            if current is not None:
+                yield current
+            current = line
+            continue
+        if current is None or str(current.get("id")) != str(parent_id):
+            raise ValueError(
+                f"a bulk line names a parent that is not the record before it: {parent_id}"
+            )
+        _attach(current, line)
+    if current is not None:
+        yield current
+
+
+def _attach(parent: Node, line: Node) -> None:
+    kind = str(line.get("__typename") or "")
+    field = CONNECTIONS.get(kind, DISCOUNT_APPLICATIONS if "Discount" in kind else kind)
+    parent.setdefault(field, {"nodes": []})["nodes"].append(line)
+
+
+def _lines(file: IO[bytes]) -> Iterator[Node]:
+    """The JSON objects of a downloaded JSONL file, read a line at a time; the file is closed
+    once they are all read (or the reader is dropped)."""
+    with file:
+        file.seek(0)
+        for raw in file:
+            if raw.strip():
+                yield json.loads(raw)
 
 
 class BulkReader:
@@ -101,8 +142,9 @@ class BulkReader:
             if not payload.get("userErrors") and operation.get("id"):
                 self._started[name] = _Started(str(operation["id"]), self._clock.monotonic())
 
-    async def read(self, what: str, document: str) -> list[Node] | None:
-        """The records of one bulk query, or None (noted) when the caller must page instead."""
+    async def read(self, what: str, document: str) -> Iterator[Node] | None:
+        """The records of one bulk query, one at a time, or None (noted) when the caller must
+        page instead. The whole file is downloaded (to disk) before the first record is given."""
         if what not in self._started:
             await self._start_one(what, document)
         if what not in self._started:
@@ -111,18 +153,21 @@ class BulkReader:
         if done is None:
             return None
         if not done.get("url"):
-            return []  # nothing matched: Shopify leaves no file
+            return iter(())  # nothing matched: Shopify leaves no file
+        file = tempfile.SpooledTemporaryFile(max_size=DOWNLOAD_IN_MEMORY)  # noqa: SIM115
         try:
-            response = await self._download.get(str(done["url"]))
-            response.raise_for_status()
+            async with self._download.stream("GET", str(done["url"])) as response:
+                response.raise_for_status()
+                async for chunk in response.aiter_bytes():
+                    file.write(chunk)
         except httpx.HTTPError as exc:
+            file.close()
             self._warn(
                 f"the bulk result of {what} could not be downloaded "
                 f"({exc.__class__.__name__}); reading page by page"
             )
             return None
-        lines = [json.loads(line) for line in response.text.splitlines() if line.strip()]
-        return nest(lines)
+        return nest_grouped(_lines(file))
 
     async def _start_one(self, what: str, document: str) -> None:
         data = await self._query(q.run_bulks([what]), {what: document})

@@ -11,24 +11,25 @@ GraphQL ``errors`` become ``shopxero.errors``: ``ACCESS_DENIED`` an ``ApiAuthErr
 scope, anything else a ``PermanentApiError`` quoting Shopify's message.
 
 An order's transactions come with the order, so ``list_transactions`` answers from what was read
-(REST needs a call per order). Line items beyond the first page are read on; an order with more
-shipping lines, discounts or refund lines than one page holds is read whole through REST, with a
-note, so nothing is cut short. A full read (no ``updated_at`` filter: a first import, a rebuild)
-is one bulk operation per resource (``graphql_bulk``), falling back to paged queries with a note.
-A run calls ``prepare_reads`` first: the bulk operations start together, and what changed since
-each cursor is asked of all resources in one query (``graphql_changed``).
-The shop and Shopify Payments (payouts, balance transactions, the balance) are GraphQL reads too
-(``shopifyPaymentsAccount``, shopify-api-notes §9): a shop without Shopify Payments (a null
-account) is REST's 404 (``NotFoundError``), a missing scope its 403 (``ApiAuthError``). The balance
-transactions of the payouts a run walks are read a batch of payouts a query
-(``payments_transfer_id:a OR ...``) and handed out one payout at a time.
+(REST needs a call per order; the last ``KEPT_TRANSACTIONS`` orders' are kept, enough for the
+engine's chunk of orders, so a long read does not hold every order's). Line items beyond the first
+page are read on; an order with more shipping lines, discounts or refund lines than one page holds
+is read whole through REST, with a note, so nothing is cut short. A full read (no ``updated_at``
+filter: a first import, a rebuild) is one bulk operation per resource (``graphql_bulk``), falling
+back to paged queries with a note. A run calls ``prepare_reads`` first: the bulk operations start
+together, and what changed since each cursor is asked of all resources in one query
+(``graphql_changed``). The shop and Shopify Payments (payouts, balance transactions, the balance)
+are GraphQL reads too (``shopifyPaymentsAccount``, shopify-api-notes §9): a shop without Shopify
+Payments (a null account) is REST's 404 (``NotFoundError``), a missing scope its 403
+(``ApiAuthError``). The balance transactions of the payouts a run walks are read a batch of payouts
+a query (``payments_transfer_id:a OR ...``) and handed out one payout at a time.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from types import TracebackType
 from typing import Any
@@ -64,6 +65,8 @@ from shopxero.shopify.graphql_records import (
 __all__ = ["MAX_THROTTLED_RETRIES", "ShopifyGraphQLClient"]
 
 MAX_THROTTLED_RETRIES = 20
+KEPT_TRANSACTIONS = 5000  # orders whose transactions are kept (a run's chunk: 1,000 by default)
+HELD_ORDERS = 1000  # a bulk read's orders held at most while their refunds wait for a batch
 Warn = Callable[[str], None]
 Node = dict[str, Any]
 
@@ -428,8 +431,14 @@ class ShopifyGraphQLClient:
         record = order_record(node, lines)
         transactions = record.pop("transactions")  # REST serves them apart (list_transactions)
         if record["id"] is not None:
-            self._transactions[int(record["id"])] = transactions
+            self._keep_transactions(int(record["id"]), transactions)
         return record
+
+    def _keep_transactions(self, order_id: int, rows: list[dict[str, Any]]) -> None:
+        self._transactions.pop(order_id, None)
+        self._transactions[order_id] = rows
+        while len(self._transactions) > KEPT_TRANSACTIONS:
+            del self._transactions[next(iter(self._transactions))]  # the oldest read
 
     @staticmethod
     def _cut_short(node: Node) -> str | None:
@@ -464,7 +473,7 @@ class ShopifyGraphQLClient:
         )
         order = await self.rest.get_order(order_id)
         if order is not None:
-            self._transactions[order_id] = await self.rest.list_transactions(order_id)
+            self._keep_transactions(order_id, await self.rest.list_transactions(order_id))
         return order
 
     async def iter_orders(
@@ -490,14 +499,31 @@ class ShopifyGraphQLClient:
         if self.use_bulk and search is None:
             nodes = await self.bulk.read("orders", q.BULK_ORDERS)
             if nodes is not None:
-                await self._add_refunds(nodes)
-                for node in nodes:
+                async for node in self._with_refunds(nodes):
                     yield await self._order(node)
                 return
         variables = {"first": q.ORDER_PAGE, "query": search}
         async for page in self._pages(q.ORDERS, "orders", variables):
             for node in page:
                 yield await self._order(node)
+
+    async def _with_refunds(self, nodes: Iterable[Node]) -> AsyncIterator[Node]:
+        """A bulk read's orders as they stream by, each with its refunds: orders are held only
+        until a ``nodes(ids:)`` batch of them have refunds, or ``HELD_ORDERS`` wait (so a shop
+        with few refunds is not held whole), then their refunds are read together."""
+        held: list[Node] = []
+        refunded = 0
+        for node in nodes:
+            held.append(node)
+            refunded += bool(node.get("refunds"))
+            if refunded >= self.ids.size(q.REFUNDS) or len(held) >= HELD_ORDERS:
+                await self._add_refunds(held)
+                for ready in held:
+                    yield ready
+                held, refunded = [], 0
+        await self._add_refunds(held)
+        for ready in held:
+            yield ready
 
     async def _add_refunds(self, nodes: list[Node]) -> None:
         """A bulk query takes no connection inside a list (shopify-api-notes §10), so a bulk
@@ -529,7 +555,7 @@ class ShopifyGraphQLClient:
         data = await self.query(TRANSACTIONS, {"id": f"gid://shopify/Order/{int(order_id)}"})
         order = data.get("order") or {}
         rows = [transaction_record(t, int(order_id)) for t in order.get("transactions") or []]
-        self._transactions[int(order_id)] = rows
+        self._keep_transactions(int(order_id), rows)
         return list(rows)
 
     # -- Shopify Payments (shopify-api-notes §9) ---------------------------------------------

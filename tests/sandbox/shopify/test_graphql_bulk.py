@@ -100,6 +100,40 @@ async def test_a_bulk_query_end_to_end() -> None:
         ].rstrip("0").rstrip(".")
 
 
+GROUPED = """mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: true) {
+  bulkOperation { id status } userErrors { field message code } } }"""
+
+
+async def _lines(sandbox: ShopifySandbox, run: str) -> list[dict[str, Any]]:
+    async with client_for(sandbox) as c:
+        body = await graphql(c, run, {"q": ORDERS})
+        done = await finish(
+            sandbox, c, body["data"]["bulkOperationRunQuery"]["bulkOperation"]["id"]
+        )
+        download = await c.get(done["url"].removeprefix("https://jsmith.myshopify.com"))
+    return [json.loads(line) for line in download.text.splitlines()]
+
+
+async def test_grouped_objects_follow_their_parent_and_ungrouped_ones_come_after_every_root() -> (
+    None
+):
+    # groupObjects (shopify-api-notes §10): true puts each order's lines right after it, so a
+    # reader can hand on an order once the next one begins; Shopify's default since 2026-01
+    # (false) gives no such promise: here every order comes first, then every nested line.
+    sandbox = demo_sandbox()
+    grouped = await _lines(sandbox, GROUPED)
+    current = None
+    for line in grouped:
+        if "__parentId" not in line:
+            current = line["id"]
+        else:
+            assert line["__parentId"] == current, "a nested line strayed from its order"
+    ungrouped = await _lines(sandbox, RUN)
+    roots = [i for i, line in enumerate(ungrouped) if "__parentId" not in line]
+    assert roots == list(range(len(roots))) and len(roots) == 60 < len(ungrouped)
+    assert sorted(map(json.dumps, ungrouped)) == sorted(map(json.dumps, grouped))
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

@@ -10,7 +10,9 @@ running: a query operation, at least one connection, at most five, nested at mos
 top-level ``node``/``nodes``, no connection inside a list field, a parent of a nested
 connection selecting ``id``; one running query
 per app before API 2026-01, five from 2026-01. A test can make the next operation fail or run
-slowly (``fail_next``, ``slow_next``).
+slowly (``fail_next``, ``slow_next``). ``groupObjects: true`` puts each node's nested lines
+right after it; without it (Shopify's default from 2026-01) the file is ungrouped: here, every
+top-level line first, then the nested ones, each still after its parent.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ class _Operation:
     lines: bytes = b""
     objects: int = 0
     roots: int = 0
+    grouped: bool = False  # groupObjects: each node's nested lines right after it
     finished: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -183,6 +186,7 @@ class BulkOperations:
                 extra_seconds=fault.extra_seconds,
                 token=secrets.token_urlsafe(24),
                 error_code="ACCESS_DENIED" if tried.errors else fault.error_code,
+                grouped=group_objects,
             )
             self._next += 1
             self._ops[op.number] = op
@@ -206,7 +210,7 @@ class BulkOperations:
                 if result.errors:
                     op.error_code = "INTERNAL_SERVER_ERROR"
                 else:
-                    lines, op.roots = _jsonl(result.data or {})
+                    lines, op.roots = _jsonl(result.data or {}, grouped=op.grouped)
                     op.lines = b"".join(line + b"\n" for line in lines)
                     op.objects = len(lines)
         except Exception:  # a simulator bug must not leave the operation RUNNING for ever
@@ -444,21 +448,21 @@ def _connection_nodes(value: dict[str, Any]) -> list[dict[str, Any]]:
     return [n for n in value.get("nodes") or [] if isinstance(n, dict)]
 
 
-def _jsonl(data: dict[str, Any]) -> tuple[list[bytes], int]:
-    lines: list[bytes] = []
+def _jsonl(data: dict[str, Any], *, grouped: bool) -> tuple[list[bytes], int]:
+    leveled: list[tuple[int, bytes]] = []  # (nesting depth, line) in grouped order
     roots = 0
 
-    def emit(value: dict[str, Any], parent: str | None) -> int:
+    def emit(value: dict[str, Any], parent: str | None, depth: int = 0) -> int:
         count = 0
         for node in _connection_nodes(value):
             line = {k: v for k, v in node.items() if not _is_connection(v)}
             if parent is not None:
                 line["__parentId"] = parent
-            lines.append(json.dumps(line, separators=(",", ":")).encode())
+            leveled.append((depth, json.dumps(line, separators=(",", ":")).encode()))
             count += 1
             for child in node.values():
                 if _is_connection(child):
-                    emit(child, str(node.get("id")))
+                    emit(child, str(node.get("id")), depth + 1)
         return count
 
     for value in data.values():
@@ -468,4 +472,6 @@ def _jsonl(data: dict[str, Any]) -> tuple[list[bytes], int]:
             for child in value.values():
                 if _is_connection(child):
                     roots += emit(child, str(value.get("id")))
-    return lines, roots
+    if not grouped:
+        leveled.sort(key=lambda pair: pair[0])  # stable: each depth keeps its order
+    return [line for _, line in leveled], roots
