@@ -76,6 +76,12 @@ NOTES: dict[str, str] = {
         "Each run re-reads records changed this many minutes before the last cursor, so a "
         "record updated at the edge of a run is never missed (duplicates are dropped by id)."
     ),
+    "order_chunk": (
+        "Orders a run takes at a time: each chunk is read, invoiced, paid and committed before "
+        "the next is read, so a first import holds one chunk in memory, not the shop. Each "
+        "chunk ends its batches of 50 with one part-filled request, so a smaller chunk costs a "
+        "few more Xero calls and a bigger one more memory."
+    ),
     "sales_account": (
         "Revenue account for product lines. Default: the chart's `200`/`400` Sales account, "
         "else its lowest-coded revenue account."

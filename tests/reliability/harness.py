@@ -67,6 +67,9 @@ def write_env_file(path: Path, sandboxes: RunningSandboxes, *, mode: str, timeou
         env["SHOPXERO_XERO_CLIENT_ID"] = credentials.XERO_WEB_CLIENT_ID
         env["SHOPXERO_XERO_CLIENT_SECRET"] = credentials.XERO_WEB_CLIENT_SECRET
     env["SHOPXERO_HTTP_TIMEOUT_SECONDS"] = str(timeout)
+    # Orders in chunks of 60 (issue 15): the harness's 200 orders are four chunks, so kills also
+    # land between chunks and inside a later one, with earlier chunks committed.
+    env["SHOPXERO_ORDER_CHUNK"] = "60"
     path.write_text("".join(f"{k}={v}\n" for k, v in env.items()), encoding="utf-8")
 
 
