@@ -276,20 +276,12 @@ class SyncEngine:
         size = self.settings.order_chunk if RESOURCE_STEPS[resource].chunked else None
         seen: set[str] = set()
         raws: dict[str, dict[str, Any]] = {}
-        if retry is None:
-            since = self._since(resource)
-            async for raw in RESOURCE_STEPS[resource].changed_since(self.shopify, since):
-                record_id = str(raw.get("id"))
-                seen.add(record_id)
-                raws[record_id] = raw  # de-duplicate by id: the last copy wins
-                if size is not None and len(raws) >= size:
-                    ctx.more_chunks = True
-                    yield list(raws.values())
-                    raws = {}
-            due = [] if ctx.dry_run else self.store.errors.due_for_retry(ctx.now())
-        else:
-            due = list(retry)
-        await self._fetch_queued(ctx, resource, due, raws, seen)
+        async for raw in self._records(ctx, resource, retry, seen):
+            raws[str(raw.get("id"))] = raw  # de-duplicate by id: the last copy wins
+            if size is not None and len(raws) >= size:
+                ctx.more_chunks = True
+                yield list(raws.values())
+                raws = {}
         if raws or not seen:
             yield list(raws.values())
 
@@ -299,32 +291,37 @@ class SyncEngine:
         cursor = self.store.cursors.get(resource)
         return cursor - timedelta(minutes=self.settings.lookback_minutes) if cursor else None
 
-    async def _fetch_queued(
+    async def _records(
         self,
         ctx: RunContext,
         resource: str,
-        queued: Sequence[QueuedError],
-        raws: dict[str, dict[str, Any]],
+        retry: Sequence[QueuedError] | None,
         seen: set[str],
-    ) -> None:
-        """Add the queued records of ``resource`` not ``seen`` yet to ``raws``, read by id."""
+    ) -> AsyncIterator[dict[str, Any]]:
+        """What changed since the cursor (none for ``errors retry``), then the queued records of
+        ``resource`` not ``seen`` among them, read again by id."""
+        if retry is None:
+            since = self._since(resource)
+            async for raw in RESOURCE_STEPS[resource].changed_since(self.shopify, since):
+                seen.add(str(raw.get("id")))
+                yield raw
+            due = [] if ctx.dry_run else self.store.errors.due_for_retry(ctx.now())
+        else:
+            due = list(retry)
         get_one = RESOURCE_STEPS[resource].get_one
-        for entry in queued:
-            if entry.entity != resource:
-                continue
+        for entry in due:
             record_id = entry.shopify_id.split("/")[0]
-            if record_id in seen or not record_id.isdigit():
+            if entry.entity != resource or record_id in seen or not record_id.isdigit():
                 continue
             seen.add(record_id)
-            raw = await get_one(self.shopify, int(record_id))
-            if raw is None:
-                if not ctx.dry_run:
-                    with self.store.atomic():
-                        self.store.errors.resolve(
-                            entry.id, resolution="no longer exists in Shopify", now=ctx.now()
-                        )
-                continue
-            raws[record_id] = raw
+            again = await get_one(self.shopify, int(record_id))
+            if again is not None:
+                yield again
+            elif not ctx.dry_run:
+                with self.store.atomic():
+                    self.store.errors.resolve(
+                        entry.id, resolution="no longer exists in Shopify", now=ctx.now()
+                    )
 
 
 def _progress_units(resource: str, records: Sequence[dict[str, Any]]) -> int:
