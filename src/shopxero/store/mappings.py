@@ -36,6 +36,7 @@ class MappingRecord:
     last_synced: datetime | None = None
 
 
+_IDS_PER_STATEMENT = 500
 _COLUMNS = (
     "entity, shopify_id, xero_id, natural_key, checksum, payload_json, xero_updated_utc, "
     "base_name, chosen_name, last_synced"
@@ -89,8 +90,19 @@ class MappingRepo:
         return [_row(r) for r in rows]
 
     def many(self, entity: str, shopify_ids: Iterable[str]) -> dict[str, MappingRecord]:
-        wanted = set(shopify_ids)
-        return {m.shopify_id: m for m in self.all(entity) if m.shopify_id in wanted}
+        """The mappings of these records, by shopify_id: read by id (500 a statement, under
+        SQLite's bound on parameters), so a chunk of orders never loads every mapping."""
+        wanted = sorted(set(shopify_ids))
+        found: dict[str, MappingRecord] = {}
+        for start in range(0, len(wanted), _IDS_PER_STATEMENT):
+            part = wanted[start : start + _IDS_PER_STATEMENT]
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM mappings WHERE entity = ? AND shopify_id IN "
+                f"({', '.join('?' * len(part))})",
+                (entity, *part),
+            ).fetchall()
+            found.update((m.shopify_id, m) for m in map(_row, rows))
+        return found
 
     def count(self, entity: str | None = None) -> int:
         if entity is None:

@@ -154,7 +154,6 @@ async def _pending(
     ctx: RunContext, orders: Sequence[tuple[Order, str]], options: MappingOptions
 ) -> list[OrderLife]:
     lives: list[OrderLife] = []
-    paid = {m.shopify_id for m in ctx.store.mappings.all(PAYMENT)}  # one read, not per order
     for order, contact_id in orders:
         oid = str(order.id)
         invoice = _invoice_of(ctx, order, options)
@@ -171,11 +170,15 @@ async def _pending(
             queue_life_error(ctx, life, "transactions", str(exc), operation="map")
             continue
         received = received_transactions(life.transactions)
-        life.to_pay = [t for t in received if str(t.id) not in paid]
+        life.to_pay = received  # less those already paid, below
         # A cancelled order that never took money is voided; one that did is refunded by
         # credit notes (its refunds in Shopify).
         life.void = order.cancelled_at is not None and not received
         lives.append(life)
+    # One read of these orders' payments, not of every payment mapped (a chunk at a time).
+    paid = ctx.store.mappings.many(PAYMENT, [str(t.id) for life in lives for t in life.to_pay])
+    for life in lives:
+        life.to_pay = [t for t in life.to_pay if str(t.id) not in paid]
     return lives
 
 
