@@ -189,6 +189,11 @@ class ShopifyApi(Protocol):
 
     async def get_order(self, id: int) -> dict[str, Any] | None: ...
 
+    async def get_orders(self, ids: Sequence[int]) -> dict[int, dict[str, Any] | None]:
+        """Orders by id, read in as few calls as the API allows: id -> the order as
+        ``get_order`` returns it, or None when Shopify has no such order."""
+        ...
+
     async def list_transactions(self, order_id: int) -> list[dict[str, Any]]: ...
 
     def iter_payouts(

@@ -91,6 +91,10 @@ CONTACT_SHOPIFY_ID = "shopify-payments"
 CONTACT_NUMBER = "SHOPIFY-PAYMENTS"  # never a Shopify customer id (digits only)
 CONTACT_NAME = "Shopify"
 _LOOKUP_CHUNK = 40
+# Orders read at once (REST's page, GraphQL's nodes(ids:) input cap: shopify-api-notes §3, §4),
+# and payouts read ahead at most before their orders are read (their balance transactions held).
+ORDERS_A_READ = 250
+PAYOUTS_A_WINDOW = 1000
 XERO_PAYOUTS_SCOPE = "accounting.banktransactions"  # xero-api-notes §13.5
 NO_PAYOUTS_SCOPE = (  # the scope of shopify.client.PAYOUTS_SCOPE (shopify-api-notes §9)
     "Shopify Payments payouts are not read: the Shopify app lacks the "
@@ -169,10 +173,7 @@ async def _post(ctx: RunContext, payouts: Sequence[Payout]) -> None:
     ctx.progress.start(PAYOUTS, len(payouts))
     walk = _Walk(accounts, currency, _queued_orders(ctx), _legacy_account(ctx, org))
     walk.refused = {int(e.shopify_id.split("/")[0]) for e in ctx.store.errors.list_open(PAYOUTS)}
-    for payout in payouts:
-        ctx.progress.advance(PAYOUTS)
-        if not await _take(ctx, org, payout, walk):
-            break
+    await _walk(ctx, org, payouts, walk)
     await _link(ctx, walk.ready)
     _mark_complete(ctx, walk.ready)  # before any write: a refused one leaves these marked
     await _send(ctx, walk.ready)
@@ -206,6 +207,61 @@ class _Walk:
     held: list[date] = field(default_factory=list)
     ready: list[_Work] = field(default_factory=list)
     contact_id: str | None = None
+    # The window of payouts read ahead (_walk): their balance transactions, the orders whose
+    # check needs the order itself (to read), and those orders once read (None: not in Shopify).
+    txs: dict[int, list[BalanceTransaction]] = field(default_factory=dict)
+    to_read: set[int] = field(default_factory=set)
+    orders: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+
+
+async def _walk(ctx: RunContext, org: OrgData, payouts: Sequence[Payout], walk: _Walk) -> None:
+    """Decide every payout, oldest first, a window at a time: the window's balance transactions
+    are read first, then the orders they need read, together (``ShopifyApi.get_orders``: one
+    call for up to ``ORDERS_A_READ`` orders, not one an order), then each payout is taken."""
+    window: list[Payout] = []
+    for payout in payouts:
+        window.append(payout)
+        if _needs_transactions(ctx, payout, walk):
+            txs = [
+                parse_balance_transaction(raw)
+                async for raw in ctx.shopify.iter_balance_transactions(payout_id=payout.id)
+            ]
+            txs = [tx for tx in txs if tx.payout_id in (None, payout.id)]
+            walk.txs[payout.id] = txs
+            walk.to_read.update(_orders_to_read(ctx, txs, walk))
+        if len(walk.to_read) < ORDERS_A_READ and len(window) < PAYOUTS_A_WINDOW:
+            continue
+        if not await _take_window(ctx, org, window, walk):
+            return
+        window = []
+    await _take_window(ctx, org, window, walk)
+
+
+async def _take_window(
+    ctx: RunContext, org: OrgData, window: Sequence[Payout], walk: _Walk
+) -> bool:
+    """Read the window's orders to read at once, then take its payouts; False: stop."""
+    if walk.to_read:
+        walk.orders = await ctx.shopify.get_orders(sorted(walk.to_read))
+    try:
+        for payout in window:
+            ctx.progress.advance(PAYOUTS)
+            if not await _take(ctx, org, payout, walk):
+                return False
+        return True
+    finally:  # held for this window only: memory is bounded by a window, not by the shop
+        walk.txs, walk.to_read, walk.orders = {}, set(), {}
+
+
+def _needs_transactions(ctx: RunContext, payout: Payout, walk: _Walk) -> bool:
+    """A paid payout not yet posted, not refused by Xero (unless retried), in the clearing
+    account's currency: one whose balance transactions and orders are checked (``_take``)."""
+    return (
+        payout.status == "paid"
+        and ctx.store.mappings.get(DONE, str(payout.id)) is None
+        and (payout.id not in walk.refused or ctx.retrying)
+        and (payout.currency or walk.currency) == walk.currency
+    )
 
 
 async def _take(ctx: RunContext, org: OrgData, payout: Payout, walk: _Walk) -> bool:
@@ -230,12 +286,8 @@ async def _take(ctx: RunContext, org: OrgData, payout: Payout, walk: _Walk) -> b
         )
         ctx.report.count(PAYOUTS, "skipped")
         return True
-    txs = [
-        parse_balance_transaction(raw)
-        async for raw in ctx.shopify.iter_balance_transactions(payout_id=payout.id)
-    ]
-    txs = [tx for tx in txs if tx.payout_id in (None, payout.id)]
-    check = await _check_orders(ctx, org, txs, walk)
+    txs = walk.txs[payout.id]  # read ahead by _walk
+    check = _check_orders(ctx, org, txs, walk)
     if check.waits:
         ctx.report.note(f"payout {payout.id} ({payout.date}) waits: {'; '.join(check.waits)}")
         walk.held.append(payout.date)
@@ -361,46 +413,76 @@ class _OrdersCheck:
     elsewhere: list[str] = field(default_factory=list)
 
 
-async def _check_orders(
-    ctx: RunContext, org: OrgData, txs: Sequence[BalanceTransaction], walk: _Walk
-) -> _OrdersCheck:
-    """Check every order of ``txs``' charges and refunds (``_check_order``)."""
-    check = _OrdersCheck()
+def _by_order(
+    txs: Sequence[BalanceTransaction], check: _OrdersCheck | None = None
+) -> dict[int, list[BalanceTransaction]]:
+    """``txs``' charges and refunds by order id, oldest order first (one naming no order is a
+    reason to wait, told to ``check``)."""
     by_order: dict[int, list[BalanceTransaction]] = {}
     for tx in txs:
-        if (tx.type or "").lower() in ORDER_KINDS:
+        if _kind(tx) in ORDER_KINDS:
             if tx.source_order_id is None:
-                check.waits.append(f"{tx.type} {tx.id} names no order")
+                if check is not None:
+                    check.waits.append(f"{tx.type} {tx.id} names no order")
                 continue
             by_order.setdefault(tx.source_order_id, []).append(tx)
-    for oid, order_txs in sorted(by_order.items()):
+    return dict(sorted(by_order.items()))
+
+
+def _orders_to_read(ctx: RunContext, txs: Sequence[BalanceTransaction], walk: _Walk) -> list[int]:
+    """The orders of ``txs`` that ``_check_orders`` needs read from Shopify: those the state DB
+    alone cannot clear (``_needs_order``)."""
+    return [
+        oid
+        for oid, order_txs in _by_order(txs).items()
+        if str(oid) not in walk.queued and _needs_order(ctx, order_txs, walk)
+    ]
+
+
+def _check_orders(
+    ctx: RunContext, org: OrgData, txs: Sequence[BalanceTransaction], walk: _Walk
+) -> _OrdersCheck:
+    """Check every order of ``txs``' charges and refunds (``_check_order``), from the state DB
+    and the orders ``_walk`` read for its window."""
+    check = _OrdersCheck()
+    for oid, order_txs in _by_order(txs, check).items():
         if str(oid) in walk.queued:
             check.waits.append(f"order {oid} is in the error queue")
             continue
-        await _check_order(ctx, org, oid, order_txs, walk, check)
+        elsewhere = _paid_elsewhere(ctx, _charges(order_txs), walk)
+        if elsewhere:
+            check.elsewhere.append(f"order {oid}'s payments went to {elsewhere}")
+            continue
+        if _needs_order(ctx, order_txs, walk):
+            _check_order(ctx, org, oid, order_txs, walk.orders.get(oid), check)
     return check
 
 
-async def _check_order(
+def _charges(order_txs: Sequence[BalanceTransaction]) -> list[str]:
+    return [str(tx.source_order_transaction_id) for tx in order_txs if _kind(tx) == "charge"]
+
+
+def _needs_order(ctx: RunContext, order_txs: Sequence[BalanceTransaction], walk: _Walk) -> bool:
+    """Whether the order itself must be read: its charges' payments are not all in Xero or it
+    has refunds; not when its payments went to another account (refused without it)."""
+    charges = _charges(order_txs)
+    if _paid_elsewhere(ctx, charges, walk):
+        return False
+    charges_in = all(_in_xero(ctx, "payment", c) for c in charges)
+    return not charges_in or any(_kind(tx) == "refund" for tx in order_txs)
+
+
+def _check_order(
     ctx: RunContext,
     org: OrgData,
     oid: int,
     order_txs: Sequence[BalanceTransaction],
-    walk: _Walk,
+    raw: dict[str, Any] | None,
     check: _OrdersCheck,
 ) -> None:
-    """One order of a payout: its charges' payments (in the clearing account?) and its refunds'
-    credit notes in Xero, or the order is from before the start date, or why it waits."""
-    charges = [str(tx.source_order_transaction_id) for tx in order_txs if _kind(tx) == "charge"]
-    elsewhere = _paid_elsewhere(ctx, charges, walk)
-    if elsewhere:
-        check.elsewhere.append(f"order {oid}'s payments went to {elsewhere}")
-        return
-    charges_in = all(_in_xero(ctx, "payment", c) for c in charges)
-    refunds = [tx for tx in order_txs if _kind(tx) == "refund"]
-    if charges_in and not refunds:
-        return
-    raw = await ctx.shopify.get_order(oid)
+    """One order of a payout, read from Shopify (``raw``): its charges' payments (in the
+    clearing account?) and its refunds' credit notes in Xero, or the order is from before the
+    start date, or why it waits."""
     if raw is None:
         check.waits.append(f"order {oid} is not in Shopify")
         return
@@ -411,6 +493,7 @@ async def _check_order(
         return
     name = order.name or str(oid)
     options = mapping_options(ctx.settings, org)
+    refunds = [tx for tx in order_txs if _kind(tx) == "refund"]
     if not _in_xero(ctx, "invoice", str(oid)):
         if processed_before_start(order, options) is not None:
             check.opening.add(oid)
@@ -418,7 +501,7 @@ async def _check_order(
         skip = order_skip_reason(order, options)
         why = f"it is not invoiced ({skip})" if skip else "its invoice is not in Xero yet"
         check.waits.append(f"order {name} ({oid}): {why}, so its money is not in the clearing")
-    elif not charges_in:
+    elif not all(_in_xero(ctx, "payment", c) for c in _charges(order_txs)):
         check.waits.append(f"order {name} ({oid}): a payment is not in Xero yet")
     else:
         missing = _refunds_not_in_xero(ctx, order, refunds)

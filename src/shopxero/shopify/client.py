@@ -214,6 +214,20 @@ class ShopifyClient:
     async def get_order(self, id: int) -> dict[str, Any] | None:
         return await self._get_one(f"orders/{int(id)}.json", "order")
 
+    async def get_orders(self, ids: Sequence[int]) -> dict[int, dict[str, Any] | None]:
+        """Orders by id: ``orders.json?ids=`` (any status), ``PAGE_LIMIT`` ids a request, so
+        each batch is one page (shopify-api-notes §4); an id Shopify does not return is None."""
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        out: dict[int, dict[str, Any] | None] = dict.fromkeys(wanted)
+        for start in range(0, len(wanted), PAGE_LIMIT):
+            batch = wanted[start : start + PAGE_LIMIT]
+            params = {"ids": ",".join(str(i) for i in batch), "status": "any"}
+            async for page in self.iter_pages("orders", params):
+                for order in page:
+                    if order.get("id") in out:
+                        out[int(order["id"])] = order
+        return out
+
     async def list_refunds(self, order_id: int) -> list[dict[str, Any]]:
         refunds: list[dict[str, Any]] = []
         async for page in self.iter_pages(f"orders/{int(order_id)}/refunds", {}):

@@ -25,6 +25,7 @@ __all__ = [
     "MAX_IDS",
     "ORDERS",
     "ORDER_LINES",
+    "ORDER_NODES",
     "ORDER_ONE",
     "ORDER_PAGE",
     "PAYMENTS_BALANCE",
@@ -216,6 +217,9 @@ query Orders($first: Int!, $after: String, $query: String) {
   } }""")
 ORDER_ONE = _document("""
 query Order($id: ID!) { order(id: $id) { ...OrderFields } }""")
+# Orders by id (the payouts step's orders): as many to a query as ``graphql_ids`` lets through.
+ORDER_NODES = _document("""
+query OrderNodes($ids: [ID!]!) { nodes(ids: $ids) { ... on Order { ...OrderFields } } }""")
 ORDER_LINES = _document("""
 query OrderLines($id: ID!, $after: String) { order(id: $id) {
   lineItems(first: 30, after: $after) { nodes { ...LineFields }
