@@ -1,10 +1,11 @@
 """Ctrl-C during `shopxero sync` (issue 16 §4): the run says "interrupted; nothing lost, run
 again to finish", exits 130, is recorded as interrupted, and the next run finishes the work.
 
-The sync runs in a subprocess; SIGINT is sent while it waits on the Shopify simulator for an
-orders page that a delay fault holds back. The test sends the signal only once the simulator's
-request log shows that request arrived and unanswered, so the interrupt always meets a sync that
-is waiting on the network.
+The sync runs in a subprocess; SIGINT is sent while it waits on the Shopify simulator for the
+orders: through GraphQL (the default) a bulk operation the simulator keeps running, through REST
+an orders page that a delay fault holds back. The test sends the signal only once the simulator's
+request log shows the orders were asked for (the bulk operation started, or the page request
+arrived and unanswered), so the interrupt always meets a sync that is waiting on Shopify.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from shopxero.engine.run_report import INTERRUPTED_MESSAGE
 from shopxero.sandbox.run import RunningSandboxes, start_sandboxes
@@ -43,22 +45,47 @@ def _held_orders_request(running: RunningSandboxes) -> bool:
     )
 
 
+def _orders_bulk_running(running: RunningSandboxes) -> bool:
+    for entry in running.shopify.log.entries():
+        body = entry.get("body")
+        variables = (body.get("variables") or {}) if isinstance(body, dict) else {}
+        bulk = str(variables.get("query") or "")
+        if "bulkOperationRunQuery" in str(body) and "orders" in bulk and entry["status"]:
+            return True
+    return False
+
+
+def _hold_the_orders(running: RunningSandboxes, api: str) -> None:
+    """The orders read waits on Shopify: the third bulk operation (customers, products, then
+    orders) runs an hour longer, or the REST orders page is held back two minutes."""
+    if api == "graphql":
+        bulk = running.shopify.graphql.bulk
+        bulk.slow_next(0)
+        bulk.slow_next(0)
+        bulk.slow_next(3600)
+        return
+    httpx.post(
+        f"{running.shopify_url}/_sandbox/faults",
+        json={"method": "GET", "path": r"/orders\.json$", "kind": "delay", "seconds": 120},
+    ).raise_for_status()
+
+
 def _restore_sigint() -> None:
     # A child of a shell without job control inherits SIGINT ignored; a user's shell gives
     # the default, which Python turns into KeyboardInterrupt.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def test_ctrl_c_while_waiting_on_shopify(tmp_path: Path) -> None:
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_ctrl_c_while_waiting_on_shopify(tmp_path: Path, api: str) -> None:
+    waiting = _orders_bulk_running if api == "graphql" else _held_orders_request
     with start_sandboxes(SEED) as running:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPXERO_")}
         env.update(running.env())
+        env["SHOPXERO_SHOPIFY_API"] = api
         env["SHOPXERO_HTTP_TIMEOUT_SECONDS"] = "600"  # the client waits; it does not time out
         env["COLUMNS"] = "80"
-        httpx.post(
-            f"{running.shopify_url}/_sandbox/faults",
-            json={"method": "GET", "path": r"/orders\.json$", "kind": "delay", "seconds": 120},
-        ).raise_for_status()
+        _hold_the_orders(running, api)
         proc = subprocess.Popen(
             [sys.executable, "-m", "shopxero", "--data-dir", str(tmp_path), "sync"],
             stdout=subprocess.PIPE,
@@ -69,7 +96,7 @@ def test_ctrl_c_while_waiting_on_shopify(tmp_path: Path) -> None:
         )
         try:
             deadline = time.monotonic() + 120
-            while not _held_orders_request(running):
+            while not waiting(running):
                 assert proc.poll() is None, proc.communicate()
                 assert time.monotonic() < deadline, "the sync never asked for the orders"
                 time.sleep(0.05)  # polling for a condition, not timing a race
