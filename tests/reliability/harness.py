@@ -59,9 +59,19 @@ TOKEN_PATH = "/connect/token"
 Entry = dict[str, Any]
 
 
-def write_env_file(path: Path, sandboxes: RunningSandboxes, *, mode: str, timeout: float) -> None:
-    """The settings a merchant's ``.env`` would hold, pointing at the sandboxes."""
+def write_env_file(
+    path: Path,
+    sandboxes: RunningSandboxes,
+    *,
+    mode: str,
+    timeout: float,
+    shopify_api: str | None = None,
+) -> None:
+    """The settings a merchant's ``.env`` would hold, pointing at the sandboxes; Shopify is read
+    through the default API unless ``shopify_api`` names one (``SHOPXERO_SHOPIFY_API``)."""
     env = sandboxes.env()
+    if shopify_api is not None:
+        env["SHOPXERO_SHOPIFY_API"] = shopify_api
     if mode == "web":
         env["SHOPXERO_XERO_MODE"] = "web"
         env["SHOPXERO_XERO_CLIENT_ID"] = credentials.XERO_WEB_CLIENT_ID
