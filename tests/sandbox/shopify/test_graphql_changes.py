@@ -11,6 +11,10 @@ import pytest
 from tests.sandbox.shopify.graphql_helpers import demo_sandbox, graphql
 from tests.sandbox.shopify.helpers import client_for
 
+from shopxero.sandbox.clock import SandboxClock
+from shopxero.sandbox.seeds import load_seed
+from shopxero.sandbox.shopify.app import create_shopify_app
+
 pytestmark = pytest.mark.anyio
 
 MONEY = "shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }"
@@ -98,3 +102,15 @@ async def test_a_changed_amount_on_a_foreign_currency_order_keeps_the_orders_rat
     async with client_for(app) as c:
         body = await graphql(c, ORDER, {"id": f"gid://shopify/Order/{order['id']}"})
     assert _presentment(body["data"]["order"]["totalPriceSet"]) == (Decimal("94.0"), "EUR")
+
+
+async def test_a_hand_written_seed_order_without_money_bags_is_served_by_graphql() -> None:
+    seed = load_seed("demo")["shopify"]
+    order = next(o for o in seed["orders"] if o["name"] == "#1048")
+    bare = {k: v for k, v in order.items() if k != "current_total_price_set"}
+    app = create_shopify_app({**seed, "orders": [bare]}, clock=SandboxClock(speed=1e-6))
+    async with client_for(app) as c:
+        body = await graphql(c, ORDER, {"id": f"gid://shopify/Order/{order['id']}"})
+    assert "errors" not in body, body["errors"]
+    served = body["data"]["order"]["currentTotalPriceSet"]
+    assert _shop(served) == (Decimal(order["current_total_price"]), "GBP")

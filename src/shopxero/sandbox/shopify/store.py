@@ -58,6 +58,10 @@ class ShopStore:
             raise ValueError("the Shopify seed must be an object")
         # The seed is kept as JSON text: decoding it is a fast private copy for every reset (a
         # bench seed's deepcopy takes seconds), and it proves the seed is plain REST JSON.
+        orders = seed.get("orders")
+        if isinstance(orders, list):  # a hand-written seed's plain amounts get their MoneyBags
+            aligned = [align_money_sets(o) if isinstance(o, dict) else o for o in orders]
+            seed = {**seed, "orders": aligned}
         try:
             self._seed_json = json.dumps(seed)
         except (TypeError, ValueError) as exc:
