@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 __all__ = [
@@ -55,7 +55,10 @@ def _amount(value: Any) -> str | None:
     except InvalidOperation:
         return str(value)
     if number.as_tuple().exponent > -2:  # type: ignore[operator]
-        number = number.quantize(_TWO_PLACES)
+        # Precision for every digit: a hostile 400-digit price overflows the default 28 and
+        # must reach the mapper, which names the field, as REST's "1000...0.00" does.
+        digits = Context(prec=max(28, len(number.as_tuple().digits) + 2))
+        number = number.quantize(_TWO_PLACES, context=digits)
     return format(number, "f")
 
 
