@@ -321,6 +321,5 @@ async def test_the_graphql_api_is_checked_when_chosen(tmp_path: Path) -> None:
     assert "cost bucket 2000 points, restoring 100 a second" in check.detail
     scopes = await _doctor(_settings(tmp_path, shopify_api="graphql"), scopes=("read_products",))
     assert _one(scopes, "shopify", "scopes").status == "error"  # REST's check says what lacks
-    assert _one(await _doctor(_settings(tmp_path)), "shopify", "graphql").status == "ok"  # default
     rest = await _doctor(_settings(tmp_path, shopify_api="rest"))
     assert not [c for c in rest.checks if c.name == "graphql"]

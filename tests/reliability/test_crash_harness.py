@@ -5,10 +5,11 @@ Size from the environment (the test's conftest clears ``SHOPXERO_*``, so these n
 seed), ``CRASH_HARNESS_RNG`` (the random seed; a failure prints it). ``scripts/crash-harness`` runs
 the full variant: 60 kills against the default bench seed, in both Xero connection modes.
 
-Both Shopify APIs are covered: the custom-connection mode reads Shopify through the default
-(GraphQL: bulk operations, their downloads and queries are the Shopify reads a kill lands on),
-the web mode through REST (``SHOPXERO_SHOPIFY_API=rest``). Either must end in the reference's
-Xero state (an uninterrupted run on the default API): the same records whichever API read them.
+Both Shopify APIs are covered: the custom-connection mode reads Shopify through GraphQL
+(``SHOPXERO_SHOPIFY_API=graphql``: bulk operations, their downloads and queries are the Shopify
+reads a kill lands on), the web mode through REST (``SHOPXERO_SHOPIFY_API=rest``). Either must
+end in the reference's Xero state (an uninterrupted run on the default API): the same records
+whichever API read them.
 """
 
 from __future__ import annotations
@@ -240,7 +241,7 @@ def _crash_and_resume(
             sandboxes,
             mode=mode,
             timeout=float(TIMEOUT),
-            shopify_api="rest" if web else None,
+            shopify_api="rest" if web else "graphql",
         )
         sync = SyncProcess(tmp_path / "env", data_dir, wall_timeout=ROUND_TIMEOUT)
         kills = 0

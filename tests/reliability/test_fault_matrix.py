@@ -59,12 +59,16 @@ class Kind:
     shopify_api: str | None = None  # SHOPXERO_SHOPIFY_API for the cell; None: the default
 
 
-# Shopify is read through GraphQL by default: its queries (bulk operations' starts and polls
-# among them) and the bulk results' downloads are rows of their own; the REST rows set
-# SHOPXERO_SHOPIFY_API=rest, which stays selectable.
+# Both Shopify APIs: GraphQL queries (bulk operations' starts and polls among them) and bulk
+# results' downloads are rows of their own (SHOPXERO_SHOPIFY_API=graphql); the REST rows set
+# SHOPXERO_SHOPIFY_API=rest. The Xero rows read Shopify through the default.
 KINDS: dict[str, Kind] = {
-    "shopify graphql query": Kind("shopify", "POST", rf"{SHOP}/graphql\.json$"),
-    "shopify bulk download": Kind("shopify", "GET", r"^/bulk-operation-results/"),
+    "shopify graphql query": Kind(
+        "shopify", "POST", rf"{SHOP}/graphql\.json$", shopify_api="graphql"
+    ),
+    "shopify bulk download": Kind(
+        "shopify", "GET", r"^/bulk-operation-results/", shopify_api="graphql"
+    ),
     "shopify list customers": Kind(
         "shopify", "GET", rf"{SHOP}/customers\.json$", shopify_api="rest"
     ),
