@@ -76,7 +76,10 @@ def align_money_sets(order: Record) -> Record:
             if amount is None or (name not in node and name not in _SET_KEYS):
                 continue  # e.g. a transaction's ``amount``: REST gives it no MoneyBag
             if _side_amount(out.get(name), "shop_money") != amount:
-                out[name] = rebuilt(amount)
+                try:
+                    out[name] = rebuilt(amount)
+                except InvalidOperation:  # a hostile amount ("1e400") past any currency's
+                    continue  # precision: left as given, for the reader to refuse
         return out
 
     aligned: Record = walk(order)
