@@ -70,17 +70,23 @@ class PhaseCalls:
 
 # The payouts step's own reads: Shopify Payments (over REST, or GraphQL operations named for
 # payouts and balance transactions), and the orders of a payout's refunds it looks at again by
-# id. No other step reads one order by id in the bench: nothing is queued for a retry (the smoke
-# test asserts it), and no bench order is longer than a GraphQL page.
+# id, together (REST ``orders.json?ids=``, GraphQL ``OrderNodes``) or, before, one by one. No
+# other step reads orders by id in the bench: nothing is queued for a retry (the smoke test
+# asserts it), and no bench order is longer than a GraphQL page.
 _PAYOUT_OPERATIONS = re.compile(r"Payout|Balance")
-_ONE_ORDER = ("GET orders/*", "POST graphql.json Order")
+_ORDERS_BY_ID = (
+    "GET orders/*",
+    "POST graphql.json Order",
+    "GET orders.json?ids=",
+    "POST graphql.json OrderNodes",
+)
 
 
 def payouts_endpoint(endpoint: str) -> bool:
     """Whether the payouts step is what calls this Shopify endpoint (``_endpoint``'s names)."""
     return (
         "shopify_payments/" in endpoint
-        or endpoint in _ONE_ORDER
+        or endpoint in _ORDERS_BY_ID
         or (" graphql.json " in endpoint and bool(_PAYOUT_OPERATIONS.search(endpoint)))
     )
 
@@ -91,8 +97,9 @@ def payouts_calls(by_endpoint: dict[str, int]) -> int:
 
 
 def _endpoint(entry: dict[str, Any]) -> str:
-    """``GET Invoices``, ``PUT Contacts``, ``GET orders/*/transactions.json`` (ids as ``*``);
-    a GraphQL call by its operation, ``POST graphql.json Orders``."""
+    """``GET Invoices``, ``PUT Contacts``, ``GET orders/*/transactions.json`` (ids as ``*``),
+    ``GET orders.json?ids=`` (orders by id); a GraphQL call by its operation,
+    ``POST graphql.json Orders``."""
     parts = [p for p in str(entry["path"]).split("/") if p]
     if parts[-1:] == ["graphql.json"]:
         body = entry.get("body")
@@ -106,6 +113,8 @@ def _endpoint(entry: dict[str, Any]) -> str:
     elif parts[:2] == ["admin", "api"]:
         parts = parts[3:]
     name = "/".join("*" if _is_id(p) else p for p in parts)
+    if name == "orders.json" and "ids=" in str(entry.get("query") or ""):
+        name += "?ids="  # orders by id (the payouts step), not the orders' listing
     return f"{entry['method']} {name}"
 
 
