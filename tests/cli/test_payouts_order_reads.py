@@ -18,7 +18,9 @@ from typer.testing import CliRunner
 from shopxero.cli.app import _register_commands, app
 from shopxero.sandbox.run import start_sandboxes
 
-SEED = "bench:customers=20,products=5,orders=200"
+# Two months of orders paid out weekly: a dozen payouts holding a dozen refunded orders, where
+# three years of daily payouts would be 160 transfers paced at Xero's 60 calls a minute.
+SEED = "bench:customers=20,products=5,orders=200,days=60,payday=1"
 ONE_ORDER_REST = re.compile(r"/orders/\d+\.json$")
 
 
