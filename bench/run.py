@@ -40,7 +40,7 @@ from bench.floor import posted_payouts, xero_state
 from bench.increment import day_increment
 from bench.naive import NaiveSync
 from bench.report import markdown_tables, print_tables
-from bench.scaling import print_scaling, run_scaling, scaling_markdown
+from bench.scaling import DEFAULT_SHOPIFY_API, print_scaling, run_scaling, scaling_markdown
 from shopxero.cli.demo_cmd import settings_for_sandboxes
 from shopxero.clients import build_clients
 from shopxero.config import Settings
@@ -271,6 +271,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="a first import per size in a child process (peak RSS); implied by several --orders",
     )
     parser.add_argument("--speed", type=float, default=60.0, help="sandbox clock speed-up")
+    parser.add_argument(
+        "--shopify-api",
+        choices=("graphql", "rest"),
+        default=DEFAULT_SHOPIFY_API,
+        help="scaling mode: the Shopify Admin API the imports read through (the sync's default)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     parser.add_argument("--out", type=Path, help="also write the JSON to this file")
@@ -341,7 +347,11 @@ def _scaling_main(args: argparse.Namespace) -> int:
         result = _load(args.from_json)
     else:
         result = run_scaling(
-            customers=args.customers, products=args.products, orders=args.orders, speed=args.speed
+            customers=args.customers,
+            products=args.products,
+            orders=args.orders,
+            speed=args.speed,
+            shopify_api=args.shopify_api,
         )
     _emit(result, args, markdown=scaling_markdown, table=print_scaling)
     return 0

@@ -26,11 +26,20 @@ from rich.table import Table
 
 from bench.counts import RequestLog, summarise
 from bench.floor import first_import_floor, posted_payouts, xero_state
+from shopxero.config import Settings
 from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.run import start_sandboxes
 
-__all__ = ["print_scaling", "run_scaling", "scaling_markdown", "scaling_table"]
+__all__ = [
+    "DEFAULT_SHOPIFY_API",
+    "print_scaling",
+    "run_scaling",
+    "scaling_markdown",
+    "scaling_table",
+]
 
+# The API a merchant's sync reads Shopify through unless told otherwise.
+DEFAULT_SHOPIFY_API = str(Settings.model_fields["shopify_api"].default)
 CHILD = Path(__file__).resolve().parent / "sync_child.py"
 DAY_BUDGET = 5000  # Xero's calls per organisation per day (xero-api-notes §2)
 HEADERS = (
@@ -73,7 +82,7 @@ def _child_import(env: dict[str, str], data_dir: Path, clock: SandboxClock) -> d
     return report
 
 
-def _one_size(seed: str, speed: float, data_dir: Path) -> dict[str, Any]:
+def _one_size(seed: str, speed: float, data_dir: Path, shopify_api: str) -> dict[str, Any]:
     start = datetime.now(UTC).replace(microsecond=0)
     clock = SandboxClock(speed=speed, start=start)
     with start_sandboxes(seed, clock=clock, now=start, day_limit=DAY_BUDGET) as sandboxes:
@@ -84,7 +93,8 @@ def _one_size(seed: str, speed: float, data_dir: Path) -> dict[str, Any]:
         before = xero_state(sandboxes.xero_url)
         marks = {service: log.mark() for service, log in logs.items()}
         sandbox_start = clock.time()
-        result = _child_import(sandboxes.env(), data_dir, clock)
+        env = {**sandboxes.env(), "SHOPXERO_SHOPIFY_API": shopify_api}
+        result = _child_import(env, data_dir, clock)
         result["sandbox_minutes"] = round((clock.time() - sandbox_start) / 60, 1)
         for service, log in logs.items():
             result[service] = summarise(log.since(marks[service]), service=service).as_dict()
@@ -105,16 +115,22 @@ def _one_size(seed: str, speed: float, data_dir: Path) -> dict[str, Any]:
 
 
 def run_scaling(
-    *, customers: int, products: int, orders: list[int], speed: float = 60.0
+    *,
+    customers: int,
+    products: int,
+    orders: list[int],
+    speed: float = 60.0,
+    shopify_api: str = DEFAULT_SHOPIFY_API,
 ) -> dict[str, Any]:
-    """A first import per size; the JSON the scaling table is printed from."""
+    """A first import per size, reading Shopify through ``shopify_api`` (``graphql`` or
+    ``rest``); the JSON the scaling table is printed from."""
     runs: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="shopxero-scaling-") as tmp:
         for count in orders:
             seed = f"bench:customers={customers},products={products},orders={count}"
             data_dir = Path(tmp) / str(count)
             data_dir.mkdir()
-            runs[str(count)] = _one_size(seed, speed, data_dir)
+            runs[str(count)] = _one_size(seed, speed, data_dir, shopify_api)
             run = runs[str(count)]
             print(
                 f"{count:,} orders: {run['xero']['calls']} Xero calls "
@@ -126,6 +142,7 @@ def run_scaling(
         "scaling": runs,
         "sizes": {"customers": customers, "variants": products * 3, "orders": orders},
         "speed": speed,
+        "shopify_api": shopify_api,
     }
 
 
@@ -147,9 +164,11 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
 
 def _title(result: dict[str, Any]) -> str:
     sizes = result["sizes"]
+    # Results saved before the API was recorded were all read through REST.
+    api = {"graphql": "GraphQL", "rest": "REST"}[result.get("shopify_api", "rest")]
     return (
         f"First import by shop size: {sizes['customers']:,} customers, "
-        f"{sizes['variants']:,} variants"
+        f"{sizes['variants']:,} variants, Shopify read through {api}"
     )
 
 
