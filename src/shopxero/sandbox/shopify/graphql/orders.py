@@ -1,5 +1,6 @@
 """Orders in the GraphQL shape: line items, tax lines, shipping lines, discounts, duties and
-additional fees, with their transactions and refunds (``refunds.py``), from the REST record.
+additional fees, with their transactions and refunds (``refunds.py``) and the refunds' sales
+agreements (``agreements.py``), from the REST record.
 
 Money comes from REST's ``*_set`` objects (both currencies, to the cent); statuses become the
 schema's enums (``partially_refunded`` -> ``PARTIALLY_REFUNDED``).
@@ -11,6 +12,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
+from shopxero.sandbox.shopify.graphql.agreements import agreements_connection
 from shopxero.sandbox.shopify.graphql.context import (
     Context,
     Record,
@@ -291,6 +293,7 @@ def order_node(order: Record, ctx: Context) -> Record:
         "additionalFees": [_additional_fee(f) for f in order.get("additional_fees") or []],
         "transactions": transactions,
         "refunds": refunds,
+        "agreements": agreements_connection(order, ctx),
     }
 
 
