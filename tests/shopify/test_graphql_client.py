@@ -13,6 +13,7 @@ from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse, vali
 from tests.sandbox.shopify.helpers import make_order, make_product, make_seed
 from tests.stepping_clock import SteppingClock
 
+from shopxero.checks.preflight import seen_in_orders
 from shopxero.http.calllog import ListSink
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.credentials import SHOPIFY_ACCESS_TOKEN, shopify_credentials
@@ -34,6 +35,7 @@ PAGE_SIZES = {
     "PRODUCTS": graphql_queries.PRODUCT_PAGE,
     "PAYOUTS": graphql_queries.PAYOUT_PAGE,
     "BALANCE_TRANSACTIONS": graphql_queries.BALANCE_TRANSACTION_PAGE,
+    "TAX_SAMPLE": graphql_queries.TAX_SAMPLE_PAGE,
 }
 QUERIES = {
     name: getattr(graphql_queries, name)
@@ -81,6 +83,23 @@ def test_every_query_validates_against_the_schema_under_the_cost_cap(name: str) 
     }
     cost = QueryCost(schema, operation, fragments, {"first": PAGE_SIZES.get(name, 1)})
     assert cost.requested() <= MAX_QUERY_COST
+
+
+def _requested_cost(document: str, first: int) -> int:
+    parsed = parse(document)
+    operation = next(d for d in parsed.definitions if isinstance(d, OperationDefinitionNode))
+    fragments = {
+        d.name.value: d for d in parsed.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    return QueryCost(admin_schema(), operation, fragments, {"first": first}).requested()
+
+
+def test_the_tax_sample_is_the_most_orders_one_query_may_ask_for() -> None:
+    # doctor's one query for the taxes charged: a page of 100 (REST's) would ask far more than
+    # the 1,000-point cap, so the page is the largest that fits (shopify-api-notes §10).
+    page = graphql_queries.TAX_SAMPLE_PAGE
+    assert _requested_cost(graphql_queries.TAX_SAMPLE, page) <= MAX_QUERY_COST
+    assert _requested_cost(graphql_queries.TAX_SAMPLE, page + 1) > MAX_QUERY_COST
 
 
 def demo_sandbox(clock: Any, **options: Any) -> ShopifySandbox:
@@ -366,3 +385,46 @@ async def test_an_order_longer_than_a_page_is_read_whole_through_rest(use_bulk: 
         "/admin/api/2026-10/orders/1001.json",
         "/admin/api/2026-10/orders/1001.json",
     ]
+
+
+def _taxes_seen(orders: list[dict[str, Any]]) -> set[Any]:
+    return {
+        (region, tuple((t.title, t.rate, t.price) for t in lines))
+        for region, lines in seen_in_orders(orders)
+    }
+
+
+async def test_the_tax_sample_gives_doctor_what_rest_gives_for_the_same_orders() -> None:
+    sandbox = demo_sandbox(SteppingClock())
+    rest, graphql = clients(sandbox)
+    async with rest, graphql:
+        calls = len(sandbox.log.entries())
+        sample = await graphql.sample_order_taxes(100)
+        assert len(sandbox.log.entries()) == calls + 1  # one query
+        fields = ("id", "line_items", "shipping_lines", "shipping_address", "billing_address")
+        by_rest = {o["id"]: o for o in await rest.sample_orders(250, fields=fields)}
+    # The newest orders, as many as the cost cap lets one query ask for.
+    assert [o["id"] for o in sample] == sorted(by_rest, reverse=True)[: len(sample)]
+    assert len(sample) == graphql_queries.TAX_SAMPLE_PAGE
+    # No demo order has more lines than the sample reads: the same taxes, places and prices.
+    same = [by_rest[o["id"]] for o in sample]
+    assert _taxes_seen(sample) == _taxes_seen(same)
+    assert len(_taxes_seen(sample)) > 3  # several taxes, places and a shipping tax to compare
+    for order in sample:
+        assert _sampled(models.Order.model_validate(order)) == _sampled(
+            models.Order.model_validate(by_rest[order["id"]])
+        )
+
+
+def _sampled(order: models.Order) -> Any:
+    """What ``seen_in_orders`` reads of an order: every line's and shipping line's tax lines
+    and where the order went."""
+    lines = [li.tax_lines for li in order.line_items] + [
+        sl.tax_lines for sl in order.shipping_lines
+    ]
+    places = [
+        (a.country_code, a.province_code) if a else None
+        for a in (order.shipping_address, order.billing_address)
+    ]
+    taxes = [[(t.title, t.rate, t.price, t.channel_liable) for t in tl] for tl in lines]
+    return places, taxes

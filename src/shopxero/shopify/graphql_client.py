@@ -59,6 +59,7 @@ from shopxero.shopify.graphql_records import (
     payout_record,
     product_record,
     shop_record,
+    tax_sample_record,
     transaction_record,
 )
 
@@ -696,11 +697,16 @@ class ShopifyGraphQLClient:
             raise self._no_account()
         return [balance_record(m) for m in account.get("balance") or []]
 
-    # -- still through REST -----------------------------------------------------------------
+    # -- doctor -----------------------------------------------------------------------------
 
-    async def sample_orders(self, limit: int, *, fields: Any = ()) -> list[dict[str, Any]]:
-        """Not on a sync's path (``doctor`` samples orders with its own REST client)."""
-        return await self.rest.sample_orders(limit, fields=fields)
+    async def sample_order_taxes(self, limit: int) -> list[dict[str, Any]]:
+        """The newest orders' tax lines and addresses, as REST's ``sample_orders`` gives them
+        with those fields: one query of at most ``TAX_SAMPLE_PAGE`` orders (the cost cap,
+        ``graphql_queries``), for ``doctor``'s check of the tax map against real taxes."""
+        first = max(1, min(limit, q.TAX_SAMPLE_PAGE))
+        data = await self.query(q.TAX_SAMPLE, {"first": first})
+        nodes = (data.get("orders") or {}).get("nodes") or []
+        return [tax_sample_record(n) for n in nodes if isinstance(n, dict)]
 
     @property
     def served_api_version(self) -> str | None:

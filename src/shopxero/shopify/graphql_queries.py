@@ -42,6 +42,9 @@ __all__ = [
     "RESOURCES",
     "SCOPES",
     "SHOP",
+    "TAX_SAMPLE",
+    "TAX_SAMPLE_LINES",
+    "TAX_SAMPLE_PAGE",
     "changed_ids",
     "run_bulks",
 ]
@@ -180,6 +183,26 @@ SHOP = """query Shop { shop { id name email contactEmail currencyCode ianaTimezo
   shopAddress { address1 address2 city province provinceCode country countryCodeV2 zip phone }
 } }"""
 SCOPES = "{ currentAppInstallation { accessScopes { handle } } }"
+
+# ``doctor``'s sample of the taxes Shopify charged (``checks.doctor_shopify``): the newest orders'
+# addresses and the tax lines of their line items and shipping line, REST's sample fields. A tax
+# line costs 3 (itself, ``priceSet``, ``shopMoney``: the price tells a charged line from a
+# tax-exempt 0.00 one) and a line 4, so an order asks 1 + 2 + (2 + 4 x 4) + (2 + 4) = 27 points:
+# 36 orders a query (2 + 36 x 27 = 974) where REST's page holds 100, the most under the 1,000-point
+# cap (37 ask 1,001). Four lines an order cover most orders; a longer one's further lines are not
+# sampled (a sample: the sync reads every line).
+TAX_SAMPLE_PAGE = 36
+TAX_SAMPLE_LINES = 4
+_FRAGMENTS["SampleTax"] = """
+fragment SampleTax on TaxLine { title rate channelLiable priceSet { shopMoney { amount } } }"""
+TAX_SAMPLE = _document(
+    """
+query TaxSample($first: Int!) { orders(first: $first, reverse: true) { nodes {
+  id shippingAddress { countryCodeV2 provinceCode } billingAddress { countryCodeV2 provinceCode }
+  lineItems(first: __LINES__) { nodes { taxLines { ...SampleTax } } }
+  shippingLines(first: 1) { nodes { taxLines { ...SampleTax } } }
+} } }""".replace("__LINES__", str(TAX_SAMPLE_LINES))
+)
 
 CUSTOMERS = _document("""
 query Customers($first: Int!, $after: String, $query: String) {

@@ -32,6 +32,7 @@ __all__ = [
     "product_record",
     "rest_transaction_type",
     "shop_record",
+    "tax_sample_record",
     "transaction_record",
     "variant_record",
 ]
@@ -486,6 +487,25 @@ def order_record(node: Node, line_nodes: list[Node]) -> dict[str, Any]:
             _refund(r, order_id, by_line, by_shipping, by_tx) for r in node.get("refunds") or []
         ],
         "transactions": transactions,
+    }
+
+
+def tax_sample_record(node: Node) -> dict[str, Any]:
+    """An order of ``TAX_SAMPLE`` as REST's ``orders.json?fields=id,line_items,shipping_lines,
+    shipping_address,billing_address`` gives it, as far as the sample asks (tax lines, where the
+    order went)."""
+    return {
+        "id": gid_number(node.get("id")),
+        "shipping_address": address_record(node.get("shippingAddress")),
+        "billing_address": address_record(node.get("billingAddress")),
+        "line_items": [
+            {"tax_lines": [_tax_line(t) for t in line.get("taxLines") or []]}
+            for line in _nodes(node.get("lineItems"))
+        ],
+        "shipping_lines": [
+            {"tax_lines": [_tax_line(t) for t in line.get("taxLines") or []]}
+            for line in _nodes(node.get("shippingLines"))
+        ],
     }
 
 
