@@ -320,6 +320,7 @@ async def test_the_graphql_api_is_checked_when_chosen(tmp_path: Path) -> None:
     assert check.status == "ok", check
     assert "cost bucket 2000 points, restoring 100 a second" in check.detail
     scopes = await _doctor(_settings(tmp_path, shopify_api="graphql"), scopes=("read_products",))
-    assert _one(scopes, "shopify", "scopes").status == "error"  # REST's check says what lacks
+    # currentAppInstallation's scopes, checked as REST's are (tests/cli/test_doctor_graphql.py)
+    assert _one(scopes, "shopify", "scopes").status == "error"
     rest = await _doctor(_settings(tmp_path, shopify_api="rest"))
     assert not [c for c in rest.checks if c.name == "graphql"]

@@ -1,51 +1,38 @@
 """``shopxero doctor``: every check that catches a configuration mistake before it costs a run.
 
 Each check yields a ``Check`` (ok, warning or error, what was found, and the fix). The checks:
-Shopify connectivity and credentials, the API version Shopify served against the pinned one
-(shopify-api-notes §1: an unsupported version "falls forward"), the granted scopes
-(``read_all_orders`` for orders older than 60 days, §4), the Shopify token's lifetime; the Xero
+Shopify's (``checks.doctor_shopify``: connectivity and credentials, the API version served, the
+scopes, the token's lifetime, a sample of the taxes charged, on the API the sync uses); the Xero
 token file (access-token expiry, refresh-token age: 60 days unused kills it, xero-api-notes
 §1.3), the tenant, connectivity, the account codes and tax types
 (``sync.preflight.check_tax_and_accounts``), the payment account (Type BANK or payments enabled,
 as Xero requires of a payment's account), the organisation's base currency against the shop's,
 and the day budget left (``X-DayLimit-Remaining``, xero-api-notes §2).
 
-The checks only read: one Shopify token grant at most, then ``shop.json`` and
-``access_scopes.json``; on Xero one token request at most, then ``Organisation``, ``Accounts``
-and ``TaxRates``. A failing service does not stop the other's checks.
+The checks only read: on Shopify one token grant at most, then the shop, the scopes and a page of
+orders (``doctor_shopify``); on Xero one token request at most, then ``Organisation``,
+``Accounts`` and ``TaxRates``. A failing service does not stop the other's checks.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 
-from shopxero.checks.fixes import (
-    SET_SHOPIFY_CREDENTIALS,
-    shopify_credentials_fix,
-    unreachable_fix,
-)
+from shopxero.checks.doctor_shopify import REQUIRED_SHOPIFY_SCOPES, check_shopify
+from shopxero.checks.findings import Check, Collector, Status
+from shopxero.checks.fixes import unreachable_fix
 from shopxero.checks.payouts_doctor import payout_findings, payout_scope_findings
-from shopxero.checks.preflight import SeenTax, check_tax_and_accounts, seen_in_orders
-from shopxero.clients import shopify_auth, xero_tokens
+from shopxero.checks.preflight import SeenTax, check_tax_and_accounts
+from shopxero.clients import xero_tokens
 from shopxero.config import Settings
-from shopxero.errors import (
-    ApiAuthError,
-    AuthError,
-    ConfigError,
-    ShopxeroError,
-    TransientApiError,
-)
-from shopxero.http.calllog import ListSink
+from shopxero.errors import ConfigError, ShopxeroError
 from shopxero.http.clock import Clock, SystemClock
 from shopxero.http.retry import RetryPolicy
-from shopxero.shopify.client import ShopifyClient
-from shopxero.shopify.graphql_client import ShopifyGraphQLClient
 from shopxero.translate.accounts import resolve_accounts
 from shopxero.xero.client import XeroClient
 from shopxero.xero.tokens import REFRESH_TOKEN_LIFETIME, load_token_file, refresh_token_warning
@@ -58,25 +45,11 @@ __all__ = [
     "run_doctor",
 ]
 
-Status = Literal["ok", "warning", "error"]
-REQUIRED_SHOPIFY_SCOPES = ("read_customers", "read_products", "read_orders")
-ALL_ORDERS_SCOPE = "read_all_orders"
 # A first import of a big shop needs a good part of the 5,000-call day (xero-api-notes §2); below
 # this a run is likely to stop on the budget part way.
 DAY_BUDGET_WARN_BELOW = 1000
 # The checks should answer within seconds, not sit in a sync's 10-minute retry budget.
 CHECK_RETRY = RetryPolicy(attempts=2, timeout=20.0, wait_initial=0.5, wait_max=2.0, wait_jitter=0.2)
-
-
-@dataclass(frozen=True)
-class Check:
-    """One finding: which service, what was checked, the outcome, what was found, the fix."""
-
-    service: str  # "settings" | "shopify" | "xero"
-    name: str
-    status: Status
-    detail: str
-    fix: str = ""
 
 
 @dataclass
@@ -92,42 +65,6 @@ class DoctorReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"status": self.status, "checks": [asdict(c) for c in self.checks]}
-
-
-class _Collector:
-    def __init__(self, service: str, out: list[Check]) -> None:
-        self.service = service
-        self._out = out
-
-    @property
-    def count(self) -> int:
-        return len(self._out)
-
-    def ok(self, name: str, detail: str) -> None:
-        self._out.append(Check(self.service, name, "ok", detail))
-
-    def warning(self, name: str, detail: str, fix: str) -> None:
-        self._out.append(Check(self.service, name, "warning", detail, fix))
-
-    def error(self, name: str, detail: str, fix: str) -> None:
-        self._out.append(Check(self.service, name, "error", detail, fix))
-
-    def failure(
-        self, name: str, exc: ShopxeroError, credentials_fix: str, *, network_fix: str = ""
-    ) -> None:
-        """An exception from a check call, sorted into credentials, connectivity or other."""
-        if isinstance(exc, AuthError | ApiAuthError):
-            self.error("credentials", f"{name}: {exc}", credentials_fix)
-        elif isinstance(exc, TransientApiError):
-            self.error(
-                "connectivity",
-                f"{name}: {exc}",
-                network_fix
-                or "check the network and the service status page, then run `shopxero doctor` "
-                "again",
-            )
-        else:
-            self.error(name, str(exc), credentials_fix)
 
 
 async def run_doctor(
@@ -146,193 +83,13 @@ async def run_doctor(
     moment = now or datetime.now(UTC)
     used_clock = clock or SystemClock()
     report = DoctorReport()
-    shop, seen = await _check_shopify(
-        settings, report.checks, shopify_transport, used_clock, moment
+    shop, seen = await check_shopify(
+        settings, report.checks, shopify_transport, used_clock, moment, CHECK_RETRY
     )
     await _check_xero(
         settings, report.checks, xero_transport, used_clock, moment, shop, seen, legacy_payments
     )
     return report
-
-
-# --- Shopify ------------------------------------------------------------------------------------
-
-
-async def _check_shopify(
-    settings: Settings,
-    out: list[Check],
-    transport: httpx.AsyncBaseTransport | None,
-    clock: Clock,
-    now: datetime,
-) -> tuple[dict[str, Any] | None, list[SeenTax]]:
-    """The shop (None when Shopify cannot be read) and the tax lines of a sample of orders."""
-    c = _Collector("shopify", out)
-    try:
-        shop_url = settings.shopify_url
-        auth = shopify_auth(settings, transport, clock)
-    except ConfigError as exc:
-        c.error("settings", str(exc), SET_SHOPIFY_CREDENTIALS)
-        return None, []
-    sink = ListSink()
-    client = ShopifyClient(
-        shop_url=shop_url,
-        api_version=settings.shopify_api_version,
-        auth=auth,
-        transport=transport,
-        clock=clock,
-        call_sink=sink,
-        timeout=min(settings.http_timeout_seconds, 15.0),
-        retry=CHECK_RETRY,
-    )
-    async with client:
-        try:
-            shop = await client.get_shop()
-            # Read now: access_scopes.json is unversioned and answers without the header.
-            served = client.served_api_version
-            scopes = await client.get_access_scopes()
-        except ShopxeroError as exc:
-            c.failure(
-                "Shopify",
-                exc,
-                shopify_credentials_fix(settings, exc),
-                network_fix=unreachable_fix(settings, "shopify"),
-            )
-            return None, []
-        sample = await _sample_orders(client)
-    if settings.shopify_api == "graphql":
-        await _shopify_graphql(c, settings, shop_url, transport, clock)
-    mode = "static admin token" if settings.shopify_access_token else "client credentials"
-    c.ok("connection", f"shop {shop.get('name')} at {shop_url} answered ({mode})")
-    _shopify_version(c, settings.shopify_api_version, served)
-    _shopify_scopes(c, scopes)
-    for finding in payout_scope_findings(settings, shopify_scopes=scopes, xero_scopes=None):
-        c.warning("payouts", finding.detail, finding.fix)
-    _shopify_token(c, settings, sink, now)
-    return shop, _sampled_tax(c, sample)
-
-
-# Enough orders to meet the shop's usual taxes; one Shopify call.
-_TAX_SAMPLE = 100
-_TAX_FIELDS = ("id", "line_items", "shipping_lines", "shipping_address", "billing_address")
-
-
-async def _sample_orders(client: ShopifyClient) -> list[dict[str, Any]] | ShopxeroError:
-    try:
-        return await client.sample_orders(_TAX_SAMPLE, fields=_TAX_FIELDS)
-    except ShopxeroError as exc:
-        return exc
-
-
-def _sampled_tax(c: _Collector, orders: list[dict[str, Any]] | ShopxeroError) -> list[SeenTax]:
-    """The taxes Shopify charged on a page of orders, so the tax map is checked against real
-    rates (issue 5: "the same rate as Shopify charged"), not only the rates written in keys."""
-    if isinstance(orders, ShopxeroError):
-        c.warning(
-            "orders",
-            f"could not read orders to check the tax map against real taxes: {orders}",
-            "grant the read_orders scope to the app, then run `shopxero doctor` again",
-        )
-        return []
-    seen = seen_in_orders(orders)
-    c.ok("orders", f"{len(orders)} order(s) read; {len(seen)} distinct tax combination(s)")
-    return seen
-
-
-def _shopify_version(c: _Collector, pinned: str, served: str | None) -> None:
-    if served is None:
-        c.warning(
-            "api version",
-            f"Shopify did not say which API version it served (pinned {pinned})",
-            "check SHOPXERO_SHOPIFY_BASE_URL points at the shop itself, not a proxy",
-        )
-    elif served != pinned:
-        c.warning(
-            "api version",
-            f"pinned {pinned} is no longer supported: Shopify answered with {served}",
-            f"upgrade shopxero, or set SHOPXERO_SHOPIFY_API_VERSION={served} after reading "
-            "Shopify's release notes for that version",
-        )
-    else:
-        c.ok("api version", f"{pinned} is supported (Shopify answered with it)")
-
-
-async def _shopify_graphql(
-    c: _Collector, settings: Settings, shop_url: str, transport: Any, clock: Any
-) -> None:
-    """SHOPXERO_SHOPIFY_API=graphql: the GraphQL Admin API answers for this token, with the
-    scopes it reports (``currentAppInstallation``) and the cost bucket it sets."""
-    client = ShopifyGraphQLClient(
-        shop_url=shop_url,
-        api_version=settings.shopify_api_version,
-        auth=shopify_auth(settings, transport, clock),  # its own: closing it closes the auth
-        transport=transport,
-        clock=clock,
-        timeout=min(settings.http_timeout_seconds, 15.0),
-        retry=CHECK_RETRY,
-    )
-    async with client:
-        try:
-            scopes = await client.get_access_scopes()
-        except ShopxeroError as exc:
-            c.error(
-                "graphql",
-                f"the GraphQL Admin API did not answer: {exc}",
-                "check the app's scopes, or set SHOPXERO_SHOPIFY_API=rest",
-            )
-            return
-    bucket = client.bucket
-    c.ok(
-        "graphql",
-        f"the GraphQL Admin API answered ({len(scopes)} scopes); cost bucket "
-        f"{bucket.maximum or 0:g} points, restoring {bucket.restore_rate or 0:g} a second",
-    )
-
-
-def _shopify_scopes(c: _Collector, scopes: Sequence[str]) -> None:
-    missing = [s for s in REQUIRED_SHOPIFY_SCOPES if s not in scopes]
-    if missing:
-        c.error(
-            "scopes",
-            f"missing {', '.join(missing)}: the sync cannot read those records",
-            "add the scopes to the app (Dev Dashboard > Versions, or the custom app's Admin API "
-            "scopes) and reinstall it on the shop",
-        )
-    elif ALL_ORDERS_SCOPE not in scopes:
-        c.warning(
-            "scopes",
-            "read_all_orders is not granted: only the last 60 days of orders are visible",
-            "request read_all_orders for the app (Shopify must approve it for public apps) if "
-            "older orders should reach Xero",
-        )
-    else:
-        c.ok("scopes", " ".join(scopes))
-
-
-def _shopify_token(c: _Collector, settings: Settings, sink: ListSink, now: datetime) -> None:
-    if settings.shopify_access_token:
-        c.ok("token", "legacy admin token: does not expire (revoked when the app is uninstalled)")
-        return
-    lifetime = None
-    for record in sink.records:
-        if record.method == "POST" and record.path.endswith("/oauth/access_token"):
-            lifetime = _expires_in(record.response_body)
-    if lifetime:
-        until = now + timedelta(seconds=lifetime)
-        c.ok(
-            "token",
-            f"client-credentials token valid for {lifetime / 3600:.0f} h (until "
-            f"{until:%Y-%m-%d %H:%M} UTC); shopxero requests a new one when it runs out",
-        )
-    else:
-        c.ok("token", "client-credentials token granted; shopxero requests a new one when needed")
-
-
-def _expires_in(body: str | None) -> float | None:
-    try:
-        value = json.loads(body or "").get("expires_in")
-        return float(value) if value else None
-    except (ValueError, AttributeError, TypeError):
-        return None
 
 
 # --- Xero ---------------------------------------------------------------------------------------
@@ -348,7 +105,7 @@ async def _check_xero(
     seen: Sequence[SeenTax] = (),
     legacy_payments: bool = False,
 ) -> None:
-    c = _Collector("xero", out)
+    c = Collector("xero", out)
     fix_app = (
         "set SHOPXERO_XERO_CLIENT_ID and SHOPXERO_XERO_CLIENT_SECRET from your app at "
         "developer.xero.com (`shopxero init` asks for them)"
@@ -403,7 +160,7 @@ async def _check_xero(
             c.warning("payouts", finding.detail, finding.fix)
 
 
-def _xero_token_file(c: _Collector, settings: Settings, now: datetime) -> str | None:
+def _xero_token_file(c: Collector, settings: Settings, now: datetime) -> str | None:
     """Check the web app's token file; the tenant id it holds, or None when unusable."""
     tokens = load_token_file(settings.token_file_path)  # ConfigError when damaged
     if tokens is None:
@@ -450,7 +207,7 @@ def _xero_token_file(c: _Collector, settings: Settings, now: datetime) -> str | 
     return tenant
 
 
-def _xero_day_budget(c: _Collector, remaining: int | None) -> None:
+def _xero_day_budget(c: Collector, remaining: int | None) -> None:
     if remaining is None:
         c.warning(
             "day budget",
@@ -468,7 +225,7 @@ def _xero_day_budget(c: _Collector, remaining: int | None) -> None:
         c.ok("day budget", f"{remaining} of 5,000 calls left today")
 
 
-def _xero_currency(c: _Collector, org: dict[str, Any], shop: dict[str, Any] | None) -> None:
+def _xero_currency(c: Collector, org: dict[str, Any], shop: dict[str, Any] | None) -> None:
     """Equal currencies are fine; a mismatch is the preflight's warning (``_accounts_and_tax``)."""
     base = org.get("BaseCurrency")
     shop_currency = (shop or {}).get("currency")
@@ -492,7 +249,7 @@ def _topic(what: str) -> str:
 
 
 def _accounts_and_tax(
-    c: _Collector,
+    c: Collector,
     settings: Settings,
     org: dict[str, Any],
     accounts: list[dict[str, Any]],
@@ -532,7 +289,7 @@ def _accounts_and_tax(
     return resolved.payment
 
 
-def _payment_account(c: _Collector, code: str | None, accounts: list[dict[str, Any]]) -> None:
+def _payment_account(c: Collector, code: str | None, accounts: list[dict[str, Any]]) -> None:
     """The default payment account (no setting): the preflight checks a configured one."""
     if code is None:
         c.warning(
