@@ -139,3 +139,43 @@ def test_an_unreachable_shop_exits_2() -> None:
         )
     assert result.exit_code == 2
     assert len(_lines(result.output)) == 1 and "connection failed" in result.output
+
+
+def test_on_the_graphql_path_it_asks_graphql_only() -> None:
+    # SHOPXERO_SHOPIFY_API=graphql: the shop, the scopes (currentAppInstallation) and the
+    # version served come from GraphQL answers, with no REST call (issue 14).
+    sandbox = create_shopify_app(
+        load_seed("demo")["shopify"], clock=SandboxClock(), credentials=shopify_credentials()
+    )
+    with serve_in_thread(sandbox) as server:
+        env = {"SHOPXERO_SHOPIFY_BASE_URL": server.url, "SHOPXERO_SHOPIFY_API": "graphql"}
+        result = _run(
+            {
+                **env,
+                "SHOPXERO_SHOPIFY_CLIENT_ID": SHOPIFY_CLIENT_ID,
+                "SHOPXERO_SHOPIFY_CLIENT_SECRET": SHOPIFY_CLIENT_SECRET,
+            }
+        )
+        paths = {e["path"] for e in sandbox.log.entries()}
+        sandbox.log.clear()
+        old = _run(
+            {
+                **env,
+                "SHOPXERO_SHOPIFY_ACCESS_TOKEN": SHOPIFY_ACCESS_TOKEN,
+                "SHOPXERO_SHOPIFY_API_VERSION": "2024-01",
+            }
+        )
+        old_paths = {e["path"] for e in sandbox.log.entries()}
+        sandbox.log.clear()
+        refused = _run({**env, "SHOPXERO_SHOPIFY_ACCESS_TOKEN": "shpat_wrong_token_0000000000"})
+    assert result.exit_code == 0, result.output
+    assert "Shopify shop: Demo Tea Shop" in result.output
+    assert "API version: 2026-10" in result.output and "warning" not in result.output
+    assert "read_all_orders" in result.output and "client credentials" in result.output
+    assert paths == {"/admin/oauth/access_token", "/admin/api/2026-10/graphql.json"}
+    # An unsupported pinned version falls forward, and the GraphQL answer says so.
+    assert old.exit_code == 0, old.output
+    assert "Shopify answered with API version 2025-10, not the pinned 2024-01" in old.output
+    assert old_paths == {"/admin/api/2024-01/graphql.json"}
+    assert refused.exit_code == 2 and _lines(refused.output)[0].startswith("error: ")
+    assert "401" in refused.output and "shpat_wrong_token" not in refused.output

@@ -1,9 +1,10 @@
 """The work behind ``shopxero auth shopify``: check the Shopify credentials against the shop.
 
 Builds the auth the settings describe (a static admin token, or a Dev Dashboard app's client id
-and secret, shopify-api-notes §2), asks the shop for its name and our granted scopes, and reports
-what a sync would miss: ``read_all_orders`` absent means orders older than 60 days are invisible
-(§4); a served API version other than the pinned one means Shopify fell forward (§1).
+and secret, shopify-api-notes §2), asks the shop for its name and our granted scopes through the
+API the sync uses (``SHOPXERO_SHOPIFY_API``), and reports what a sync would miss:
+``read_all_orders`` absent means orders older than 60 days are invisible (§4); a served API
+version other than the pinned one means Shopify fell forward (§1).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from shopxero.http.clock import Clock
 from shopxero.http.retry import RetryPolicy
 from shopxero.shopify.auth import ClientCredentialsAuth, ShopifyAuth, StaticTokenAuth
 from shopxero.shopify.client import ShopifyClient
+from shopxero.shopify.graphql_client import ShopifyGraphQLClient
 
 __all__ = ["REQUIRED_SCOPES", "check_shopify", "shopify_auth_from_settings"]
 
@@ -59,17 +61,23 @@ async def _check(
 ) -> dict[str, Any]:
     shop_url = settings.shopify_url  # ConfigError when no shop is set
     auth, mode = shopify_auth_from_settings(settings, transport=transport, clock=clock)
-    async with ShopifyClient(
-        shop_url=shop_url,
-        api_version=settings.shopify_api_version,
-        auth=auth,
-        transport=transport,
-        clock=clock,
-        timeout=settings.http_timeout_seconds,
-        retry=CHECK_RETRY,
-    ) as client:
+    options: dict[str, Any] = {
+        "shop_url": shop_url,
+        "api_version": settings.shopify_api_version,
+        "auth": auth,
+        "transport": transport,
+        "clock": clock,
+        "timeout": settings.http_timeout_seconds,
+        "retry": CHECK_RETRY,
+    }
+    # The API the sync uses (SHOPXERO_SHOPIFY_API): on GraphQL no REST call, the scopes from
+    # currentAppInstallation and the served version from the GraphQL answer's header
+    # (shopify-api-notes §10).
+    graphql = settings.shopify_api == "graphql"
+    client = ShopifyGraphQLClient(**options) if graphql else ShopifyClient(**options)
+    async with client:
         shop = await client.get_shop()
-        served = client.served_api_version
+        served = client.served_api_version  # REST: access_scopes.json answers without it
         scopes = await client.get_access_scopes()
     warnings: list[str] = []
     missing = [s for s in REQUIRED_SCOPES if s not in scopes]
