@@ -185,7 +185,11 @@ async def _read(settings: Any, shopify_app: Any, xero_app: Any, numbers: list[st
 
 
 async def _run(
-    cases: list[LifeCase], data_dir: Path, invoice_currency: str, currencies: tuple[str, ...]
+    cases: list[LifeCase],
+    data_dir: Path,
+    invoice_currency: str,
+    currencies: tuple[str, ...],
+    shopify_api: str | None,
 ) -> LifeRun:
     seed, orders = _seed(cases, currencies)
     clock = SandboxClock()
@@ -196,6 +200,8 @@ async def _run(
     settings = _settings(COUNTRIES["GB"], data_dir).model_copy(
         update={"invoice_currency": invoice_currency}
     )
+    if shopify_api is not None:
+        settings = settings.model_copy(update={"shopify_api": shopify_api})
     numbers = [f"SHOP-{c.number}" for c in cases]
     await _sync(settings, shopify_app, xero_app)
     first, _ = await _read(settings, shopify_app, xero_app, numbers)
@@ -214,7 +220,9 @@ def run_life(
     *,
     invoice_currency: str = "shop",
     currencies: tuple[str, ...] = (),
+    shopify_api: str | None = None,
 ) -> LifeRun:
     """Sync ``cases`` twice; ``invoice_currency`` is SHOPXERO_INVOICE_CURRENCY, ``currencies``
-    the foreign currencies enabled in the shop and in the Xero organisation."""
-    return anyio.run(_run, cases, data_dir, invoice_currency, currencies)
+    the foreign currencies enabled in the shop and in the Xero organisation, ``shopify_api``
+    SHOPXERO_SHOPIFY_API (None: the default)."""
+    return anyio.run(_run, cases, data_dir, invoice_currency, currencies, shopify_api)

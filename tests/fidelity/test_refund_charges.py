@@ -1,9 +1,10 @@
 """Refunded tips, import duties and additional fees, through the real pipeline.
 
 The cases (``cases_refund_fees``) are synced twice against the simulators like the rest of the
-lifecycle corpus; Xero's figures, as the Xero simulator computes them, must equal the hand-worked
-ones to the cent, line by line (description, amount, account, TaxType), and every order must
-reconcile: invoice - credit notes = Shopify's ``current_total_price``.
+lifecycle corpus, read through the REST and the GraphQL Admin API (``[rest]`` / ``[graphql]``);
+Xero's figures, as the Xero simulator computes them, must equal the hand-worked ones to the
+cent, line by line (description, amount, account, TaxType), and every order must reconcile:
+invoice - credit notes = Shopify's ``current_total_price``.
 """
 
 from __future__ import annotations
@@ -35,9 +36,15 @@ def _expected(lines: tuple[XeroLine, ...]) -> list[tuple[str, Decimal, str, str]
     return [(text, _d(amount), account, tax) for text, amount, account, tax in lines]
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> LifeRun:
-    return run_life([c.life for c in CASES], tmp_path_factory.mktemp("fidelity-charges"))
+@pytest.fixture(scope="module", params=["rest", "graphql"])
+def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> LifeRun:
+    """The corpus read through either Shopify API (GraphQL: the refunded additional fees come
+    from the orders' sales agreements, shopify-api-notes §10 "Sales agreements")."""
+    return run_life(
+        [c.life for c in CASES],
+        tmp_path_factory.mktemp(f"fidelity-charges-{request.param}"),
+        shopify_api=request.param,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -14,13 +14,15 @@ An order's transactions come with the order, so ``list_transactions`` answers fr
 (REST needs a call per order; the last ``KEPT_TRANSACTIONS`` orders' are kept, enough for the
 engine's chunk of orders, so a long read does not hold every order's). Line items beyond the first
 page are read on; an order with more shipping lines, discounts or refund lines than one page holds
-is read whole through REST, with a note, so nothing is cut short. A full read (no ``updated_at``
-filter: a first import, a rebuild) is one bulk operation per resource (``graphql_bulk``), falling
-back to paged queries with a note. A run calls ``prepare_reads`` first: the bulk operations start
-together, and what changed since each cursor is asked of all resources in one query
-(``graphql_changed``). The shop and Shopify Payments (payouts, balance transactions, the balance)
-are GraphQL reads too (``shopifyPaymentsAccount``, shopify-api-notes §9): a shop without Shopify
-Payments (a null account) is REST's 404 (``NotFoundError``), a missing scope its 403
+is read whole through REST, with a note, so nothing is cut short. Refunded additional fees are not
+fields of a 2026-10 ``Refund``: the refund agreements of the orders that have refunds and additional
+fees are read with ``nodes(ids:)`` queries, batched (``_with_agreements``). A full read (no
+``updated_at`` filter: a first import, a rebuild) is one bulk operation per resource
+(``graphql_bulk``), falling back to paged queries with a note. A run calls ``prepare_reads`` first:
+the bulk operations start together, and what changed since each cursor is asked of all resources in
+one query (``graphql_changed``). The shop and Shopify Payments (payouts, balance transactions, the
+balance) are GraphQL reads too (``shopifyPaymentsAccount``, shopify-api-notes §9): a shop without
+Shopify Payments (a null account) is REST's 404 (``NotFoundError``), a missing scope its 403
 (``ApiAuthError``). The balance transactions of the payouts a run walks are read a batch of payouts
 a query (``payments_transfer_id:a OR ...``) and handed out one payout at a time.
 """
@@ -31,6 +33,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import Decimal, InvalidOperation
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlencode
@@ -108,6 +111,25 @@ def _zone(name: Any) -> tzinfo:
         return ZoneInfo(str(name)) if name else UTC
     except (ZoneInfoNotFoundError, ValueError):
         return UTC
+
+
+def _needs_agreements(node: Node) -> bool:
+    """Whether an order's refunds may have given an additional fee back: it has refunds and
+    additional fees (``originalTotalAdditionalFeesSet`` not zero, or not a number: read them,
+    and let the mapper judge). Such fees are only in the order's sales agreements."""
+    if not node.get("refunds"):
+        return False
+    bag = node.get("originalTotalAdditionalFeesSet")
+    for side in ("shopMoney", "presentmentMoney"):
+        amount = ((bag or {}).get(side) or {}).get("amount") if isinstance(bag, dict) else None
+        if amount is None:
+            continue
+        try:
+            if Decimal(str(amount)) != 0:
+                return True
+        except InvalidOperation:
+            return True
+    return False
 
 
 def _search(*terms: str | None) -> str | None:
@@ -457,6 +479,10 @@ class ShopifyGraphQLClient:
                 ("refund transactions", "transactions"),
             ):
                 lists.append((name, (refund or {}).get(field)))
+        agreements = node.get("agreements")
+        lists.append(("sales agreements", agreements))
+        for agreement in (agreements or {}).get("nodes") or []:
+            lists.append(("refund sales", (agreement or {}).get("sales")))
         for name, connection in lists:
             if ((connection or {}).get("pageInfo") or {}).get("hasNextPage"):
                 return name
@@ -494,19 +520,65 @@ class ShopifyGraphQLClient:
             and created_at_min is None
             and self.changed.holds("orders", updated_at_min)
         ):
-            async for node in self.changed.nodes("orders"):
+            async for node in self._with_agreements(self.changed.nodes("orders")):
                 yield await self._order(node)
             return
         if self.use_bulk and search is None:
             nodes = await self.bulk.read("orders", q.BULK_ORDERS)
             if nodes is not None:
-                async for node in self._with_refunds(nodes):
+                async for node in self._with_agreements(self._with_refunds(nodes)):
                     yield await self._order(node)
                 return
         variables = {"first": q.ORDER_PAGE, "query": search}
-        async for page in self._pages(q.ORDERS, "orders", variables):
+        async for node in self._with_agreements(self._paged_nodes(q.ORDERS, "orders", variables)):
+            yield await self._order(node)
+
+    async def _paged_nodes(
+        self, document: str, field: str, variables: dict[str, Any]
+    ) -> AsyncIterator[Node]:
+        async for page in self._pages(document, field, variables):
             for node in page:
-                yield await self._order(node)
+                yield node
+
+    async def _with_agreements(self, nodes: AsyncIterator[Node]) -> AsyncIterator[Node]:
+        """Orders as they come, each with the sales agreements it needs (``_needs_agreements``):
+        an order that needs them is held, with the orders after it, until a ``nodes(ids:)``
+        batch of them need them or ``HELD_ORDERS`` wait; the others pass straight through."""
+        held: list[Node] = []
+        needing = 0
+        async for node in nodes:
+            held.append(node)
+            needing += _needs_agreements(node)
+            if not needing or needing >= self.ids.size(q.AGREEMENTS) or len(held) >= HELD_ORDERS:
+                await self._add_agreements(held)
+                for ready in held:
+                    yield ready
+                held, needing = [], 0
+        await self._add_agreements(held)
+        for ready in held:
+            yield ready
+
+    async def _add_agreements(self, nodes: list[Node]) -> None:
+        """The refund agreements of the orders that need them, as many orders a query as
+        Shopify's limits let through (``graphql_ids``): refunded additional fees are sales
+        there, not fields of the refund (shopify-api-notes §10 "Sales agreements")."""
+        wanted = [n for n in nodes if _needs_agreements(n)]
+        if not wanted:
+            return
+        found = await self.ids.nodes(q.AGREEMENTS, [str(n["id"]) for n in wanted])
+        for node, order in zip(wanted, found, strict=True):
+            if order is None:
+                raise self._vanished(node, "sales agreements")
+            node["agreements"] = order.get("agreements")
+
+    def _vanished(self, node: Node, what: str) -> PermanentApiError:
+        return PermanentApiError(
+            f"order {node.get('name')} ({node['id']}) vanished while its {what} were read; "
+            "run again",
+            service="shopify",
+            method="POST",
+            path=self._path,
+        )
 
     async def _with_refunds(self, nodes: Iterable[Node]) -> AsyncIterator[Node]:
         """A bulk read's orders as they stream by, each with its refunds: orders are held only
@@ -534,19 +606,16 @@ class ShopifyGraphQLClient:
         found = await self.ids.nodes(q.REFUNDS, [str(n["id"]) for n in refunded])
         for node, order in zip(refunded, found, strict=True):
             if order is None:
-                raise PermanentApiError(
-                    f"order {node.get('name')} ({node['id']}) vanished while its refunds "
-                    "were read; run again",
-                    service="shopify",
-                    method="POST",
-                    path=self._path,
-                )
+                raise self._vanished(node, "refunds")
             node["refunds"] = order.get("refunds") or []
 
     async def get_order(self, id: int) -> dict[str, Any] | None:
         data = await self.query(q.ORDER_ONE, {"id": f"gid://shopify/Order/{int(id)}"})
         node = data.get("order")
-        return await self._order(node) if isinstance(node, dict) else None
+        if not isinstance(node, dict):
+            return None
+        await self._add_agreements([node])
+        return await self._order(node)
 
     async def get_orders(self, ids: Sequence[int]) -> dict[int, dict[str, Any] | None]:
         """Orders by id: ``nodes(ids:)`` queries with ``get_order``'s selection, as many ids a
@@ -554,6 +623,7 @@ class ShopifyGraphQLClient:
         ``get_order`` does (line items read on, cut-short lists read through REST)."""
         wanted = list(dict.fromkeys(int(i) for i in ids))
         found = await self.ids.nodes(q.ORDER_NODES, [f"gid://shopify/Order/{i}" for i in wanted])
+        await self._add_agreements([n for n in found if n is not None])
         out: dict[int, dict[str, Any] | None] = {}
         for order_id, node in zip(wanted, found, strict=True):
             out[order_id] = await self._order(node) if node else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "AGREEMENTS",
     "BALANCE_TRANSACTIONS",
     "BALANCE_TRANSACTION_PAGE",
     "BULK_CUSTOMERS",
@@ -256,6 +257,29 @@ CANCEL_BULK = """mutation CancelBulk($id: ID!) { bulkOperationCancel(id: $id) {
 # Every bulk operation still running, in one poll.
 POLL_BULKS = """query PollBulks($ids: [ID!]!) { nodes(ids: $ids) { ... on BulkOperation {
   id status errorCode objectCount url } } }"""
+# Refunded additional fees are not on the 2026-10 Refund: they are sales of the order's refund
+# agreements (shopify-api-notes §10 "Sales agreements"), three connections deep in a bulk query,
+# so they are read apart for the orders that have refunds and additional fees. Only a refund
+# agreement's sales are asked for; an order with more agreements, or a refund with more sales,
+# than a page holds is read whole through REST (the client's ``_cut_short``).
+AGREEMENTS_PAGE = 5
+SALES_PAGE = 20
+_FRAGMENTS["FeeSales"] = """
+fragment FeeSales on RefundAgreement {
+  refund { id }
+  sales(first: __SALES__) { nodes {
+    __typename lineType actionType
+    ... on AdditionalFeeSale {
+      additionalFee { id } totalAmount { ...Money } totalTaxAmount { ...Money }
+    }
+  } pageInfo { hasNextPage } }
+}""".replace("__SALES__", str(SALES_PAGE))
+AGREEMENTS = _document(
+    """
+query Agreements($ids: [ID!]!) { nodes(ids: $ids) { ... on Order { id
+  agreements(first: __AGREEMENTS__) { nodes { __typename ...FeeSales } pageInfo { hasNextPage } }
+} } }""".replace("__AGREEMENTS__", str(AGREEMENTS_PAGE))
+)
 REFUNDS = _document("""
 query Refunds($ids: [ID!]!) {
   nodes(ids: $ids) { ... on Order { id refunds { ...RefundFields } } } }""")

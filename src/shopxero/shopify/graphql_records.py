@@ -390,6 +390,59 @@ def _refund(
     }
 
 
+def _fee_given_back(sale: Node) -> dict[str, Any] | None:
+    """What an ``AdditionalFeeSale`` of a refund gave back, as REST's refund ``additional_fees``
+    entry: the sale's total less its tax, per currency. A return is negative in Shopify's sales
+    model (UNCONFIRMED for this sale, shopify-api-notes §10 "Sales agreements"): the sizes are
+    read, so either sign gives the same entry."""
+    total, tax = money_set(sale.get("totalAmount")), money_set(sale.get("totalTaxAmount"))
+    if total is None:
+        return None
+    given: dict[str, Any] = {}
+    for side, part in total.items():
+        tax_part = (tax or {}).get(side) or {}
+        try:
+            amount = abs(Decimal(str(part["amount"]))) - abs(
+                Decimal(str(tax_part.get("amount") or 0))
+            )
+        except (InvalidOperation, KeyError, TypeError):
+            return None
+        given[side] = {"amount": _amount(amount), "currency_code": part.get("currency_code")}
+    return {"id": gid_number((sale.get("additionalFee") or {}).get("id")), "amount_set": given}
+
+
+def _sum_sets(sets: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for side in ("shop_money", "presentment_money"):
+        parts = [s[side] for s in sets]
+        total = sum((Decimal(str(p["amount"])) for p in parts), Decimal(0))
+        out[side] = {"amount": _amount(total), "currency_code": parts[0].get("currency_code")}
+    return out
+
+
+def _refunded_fees(node: Node) -> dict[int, dict[str, Any]]:
+    """REST's refund ``additional_fees`` and ``total_additional_fees_set``, by refund id, from
+    the order's ``agreements`` (read by ``graphql_queries.AGREEMENTS``): the ADDITIONAL_FEE sales
+    of each refund agreement. Refunds that gave no fee back are left out, as before."""
+    out: dict[int, dict[str, Any]] = {}
+    for agreement in _nodes(node.get("agreements")):
+        refund_id = gid_number((agreement.get("refund") or {}).get("id"))
+        if refund_id is None:
+            continue
+        fees = [
+            fee
+            for sale in _nodes(agreement.get("sales"))
+            if sale.get("lineType") == "ADDITIONAL_FEE"
+            and (fee := _fee_given_back(sale)) is not None
+        ]
+        if fees:
+            out[refund_id] = {
+                "additional_fees": fees,
+                "total_additional_fees_set": _sum_sets([f["amount_set"] for f in fees]),
+            }
+    return out
+
+
 def _embedded_customer(node: Any) -> dict[str, Any] | None:
     """The customer inside an order: REST embeds it without its address book
     (shopify-api-notes §5)."""
@@ -418,6 +471,7 @@ def order_record(node: Node, line_nodes: list[Node]) -> dict[str, Any]:
     transactions = [transaction_record(t, order_id) for t in node.get("transactions") or []]
     by_tx = {t["id"]: t for t in transactions if t["id"] is not None}
     customer = node.get("customer")
+    fees = _refunded_fees(node)
     money = {
         rest: money_set(node.get(field))
         for field, rest in (
@@ -484,7 +538,11 @@ def order_record(node: Node, line_nodes: list[Node]) -> dict[str, Any]:
         "line_items": lines,
         "shipping_lines": shipping,
         "refunds": [
-            _refund(r, order_id, by_line, by_shipping, by_tx) for r in node.get("refunds") or []
+            {
+                **_refund(r, order_id, by_line, by_shipping, by_tx),
+                **fees.get(gid_number(r.get("id")) or 0, {}),
+            }
+            for r in node.get("refunds") or []
         ],
         "transactions": transactions,
     }

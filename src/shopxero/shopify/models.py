@@ -412,8 +412,10 @@ class RefundDutyType(_ShopifyModel):
 
 class RefundAdditionalFee(_ShopifyModel):
     """A refunded additional fee. The REST element shape is UNCONFIRMED (shopify-api-notes §5
-    "Refund" lists only ``additional_fees``); GraphQL ``RefundAdditionalFee`` has ``amountSet`` and
-    ``originalAdditionalFee``, so ``amount_set`` is what is read and the id is kept loose."""
+    "Refund" lists only ``additional_fees``); the unstable GraphQL ``RefundAdditionalFee`` has
+    ``amountSet`` and ``originalAdditionalFee``, so ``amount_set`` is what is read and the id is
+    kept loose. On 2026-10 the GraphQL client builds it from the refund agreement's
+    ``AdditionalFeeSale`` (id: the fee's; shopify-api-notes §10 "Sales agreements")."""
 
     id: int | None = None
     additional_fee_id: int | None = None

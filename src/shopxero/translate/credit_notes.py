@@ -278,7 +278,8 @@ def _charge_lines(
     """Refunded import duties and additional fees: to the fees account, outside sales tax, as
     ``translate.invoices`` put them on the invoice (their "Duties" / "Additional fees" lines)."""
     # REST refund ``duties``: [{"duty_id", "amount_set"}] (ShopifySharp RefundDuty.cs; GraphQL
-    # RefundDuty.amountSet); ``additional_fees``: GraphQL RefundAdditionalFee.amountSet.
+    # RefundDuty.amountSet); ``additional_fees``: on GraphQL the refund agreement's fee sales
+    # (shopify-api-notes §10 "Sales agreements").
     duties = _refunded_charge(
         o,
         refund,

@@ -1,0 +1,96 @@
+"""Refunded additional fees through the GraphQL client: not fields of the 2026-10 ``Refund``, they
+are read from the orders' refund agreements (shopify-api-notes §10 "Sales agreements") and become
+the same ``Refund.additional_fees`` / ``total_additional_fees_set`` as REST's, on every read path
+(pages, a bulk operation, a run's prepared changes, orders by id), in one ``Agreements`` query for
+all the orders that need it, and in none when no refunded order has additional fees."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from tests.fidelity import cases_refund_fees
+from tests.fidelity.lifecycle import _seed
+from tests.shopify.test_graphql_calls import calls
+from tests.shopify.test_graphql_client import clients, demo_sandbox
+from tests.stepping_clock import SteppingClock
+
+from shopxero.sandbox.seeds.credentials import shopify_credentials
+from shopxero.sandbox.shopify.app import ShopifySandbox, create_shopify_app
+from shopxero.shopify import models
+from shopxero.shopify.graphql_client import ShopifyGraphQLClient
+
+pytestmark = pytest.mark.anyio
+
+FEES = ("additional_fees", "total_additional_fees_set")
+
+
+def fee_sandbox() -> ShopifySandbox:
+    seed, _ = _seed([c.life for c in cases_refund_fees.CASES], ())
+    return create_shopify_app(
+        seed["shopify"], clock=SteppingClock(), credentials=shopify_credentials()
+    )
+
+
+def refunded_fees(orders: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Each refund that gave fees back, as the domain model holds them."""
+    out = {}
+    for order in orders:
+        for refund in models.Order.model_validate(order).refunds:
+            if refund.additional_fees:
+                out[refund.id] = refund.model_dump(include=set(FEES))
+    return out
+
+
+async def _read(graphql: ShopifyGraphQLClient, path: str) -> list[dict[str, Any]]:
+    if path == "changed":  # a run's prepared reads: ids changed, then their records by id
+        since = datetime(2000, 1, 1, tzinfo=UTC)
+        await graphql.prepare_reads({"orders": since})
+        return [o async for o in graphql.iter_orders(updated_at_min=since)]
+    return [o async for o in graphql.iter_orders()]
+
+
+@pytest.mark.parametrize("path", ["paged", "bulk", "changed"])
+async def test_refunded_fees_read_as_rest_has_them_in_one_query(path: str) -> None:
+    sandbox = fee_sandbox()
+    rest, graphql = clients(sandbox, use_bulk=path == "bulk")
+    async with rest, graphql:
+        by_rest = [o async for o in rest.iter_orders()]
+        mark = len(sandbox.log.entries())
+        by_graphql = await _read(graphql, path)
+    expected = refunded_fees(by_rest)
+    assert len(expected) >= 2  # the corpus gives fees back in more than one order
+    assert refunded_fees(by_graphql) == expected
+    # Every order that needed its agreements, in one query; nothing read through REST.
+    made = calls(sandbox, mark)
+    assert made["Agreements"] == 1
+    assert not any(name.startswith("GET") and "orders" in name for name in made), made
+
+
+async def test_orders_read_by_id_carry_their_refunded_fees() -> None:
+    sandbox = fee_sandbox()
+    rest, graphql = clients(sandbox)
+    async with rest, graphql:
+        by_rest = [o async for o in rest.iter_orders()]
+        expected = refunded_fees(by_rest)
+        owners = [o["id"] for o in by_rest if any(r.get("additional_fees") for r in o["refunds"])]
+        mark = len(sandbox.log.entries())
+        many = await graphql.get_orders(owners)
+        assert calls(sandbox, mark) == {"OrderNodes": 1, "Agreements": 1}
+        one = await graphql.get_order(owners[0])
+    assert refunded_fees([o for o in many.values() if o]) == expected
+    assert one is not None
+    assert refunded_fees([one]) == {
+        k: v for k, v in expected.items() if k in {r["id"] for r in one["refunds"]}
+    }
+
+
+async def test_no_agreements_are_read_when_no_refunded_order_has_additional_fees() -> None:
+    sandbox = demo_sandbox(SteppingClock())
+    _, graphql = clients(sandbox)
+    async with graphql:
+        orders = [o async for o in graphql.iter_orders()]
+    assert any(o["refunds"] for o in orders)
+    assert Counter(calls(sandbox, 0))["Agreements"] == 0
