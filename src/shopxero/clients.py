@@ -8,24 +8,33 @@ lists the app's connections, so a run with nothing to write still notices broken
 credentials the day they break, not when the next order arrives (issue 16 §4). Neither call is
 an Accounting API call: the day and minute budgets of the organisation are untouched
 (xero-api-notes §1.5, §2).
+
+Given the state DB, ``build_clients`` carries the GraphQL client's cost bucket from one run to
+the next (``store.rate_limits``): the bucket is only known from an answer, so without the last
+run's reading a run started right after one that drained it has its first query refused
+(``THROTTLED``) and sent again; with it, the client waits first (``GraphQLCostBucket.resume``).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from shopxero.config import Settings
 from shopxero.errors import AuthError, ConfigError
 from shopxero.http.calllog import CallRecord, CallSink
 from shopxero.http.clock import Clock, SystemClock
+from shopxero.http.graphql_throttle import BucketStatus
 from shopxero.shopify.auth import ClientCredentialsAuth, ShopifyAuth, StaticTokenAuth
 from shopxero.shopify.client import ShopifyClient
 from shopxero.shopify.graphql_client import ShopifyGraphQLClient
 from shopxero.store import StateStore
 from shopxero.store.calls import StoredCall
+from shopxero.store.rate_limits import StoredBucket
 from shopxero.xero.auth import ClientCredentialsTokens, OAuthTokenManager
 from shopxero.xero.client import XeroClient, XeroTokenProvider
 from shopxero.xero.identity import IdentityClient
@@ -38,6 +47,8 @@ __all__ = [
     "store_call_sink",
     "xero_tokens",
 ]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -126,8 +137,10 @@ async def build_clients(
     xero_transport: Any = None,
     clock: Clock | None = None,
     warn: Callable[[str], None] | None = None,
+    store: StateStore | None = None,
 ) -> AsyncIterator[Clients]:
-    """Both clients for ``settings``, closed on exit. Transports are for in-process tests."""
+    """Both clients for ``settings``, closed on exit. Transports are for in-process tests.
+    ``store``: the state DB, which keeps the GraphQL cost bucket's last reading between runs."""
     clock = clock or SystemClock()
     shopify_class = ShopifyGraphQLClient if settings.shopify_api == "graphql" else ShopifyClient
     shopify = shopify_class(
@@ -140,6 +153,8 @@ async def build_clients(
         timeout=settings.http_timeout_seconds,
         warn=warn,
     )
+    if store is not None and isinstance(shopify, ShopifyGraphQLClient):
+        _resume_bucket(store, settings, shopify)
     tokens = xero_tokens(settings, xero_transport, clock)
     tenant_id = settings.xero_tenant_id if settings.xero_mode == "web" else None
     if settings.xero_mode == "web" and tenant_id is None:
@@ -156,8 +171,39 @@ async def build_clients(
     try:
         yield Clients(shopify=shopify, xero=xero, xero_tokens=tokens, xero_tenant_id=tenant_id)
     finally:
+        if store is not None and isinstance(shopify, ShopifyGraphQLClient):
+            _keep_bucket(store, settings, shopify)
         await shopify.aclose()
         await xero.aclose()
+
+
+def _bucket_key(settings: Settings) -> str:
+    # Shopify's bucket is per app and shop; a data dir syncs one shop with one app.
+    return f"shopify-graphql {settings.shopify_url}"
+
+
+def _resume_bucket(store: StateStore, settings: Settings, client: ShopifyGraphQLClient) -> None:
+    kept = store.rate_limits.get(_bucket_key(settings))
+    if kept is not None:
+        client.bucket.resume(
+            BucketStatus(kept.maximum, kept.available, kept.restore_rate, kept.seen_at.timestamp())
+        )
+
+
+def _keep_bucket(store: StateStore, settings: Settings, client: ShopifyGraphQLClient) -> None:
+    status = client.bucket.last_status()
+    if status is None:
+        return
+    bucket = StoredBucket(
+        status.maximum,
+        status.available,
+        status.restore_rate,
+        datetime.fromtimestamp(status.seen_at, UTC),
+    )
+    try:
+        store.rate_limits.put(_bucket_key(settings), bucket)
+    except Exception:  # a reading not kept costs the next run one refused query, no more
+        log.warning("could not keep the Shopify GraphQL bucket's last reading", exc_info=True)
 
 
 async def check_xero_connection(

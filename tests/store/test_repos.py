@@ -1,4 +1,5 @@
-"""Mappings, intents, cursors, runs, the error queue, the call log and the Xero cache."""
+"""Mappings, intents, cursors, runs, the error queue, the call log, the Xero cache and the last
+rate-limit readings."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from shopxero.store import StateStore
 from shopxero.store.calls import StoredCall
 from shopxero.store.errors_queue import retry_delay
 from shopxero.store.mappings import MappingRecord
+from shopxero.store.rate_limits import StoredBucket
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -183,6 +185,16 @@ def test_call_log_and_cache(store: StateStore) -> None:
     assert store.cache.get("accounts") == ([{"Code": "200"}], T0)
     store.cache.clear()
     assert store.cache.get("accounts") is None
+
+
+def test_rate_limit_reading_round_trip_and_replace(store: StateStore) -> None:
+    key = "shopify-graphql https://shop.example"
+    assert store.rate_limits.get(key) is None
+    store.rate_limits.put(key, StoredBucket(2000.0, 12.5, 100.0, T0))
+    later = StoredBucket(2000.0, 40.0, 100.0, T0 + timedelta(seconds=5))
+    store.rate_limits.put(key, later)
+    assert store.rate_limits.get(key) == later
+    assert store.rate_limits.get("shopify-graphql https://other.example") is None
 
 
 def test_prune_keeps_open_intents_and_recent_calls(store: StateStore) -> None:

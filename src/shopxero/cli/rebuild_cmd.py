@@ -80,7 +80,9 @@ def run_rebuild(settings: Settings, *, show_progress: bool = False) -> RebuildRe
             with StateStore.open(building) as store:
 
                 async def go() -> RebuildReport:
-                    async with build_clients(settings, call_sink=store_call_sink(store)) as c:
+                    async with build_clients(
+                        settings, call_sink=store_call_sink(store), store=store
+                    ) as c:
                         with _progress(show_progress) as progress:
                             return await rebuild_state(
                                 store,

@@ -7,6 +7,13 @@ Before a query goes out, ``expect(cost)`` says what it will be charged (the clie
 query's ``requestedQueryCost``); ``slot()`` waits on the clock until the modelled bucket holds it.
 A ``THROTTLED`` answer is reported with ``throttled(requested, status)``: the next slot waits the
 time the bucket needs to hold ``requested`` again.
+
+Between runs the bucket is only known from the last answer of the run before: ``last_status``
+gives it (what it held and when, on the clock's ``time()``), and ``resume`` starts a new client
+from it, restored by the time passed since, so a run started right after one that drained the
+bucket waits before its first query instead of having it refused. The first query's cost is not
+known yet, so it waits until the bucket is full again (no query may cost more than the bucket
+holds). A record the bucket has refilled since says nothing: the client starts as with none.
 """
 
 from __future__ import annotations
@@ -14,13 +21,25 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from shopxero.http.clock import Clock, SystemClock
 
-__all__ = ["GraphQLCostBucket"]
+__all__ = ["BucketStatus", "GraphQLCostBucket"]
 
 _MIN_WAIT = 0.001
+
+
+@dataclass(frozen=True)
+class BucketStatus:
+    """A ``throttleStatus`` as read, and when: ``seen_at`` in seconds of the clock's ``time()``
+    (the epoch, so that it means something to a later process)."""
+
+    maximum: float
+    available: float
+    restore_rate: float
+    seen_at: float
 
 
 class GraphQLCostBucket:
@@ -35,6 +54,8 @@ class GraphQLCostBucket:
         self._expected = 0.0
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
+        self._last: BucketStatus | None = None
+        self._resumed = False  # known from an earlier run only: no answer read yet
 
     @property
     def available(self) -> float | None:
@@ -64,6 +85,8 @@ class GraphQLCostBucket:
                 if available is None or self.restore_rate is None:
                     return  # nothing learnt yet: the first answer teaches the bucket
                 wanted = min(self._expected, self.maximum or self._expected)
+                if self._resumed and self._expected <= 0:
+                    wanted = self.maximum or 0.0  # cost unknown: wait for a full bucket
                 if available + 1e-6 >= wanted:
                     self._available, self._updated = available - wanted, now
                     return
@@ -88,6 +111,30 @@ class GraphQLCostBucket:
             return
         self.maximum, self.restore_rate = maximum, rate
         self._available, self._updated = min(available, maximum), self._clock.monotonic()
+        self._last = BucketStatus(maximum, self._available, rate, self._clock.time())
+        self._resumed = False
+
+    def last_status(self) -> BucketStatus | None:
+        """The last ``throttleStatus`` read (None before any), to start the next run from."""
+        return self._last
+
+    def resume(self, status: BucketStatus) -> bool:
+        """Start from an earlier run's last status, restored by the time passed since; True
+        when it was used. Not used once the bucket has learnt from an answer, when the numbers
+        make no sense, when the clock reads earlier than the status, or when the bucket has
+        refilled since (then nothing needs waiting for, and nothing is assumed)."""
+        if self.maximum is not None:
+            return False
+        elapsed = self._clock.time() - status.seen_at
+        if status.maximum <= 0 or status.restore_rate <= 0 or elapsed < 0:
+            return False
+        available = max(0.0, status.available) + elapsed * status.restore_rate
+        if available >= status.maximum:
+            return False
+        self.maximum, self.restore_rate = status.maximum, status.restore_rate
+        self._available, self._updated = available, self._clock.monotonic()
+        self._resumed = True
+        return True
 
     def wait_for(self, requested: float) -> float:
         """Seconds until the bucket holds ``requested`` points (after a THROTTLED answer)."""

@@ -107,7 +107,7 @@ def _run_engine(
     sink = store_call_sink(store, lambda: engines[0].current_run_id if engines else None)
 
     async def go() -> RunReport:
-        async with build_clients(settings, call_sink=sink, warn=warn) as clients:
+        async with build_clients(settings, call_sink=sink, warn=warn, store=store) as clients:
             # Before any work, so broken Xero credentials stop even a run with nothing to write.
             await check_xero_connection(settings, clients)
             engine = SyncEngine(

@@ -29,6 +29,7 @@ from shopxero.store.mappings import MappingRepo
 from shopxero.store.migrations import apply_migrations, check_schema
 from shopxero.store.notices import NoticeRepo
 from shopxero.store.private import create_private_file, make_data_dir
+from shopxero.store.rate_limits import RateLimitRepo
 from shopxero.store.redact import RedactionRepo
 from shopxero.store.runs import RunRepo
 
@@ -52,6 +53,7 @@ class StateStore:
         self.history = HistoryQueries(conn)  # read-only: `shopxero log`, `report --html`
         self.redaction = RedactionRepo(conn)  # `shopxero redact`
         self.notices = NoticeRepo(conn)  # `shopxero.notify`: what each channel was told
+        self.rate_limits = RateLimitRepo(conn)  # the last rate-limit status read (clients.py)
 
     @classmethod
     def open(cls, path: Path | str) -> StateStore:

@@ -158,6 +158,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         "0005_api_call_expected",
         ("ALTER TABLE api_calls ADD COLUMN expected INTEGER NOT NULL DEFAULT 0",),
     ),
+    # The last rate-limit status read from a service (``store.rate_limits``): Shopify's GraphQL
+    # cost bucket is only known from an answer, so the next run starts from the last one.
+    Migration(
+        "0006_rate_limits",
+        (
+            """CREATE TABLE rate_limits (
+                key TEXT PRIMARY KEY,
+                maximum REAL NOT NULL,
+                available REAL NOT NULL,
+                restore_rate REAL NOT NULL,
+                seen_at TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 
 EXPECTED_TABLES = frozenset(
@@ -170,6 +184,7 @@ EXPECTED_TABLES = frozenset(
         "api_calls",
         "xero_cache",
         "notices",
+        "rate_limits",
     }
 )
 
