@@ -128,12 +128,17 @@ async def test_each_phase_of_a_small_shop_takes_the_calls_pinned_here() -> None:
         }
         assert [len(first[n]) for n in RESOURCES] == [12, 3, 24]
         assert any(o["refunds"] for o in first["orders"])
+        # Its Shopify time on this clock: the one wait before the poll (the simulator runs a
+        # query this small in its shortest time, a second); no wait for the cost bucket.
+        assert graphql.spent.seconds == pytest.approx(1 + MIN_STEP, abs=1e-4)
 
         mark = len(sandbox.log.entries())
+        spent = graphql.spent.seconds
         await read_everything(graphql, cursors(first))
         # What changed since each cursor less the look-back, all three in one query, then the
-        # records behind those ids in one more.
+        # records behind those ids in one more; no wait.
         assert calls(sandbox, mark) == {"ChangedIds": 1, "Records": 1}
+        assert graphql.spent.seconds == spent
 
         state = sandbox.state()
         sandbox.upsert_records(day_increment(state, NOW + timedelta(hours=1)))

@@ -6,4 +6,5 @@
 - ``error_mapping``: HTTP statuses and httpx exceptions -> ``shopxero.errors``.
 - ``calllog``: ``CallRecord``, ``CallSink`` and the redaction helpers.
 - ``clock``: the ``Clock`` protocol the clients pace by.
+- ``time_spent``: ``TimeSpent``, the clock time a client spends on its service.
 """

@@ -35,6 +35,7 @@ from shopxero.http.clock import Clock, SystemClock
 from shopxero.http.error_mapping import error_from_exception, error_from_response, request_id_of
 from shopxero.http.retry import RetryHook, RetryPolicy, call_with_retries
 from shopxero.http.throttle import NoPacing, Pacer
+from shopxero.http.time_spent import TimeSpent
 
 __all__ = ["RATE_LIMIT_HEADERS", "Annotator", "ErrorRefiner", "RequestAuth", "Sender"]
 
@@ -87,6 +88,7 @@ class Sender:
         refine_error: ErrorRefiner | None = None,
         on_retry: RetryHook | None = None,
         annotate: Annotator | None = None,
+        spent: TimeSpent | None = None,
     ) -> None:
         self.service = service
         self.client = client
@@ -99,6 +101,8 @@ class Sender:
         self._refine_error = refine_error
         self._on_retry = on_retry
         self._annotate = annotate
+        # Clock time inside ``send`` (pacing, token, attempts, back-off): the service's time.
+        self.spent = spent or TimeSpent(self.clock)
         self.last_response_headers: httpx.Headers | None = None
 
     def known_secrets(self) -> tuple[str, ...]:
@@ -162,9 +166,10 @@ class Sender:
                     raise
 
         policy = self.policy if retry else _single_attempt(self.policy)
-        return await call_with_retries(
-            attempt, policy=policy, clock=self.clock, on_retry=self._on_retry
-        )
+        with self.spent.span():
+            return await call_with_retries(
+                attempt, policy=policy, clock=self.clock, on_retry=self._on_retry
+            )
 
     def _refresh_failed(
         self, unauthorized: ApiAuthError, cause: TransientApiError

@@ -29,6 +29,7 @@ from shopxero.http.clock import Clock, SystemClock
 from shopxero.http.retry import RetryPolicy
 from shopxero.http.sender import Sender
 from shopxero.http.throttle import ShopifyBucket
+from shopxero.http.time_spent import TimeSpent
 from shopxero.shopify.auth import ShopifyAuth
 from shopxero.shopify.pagination import CursorGuard, PaginationLoopError, next_link
 
@@ -81,6 +82,7 @@ class ShopifyClient:
         retry: RetryPolicy | None = None,
         warn: Warn | None = None,
         bucket: ShopifyBucket | None = None,
+        spent: TimeSpent | None = None,
     ) -> None:
         self.shop_url = shop_url.rstrip("/")
         self.api_version = api_version
@@ -103,7 +105,11 @@ class ShopifyClient:
             call_sink=call_sink,
             auth=auth,
             secrets=auth.secret_values,
+            spent=spent,
         )
+        # Clock time spent on Shopify (the benchmark's "Shopify minutes"; shared with a GraphQL
+        # client that reads through this one).
+        self.spent = self._sender.spent
         # Token requests of a client-credentials auth land in the same call log.
         use_sink = getattr(auth, "use_call_sink", None)
         if callable(use_sink):

@@ -27,6 +27,7 @@ import httpx
 
 from shopxero.errors import ApiError
 from shopxero.http.clock import Clock
+from shopxero.http.time_spent import TimeSpent
 from shopxero.shopify import graphql_queries as q
 
 __all__ = ["BulkReader", "nest", "nest_grouped"]
@@ -121,6 +122,7 @@ class BulkReader:
         download: httpx.AsyncClient,
         warn: Warn,
         max_wait: float = 4 * 3600.0,
+        spent: TimeSpent | None = None,
     ) -> None:
         self._query = query
         self._clock = clock
@@ -128,6 +130,9 @@ class BulkReader:
         self._warn = warn
         self.max_wait = max_wait
         self.polls = 0
+        # The waits between polls and the download are Shopify's time too (the queries are
+        # measured by the client's send path; overlapping spans count once).
+        self._spent = spent or TimeSpent(clock)
         self._started: dict[str, _Started] = {}  # by what it reads ("orders"), until read
 
     async def start(self, documents: dict[str, str]) -> None:
@@ -149,17 +154,19 @@ class BulkReader:
             await self._start_one(what, document)
         if what not in self._started:
             return None
-        done = await self._wait(what)
+        with self._spent.span():
+            done = await self._wait(what)
         if done is None:
             return None
         if not done.get("url"):
             return iter(())  # nothing matched: Shopify leaves no file
         file = tempfile.SpooledTemporaryFile(max_size=DOWNLOAD_IN_MEMORY)  # noqa: SIM115
         try:
-            async with self._download.stream("GET", str(done["url"])) as response:
-                response.raise_for_status()
-                async for chunk in response.aiter_bytes():
-                    file.write(chunk)
+            with self._spent.span():
+                async with self._download.stream("GET", str(done["url"])) as response:
+                    response.raise_for_status()
+                    async for chunk in response.aiter_bytes():
+                        file.write(chunk)
         except httpx.HTTPError as exc:
             file.close()
             self._warn(

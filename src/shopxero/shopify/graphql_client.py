@@ -47,6 +47,7 @@ from shopxero.http.clock import Clock, SystemClock
 from shopxero.http.graphql_throttle import GraphQLCostBucket
 from shopxero.http.retry import RetryPolicy
 from shopxero.http.sender import Sender
+from shopxero.http.time_spent import TimeSpent
 from shopxero.shopify import graphql_queries as q
 from shopxero.shopify.auth import ShopifyAuth
 from shopxero.shopify.client import DEFAULT_API_VERSION, ShopifyClient
@@ -196,6 +197,9 @@ class ShopifyGraphQLClient:
         self.auth = auth
         self.clock: Clock = clock or SystemClock()
         self.bucket = bucket or GraphQLCostBucket(clock=self.clock)
+        # Clock time spent on Shopify, one meter for every way this client reads it (queries,
+        # bulk polling and downloads, the REST fallbacks): the benchmark's "Shopify minutes".
+        self.spent = TimeSpent(self.clock)
         self._http = httpx.AsyncClient(
             base_url=self.shop_url,
             transport=transport,
@@ -212,6 +216,7 @@ class ShopifyGraphQLClient:
             auth=auth,
             secrets=auth.secret_values,
             annotate=describe_call,
+            spent=self.spent,
         )
         self.rest = ShopifyClient(
             shop_url=shop_url,
@@ -223,12 +228,15 @@ class ShopifyGraphQLClient:
             timeout=timeout,
             retry=retry,
             warn=warn,
+            spent=self.spent,
         )
         self._warn: Warn = warn or _ignore
         # Full reads (no updated_at filter: a first import, a rebuild) use bulk operations; the
         # JSONL is fetched with the plain httpx client, which sends no Shopify token.
         self.use_bulk = use_bulk
-        self.bulk = BulkReader(self.query, clock=self.clock, download=self._http, warn=self._warn)
+        self.bulk = BulkReader(
+            self.query, clock=self.clock, download=self._http, warn=self._warn, spent=self.spent
+        )
         self._costs: dict[str, float] = {}
         self.ids = IdBatches(self.query, self._costs.get)
         self.changed = ChangedReads(self.query, self.ids)
