@@ -14,11 +14,13 @@ __all__ = ["run_engine"]
 
 
 async def run_engine(settings: Settings, clock: SandboxClock) -> dict[str, Any]:
-    """One run; its status, the records it counted and what it queued."""
+    """One run; its status, the records it counted, what it queued, and the clock time its
+    Shopify client spent on Shopify (``shopify_minutes``: inside its calls, pacing and throttle
+    waits, bulk polling and downloads; ``http.time_spent``)."""
     with StateStore.open(settings.state_db_path) as store:
         engines: list[SyncEngine] = []
         sink = store_call_sink(store, lambda: engines[0].current_run_id if engines else None)
-        async with build_clients(settings, call_sink=sink, clock=clock) as clients:
+        async with build_clients(settings, call_sink=sink, clock=clock, store=store) as clients:
             engine = SyncEngine(
                 store=store,
                 shopify=clients.shopify,
@@ -28,10 +30,12 @@ async def run_engine(settings: Settings, clock: SandboxClock) -> dict[str, Any]:
             )
             engines.append(engine)
             report = await engine.run()
+            shopify_seconds = clients.shopify.spent.seconds
         queued = [f"{e.entity} {e.shopify_id}: {e.message}" for e in store.errors.list_open()]
     return {
         "status": report.status,
         "records": {k: {o: n for o, n in v.items() if n} for k, v in report.counts.items()},
         "queued": len(queued),
         "queued_examples": queued[:5],
+        "shopify_minutes": round(shopify_seconds / 60, 3),
     }

@@ -112,7 +112,9 @@ def shopify_api_table(result: dict[str, Any]) -> Table | None:
     if graphql is None:
         return None
     rest = result["shopxero"]
-    table = Table(title="Reading Shopify: REST and GraphQL (the same run otherwise)")
+    clock = "a clock moved only by the clients' waits" if result.get("stepped") else None
+    title = "Reading Shopify: REST and GraphQL (the same run otherwise)"
+    table = Table(title=f"{title}; {clock}" if clock else title)
     headers = (
         "phase",
         "REST: Shopify calls",
@@ -120,6 +122,8 @@ def shopify_api_table(result: dict[str, Any]) -> Table | None:
         "GraphQL: without payouts",
         "REST: sandbox minutes",
         "GraphQL: sandbox minutes",
+        "REST: Shopify minutes",
+        "GraphQL: Shopify minutes",
         "REST: Xero calls",
         "GraphQL: Xero calls",
     )
@@ -133,10 +137,17 @@ def shopify_api_table(result: dict[str, Any]) -> Table | None:
             f"{graphql[phase]['shopify']['calls'] - _payouts(graphql[phase]):,}",
             f"{rest[phase]['sandbox_minutes']:g}",
             f"{graphql[phase]['sandbox_minutes']:g}",
+            _minutes(rest[phase].get("shopify_minutes")),
+            _minutes(graphql[phase].get("shopify_minutes")),
             f"{rest[phase]['xero']['calls']:,}",
             f"{graphql[phase]['xero']['calls']:,}",
         )
     return table
+
+
+def _minutes(value: float | None) -> str:
+    """Shopify minutes (``-`` in results saved before they were measured)."""
+    return "-" if value is None else f"{value:g}"
 
 
 def _payouts(phase: dict[str, Any]) -> int:
@@ -147,7 +158,8 @@ def _payouts(phase: dict[str, Any]) -> int:
 
 
 def _tables(result: dict[str, Any]) -> list[Table]:
-    tables = [calls_table(result), limits_table(result)]
+    # A run of the two APIs alone (``--apis``) has no baseline to compare with.
+    tables = [calls_table(result), limits_table(result)] if "naive" in result else []
     api = shopify_api_table(result)
     return tables + ([api] if api is not None else [])
 

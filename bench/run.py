@@ -1,7 +1,8 @@
 """The benchmark: API calls of a first import, a no-change rerun and a day's increment.
 
     python bench/run.py [--customers 2000 --products 300 --variants 3 --orders 5000]
-                        [--speed 60] [--json | --markdown] [--out FILE] [--from-json FILE]
+                        [--speed 60 | --stepped] [--apis] [--json | --markdown] [--out FILE]
+                        [--from-json FILE]
 
 Seeds both sandboxes with the bench seed and runs, for each strategy on its own fresh pair of
 sandboxes: (1) the first import, (2) a rerun with no change, (3) a day's increment (10 new
@@ -13,6 +14,10 @@ API (``SHOPXERO_SHOPIFY_API=graphql``), and the one-request-per-record baseline 
 ``bench/naive.py``, all through the same clients. Calls are counted from the sandboxes' request
 logs. The sandbox clock runs ``--speed`` times faster than real time, and the clients pace on
 that same clock, so rate limits are real in sandbox minutes while the run takes real seconds.
+``--stepped``: a clock that moves only when a client waits (``bench/stepped_clock.py``), so the
+minutes do not depend on the machine. ``--apis``: only the REST and GraphQL runs of shopxero
+(``bench/results-apis.json``). Each engine run reports its Shopify minutes too: the clock time its
+Shopify client spent on Shopify (``http/time_spent.py``), apart from the run's whole length.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from bench.increment import day_increment
 from bench.naive import NaiveSync
 from bench.report import markdown_tables, print_tables
 from bench.scaling import DEFAULT_SHOPIFY_API, print_scaling, run_scaling, scaling_markdown
+from bench.stepped_clock import SteppedClock
 from shopxero.cli.demo_cmd import settings_for_sandboxes
 from shopxero.clients import build_clients
 from shopxero.config import Settings
@@ -109,11 +115,20 @@ def _say(message: str) -> None:
 
 
 def _run_strategy(
-    seed: str, start: datetime, speed: float, phase: Phase, *, day_limit: int, label: str
+    seed: str,
+    start: datetime,
+    speed: float,
+    phase: Phase,
+    *,
+    day_limit: int,
+    label: str,
+    stepped: bool = False,
 ) -> dict[str, Any]:
-    clock = SandboxClock(speed=speed, start=start)
+    clock = SteppedClock(start=start) if stepped else SandboxClock(speed=speed, start=start)
     out: dict[str, Any] = {}
     with start_sandboxes(seed, clock=clock, now=start, day_limit=day_limit) as sandboxes:
+        if isinstance(clock, SteppedClock):
+            clock.before_wait = sandboxes.shopify.graphql.bulk.wait
         logs = {
             "shopify": RequestLog(sandboxes.shopify_url),
             "xero": RequestLog(sandboxes.xero_url),
@@ -130,23 +145,38 @@ def _run_strategy(
             sandbox_start = clock.time()
             result = asyncio.run(phase(sandboxes, clock))
             result["real_seconds"] = round(time.monotonic() - real_start, 1)
-            result["sandbox_minutes"] = round((clock.time() - sandbox_start) / 60, 1)
+            result["sandbox_minutes"] = round((clock.time() - sandbox_start) / 60, 3)
             for service, log in logs.items():
                 result[service] = summarise(log.since(marks[service]), service=service).as_dict()
             out[name] = result
             _say(
                 f"{label}, {name}: {result['shopify']['calls']} Shopify and "
                 f"{result['xero']['calls']} Xero calls in {result['real_seconds']} s"
+                + (
+                    f" (Shopify minutes {result['shopify_minutes']:g} of "
+                    f"{result['sandbox_minutes']:g})"
+                    if "shopify_minutes" in result
+                    else ""
+                )
             )
     return out
 
 
 def run_benchmark(
-    *, customers: int, products: int, orders: int, speed: float = 60.0
+    *,
+    customers: int,
+    products: int,
+    orders: int,
+    speed: float = 60.0,
+    stepped: bool = False,
+    apis_only: bool = False,
 ) -> dict[str, Any]:
-    """Both strategies over the same seed; the JSON the table is printed from."""
+    """Every strategy over the same seed (``apis_only``: shopxero through REST and through
+    GraphQL); the JSON the tables are printed from."""
     seed = f"bench:customers={customers},products={products},orders={orders}"
     start = datetime.now(UTC).replace(microsecond=0)
+    sizes = {"customers": customers, "variants": products * 3, "orders": orders}
+    clock = {"speed": speed, "stepped": stepped}
     with tempfile.TemporaryDirectory(prefix="shopxero-bench-") as tmp:
         ours = _run_strategy(
             seed,
@@ -155,15 +185,7 @@ def run_benchmark(
             _engine_phase(Path(tmp) / "ours", payments=True),
             day_limit=DAY_BUDGET,
             label="shopxero",
-        )
-        # The baseline sends no payments or refunds: compare it with shopxero doing the same job.
-        invoices_only = _run_strategy(
-            seed,
-            start,
-            speed,
-            _engine_phase(Path(tmp) / "invoices-only", payments=False),
-            day_limit=DAY_BUDGET,
-            label="shopxero, SHOPXERO_SYNC_PAYMENTS=false",
+            stepped=stepped,
         )
         # The same job as the first, reading Shopify through the GraphQL Admin API (bulk
         # operations for the first import, cost-paced queries after).
@@ -174,6 +196,25 @@ def run_benchmark(
             _engine_phase(Path(tmp) / "graphql", payments=True, shopify_api="graphql"),
             day_limit=DAY_BUDGET,
             label="shopxero, SHOPXERO_SHOPIFY_API=graphql",
+            stepped=stepped,
+        )
+        if apis_only:
+            return {
+                "seed": seed,
+                "sizes": sizes,
+                **clock,
+                "shopxero": ours,
+                "shopxero_graphql": graphql,
+            }
+        # The baseline sends no payments or refunds: compare it with shopxero doing the same job.
+        invoices_only = _run_strategy(
+            seed,
+            start,
+            speed,
+            _engine_phase(Path(tmp) / "invoices-only", payments=False),
+            day_limit=DAY_BUDGET,
+            label="shopxero, SHOPXERO_SYNC_PAYMENTS=false",
+            stepped=stepped,
         )
         naive = _run_strategy(
             seed,
@@ -182,11 +223,12 @@ def run_benchmark(
             _naive_phase(Path(tmp) / "naive"),
             day_limit=UNLIMITED_DAY,
             label="one-per-record",
+            stepped=stepped,
         )
     return {
         "seed": seed,
-        "sizes": {"customers": customers, "variants": products * 3, "orders": orders},
-        "speed": speed,
+        "sizes": sizes,
+        **clock,
         "shopxero": ours,
         "shopxero_invoices_only": invoices_only,
         "shopxero_graphql": graphql,
@@ -277,6 +319,13 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_SHOPIFY_API,
         help="scaling mode: the Shopify Admin API the imports read through (the sync's default)",
     )
+    parser.add_argument(
+        "--stepped",
+        action="store_true",
+        help="a sandbox clock that moves only when a client waits (minutes the same on any "
+        "machine)",
+    )
+    parser.add_argument("--apis", action="store_true", help="only shopxero's REST and GraphQL runs")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     parser.add_argument("--out", type=Path, help="also write the JSON to this file")
@@ -294,6 +343,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     args.scaling = args.scaling or len(args.orders) > 1
     if args.speed <= 0:
         parser.error("--speed must be positive")
+    if args.scaling and (args.stepped or args.apis):
+        parser.error("--stepped and --apis are for one size, not the scaling mode")
     return args
 
 
@@ -303,16 +354,19 @@ def main(argv: list[str] | None = None) -> int:
         return _scaling_main(args)
     if args.from_json:
         result = json.loads(args.from_json.read_text(encoding="utf-8"))
-        # Derived figures follow the current definitions; the measured counts are as saved.
-        result["comparison"] = _compare(
-            result["shopxero"], result["shopxero_invoices_only"], result["naive"]
-        )
+        if "naive" in result:
+            # Derived figures follow the current definitions; the measured counts are as saved.
+            result["comparison"] = _compare(
+                result["shopxero"], result["shopxero_invoices_only"], result["naive"]
+            )
     else:
         result = run_benchmark(
             customers=args.customers,
             products=args.products,
             orders=args.orders[0],
             speed=args.speed,
+            stepped=args.stepped,
+            apis_only=args.apis,
         )
     _emit(result, args, markdown=markdown_tables, table=print_tables)
     return 0

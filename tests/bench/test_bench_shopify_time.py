@@ -1,0 +1,86 @@
+"""The benchmark's Shopify minutes (issue 14: a first import in at most 5 minutes of Shopify time
+on the simulator clock), on a tiny shop and a clock only the clients move (``--stepped``).
+
+On that clock a request takes no time and a phase's minutes are the clients' waits, given the
+calls and what the simulators model: the same on any machine, so they can be pinned. Shopify
+minutes are the clock time the Shopify client spent on Shopify (inside its calls, pacing and
+throttle waits, bulk polling and downloads), apart from the run's whole length, which is mostly
+Xero's pacing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.run import PHASES, main, run_benchmark  # noqa: E402
+from bench.stepped_clock import MIN_STEP  # noqa: E402
+
+SIZES = {"customers": 12, "products": 3, "orders": 24}
+TARGET_MINUTES = 5  # issue 14: a first import's Shopify time on the simulator clock
+
+
+@pytest.fixture(scope="module")
+def result() -> dict[str, Any]:
+    return run_benchmark(**SIZES, stepped=True, apis_only=True)
+
+
+def test_a_graphql_first_import_takes_the_shopify_time_of_one_poll(
+    result: dict[str, Any],
+) -> None:
+    graphql = result["shopxero_graphql"]
+    first = graphql["first_import"]
+    assert first["status"] == "ok" and first["queued"] == 0, first["queued_examples"]
+    assert first["shopify_minutes"] <= TARGET_MINUTES
+    # The three bulk operations run the simulator's shortest time (a second) and are polled
+    # once, after the client's first wait; nothing else waits (no THROTTLED, no 429).
+    assert first["shopify_minutes"] == round((1 + MIN_STEP) / 60, 3)
+    assert first["shopify"]["status_429"] == 0
+    # A rerun and a day start right after the phase before, on a clock that did not move:
+    # the cost bucket the last run left is known from the state DB, and the first query
+    # (whose cost is not known yet) waits until the bucket is full again instead of being
+    # refused and sent twice: at most one refill of the simulator's 2,000 points at 100 a
+    # second, and one query each for the changes and the records behind them.
+    for phase in ("rerun", "day"):
+        assert graphql[phase]["shopify_minutes"] <= round(2000 / 100 / 60, 3), phase
+        calls = graphql[phase]["shopify"]["by_endpoint"]
+        assert calls["POST graphql.json ChangedIds"] == calls["POST graphql.json Records"] == 1
+
+
+def test_shopify_minutes_are_part_of_each_run(result: dict[str, Any]) -> None:
+    rest, graphql = result["shopxero"], result["shopxero_graphql"]
+    for run in (rest, graphql):
+        for phase in PHASES:
+            assert 0 <= run[phase]["shopify_minutes"] <= run[phase]["sandbox_minutes"], phase
+    # REST reads each order's transactions with a call of its own: 49 calls wait for its
+    # bucket of 40 leaking 2 a second.
+    assert rest["first_import"]["shopify_minutes"] > graphql["first_import"]["shopify_minutes"]
+
+
+def test_a_run_of_the_two_apis_alone_prints_its_table(
+    result: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "naive" not in result and result["stepped"] is True
+    saved = tmp_path / "apis.json"
+    saved.write_text(json.dumps(result), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--from-json", str(saved), "--markdown"]) == 0
+    text = capsys.readouterr().out
+    assert "| REST: Shopify minutes | GraphQL: Shopify minutes |" in text
+    first = result["shopxero_graphql"]["first_import"]["shopify_minutes"]
+    assert f"| {first:g} |" in text
+    assert "clients' waits" in text  # the table says which clock
+
+
+def test_the_scaling_mode_refuses_the_options_of_one_size() -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--orders", "24,48", "--stepped"])
+    assert exc.value.code == 2
