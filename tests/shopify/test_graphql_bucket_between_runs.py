@@ -21,6 +21,7 @@ from tests.sync.helpers import sandbox_settings
 
 from shopxero.clients import build_clients
 from shopxero.config import Settings
+from shopxero.http.graphql_throttle import BucketStatus, GraphQLCostBucket
 from shopxero.sandbox.seeds import load_seed
 from shopxero.sandbox.seeds.credentials import shopify_credentials
 from shopxero.sandbox.shopify.app import ShopifySandbox, create_shopify_app
@@ -95,7 +96,8 @@ async def test_the_second_run_waits_for_the_bucket_instead_of_being_refused(
     assert second["throttled"] == 0  # the first query waited and was not refused
     assert second["orders"] == first["orders"] == 60
     assert second["queries"] == first["queries"]  # nothing sent twice
-    # Its first query's cost unknown yet, it waited for a full bucket: no longer than that.
+    # Its first query's cost unknown yet, it waited until the bucket held what the dearest
+    # query may ask (1,000 points: here the whole bucket).
     assert clock.time() - started >= (BUCKET - left) / RESTORE
     assert second["model"] == pytest.approx(sandbox.graphql.costs.status(APP).available, abs=1)
 
@@ -135,3 +137,24 @@ async def test_a_reading_the_bucket_has_refilled_since_is_not_used(tmp_path: Pat
         )
         clock.advance(BUCKET / RESTORE)
         assert not (await one_run(sandbox, clock, config, store))["knew_bucket"]
+
+
+async def test_a_resumed_bucket_waits_only_for_what_the_dearest_query_may_ask() -> None:
+    clock = SteppingClock(start=NOW)
+    holding = GraphQLCostBucket(clock=clock, largest_query=1000)
+    # 1,500 of 2,000 points half a second ago: the dearest query fits, nothing to wait for.
+    assert holding.resume(BucketStatus(2000, 1450, 100, clock.time() - 0.5))
+    started = clock.time()
+    async with holding.slot():
+        pass
+    assert clock.time() == started
+    drained = GraphQLCostBucket(clock=clock, largest_query=1000)
+    assert drained.resume(BucketStatus(2000, 400, 100, clock.time() - 1))  # 500 now
+    async with drained.slot():
+        pass
+    assert clock.time() - started == pytest.approx(5, abs=0.01)  # 500 more at 100 a second
+    # Once an answer has taught it, a bucket is not resumed again.
+    drained.observe_cost(
+        {"throttleStatus": {"maximumAvailable": 2000, "currentlyAvailable": 10, "restoreRate": 100}}
+    )
+    assert not drained.resume(BucketStatus(2000, 1999, 100, clock.time()))

@@ -12,8 +12,10 @@ Between runs the bucket is only known from the last answer of the run before: ``
 gives it (what it held and when, on the clock's ``time()``), and ``resume`` starts a new client
 from it, restored by the time passed since, so a run started right after one that drained the
 bucket waits before its first query instead of having it refused. The first query's cost is not
-known yet, so it waits until the bucket is full again (no query may cost more than the bucket
-holds). A record the bucket has refilled since says nothing: the client starts as with none.
+known yet, so it waits until the bucket holds the most a single query may cost (``largest_query``,
+the caller's to know; the whole bucket when not given): the dearest query cannot then be
+refused, and a bucket that holds that much already is not waited for. A record the bucket has
+refilled since says nothing: the client starts as with none.
 """
 
 from __future__ import annotations
@@ -45,8 +47,9 @@ class BucketStatus:
 class GraphQLCostBucket:
     """The ``Pacer`` of the GraphQL client (``http/throttle.Pacer``) plus the cost it learns."""
 
-    def __init__(self, *, clock: Clock | None = None) -> None:
+    def __init__(self, *, clock: Clock | None = None, largest_query: float | None = None) -> None:
         self._clock: Clock = clock or SystemClock()
+        self._largest_query = largest_query  # the most one query may cost, if known
         self.maximum: float | None = None  # unknown until the first answer
         self.restore_rate: float | None = None
         self._available = 0.0
@@ -86,7 +89,8 @@ class GraphQLCostBucket:
                     return  # nothing learnt yet: the first answer teaches the bucket
                 wanted = min(self._expected, self.maximum or self._expected)
                 if self._resumed and self._expected <= 0:
-                    wanted = self.maximum or 0.0  # cost unknown: wait for a full bucket
+                    # The cost unknown yet: what the dearest query could ask.
+                    wanted = min(self.maximum or 0.0, self._largest_query or float("inf"))
                 if available + 1e-6 >= wanted:
                     self._available, self._updated = available - wanted, now
                     return

@@ -53,7 +53,7 @@ from shopxero.shopify.auth import ShopifyAuth
 from shopxero.shopify.client import DEFAULT_API_VERSION, ShopifyClient
 from shopxero.shopify.graphql_bulk import BulkReader
 from shopxero.shopify.graphql_changed import ChangedReads
-from shopxero.shopify.graphql_ids import IdBatches, QueryTooCostly
+from shopxero.shopify.graphql_ids import MAX_QUERY_COST, IdBatches, QueryTooCostly
 from shopxero.shopify.graphql_records import (
     balance_record,
     balance_transaction_record,
@@ -196,7 +196,7 @@ class ShopifyGraphQLClient:
         self.api_version = api_version
         self.auth = auth
         self.clock: Clock = clock or SystemClock()
-        self.bucket = bucket or GraphQLCostBucket(clock=self.clock)
+        self.bucket = bucket or GraphQLCostBucket(clock=self.clock, largest_query=MAX_QUERY_COST)
         # Clock time spent on Shopify, one meter for every way this client reads it (queries,
         # bulk polling and downloads, the REST fallbacks): the benchmark's "Shopify minutes".
         self.spent = TimeSpent(self.clock)
