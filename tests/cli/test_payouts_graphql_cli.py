@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from shopxero.cli.app import _register_commands, app
 from shopxero.sandbox.run import start_sandboxes
 from shopxero.sandbox.seeds.credentials import shopify_credentials
+from shopxero.store import StateStore
 
 
 def _sync(tmp_path: Path) -> tuple[int, dict[str, Any]]:
@@ -55,7 +56,12 @@ def test_a_graphql_sync_reads_payouts_through_graphql_or_says_the_scope_is_missi
         code, report = _sync(tmp_path)
         shopify = _requests(running.shopify_url)
         xero = httpx.get(f"{running.xero_url}/_sandbox/state").json()
+        shop_url = running.shopify_url
     assert code == 1, report  # the demo seed's broken order is queued, as through REST
+    # The cost bucket's last reading is kept for the next run to start from (issue 14).
+    with StateStore.open(tmp_path / "state.db") as store:
+        kept = store.rate_limits.get(f"shopify-graphql {shop_url}")
+    assert kept is not None and kept.maximum == 2000 and kept.restore_rate == 100
     assert _not_graphql(shopify) == []
     notes = " ".join(report["notes"])
     missing = "the Shopify app lacks the read_shopify_payments_payouts scope"
