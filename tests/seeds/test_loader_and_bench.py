@@ -75,6 +75,10 @@ def test_bench_has_the_same_kinds_of_records_as_the_demo(bench: dict[str, Any]) 
     assert any(o["customer"] is None for o in orders)
     assert any(not o["taxes_included"] for o in orders)
     assert any(o["presentment_currency"] == "EUR" for o in orders)
+    # Additional fees: some given back by a refund, some kept.
+    charged = [o for o in orders if o["original_total_additional_fees_set"]]
+    given_back = [any(r["additional_fees"] for r in o["refunds"]) for o in charged]
+    assert any(given_back) and not all(given_back)
     lines = [li for o in orders for li in o["line_items"]]
     assert any(li["gift_card"] for li in lines) and any(not li["product_exists"] for li in lines)
     skus = [v["sku"] for p in bench["shopify"]["products"] for v in p["variants"]]

@@ -1,13 +1,15 @@
 """The engine reads Shopify through the GraphQL Admin API (``SHOPXERO_SHOPIFY_API=graphql``) and
-ends in the same Xero state as through REST: the demo shop synced both ways, into two Xero
-simulators, compared record by record (ids and timestamps set by Xero aside), the payouts' bank
-transfers and spend/receive money included. A GraphQL run makes no REST call at all (the shop,
-payouts and balance transactions are GraphQL reads too). The first run's full reads are bulk
-operations; the rerun reads changes with paged, filtered queries. A rebuild through GraphQL
-relinks everything."""
+ends in the same Xero state as through REST: the demo shop and a small bench shop (refunded
+additional fees included) synced both ways, into two Xero simulators, compared record by record (ids
+and timestamps set by Xero aside), the payouts' bank transfers and spend/receive money included. A
+GraphQL run makes no REST call at all (the shop, payouts and balance transactions are GraphQL reads
+too). The first run's full reads are bulk operations; the rerun reads changes with paged, filtered
+queries. A rebuild through GraphQL relinks everything.
+"""
 
 from __future__ import annotations
 
+import copy
 import re
 import sqlite3
 from pathlib import Path
@@ -20,11 +22,13 @@ from tests.sync.helpers import (
     sandbox_settings,
     sandbox_state,
     serve_demo,
+    serve_seed,
 )
 
 from shopxero.clients import build_clients, store_call_sink
 from shopxero.rebuild.run import rebuild_state
 from shopxero.sandbox.clock import SandboxClock
+from shopxero.sandbox.seeds import load_seed
 from shopxero.store import StateStore
 
 pytestmark = pytest.mark.anyio
@@ -92,11 +96,7 @@ async def test_demo_ends_in_the_same_xero_state_through_either_api(tmp_path: Pat
         (q.entity, q.shopify_id) for q in rest_queue
     ]
     assert rest_state["bank_transfers"] and rest_state["bank_transactions"]  # payouts posted
-    for kind in KEYS:
-        rest_records, gql_records = records(rest_state, kind), records(gql_state, kind)
-        assert sorted(gql_records) == sorted(rest_records), kind
-        for name, record in rest_records.items():
-            assert gql_records[name] == record, f"{kind} {name}"
+    assert_same_records(rest_state, gql_state)
     graphql_calls = [c for c in shop_calls if c["path"].endswith("/graphql.json")]
     assert graphql_calls, "the GraphQL path was not taken"
     # No REST call in either GraphQL run: every request is a query or a bulk result download.
@@ -132,6 +132,48 @@ async def test_demo_ends_in_the_same_xero_state_through_either_api(tmp_path: Pat
     assert all(i.startswith("gid://shopify/Order/") for i in ids) and len(ids) == len(set(ids))
     assert len(ids) <= 5, ids  # each refunded order of a waiting payout once
     assert rest_report.status == gql_report.status
+
+
+def assert_same_records(rest_state: dict[str, Any], gql_state: dict[str, Any]) -> None:
+    for kind in KEYS:
+        rest_records, gql_records = records(rest_state, kind), records(gql_state, kind)
+        assert sorted(gql_records) == sorted(rest_records), kind
+        for name, record in rest_records.items():
+            assert gql_records[name] == record, f"{kind} {name}"
+
+
+async def test_bench_ends_in_the_same_xero_state_through_either_api(tmp_path: Path) -> None:
+    """Issue 14: the bench seed too, at a size a test can afford (its kinds of records all come
+    by 150 orders, a refunded additional fee among them)."""
+    seed = load_seed("bench:customers=40,products=20,orders=150")  # one seed: one "now"
+    rest_clock, gql_clock = SandboxClock(speed=50), SandboxClock(speed=50)
+    with (
+        serve_seed(copy.deepcopy(seed), clock=rest_clock) as (rest_shop, rest_xero),
+        serve_seed(copy.deepcopy(seed), clock=gql_clock) as (gql_shop, gql_xero),
+    ):
+        rest_report, rest_queue = await run_engine(
+            rest_shop, rest_xero, tmp_path / "rest", clock=rest_clock
+        )
+        gql_report, gql_queue = await run_engine(
+            gql_shop, gql_xero, tmp_path / "graphql", clock=gql_clock, shopify_api="graphql"
+        )
+        rest_state, gql_state = sandbox_state(rest_xero), sandbox_state(gql_xero)
+        shop_calls = sandbox_requests(gql_shop)
+    assert rest_queue == [] and gql_queue == []  # the bench has no broken records
+    assert rest_report.status == gql_report.status
+    assert len(rest_state["invoices"]) >= 140 and rest_state["credit_notes"]
+    fee_lines = [
+        line
+        for note in gql_state["credit_notes"]
+        for line in note["LineItems"]
+        if line["Description"] == "Refund: additional fees"
+    ]
+    assert fee_lines, "no refunded additional fee reached Xero"
+    operations = [operation(c) for c in shop_calls if c["path"].endswith("/graphql.json")]
+    # The refunded fee's order's agreements: read with the bulk orders' refunds, and again only
+    # with the orders the payouts step reads by id.
+    assert 1 <= operations.count("Agreements") <= 1 + operations.count("OrderNodes"), operations
+    assert_same_records(rest_state, gql_state)
 
 
 def _mapping_counts(data_dir: Path) -> dict[str, int]:

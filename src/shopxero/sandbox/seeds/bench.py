@@ -1,20 +1,19 @@
 """The ``bench`` seed: a large UK shop generated deterministically (seeded random) at any size.
 
-``bench`` or ``bench:customers=2000,products=300,orders=5000`` (these are the defaults; each
-product has 3 variants). Two optional keys shape the history instead of its size: ``days=N``
-keeps every order within the last N days, and ``payday=0``..``4`` pays out weekly on that
-weekday (Monday = 0) instead of each business day; the crash harness uses both so that a shop
-with a few hundred orders still has a handful of payouts, not one per day for three years.
-The records are the same kinds as the demo's, spread by fixed strides
-so every size above a few dozen has them: duplicate customer names, customers without email or
-without a name, non-Latin names, empty/duplicated/over-long SKUs, tax-exclusive orders, discount
-codes split with penny remainders, free and paid shipping, guest checkouts, deleted-product
-lines, partial and full refunds, cancelled, pending and test orders, gift cards, EUR
-presentment; Shopify Payments payouts and balance transactions generated from the orders
-(``payouts.py``), with disputes (lost and won), adjustments, a reserve and EUR payouts. Unlike
-the demo there are no intentionally broken records, so a bench run that
-queues anything has found a bug. Orders spread over the last 3 years (``read_all_orders``
-matters, shopify-api-notes §4).
+``bench`` or ``bench:customers=2000,products=300,orders=5000`` (these are the defaults; each product
+has 3 variants). Two optional keys shape the history instead of its size: ``days=N`` keeps every
+order within the last N days, and ``payday=0``..``4`` pays out weekly on that weekday (Monday = 0)
+instead of each business day; the crash harness uses both so that a shop with a few hundred orders
+still has a handful of payouts, not one per day for three years. The records are the same kinds as
+the demo's, spread by fixed strides so every size above a few dozen has them: duplicate customer
+names, customers without email or without a name, non-Latin names, empty/duplicated/over-long SKUs,
+tax-exclusive orders, discount codes split with penny remainders, free and paid shipping, guest
+checkouts, deleted-product lines, partial and full refunds, cancelled, pending and test orders, gift
+cards, EUR presentment, additional fees (some given back by a refund); Shopify Payments payouts and
+balance transactions generated from the orders (``payouts.py``), with disputes (lost and won),
+adjustments, a reserve and EUR payouts. Unlike the demo there are no intentionally broken records,
+so a bench run that queues anything has found a bug. Orders spread over the last 3 years
+(``read_all_orders`` matters, shopify-api-notes §4).
 """
 
 from __future__ import annotations
@@ -299,6 +298,13 @@ def _order_spec(
         kw.update(presentment_currency="EUR", exchange_rate=Decimal("0.8571"))
     if customer is None:
         kw["email"] = f"guest{i}@bench.example"
+    if i % 97 == 41:
+        # An additional fee collected at checkout (a cross-border import fee), given back with a
+        # refund on every other such order (on GraphQL it is read from the refund agreements).
+        kw["additional_fees"] = Decimal("2.90")
+        if i % 2:
+            refunds = kw.get("refunds") or (RefundSpec(3, ((0, 1),), note="Returned"),)
+            kw["refunds"] = (replace(refunds[0], additional_fees=True), *refunds[1:])
     return OrderSpec(number=0, processed_at=processed, lines=tuple(lines), customer=customer,
                      shipping=shipping, **kw)  # fmt: skip
 
