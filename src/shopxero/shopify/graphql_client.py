@@ -534,7 +534,7 @@ class ShopifyGraphQLClient:
         if self.use_bulk and search is None:
             nodes = await self.bulk.read("orders", q.BULK_ORDERS)
             if nodes is not None:
-                async for node in self._with_agreements(self._with_refunds(nodes)):
+                async for node in self._with_refunds(nodes):
                     yield await self._order(node)
                 return
         variables = {"first": q.ORDER_PAGE, "query": search}
@@ -591,7 +591,9 @@ class ShopifyGraphQLClient:
     async def _with_refunds(self, nodes: Iterable[Node]) -> AsyncIterator[Node]:
         """A bulk read's orders as they stream by, each with its refunds: orders are held only
         until a ``nodes(ids:)`` batch of them have refunds, or ``HELD_ORDERS`` wait (so a shop
-        with few refunds is not held whole), then their refunds are read together."""
+        with few refunds is not held whole), then their refunds are read together, and the
+        sales agreements of those that need them (``_add_agreements``) with them: a query more
+        for a batch with refunded fees, none for one without."""
         held: list[Node] = []
         refunded = 0
         for node in nodes:
@@ -599,10 +601,12 @@ class ShopifyGraphQLClient:
             refunded += bool(node.get("refunds"))
             if refunded >= self.ids.size(q.REFUNDS) or len(held) >= HELD_ORDERS:
                 await self._add_refunds(held)
+                await self._add_agreements(held)
                 for ready in held:
                     yield ready
                 held, refunded = [], 0
         await self._add_refunds(held)
+        await self._add_agreements(held)
         for ready in held:
             yield ready
 
