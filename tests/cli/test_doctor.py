@@ -294,7 +294,7 @@ def _invoke(args: list[str]) -> Any:
 def test_cli_doctor_exit_0_when_fine_and_json(sandboxes: RunningSandboxes, tmp_path: Path) -> None:
     result = _invoke(["--data-dir", str(tmp_path), "doctor"])
     assert result.exit_code == 0, result.output
-    assert "shopify scopes: read_customers" in result.output
+    assert "shopify scopes: read_all_orders read_customers read_orders" in result.output
     assert "all essential checks passed; 2 warning(s)." in result.output
     assert "fix: set SHOPXERO_GIFT_CARD_ACCOUNT" in result.output
 

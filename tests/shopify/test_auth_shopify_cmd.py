@@ -68,7 +68,7 @@ def test_static_token_prints_shop_version_and_scopes(shop_server) -> None:
     assert result.exit_code == 0, result.output
     assert "Shopify shop: Demo Tea Shop" in result.output
     assert "API version: 2026-10" in result.output
-    assert "Scopes: read_customers read_products read_orders read_all_orders" in result.output
+    assert "Scopes: read_all_orders read_customers read_orders read_products" in result.output
     assert "static admin token" in result.output
     assert "warning" not in result.output
     assert SHOPIFY_ACCESS_TOKEN not in result.output

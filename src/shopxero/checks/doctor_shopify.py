@@ -190,7 +190,8 @@ def _scopes(c: Collector, scopes: Sequence[str]) -> None:
             "older orders should reach Xero",
         )
     else:
-        c.ok("scopes", " ".join(scopes))
+        # Sorted: REST lists them as granted, GraphQL in its own order; the line is the same.
+        c.ok("scopes", " ".join(sorted(scopes)))
 
 
 def _token(c: Collector, settings: Settings, sink: ListSink, now: datetime) -> None:

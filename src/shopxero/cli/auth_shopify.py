@@ -78,7 +78,8 @@ async def _check(
     async with client:
         shop = await client.get_shop()
         served = client.served_api_version  # REST: access_scopes.json answers without it
-        scopes = await client.get_access_scopes()
+        # Sorted: REST lists them as granted, GraphQL in its own order; the output is the same.
+        scopes = sorted(await client.get_access_scopes())
     warnings: list[str] = []
     missing = [s for s in REQUIRED_SCOPES if s not in scopes]
     if missing:
