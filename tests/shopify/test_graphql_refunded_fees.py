@@ -2,7 +2,8 @@
 are read from the orders' refund agreements (shopify-api-notes §10 "Sales agreements") and become
 the same ``Refund.additional_fees`` / ``total_additional_fees_set`` as REST's, on every read path
 (pages, a bulk operation, a run's prepared changes, orders by id), in one ``Agreements`` query for
-all the orders that need it, and in none when no refunded order has additional fees."""
+all the orders that need it, and in none when no refunded order has additional fees; an order with
+more agreements than a page holds is read whole through REST."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ import pytest
 from tests.fidelity import cases_refund_fees
 from tests.fidelity.lifecycle import _seed
 from tests.shopify.test_graphql_calls import calls
-from tests.shopify.test_graphql_client import clients, demo_sandbox
+from tests.shopify.test_graphql_client import SHOP_URL, clients, demo_sandbox
 from tests.stepping_clock import SteppingClock
 
-from shopxero.sandbox.seeds.credentials import shopify_credentials
+from shopxero.sandbox.seeds.credentials import SHOPIFY_ACCESS_TOKEN, shopify_credentials
 from shopxero.sandbox.shopify.app import ShopifySandbox, create_shopify_app
+from shopxero.sandbox.transport import SandboxASGITransport
+from shopxero.shopify import graphql_queries as q
 from shopxero.shopify import models
+from shopxero.shopify.auth import StaticTokenAuth
 from shopxero.shopify.graphql_client import ShopifyGraphQLClient
 
 pytestmark = pytest.mark.anyio
@@ -94,3 +98,37 @@ async def test_no_agreements_are_read_when_no_refunded_order_has_additional_fees
         orders = [o async for o in graphql.iter_orders()]
     assert any(o["refunds"] for o in orders)
     assert Counter(calls(sandbox, 0))["Agreements"] == 0
+
+
+async def test_an_order_with_more_agreements_than_a_page_is_read_whole_through_rest() -> None:
+    sandbox = fee_sandbox()
+    rest, _ = clients(sandbox)
+    async with rest:
+        by_rest = [o async for o in rest.iter_orders()]
+    order = next(o for o in by_rest if any(r.get("additional_fees") for r in o["refunds"]))
+    # Refunds that give nothing back, each its own agreement: one more than a page holds.
+    empty = [
+        {**order["refunds"][0], "id": 9_900_000_000_000 + n, "admin_graphql_api_id": None}
+        | {"refund_line_items": [], "transactions": [], "order_adjustments": []}
+        | {"additional_fees": [], "total_additional_fees_set": None}
+        for n in range(q.AGREEMENTS_PAGE)
+    ]
+    sandbox.upsert_records({"orders": [{**order, "refunds": [*order["refunds"], *empty]}]})
+    warnings: list[str] = []
+    rest, _ = clients(sandbox)
+    graphql = ShopifyGraphQLClient(
+        shop_url=SHOP_URL,
+        auth=StaticTokenAuth(SHOPIFY_ACCESS_TOKEN),
+        transport=SandboxASGITransport(app=sandbox),
+        clock=sandbox.clock,
+        warn=warnings.append,
+    )
+    async with rest, graphql:
+        expected = await rest.get_order(order["id"])
+        read = await graphql.get_order(order["id"])
+    assert warnings == [
+        f"order {order['name']} has more sales agreements than one GraphQL page holds: "
+        "read through REST"
+    ]
+    assert read is not None and expected is not None
+    assert refunded_fees([read]) == refunded_fees([expected]) != {}
