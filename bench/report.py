@@ -124,6 +124,7 @@ def shopify_api_table(result: dict[str, Any]) -> Table | None:
         "GraphQL: sandbox minutes",
         "REST: Shopify minutes",
         "GraphQL: Shopify minutes",
+        "GraphQL: Shopify minutes without payouts",
         "REST: Xero calls",
         "GraphQL: Xero calls",
     )
@@ -139,6 +140,7 @@ def shopify_api_table(result: dict[str, Any]) -> Table | None:
             f"{graphql[phase]['sandbox_minutes']:g}",
             _minutes(rest[phase].get("shopify_minutes")),
             _minutes(graphql[phase].get("shopify_minutes")),
+            _minutes(_without_payouts(graphql[phase])),
             f"{rest[phase]['xero']['calls']:,}",
             f"{graphql[phase]['xero']['calls']:,}",
         )
@@ -148,6 +150,13 @@ def shopify_api_table(result: dict[str, Any]) -> Table | None:
 def _minutes(value: float | None) -> str:
     """Shopify minutes (``-`` in results saved before they were measured)."""
     return "-" if value is None else f"{value:g}"
+
+
+def _without_payouts(phase: dict[str, Any]) -> float | None:
+    total, payouts = phase.get("shopify_minutes"), phase.get("shopify_minutes_payouts")
+    if total is None or payouts is None:
+        return None
+    return round(total - payouts, 3)
 
 
 def _payouts(phase: dict[str, Any]) -> int:

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.counts import payouts_endpoint, span_endpoint  # noqa: E402
 from bench.run import PHASES, main, run_benchmark  # noqa: E402
 from bench.stepped_clock import MIN_STEP  # noqa: E402
 
@@ -39,7 +40,10 @@ def test_a_graphql_first_import_takes_the_shopify_time_of_one_poll(
     graphql = result["shopxero_graphql"]
     first = graphql["first_import"]
     assert first["status"] == "ok" and first["queued"] == 0, first["queued_examples"]
-    assert first["shopify_minutes"] <= TARGET_MINUTES
+    # Issue 14's target is for the reads of customers, products and orders: the payouts step's
+    # are counted apart, as its calls are.
+    assert 0 <= first["shopify_minutes_payouts"] <= first["shopify_minutes"]
+    assert first["shopify_minutes"] - first["shopify_minutes_payouts"] <= TARGET_MINUTES
     # The three bulk operations run the simulator's shortest time (a second) and are polled
     # once, after the client's first wait; nothing else waits (no THROTTLED, no 429).
     assert first["shopify_minutes"] == round((1 + MIN_STEP) / 60, 3)
@@ -73,7 +77,10 @@ def test_a_run_of_the_two_apis_alone_prints_its_table(
     capsys.readouterr()
     assert main(["--from-json", str(saved), "--markdown"]) == 0
     text = capsys.readouterr().out
-    assert "| REST: Shopify minutes | GraphQL: Shopify minutes |" in text
+    assert (
+        "| REST: Shopify minutes | GraphQL: Shopify minutes | GraphQL: Shopify minutes "
+        "without payouts |"
+    ) in text
     first = result["shopxero_graphql"]["first_import"]["shopify_minutes"]
     assert f"| {first:g} |" in text
     assert "clients' waits" in text  # the table says which clock
@@ -83,3 +90,20 @@ def test_the_scaling_mode_refuses_the_options_of_one_size() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--orders", "24,48", "--stepped"])
     assert exc.value.code == 2
+
+
+def test_time_is_told_by_what_it_was_spent_on_as_calls_are() -> None:
+    rest = "GET /admin/api/2026-01/orders.json?ids=1%2C2"
+    graphql = "POST /admin/api/2026-10/graphql.json"
+    assert span_endpoint(rest) == "GET orders.json?ids="
+    assert span_endpoint("GET /admin/api/2026-01/orders/12/transactions.json") == (
+        "GET orders/*/transactions.json"
+    )
+    assert span_endpoint(f"{graphql} BalanceTransactions") == (
+        "POST graphql.json BalanceTransactions"
+    )
+    assert span_endpoint("bulk orders") == "bulk orders"
+    payouts = [rest, f"{graphql} Payouts", f"{graphql} BalanceTransactions"]
+    others = [f"{graphql} ChangedIds", "bulk orders", "GET /admin/api/2026-01/orders.json"]
+    assert all(payouts_endpoint(span_endpoint(label)) for label in payouts)
+    assert not any(payouts_endpoint(span_endpoint(label)) for label in others)

@@ -20,12 +20,13 @@ pytestmark = pytest.mark.anyio
 async def test_nested_and_overlapping_spans_count_once() -> None:
     clock = SteppingClock()
     spent = TimeSpent(clock)
-    with spent.span():
+    with spent.span("bulk orders"):
         await clock.sleep(2)
-        with spent.span():  # nested: already counted
+        with spent.span("POST graphql.json PollBulks"):  # nested: already counted
             await clock.sleep(3)
     await clock.sleep(10)  # outside every span
     assert spent.seconds == pytest.approx(5)
+    assert spent.by_label == {"bulk orders": pytest.approx(5)}  # told by the outermost span
 
     async def read(wait: float) -> None:
         with spent.span():
@@ -62,3 +63,5 @@ async def test_the_send_path_counts_its_pacing_waits_and_back_off() -> None:
         for path in ("/b", "/c", "/d"):
             await sender.send("GET", path)
     assert sender.spent.seconds == pytest.approx(4 + 1, abs=0.01)
+    assert set(sender.spent.by_label) == {"GET /a", "GET /b", "GET /c", "GET /d"}
+    assert sender.spent.by_label["GET /d"] == pytest.approx(1, abs=0.01)

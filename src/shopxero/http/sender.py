@@ -121,6 +121,7 @@ class Sender:
         retry: bool = True,
         content: bytes | None = None,
         not_found_ok: bool = False,
+        label: str | None = None,
     ) -> httpx.Response:
         """Send one logical request; return the 2xx answer or raise an ``ApiError``.
 
@@ -128,7 +129,8 @@ class Sender:
         verbatim). ``retry=False`` makes a single attempt (a write with no idempotency key).
         ``content`` is a body already encoded by the caller (Xero's exact-Decimal JSON).
         ``not_found_ok``: a look-up, whose 404 (still raised as ``NotFoundError``) is logged as
-        an expected answer, not a failure.
+        an expected answer, not a failure. ``label``: what the time spent on it is told by
+        (``spent.by_label``; the method and URL unless given).
         """
         refreshed = False
         exchanges = 0
@@ -166,7 +168,8 @@ class Sender:
                     raise
 
         policy = self.policy if retry else _single_attempt(self.policy)
-        with self.spent.span():
+        target = httpx.URL(str(url), params=params) if params else url
+        with self.spent.span(label or f"{method} {target}"):
             return await call_with_retries(
                 attempt, policy=policy, clock=self.clock, on_retry=self._on_retry
             )

@@ -154,7 +154,7 @@ class BulkReader:
             await self._start_one(what, document)
         if what not in self._started:
             return None
-        with self._spent.span():
+        with self._spent.span(f"bulk {what}"):
             done = await self._wait(what)
         if done is None:
             return None
@@ -162,7 +162,7 @@ class BulkReader:
             return iter(())  # nothing matched: Shopify leaves no file
         file = tempfile.SpooledTemporaryFile(max_size=DOWNLOAD_IN_MEMORY)  # noqa: SIM115
         try:
-            with self._spent.span():
+            with self._spent.span(f"bulk {what}"):
                 async with self._download.stream("GET", str(done["url"])) as response:
                     response.raise_for_status()
                     async for chunk in response.aiter_bytes():

@@ -165,6 +165,12 @@ def describe_call(request: httpx.Request, response: httpx.Response | None) -> st
     return urlencode(pairs, safe="/")
 
 
+def _operation(document: str) -> str:
+    """A query's operation name (``Orders``), or ``query`` for an anonymous one."""
+    match = _OPERATION.match(document)
+    return match.group(2) if match else "query"
+
+
 def _n(value: Any) -> str:
     """A cost figure as Shopify means it: ``2000.0`` -> ``2000``; null (throttled) -> ``-``."""
     return f"{value:g}" if isinstance(value, int | float) else "-"
@@ -273,7 +279,10 @@ class ShopifyGraphQLClient:
         for _ in range(MAX_THROTTLED_RETRIES + 1):
             self.bucket.expect(self._costs.get(document, 0.0))
             response = await self._sender.send(
-                "POST", self._path, json={"query": document, "variables": variables or {}}
+                "POST",
+                self._path,
+                json={"query": document, "variables": variables or {}},
+                label=f"POST {self._path} {_operation(document)}",
             )
             body = self._json(response)
             cost = (body.get("extensions") or {}).get("cost")
