@@ -84,10 +84,10 @@ class Settings(BaseSettings):
     )
     shopify_api_version: str = Field("2026-10", description="Pinned Admin API version.")
     shopify_api: Literal["rest", "graphql"] = Field(
-        "rest",
-        description="Which Shopify Admin API reads customers, products and orders: 'rest', or "
-        "'graphql' (cost-paced, an order's transactions come with it, full reads are bulk "
-        "operations; payouts and the shop record are still read through REST).",
+        "graphql",
+        description="Which Shopify Admin API reads the shop: 'graphql' (the default: cost-paced, "
+        "an order's transactions come with it, full reads are bulk operations) or 'rest' (the "
+        "API Shopify made legacy in October 2024, still selectable).",
     )
     shopify_access_token: str | None = Field(None, description="Legacy custom-app admin token.")
     shopify_client_id: str | None = Field(None, description="Dev Dashboard app client id.")
