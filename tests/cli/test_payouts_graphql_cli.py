@@ -41,6 +41,7 @@ def _not_graphql(requests: list[dict[str, Any]]) -> list[str]:
     ]
 
 
+@pytest.mark.one_api("graphql")  # about payouts read through GraphQL (REST: test_payouts_cli)
 @pytest.mark.parametrize("with_scope", [True, False], ids=["granted", "scope_missing"])
 def test_a_graphql_sync_reads_payouts_through_graphql_or_says_the_scope_is_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_scope: bool

@@ -87,11 +87,11 @@ def test_rejected_xero_credentials_exit_2_with_one_line(
     assert "wrong-secret-value-123" not in out
 
 
-def test_sync_reads_shopify_through_graphql_when_set(
-    sandboxes: RunningSandboxes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_sync_reads_shopify_through_the_api_set(
+    sandboxes: RunningSandboxes, tmp_path: Path, shopify_api: str
 ) -> None:
-    """``SHOPXERO_SHOPIFY_API=graphql``: the same run, read through the GraphQL Admin API."""
-    monkeypatch.setenv("SHOPXERO_SHOPIFY_API", "graphql")
+    """``SHOPXERO_SHOPIFY_API`` (set per test by tests/conftest.py): the same run, read through
+    the GraphQL Admin API or through REST."""
     code, out = _invoke(["--data-dir", str(tmp_path), "sync", "--json"])
     report = json.loads(out)
     assert code == 1, out  # the demo seed's broken order is queued, as through REST
@@ -99,6 +99,11 @@ def test_sync_reads_shopify_through_graphql_when_set(
     assert report["counts"]["orders"]["created"] > 0
     shopify = httpx.get(f"{sandboxes.shopify_url}/_sandbox/requests").json()["requests"]
     paths = {r["path"] for r in shopify}
-    assert "/admin/api/2026-10/graphql.json" in paths
-    # Orders and their transactions came through GraphQL (payouts too: test_payouts_graphql_cli).
-    assert not [p for p in paths if p.endswith("/orders.json") or "/orders/" in p]
+    rest_orders = [p for p in paths if p.endswith("/orders.json") or "/orders/" in p]
+    if shopify_api == "graphql":
+        assert "/admin/api/2026-10/graphql.json" in paths
+        # Orders and their transactions came through GraphQL (payouts: test_payouts_graphql_cli).
+        assert not rest_orders
+    else:
+        assert "/admin/api/2026-10/graphql.json" not in paths
+        assert "/admin/api/2026-10/orders.json" in rest_orders

@@ -30,6 +30,7 @@ PREFIX = "SHOP-"
 ROUNDING_ACCOUNTS = {"GB": "860", "AU": "860", "NZ": "860", "US": "260"}
 
 
+@pytest.mark.not_per_api  # looks at the cases only
 def test_the_corpus_is_big_enough_and_numbers_are_unique() -> None:
     cases = [c for country in CORPUS.values() for c in country]
     assert len(cases) >= 40
@@ -38,7 +39,10 @@ def test_the_corpus_is_big_enough_and_numbers_are_unique() -> None:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CountryRun]:
+def runs(
+    tmp_path_factory: pytest.TempPathFactory, shopify_api: str | None
+) -> dict[str, CountryRun]:
+    # shopify_api: synced once per Shopify API (tests/conftest.py)
     results: dict[str, CountryRun] = {}
     for code, cases in CORPUS.items():
         data_dir: Path = tmp_path_factory.mktemp(f"fidelity-{code.lower()}")
@@ -127,12 +131,14 @@ def test_each_country_run_synced_every_order(runs: dict[str, CountryRun]) -> Non
 
 
 @pytest.fixture(scope="module")
-def life(tmp_path_factory: pytest.TempPathFactory) -> LifeRun:
+def life(tmp_path_factory: pytest.TempPathFactory, shopify_api: str | None) -> LifeRun:
+    # shopify_api: synced once per Shopify API (tests/conftest.py)
     return run_life(cases_life.CASES, tmp_path_factory.mktemp("fidelity-life"))
 
 
 @pytest.fixture(scope="module")
-def life_eur(tmp_path_factory: pytest.TempPathFactory) -> LifeRun:
+def life_eur(tmp_path_factory: pytest.TempPathFactory, shopify_api: str | None) -> LifeRun:
+    # shopify_api: synced once per Shopify API (tests/conftest.py)
     return run_life(
         cases_life.PRESENTMENT_CASES,
         tmp_path_factory.mktemp("fidelity-life-eur"),

@@ -89,8 +89,9 @@ def _received(order: dict[str, Any]) -> Decimal:
 
 @pytest.fixture(scope="module")
 def demo(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, shopify_api: str | None
 ) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
+    # shopify_api: synced once per Shopify API (tests/conftest.py)
     return anyio.run(_sync_demo, tmp_path_factory.mktemp("demo-reconcile"))
 
 

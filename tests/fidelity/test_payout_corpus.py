@@ -25,6 +25,9 @@ from shopxero.translate.payouts import (
     resolve_payout_accounts,
 )
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 ACCOUNTS = PayoutAccounts(
     clearing="091", bank="090", fees="404", dispute="405", adjustment="406", reserve="620"
 )

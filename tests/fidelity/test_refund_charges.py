@@ -36,14 +36,15 @@ def _expected(lines: tuple[XeroLine, ...]) -> list[tuple[str, Decimal, str, str]
     return [(text, _d(amount), account, tax) for text, amount, account, tax in lines]
 
 
-@pytest.fixture(scope="module", params=["rest", "graphql"])
-def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> LifeRun:
-    """The corpus read through either Shopify API (GraphQL: the refunded additional fees come
-    from the orders' sales agreements, shopify-api-notes §10 "Sales agreements")."""
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory, shopify_api: str | None) -> LifeRun:
+    """The corpus read through the test's Shopify API, once per API (tests/conftest.py; GraphQL:
+    the refunded additional fees come from the orders' sales agreements, shopify-api-notes §10
+    "Sales agreements")."""
     return run_life(
         [c.life for c in CASES],
-        tmp_path_factory.mktemp(f"fidelity-charges-{request.param}"),
-        shopify_api=request.param,
+        tmp_path_factory.mktemp(f"fidelity-charges-{shopify_api}"),
+        shopify_api=shopify_api,
     )
 
 

@@ -59,11 +59,13 @@ class Outcome:
         return [q for q in self.queued if q.entity == entity and q.shopify_id == str(shopify_id)]
 
 
-def settings_for(data_dir: Path, shopify_api: str = "rest") -> Settings:
+def settings_for(data_dir: Path, shopify_api: str | None = None) -> Settings:
+    """``shopify_api`` None: SHOPXERO_SHOPIFY_API, as the test runs (tests/conftest.py)."""
+    chosen = {} if shopify_api is None else {"shopify_api": shopify_api}
     return Settings.model_validate(
         {
+            **chosen,
             "data_dir": str(data_dir),
-            "shopify_api": shopify_api,
             "shopify_base_url": SHOP_URL,
             "shopify_access_token": SHOPIFY_ACCESS_TOKEN,
             "xero_mode": "custom_connection",
@@ -81,7 +83,7 @@ async def _runs(
     *,
     faults: list[dict[str, Any]],
     runs: int,
-    shopify_api: str,
+    shopify_api: str | None,
 ) -> list[Outcome]:
     shopify_seed = {
         "shop": copy.deepcopy(DEMO["shopify"]["shop"]),
@@ -129,7 +131,7 @@ def run_syncs(
     *,
     faults: Sequence[dict[str, Any]] = (),
     runs: int = 1,
-    shopify_api: str = "rest",
+    shopify_api: str | None = None,
 ) -> list[Outcome]:
     """``runs`` syncs of ``records`` over one state DB and one Xero organisation, ``faults``
     (``/_sandbox/faults`` specs) armed on the Xero simulator before the first."""
@@ -139,6 +141,8 @@ def run_syncs(
         )
 
 
-def run_sync(records: dict[str, list[dict[str, Any]]], *, shopify_api: str = "rest") -> Outcome:
+def run_sync(
+    records: dict[str, list[dict[str, Any]]], *, shopify_api: str | None = None
+) -> Outcome:
     """Sync ``records`` (Shopify REST shapes) once into a fresh Xero organisation."""
     return run_syncs(records, shopify_api=shopify_api)[0]

@@ -48,7 +48,8 @@ from shopxero.sandbox.run import RunningSandboxes, start_sandboxes
 # The reference import and a dozen killed-and-resumed runs, each paced by Xero's 60 calls a
 # minute (payouts add a transfer a request): on a busy 2-core machine this passes the suite's
 # 300 s hang guard, so these two get a longer one. Nothing here asserts on time.
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+# Each mode picks its API (custom connection: GraphQL, web: REST; see above): runs once.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900), pytest.mark.not_per_api]
 
 KILLS = int(os.environ.get("CRASH_HARNESS_KILLS", "12"))
 # Two months of orders paid out weekly: a dozen payouts (disputes, a reserve, EUR ones among them)

@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 
 from shopxero.engine.checksums import canonical_json, payload_checksum
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 money = st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=2).filter(
     lambda d: d.is_finite()
 )

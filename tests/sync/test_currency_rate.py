@@ -22,6 +22,9 @@ from shopxero.translate.currency import (
     xero_currency_rate,
 )
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 
 def _order(shop: tuple[str, str], presentment: tuple[str, str], *, number: int = 1001) -> Order:
     """A one-line order of ``shop`` = (amount, currency) paid as ``presentment``, converted to

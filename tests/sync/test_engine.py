@@ -27,7 +27,8 @@ from shopxero.store import StateStore
 from shopxero.xero.dates import format_xero_date, parse_xero_date
 from shopxero.xero.elements import ElementResult
 
-pytestmark = pytest.mark.anyio
+# The engine over in-memory fakes of both clients: no Shopify API to choose, runs once.
+pytestmark = [pytest.mark.anyio, pytest.mark.not_per_api]
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

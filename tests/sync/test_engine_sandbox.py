@@ -34,12 +34,11 @@ def sandboxes() -> Iterator[tuple[str, str, Any]]:
         yield served
 
 
-@pytest.mark.parametrize("api", ["graphql", "rest"])
 async def test_demo_seed_syncs_over_http_and_second_run_is_silent(
-    sandboxes: tuple[str, str, Any], tmp_path: Path, api: str
+    sandboxes: tuple[str, str, Any], tmp_path: Path, shopify_api: str
 ) -> None:
     shop_url, xero_url, seed = sandboxes
-    report, queued = await run_engine(shop_url, xero_url, tmp_path, shopify_api=api)
+    report, queued = await run_engine(shop_url, xero_url, tmp_path)
     xero = sandbox_state(xero_url)
     numbers = {c.get("ContactNumber") for c in xero["contacts"]}
     queued_ids = {q.shopify_id for q in queued}
@@ -54,7 +53,7 @@ async def test_demo_seed_syncs_over_http_and_second_run_is_silent(
 
     xero_before = len(sandbox_requests(xero_url))
     shop_before = len(sandbox_requests(shop_url))
-    report2, _ = await run_engine(shop_url, xero_url, tmp_path, shopify_api=api)
+    report2, _ = await run_engine(shop_url, xero_url, tmp_path)
     assert len(sandbox_requests(xero_url)) == xero_before, "a no-op run makes no Xero call"
     assert report2.total("created") == report2.total("updated") == 0
     shop_calls = sandbox_requests(shop_url)[shop_before:]
@@ -62,7 +61,7 @@ async def test_demo_seed_syncs_over_http_and_second_run_is_silent(
     # order) is looked at again: its balance transactions, and its refunded orders
     # (docs/payouts.md).
     waiting = [n for n in report2.notes if n.startswith("payout ") and " waits: " in n]
-    if api == "graphql":
+    if shopify_api == "graphql":
         _rerun_reads_through_graphql(shop_calls, waiting)
         return
     # REST: a page of each resource and of payouts, then the waiting payouts' look-ups.

@@ -31,7 +31,8 @@ from shopxero.sandbox.clock import SandboxClock
 from shopxero.sandbox.seeds import load_seed
 from shopxero.store import StateStore
 
-pytestmark = pytest.mark.anyio
+# Compares the two APIs itself (a REST run beside a GraphQL one): runs once.
+pytestmark = [pytest.mark.anyio, pytest.mark.not_per_api]
 
 # Set by the Xero simulator itself, different in two runs whatever was sent.
 _GENERATED = re.compile(r"(ID|(Updated|Created)DateUTC|(Updated|Created)DateUTCString|DateString)$")

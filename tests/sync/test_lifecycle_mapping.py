@@ -29,6 +29,9 @@ from shopxero.translate.payments import (
 )
 from shopxero.translate.tax import TaxResolver
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 OPTIONS = MappingOptions(sales_account="200", shipping_account="210", shop_timezone="Europe/London")
 TAX = TaxResolver.from_xero(
     [

@@ -11,7 +11,8 @@ import pytest
 
 from shopxero.engine.linking import by_page_or_numbers
 
-pytestmark = pytest.mark.anyio
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = [pytest.mark.anyio, pytest.mark.not_per_api]
 
 
 class Xero:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from shopxero.sandbox.seeds.xero_defaults import default_tax_rates
 from shopxero.shopify.models import parse_order
 from shopxero.translate import ROUNDING_DESCRIPTION, MappingOptions, TaxResolver
@@ -20,6 +22,9 @@ from shopxero.translate.credit_notes import (
 )
 from shopxero.translate.invoices import invoice_from_order, tax_adjustment_note
 from shopxero.translate.totals import predict_totals
+
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
 
 OPTIONS = MappingOptions(
     sales_account="400", shipping_account="400", rounding_account="260", shop_timezone="UTC"

@@ -15,6 +15,9 @@ from shopxero.translate import (
     rejected_email,
 )
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 
 def _customer(**fields: Any) -> Customer:
     return parse_customer({"id": 1234, **fields})

@@ -22,6 +22,9 @@ from shopxero.translate import (
 from shopxero.translate.totals import predict_totals
 from shopxero.xero.models import LineAmountTypes, XeroInvoice
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 CONTACT = "3ff6d40c-af9a-40a3-89ce-3c1556a25591"
 UK = MappingOptions(
     sales_account="200",

@@ -17,6 +17,9 @@ from shopxero.translate import (
     sku_key,
 )
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 OPTIONS = MappingOptions(sales_account="200", shipping_account="210")
 
 

@@ -25,6 +25,9 @@ from shopxero.translate.credit_notes import (
 from shopxero.translate.currency import order_in_presentment
 from shopxero.translate.tax import TaxResolver
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 OPTIONS = MappingOptions(
     sales_account="200",
     shipping_account="210",

@@ -46,7 +46,8 @@ from shopxero.xero.batching import encode_json
 from shopxero.xero.models import XeroContact
 from shopxero.xero.records import XeroContactRecord, XeroInvoiceRecord
 
-pytestmark = pytest.mark.anyio
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = [pytest.mark.anyio, pytest.mark.not_per_api]
 BASE = "http://xero.test/api.xro/2.0"
 
 

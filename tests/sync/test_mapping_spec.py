@@ -49,6 +49,9 @@ from shopxero.xero.models import (
     XeroPayment,
 )
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 SPEC = XERO_ACCOUNTING
 _URI = "urn:xero-accounting"
 CONTACT_ID = "3ff6d40c-af9a-40a3-89ce-3c1556a25591"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,9 @@ from shopxero.translate import (
 )
 from shopxero.translate.totals import predict_totals
 from shopxero.xero.models import XeroInvoice
+
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
 
 CENT = Decimal("0.01")
 OPTIONS = MappingOptions(sales_account="200", shipping_account="200", rounding_account="860")

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from shopxero.engine.plan import Action, Desired, payload_diff, plan_record, record_matches_payload
 from shopxero.store.mappings import MappingRecord
+
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
 
 
 def _desired(checksum: str = "c2", **payload: object) -> Desired:

@@ -7,6 +7,9 @@ import pytest
 from shopxero.errors import ConfigError
 from shopxero.translate.accounts import resolve_accounts
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 UK_LIKE = [
     {"Code": "090", "Name": "Business Bank Account", "Type": "BANK", "Status": "ACTIVE"},
     {"Code": "260", "Name": "Other Revenue", "Type": "REVENUE", "Status": "ACTIVE"},

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from shopxero.engine.linking import ContactIndex, KeyIndex
+
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
 
 
 def _index(*records: dict[str, str]) -> ContactIndex:

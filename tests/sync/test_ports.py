@@ -19,7 +19,8 @@ from shopxero.rebuild.views import ReadOnlyXero, RebuildWriteRefused, RecordingS
 from shopxero.shopify.client import ShopifyClient
 from shopxero.xero.client import XeroClient
 
-pytestmark = pytest.mark.anyio
+# The engine over in-memory fakes of both clients: no Shopify API to choose, runs once.
+pytestmark = [pytest.mark.anyio, pytest.mark.not_per_api]
 
 
 def _members(*protocols: type) -> list[str]:

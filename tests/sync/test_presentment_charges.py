@@ -12,6 +12,9 @@ from shopxero.errors import MappingError
 from shopxero.shopify.models import Order
 from shopxero.translate.currency import order_in_presentment
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 
 def _set(shop: str, pres: str) -> dict[str, Any]:
     return {

@@ -11,6 +11,9 @@ from shopxero.errors import ConflictError, DependencyError, RecordError
 from shopxero.translate.accounts import is_active_account
 from shopxero.translate.common import as_money
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 
 @pytest.mark.parametrize(
     ("account", "active"),

@@ -12,6 +12,9 @@ from shopxero.sandbox.seeds.xero_defaults import default_tax_rates
 from shopxero.shopify.models import TaxLine
 from shopxero.translate.tax import TaxResolver
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 
 def _line(title: str, rate: str, price: str = "1.00") -> TaxLine:
     return TaxLine(title=title, rate=Decimal(rate), price=Decimal(price))

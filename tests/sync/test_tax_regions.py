@@ -18,6 +18,9 @@ from shopxero.sandbox.seeds.xero_defaults import default_tax_rates
 from shopxero.shopify.models import Order, TaxLine
 from shopxero.translate.tax import NOWHERE, Region, TaxResolver, order_region, parse_tax_key
 
+# Reads nothing from Shopify (mapping, planning, Xero only): runs once, not per Shopify API.
+pytestmark = pytest.mark.not_per_api
+
 D = Decimal
 
 
