@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from shopxero.engine.run_report import INTERRUPTED_MESSAGE
 from shopxero.sandbox.run import RunningSandboxes, start_sandboxes
@@ -77,8 +76,8 @@ def _restore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-@pytest.mark.parametrize("api", ["graphql", "rest"])
-def test_ctrl_c_while_waiting_on_shopify(tmp_path: Path, api: str) -> None:
+def test_ctrl_c_while_waiting_on_shopify(tmp_path: Path, shopify_api: str) -> None:
+    api = shopify_api  # the run and the read it is stopped in (tests/conftest.py)
     waiting = _orders_bulk_running if api == "graphql" else _held_orders_request
     with start_sandboxes(SEED) as running:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPXERO_")}

@@ -46,9 +46,8 @@ def _one_order_reads(requests: list[dict[str, Any]]) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("api", ["rest", "graphql"])
 def test_a_payouts_refunded_orders_are_read_together_not_one_call_an_order(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, api: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Roomy rate limits (the simulators' own options) so that a shop of this size syncs in
     # seconds; the reads counted do not depend on them.
@@ -56,7 +55,6 @@ def test_a_payouts_refunded_orders_are_read_together_not_one_call_an_order(
     with start_sandboxes(SEED, **roomy) as running:  # type: ignore[arg-type]
         for key, value in running.env().items():
             monkeypatch.setenv(key, value)
-        monkeypatch.setenv("SHOPXERO_SHOPIFY_API", api)
         _register_commands()
         result = CliRunner().invoke(app, ["--data-dir", str(tmp_path), "sync", "--json"])
         requests = httpx.get(f"{running.shopify_url}/_sandbox/requests").json()["requests"]
