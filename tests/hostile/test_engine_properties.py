@@ -11,12 +11,18 @@ import copy
 import functools
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.hostile.harness import DEMO, Outcome, run_sync
 from tests.hostile.strategies import Hostile, IdSource, customers, orders_from, products
 
 from shopxero.shopify.models import to_decimal
+
+# REST only: the hostile values are poisoned REST JSON, and many of them (a currency "0", a price
+# " ") cannot exist behind GraphQL's typed schema (CurrencyCode, Decimal): the simulator refuses
+# to serve them, as Shopify could never hold them. Hostile strings through GraphQL: test_targeted.
+pytestmark = pytest.mark.one_api("rest")
 
 HOSTILE = settings(
     max_examples=25,
