@@ -37,6 +37,7 @@ ENGINE_TESTS = (
     "tests/reliability/",
     "tests/cli/test_demo.py",
     "tests/cli/test_interrupt.py",
+    "tests/cli/test_many_variants.py",
     "tests/cli/test_payouts_cli.py",
     "tests/cli/test_payouts_graphql_cli.py",
     "tests/cli/test_payouts_order_reads.py",

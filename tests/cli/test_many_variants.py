@@ -37,7 +37,6 @@ def _sync(tmp_path: Path) -> tuple[int, dict[str, Any], str]:
     return result.exit_code, json.loads(result.stdout), result.stderr
 
 
-@pytest.mark.parametrize("shopify_api", ["graphql", "rest"])
 def test_a_product_with_2048_variants_syncs_whole_through_graphql(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shopify_api: str
 ) -> None:
