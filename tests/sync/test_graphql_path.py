@@ -171,9 +171,11 @@ async def test_bench_ends_in_the_same_xero_state_through_either_api(tmp_path: Pa
     ]
     assert fee_lines, "no refunded additional fee reached Xero"
     operations = [operation(c) for c in shop_calls if c["path"].endswith("/graphql.json")]
-    # The refunded fee's order's agreements: read with the bulk orders' refunds, and again only
-    # with the orders the payouts step reads by id.
-    assert 1 <= operations.count("Agreements") <= 1 + operations.count("OrderNodes"), operations
+    # The refunded fee's order's agreements: read in the bulk orders' refunds request (no call
+    # of their own), and again only with the orders the payouts step reads by id.
+    assert operations.count("RefundsAndAgreements") == 1, operations
+    assert "Refunds" not in operations
+    assert operations.count("Agreements") <= operations.count("OrderNodes"), operations
     assert_same_records(rest_state, gql_state)
 
 

@@ -575,11 +575,35 @@ class ShopifyGraphQLClient:
         for ready in held:
             yield ready
 
+    async def _refunds_and_agreements(self, refunded: list[Node]) -> bool:
+        """A batch of refunds that fits one query, read with the sales agreements of the orders
+        that need them in that same request (``REFUNDS_AND_AGREEMENTS``); False when there are
+        none to read with them, the batch is larger, or Shopify finds the request too dear (the
+        two are then read apart)."""
+        fees = [n for n in refunded if _needs_agreements(n)]
+        if not fees or len(refunded) > self.ids.size(q.REFUNDS) or len(fees) > q.MAX_IDS:
+            return False
+        variables = {"ids": [str(n["id"]) for n in refunded], "fees": [str(n["id"]) for n in fees]}
+        try:
+            data = await self.query(q.REFUNDS_AND_AGREEMENTS, variables)
+        except QueryTooCostly:
+            return False
+        orders, agreements = data.get("nodes") or [], data.get("fees") or []
+        for node, order in zip(refunded, [*orders, *[None] * len(refunded)], strict=False):
+            if not isinstance(order, dict):
+                raise self._vanished(node, "refunds")
+            node["refunds"] = order.get("refunds") or []
+        for node, order in zip(fees, [*agreements, *[None] * len(fees)], strict=False):
+            if not isinstance(order, dict):
+                raise self._vanished(node, "sales agreements")
+            node["agreements"] = order.get("agreements")
+        return True
+
     async def _add_agreements(self, nodes: list[Node]) -> None:
         """The refund agreements of the orders that need them, as many orders a query as
         Shopify's limits let through (``graphql_ids``): refunded additional fees are sales
         there, not fields of the refund (shopify-api-notes §10 "Sales agreements")."""
-        wanted = [n for n in nodes if _needs_agreements(n)]
+        wanted = [n for n in nodes if _needs_agreements(n) and "agreements" not in n]
         if not wanted:
             return
         found = await self.ids.nodes(q.AGREEMENTS, [str(n["id"]) for n in wanted])
@@ -600,9 +624,9 @@ class ShopifyGraphQLClient:
     async def _with_refunds(self, nodes: Iterable[Node]) -> AsyncIterator[Node]:
         """A bulk read's orders as they stream by, each with its refunds: orders are held only
         until a ``nodes(ids:)`` batch of them have refunds, or ``HELD_ORDERS`` wait (so a shop
-        with few refunds is not held whole), then their refunds are read together, and the
-        sales agreements of those that need them (``_add_agreements``) with them: a query more
-        for a batch with refunded fees, none for one without."""
+        with few refunds is not held whole), then their refunds are read together, with the
+        sales agreements of those that need them in the same request when it fits
+        (``_refunds_and_agreements``), else in a query of their own (``_add_agreements``)."""
         held: list[Node] = []
         refunded = 0
         for node in nodes:
@@ -624,6 +648,8 @@ class ShopifyGraphQLClient:
         read's refunds are read apart, only for orders that have any: as many orders a
         ``nodes(ids:)`` query as Shopify's limits let through (``graphql_ids``)."""
         refunded = [n for n in nodes if n.get("refunds")]
+        if await self._refunds_and_agreements(refunded):
+            return
         found = await self.ids.nodes(q.REFUNDS, [str(n["id"]) for n in refunded])
         for node, order in zip(refunded, found, strict=True):
             if order is None:

@@ -40,6 +40,7 @@ __all__ = [
     "PRODUCT_VARIANTS",
     "RECORDS",
     "REFUNDS",
+    "REFUNDS_AND_AGREEMENTS",
     "RESOURCES",
     "SCOPES",
     "SHOP",
@@ -283,6 +284,16 @@ query Agreements($ids: [ID!]!) { nodes(ids: $ids) { ... on Order { id
 REFUNDS = _document("""
 query Refunds($ids: [ID!]!) {
   nodes(ids: $ids) { ... on Order { id refunds { ...RefundFields } } } }""")
+# A bulk read's batch of refunds with the agreements of those of its orders that need them
+# (``$fees``), in one request when its cost allows (the two root fields are priced apart).
+REFUNDS_AND_AGREEMENTS = _document(
+    """
+query RefundsAndAgreements($ids: [ID!]!, $fees: [ID!]!) {
+  nodes(ids: $ids) { ... on Order { id refunds { ...RefundFields } } }
+  fees: nodes(ids: $fees) { ... on Order { id
+    agreements(first: __AGREEMENTS__) { nodes { __typename ...FeeSales } pageInfo { hasNextPage } }
+  } } }""".replace("__AGREEMENTS__", str(AGREEMENTS_PAGE))
+)
 # Records by id, whatever their kind: the changed records a run prepared (``changed_ids``).
 RECORDS = _document(
     """
