@@ -80,6 +80,7 @@ _ORDERS_BY_ID = (
     "POST graphql.json Order",
     "GET orders.json?ids=",
     "POST graphql.json OrderNodes",
+    "POST graphql.json OrderNodesAgreements",  # their refund agreements, when fees were refunded
 )
 
 

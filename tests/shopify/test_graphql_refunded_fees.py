@@ -91,7 +91,7 @@ async def test_orders_read_by_id_carry_their_refunded_fees() -> None:
         owners = [o["id"] for o in by_rest if any(r.get("additional_fees") for r in o["refunds"])]
         mark = len(sandbox.log.entries())
         many = await graphql.get_orders(owners)
-        assert calls(sandbox, mark) == {"OrderNodes": 1, "Agreements": 1}
+        assert calls(sandbox, mark) == {"OrderNodes": 1, "OrderNodesAgreements": 1}
         one = await graphql.get_order(owners[0])
     assert refunded_fees([o for o in many.values() if o]) == expected
     assert one is not None

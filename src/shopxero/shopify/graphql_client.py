@@ -599,14 +599,14 @@ class ShopifyGraphQLClient:
             node["agreements"] = order.get("agreements")
         return True
 
-    async def _add_agreements(self, nodes: list[Node]) -> None:
+    async def _add_agreements(self, nodes: list[Node], document: str = q.AGREEMENTS) -> None:
         """The refund agreements of the orders that need them, as many orders a query as
         Shopify's limits let through (``graphql_ids``): refunded additional fees are sales
         there, not fields of the refund (shopify-api-notes §10 "Sales agreements")."""
         wanted = [n for n in nodes if _needs_agreements(n) and "agreements" not in n]
         if not wanted:
             return
-        found = await self.ids.nodes(q.AGREEMENTS, [str(n["id"]) for n in wanted])
+        found = await self.ids.nodes(document, [str(n["id"]) for n in wanted])
         for node, order in zip(wanted, found, strict=True):
             if order is None:
                 raise self._vanished(node, "sales agreements")
@@ -670,7 +670,7 @@ class ShopifyGraphQLClient:
         ``get_order`` does (line items read on, cut-short lists read through REST)."""
         wanted = list(dict.fromkeys(int(i) for i in ids))
         found = await self.ids.nodes(q.ORDER_NODES, [f"gid://shopify/Order/{i}" for i in wanted])
-        await self._add_agreements([n for n in found if n is not None])
+        await self._add_agreements([n for n in found if n is not None], q.ORDER_NODES_AGREEMENTS)
         out: dict[int, dict[str, Any] | None] = {}
         for order_id, node in zip(wanted, found, strict=True):
             out[order_id] = await self._order(node) if node else None
