@@ -174,3 +174,31 @@ def test_unknown_name_is_a_config_error() -> None:
 def test_dict_seeds_are_completed_too() -> None:
     seed = load_seed({"shopify": {"shop": {"country_code": "US"}}})
     assert seed["xero"]["organisation"]["BaseCurrency"] == "USD"
+
+
+@pytest.mark.parametrize("spec", ["demo", "bench:customers=50,products=10,orders=400"])
+def test_no_seed_record_is_dated_after_its_now(spec: str) -> None:
+    """A recent order's refund "days later" once fell in the future (order 400 of this bench
+    size among them), with its order's ``updated_at``: no real shop holds that, and every
+    incremental run read the order again as changed."""
+    shop = load_seed(spec, now=NOW)["shopify"]
+    future = [
+        (order["id"], key, moment)
+        for order in shop["orders"]
+        for key, moment in [
+            *((k, order.get(k)) for k in ("created_at", "processed_at", "updated_at")),
+            *(("refund", r["created_at"]) for r in order.get("refunds") or []),
+            *(
+                ("refund transaction", t.get("processed_at"))
+                for r in order.get("refunds") or []
+                for t in r.get("transactions") or []
+            ),
+        ]
+        if moment and datetime.fromisoformat(moment) > NOW
+    ]
+    future += [
+        (b["id"], "balance transaction", b["processed_at"])
+        for b in shop.get("balance_transactions") or []
+        if datetime.fromisoformat(b["processed_at"]) > NOW
+    ]
+    assert future == []

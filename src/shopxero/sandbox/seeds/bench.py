@@ -301,14 +301,22 @@ def _order_spec(
     if i % 97 == 41 and processed < now - timedelta(days=10):
         # An additional fee collected at checkout (a cross-border import fee), given back with a
         # refund on every other such order (on GraphQL it is read from the refund agreements).
-        # Not in the last ten days: the seed's refunds of recent orders can fall after "now",
-        # which a real shop's never do, and would be read again by every rerun.
         kw["additional_fees"] = Decimal("2.90")
         if i % 2:
             refunds = kw.get("refunds") or (RefundSpec(3, ((0, 1),), note="Returned"),)
             kw["refunds"] = (replace(refunds[0], additional_fees=True), *refunds[1:])
+    if kw.get("refunds"):
+        kw["refunds"] = tuple(_in_the_past(r, processed, now) for r in kw["refunds"])
     return OrderSpec(number=0, processed_at=processed, lines=tuple(lines), customer=customer,
                      shipping=shipping, **kw)  # fmt: skip
+
+
+def _in_the_past(refund: RefundSpec, processed: datetime, now: datetime) -> RefundSpec:
+    """A refund no later than halfway from its order to ``now``: a recent order's refund "days
+    later" would fall in the future, which no real shop holds, and its order's ``updated_at``
+    with it, so every incremental run would read that order again as changed."""
+    latest = (now - processed).total_seconds() / 2 / 86400
+    return refund if refund.days_after <= latest else replace(refund, days_after=latest)
 
 
 def build_bench(
