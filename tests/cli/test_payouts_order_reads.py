@@ -29,7 +29,10 @@ def _batched_ids(request: dict[str, Any]) -> list[str] | None:
     if request["path"].endswith("/orders.json"):
         ids = parse_qs(request.get("query") or "").get("ids")
         return ids[0].split(",") if ids else None
-    if request["path"].endswith("/graphql.json") and "OrderNodes" in str(request.get("body")):
+    # (Not ``OrderNodesAgreements``: the refunded fees' agreements of orders that have them.)
+    if request["path"].endswith("/graphql.json") and "query OrderNodes(" in str(
+        request.get("body")
+    ):
         body = request["body"]
         body = json.loads(body) if isinstance(body, str) else body
         return list(body["variables"]["ids"])
