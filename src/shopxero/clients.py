@@ -29,6 +29,7 @@ from shopxero.errors import AuthError, ConfigError
 from shopxero.http.calllog import CallRecord, CallSink
 from shopxero.http.clock import Clock, SystemClock
 from shopxero.http.graphql_throttle import BucketStatus
+from shopxero.http.retry import RetryPolicy
 from shopxero.shopify.auth import ClientCredentialsAuth, ShopifyAuth, StaticTokenAuth
 from shopxero.shopify.client import ShopifyClient
 from shopxero.shopify.graphql_client import ShopifyGraphQLClient
@@ -44,6 +45,7 @@ __all__ = [
     "build_clients",
     "check_xero_connection",
     "shopify_auth",
+    "shopify_client",
     "store_call_sink",
     "xero_tokens",
 ]
@@ -128,6 +130,34 @@ def xero_tokens(settings: Settings, transport: Any, clock: Clock) -> XeroTokenPr
     )
 
 
+def shopify_client(
+    settings: Settings,
+    *,
+    auth: ShopifyAuth,
+    transport: Any = None,
+    clock: Clock | None = None,
+    call_sink: CallSink | None = None,
+    timeout: float | None = None,
+    retry: RetryPolicy | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> ShopifyClient | ShopifyGraphQLClient:
+    """The client of the Shopify Admin API the sync reads through (``SHOPXERO_SHOPIFY_API``),
+    so the sync, ``doctor`` and ``auth shopify`` never read the shop through different APIs.
+    ``timeout``: the settings' unless given (checks use a shorter one)."""
+    client_class = ShopifyGraphQLClient if settings.shopify_api == "graphql" else ShopifyClient
+    return client_class(
+        shop_url=settings.shopify_url,
+        api_version=settings.shopify_api_version,
+        auth=auth,
+        transport=transport,
+        clock=clock,
+        call_sink=call_sink,
+        timeout=settings.http_timeout_seconds if timeout is None else timeout,
+        retry=retry,
+        warn=warn,
+    )
+
+
 @asynccontextmanager
 async def build_clients(
     settings: Settings,
@@ -142,15 +172,12 @@ async def build_clients(
     """Both clients for ``settings``, closed on exit. Transports are for in-process tests.
     ``store``: the state DB, which keeps the GraphQL cost bucket's last reading between runs."""
     clock = clock or SystemClock()
-    shopify_class = ShopifyGraphQLClient if settings.shopify_api == "graphql" else ShopifyClient
-    shopify = shopify_class(
-        shop_url=settings.shopify_url,
-        api_version=settings.shopify_api_version,
+    shopify = shopify_client(
+        settings,
         auth=shopify_auth(settings, shopify_transport, clock),
         transport=shopify_transport,
         clock=clock,
         call_sink=call_sink,
-        timeout=settings.http_timeout_seconds,
         warn=warn,
     )
     if store is not None and isinstance(shopify, ShopifyGraphQLClient):

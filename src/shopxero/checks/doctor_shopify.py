@@ -25,7 +25,7 @@ from shopxero.checks.findings import Check, Collector
 from shopxero.checks.fixes import SET_SHOPIFY_CREDENTIALS, shopify_credentials_fix, unreachable_fix
 from shopxero.checks.payouts_doctor import payout_scope_findings
 from shopxero.checks.preflight import SeenTax, seen_in_orders
-from shopxero.clients import shopify_auth
+from shopxero.clients import shopify_auth, shopify_client
 from shopxero.config import Settings
 from shopxero.errors import ApiAuthError, AuthError, ConfigError, ShopxeroError, TransientApiError
 from shopxero.http.calllog import ListSink
@@ -73,18 +73,16 @@ async def check_shopify(
         c.error("settings", str(exc), SET_SHOPIFY_CREDENTIALS)
         return None, []
     sink = ListSink()
-    options: dict[str, Any] = {
-        "shop_url": shop_url,
-        "api_version": settings.shopify_api_version,
-        "auth": auth,
-        "transport": transport,
-        "clock": clock,
-        "call_sink": sink,
-        "timeout": min(settings.http_timeout_seconds, 15.0),
-        "retry": retry,
-    }
     graphql = settings.shopify_api == "graphql"
-    client: Client = ShopifyGraphQLClient(**options) if graphql else ShopifyClient(**options)
+    client = shopify_client(
+        settings,
+        auth=auth,
+        transport=transport,
+        clock=clock,
+        call_sink=sink,
+        timeout=min(settings.http_timeout_seconds, 15.0),
+        retry=retry,
+    )
     async with client:
         try:
             read = await _read(client)

@@ -14,13 +14,12 @@ from typing import Any
 
 import httpx
 
+from shopxero.clients import shopify_client
 from shopxero.config import Settings
 from shopxero.errors import ConfigError
 from shopxero.http.clock import Clock
 from shopxero.http.retry import RetryPolicy
 from shopxero.shopify.auth import ClientCredentialsAuth, ShopifyAuth, StaticTokenAuth
-from shopxero.shopify.client import ShopifyClient
-from shopxero.shopify.graphql_client import ShopifyGraphQLClient
 
 __all__ = ["REQUIRED_SCOPES", "check_shopify", "shopify_auth_from_settings"]
 
@@ -59,22 +58,13 @@ def shopify_auth_from_settings(
 async def _check(
     settings: Settings, transport: httpx.AsyncBaseTransport | None, clock: Clock | None
 ) -> dict[str, Any]:
-    shop_url = settings.shopify_url  # ConfigError when no shop is set
     auth, mode = shopify_auth_from_settings(settings, transport=transport, clock=clock)
-    options: dict[str, Any] = {
-        "shop_url": shop_url,
-        "api_version": settings.shopify_api_version,
-        "auth": auth,
-        "transport": transport,
-        "clock": clock,
-        "timeout": settings.http_timeout_seconds,
-        "retry": CHECK_RETRY,
-    }
     # The API the sync uses (SHOPXERO_SHOPIFY_API): on GraphQL no REST call, the scopes from
     # currentAppInstallation and the served version from the GraphQL answer's header
     # (shopify-api-notes §10).
-    graphql = settings.shopify_api == "graphql"
-    client = ShopifyGraphQLClient(**options) if graphql else ShopifyClient(**options)
+    client = shopify_client(
+        settings, auth=auth, transport=transport, clock=clock, retry=CHECK_RETRY
+    )
     async with client:
         shop = await client.get_shop()
         served = client.served_api_version  # REST: access_scopes.json answers without it
