@@ -133,7 +133,7 @@ def xero_tokens(settings: Settings, transport: Any, clock: Clock) -> XeroTokenPr
 def shopify_client(
     settings: Settings,
     *,
-    auth: ShopifyAuth,
+    auth: ShopifyAuth | None = None,
     transport: Any = None,
     clock: Clock | None = None,
     call_sink: CallSink | None = None,
@@ -143,12 +143,14 @@ def shopify_client(
 ) -> ShopifyClient | ShopifyGraphQLClient:
     """The client of the Shopify Admin API the sync reads through (``SHOPXERO_SHOPIFY_API``),
     so the sync, ``doctor`` and ``auth shopify`` never read the shop through different APIs.
-    ``timeout``: the settings' unless given (checks use a shorter one)."""
+    ``auth``: the settings' unless given; ``timeout``: the settings' unless given (checks use a
+    shorter one)."""
+    shop_url = settings.shopify_url  # first: with no shop and no credentials, the shop is named
     client_class = ShopifyGraphQLClient if settings.shopify_api == "graphql" else ShopifyClient
     return client_class(
-        shop_url=settings.shopify_url,
+        shop_url=shop_url,
         api_version=settings.shopify_api_version,
-        auth=auth,
+        auth=auth or shopify_auth(settings, transport, clock or SystemClock()),
         transport=transport,
         clock=clock,
         call_sink=call_sink,
@@ -174,7 +176,6 @@ async def build_clients(
     clock = clock or SystemClock()
     shopify = shopify_client(
         settings,
-        auth=shopify_auth(settings, shopify_transport, clock),
         transport=shopify_transport,
         clock=clock,
         call_sink=call_sink,

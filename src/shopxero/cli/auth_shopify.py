@@ -58,6 +58,7 @@ def shopify_auth_from_settings(
 async def _check(
     settings: Settings, transport: httpx.AsyncBaseTransport | None, clock: Clock | None
 ) -> dict[str, Any]:
+    _ = settings.shopify_url  # the ConfigError naming the shop comes before the credentials'
     auth, mode = shopify_auth_from_settings(settings, transport=transport, clock=clock)
     # The API the sync uses (SHOPXERO_SHOPIFY_API): on GraphQL no REST call, the scopes from
     # currentAppInstallation and the served version from the GraphQL answer's header
